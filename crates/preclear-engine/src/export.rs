@@ -1,0 +1,199 @@
+//! Origin-side export controls: for each regime that governs the shipment's origin, the ECCN of
+//! each line (declared, or determined from its attributes), whether the destination needs a
+//! licence, and embargoes.
+
+use std::collections::BTreeMap;
+
+use preclear_domain::{Country, Eccn, Shipment};
+use preclear_kb::{Classification, ExportRegime, Kb, LicenceRule};
+
+use crate::conditions::{LineView, Tri, applies};
+use crate::findings::Findings;
+use crate::output::{ExportControl, Severity};
+
+/// What export control found: the determinations, each line's ECCNs, and the regimes assessed.
+pub(crate) struct ExportResult<'k> {
+    pub(crate) controls: Vec<ExportControl>,
+    pub(crate) line_eccns: Vec<Vec<String>>,
+    pub(crate) regimes: Vec<&'k ExportRegime>,
+}
+
+/// A line's classification under one regime.
+enum LineEccn<'k> {
+    /// The ECCN (or `None`: not listed), how it was found, and the rule if determined.
+    Found { eccn: Option<Eccn>, declared: bool, rule: Option<&'k Classification> },
+    /// The attributes the request gives do not settle it.
+    Undetermined(&'static str),
+}
+
+pub(crate) fn assess<'k>(kb: &'k Kb, shipment: &Shipment, lines: &[LineView<'_>], findings: &mut Findings) -> ExportResult<'k> {
+    let mut controls = Vec::new();
+    let mut line_eccns = vec![Vec::new(); lines.len()];
+    let regimes: Vec<&ExportRegime> = kb.regimes_for_origin(shipment.origin).collect();
+    if regimes.is_empty() {
+        findings.push(Severity::Warning, "export.no_regime", format!("The knowledge base has no export-control regime for shipments leaving {} ({}): origin-side export controls are not assessed. Confirm them with the exporter of record.", shipment.origin.name(), shipment.origin), vec![]);
+    }
+    for regime in &regimes {
+        embargoes(regime, shipment, lines, findings);
+        // (eccn, licence rule id or classification id) → ExportControl being built.
+        let mut groups: BTreeMap<(Option<String>, String), ExportControl> = BTreeMap::new();
+        for line in lines {
+            let classification = classify(regime, shipment, *line, findings);
+            let (eccn, declared, class_rule) = match classification {
+                LineEccn::Found { eccn, declared, rule } => (eccn, declared, rule),
+                LineEccn::Undetermined(what) => {
+                    findings.push(Severity::Condition, "export.eccn_undetermined", format!("{}: the classification of this line cannot be determined without {}. Declare it, or declare the ECCN.", regime.name, what), vec![line.index]);
+                    continue;
+                }
+            };
+            let eccn_text = eccn.as_ref().map(|eccn| eccn.to_string());
+            line_eccns.get_mut(line.index).into_iter().for_each(|list| list.push(format!("{}: {}", regime.id, eccn_text.as_deref().unwrap_or("not listed"))));
+            let licence = eccn.as_ref().and_then(|eccn| regime.licence_rules.iter().find(|rule| rule.covers(eccn, shipment.destination)));
+            let key = (eccn_text.clone(), licence.map_or_else(|| class_rule.map_or_else(String::new, |rule| rule.id.to_string()), |rule| rule.id.to_string()));
+            let entry = groups.entry(key).or_insert_with(|| control(regime, eccn.as_ref(), declared, class_rule, licence, shipment.destination));
+            entry.lines.push(line.index);
+        }
+        for control in groups.into_values() {
+            report(regime, &control, shipment.destination, findings);
+            controls.push(control);
+        }
+    }
+    us_reexport(kb, shipment, lines, findings);
+    ExportResult { controls, line_eccns, regimes }
+}
+
+fn embargoes(regime: &ExportRegime, shipment: &Shipment, lines: &[LineView<'_>], findings: &mut Findings) {
+    for embargo in regime.embargoes.iter().filter(|embargo| embargo.destinations.contains(&shipment.destination)) {
+        let mut yes = Vec::new();
+        let mut maybe = Vec::new();
+        for line in lines {
+            match applies(embargo.when.as_ref(), embargo.unless.as_ref(), shipment, *line) {
+                Tri::Yes => yes.push(line.index),
+                Tri::Maybe(_) => maybe.push(line.index),
+                Tri::No => {}
+            }
+        }
+        if !yes.is_empty() {
+            findings.push_rule(Severity::Blocker, "export.embargo", format!("{}: {} — export from {} to {} is prohibited for these lines.", regime.name, embargo.name, shipment.origin, shipment.destination), Some(&embargo.id), &embargo.provenance, yes);
+        }
+        if !maybe.is_empty() {
+            findings.push_rule(Severity::Condition, "export.embargo_possible", format!("{}: {} may prohibit these lines; declare their HS code and attributes to settle it.", regime.name, embargo.name), Some(&embargo.id), &embargo.provenance, maybe);
+        }
+    }
+}
+
+/// The line's ECCN under the regime: the declared one when the regime uses that numbering,
+/// checked against the attributes; else the first classification rule that matches.
+fn classify<'k>(regime: &'k ExportRegime, shipment: &Shipment, line: LineView<'_>, findings: &mut Findings) -> LineEccn<'k> {
+    let mut determined: Option<&Classification> = None;
+    let mut undetermined: Option<&'static str> = None;
+    for rule in &regime.classifications {
+        match applies(rule.when.as_ref(), rule.unless.as_ref(), shipment, line) {
+            Tri::Yes => {
+                determined = Some(rule);
+                break;
+            }
+            Tri::Maybe(what) => {
+                undetermined = Some(what);
+                break;
+            }
+            Tri::No => {}
+        }
+    }
+    let declared = line.item.eccn.as_ref().filter(|eccn| regime_uses(regime, eccn));
+    match (declared, determined) {
+        (Some(declared), Some(rule)) => {
+            let agrees = rule.eccn.as_ref().is_some_and(|eccn| eccn.base() == declared.base());
+            if !agrees {
+                let suggested = rule.eccn.as_ref().map_or_else(|| "not listed".to_owned(), |eccn| eccn.to_string());
+                findings.push_rule(Severity::Condition, "export.eccn_mismatch", format!("{}: the declared ECCN {declared} does not match the item's attributes, which point to {suggested} ({}). Confirm the classification with the manufacturer.", regime.name, rule.determination), Some(&rule.id), &rule.provenance, vec![line.index]);
+            }
+            LineEccn::Found { eccn: Some(declared.clone()), declared: true, rule: Some(rule) }
+        }
+        (Some(declared), None) => LineEccn::Found { eccn: Some(declared.clone()), declared: true, rule: None },
+        (None, Some(rule)) => LineEccn::Found { eccn: rule.eccn.clone(), declared: false, rule: Some(rule) },
+        (None, None) => LineEccn::Undetermined(undetermined.unwrap_or("a classification rule that matches the item (none does)")),
+    }
+}
+
+/// Whether the regime's rules use this ECCN's numbering (a US-only ECCN such as 5A992 means
+/// nothing under the EU list, which then classifies from the attributes).
+fn regime_uses(regime: &ExportRegime, eccn: &Eccn) -> bool {
+    regime.classifications.iter().any(|rule| rule.eccn.as_ref().is_some_and(|own| own.base() == eccn.base()))
+        || regime.licence_rules.iter().any(|rule| rule.eccns.iter().any(|prefix| eccn.as_str().starts_with(prefix.as_str())))
+}
+
+fn control(regime: &ExportRegime, eccn: Option<&Eccn>, declared: bool, class_rule: Option<&Classification>, licence: Option<&LicenceRule>, destination: Country) -> ExportControl {
+    let class_text = class_rule.map(|rule| rule.determination.clone());
+    match (eccn, licence) {
+        (None, _) => ExportControl {
+            regime: regime.id.to_string(),
+            eccn: None,
+            eccn_basis: "determined",
+            determination: class_text.unwrap_or_else(|| "Not listed in the regime's control list".to_owned()),
+            licence_required: Some(false),
+            exception: None,
+            rule: class_rule.map(|rule| rule.id.to_string()),
+            source: class_rule.map(|rule| rule.provenance.source().to_owned()),
+            confidence: class_rule.map(|rule| rule.provenance.confidence),
+            lines: Vec::new(),
+        },
+        (Some(eccn), Some(licence)) => ExportControl {
+            regime: regime.id.to_string(),
+            eccn: Some(eccn.to_string()),
+            eccn_basis: if declared { "declared" } else { "determined" },
+            determination: match class_text {
+                Some(class) if !declared => format!("{class}. {}", licence.determination),
+                _ => licence.determination.clone(),
+            },
+            licence_required: licence.licence_required.known().copied(),
+            exception: licence.exception.clone(),
+            rule: Some(licence.id.to_string()),
+            source: Some(licence.provenance.source().to_owned()),
+            confidence: Some(licence.provenance.confidence),
+            lines: Vec::new(),
+        },
+        (Some(eccn), None) => ExportControl {
+            regime: regime.id.to_string(),
+            eccn: Some(eccn.to_string()),
+            eccn_basis: if declared { "declared" } else { "determined" },
+            determination: format!("No licence rule of {} covers {eccn} to {destination}: the licence requirement is not determined.", regime.name),
+            licence_required: None,
+            exception: None,
+            rule: class_rule.map(|rule| rule.id.to_string()),
+            source: class_rule.map(|rule| rule.provenance.source().to_owned()),
+            confidence: Some(preclear_domain::Confidence::Unknown),
+            lines: Vec::new(),
+        },
+    }
+}
+
+fn report(regime: &ExportRegime, control: &ExportControl, destination: Country, findings: &mut Findings) {
+    let eccn = control.eccn.as_deref().unwrap_or("not listed");
+    let (severity, code, message) = match control.licence_required {
+        Some(true) => (Severity::Condition, "export.licence_required", format!("{}: {eccn} to {destination} needs an export licence ({}) before the goods leave. {}", regime.name, control.exception.as_deref().map_or_else(|| "no licence exception applies".to_owned(), |exception| format!("see {exception}")), control.determination)),
+        Some(false) => (Severity::Info, "export.no_licence_required", format!("{}: {eccn} to {destination}: no licence required{}. {}", regime.name, control.exception.as_deref().map(|e| format!(" ({e})")).unwrap_or_default(), control.determination)),
+        None => (Severity::Condition, "export.licence_undetermined", format!("{}: {}", regime.name, control.determination)),
+    };
+    findings.0.push(crate::output::Finding {
+        severity,
+        code: code.to_owned(),
+        message,
+        rule: control.rule.clone(),
+        source: control.source.clone(),
+        confidence: control.confidence,
+        lines: control.lines.clone(),
+    });
+}
+
+/// US-origin items exported from another country may still be subject to the EAR (re-export).
+fn us_reexport(kb: &Kb, shipment: &Shipment, lines: &[LineView<'_>], findings: &mut Findings) {
+    let Ok(us) = Country::parse("US") else { return };
+    if kb.regimes_for_origin(shipment.origin).any(|regime| regime.origins.contains(&us)) {
+        return;
+    }
+    let us_lines: Vec<usize> = lines.iter().filter(|line| line.item.country_of_origin == us).map(|line| line.index).collect();
+    if !us_lines.is_empty() {
+        findings.push(Severity::Warning, "export.us_reexport", format!("Items of US origin are re-exported from {}: the US EAR may still apply to them (re-export rules). Check their ECCN and the destination against the EAR.", shipment.origin), us_lines);
+    }
+}

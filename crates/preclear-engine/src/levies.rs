@@ -1,0 +1,403 @@
+//! The landed cost: the customs value on the market's basis, then every duty, tax and fee in the
+//! market's order of computation, line by line, summed per shipment and rounded with the
+//! market's named rounding.
+//!
+//! Arithmetic is exact (`Decimal`, checked operations). Line amounts stay unrounded and feed the
+//! later levies' bases unrounded; each levy's shipment total is rounded once. A rate the KB does
+//! not know makes the levy's amount unknown — never zero — and so does every later levy whose
+//! base includes it; the total is then a lower bound and the assessment says so.
+
+use preclear_domain::{Confidence, Currency, Date, HsCode, Item, Money, Percent, Shipment};
+use preclear_kb::{BaseComponent, Known, Levy, LevyKind, LevyMethod, LevyRate, Market, RateValue, ValuationBasis};
+use rust_decimal::Decimal;
+
+use crate::conditions::{LineView, Tri, applies};
+use crate::findings::Findings;
+use crate::output::{Charge, LandedCost, LineLevy, Severity};
+
+/// What the landed-cost computation hands back to the assessment.
+pub(crate) struct LeviesResult {
+    pub(crate) landed_cost: LandedCost,
+    /// Per line: customs value share.
+    pub(crate) line_customs_values: Vec<Decimal>,
+    /// Per line: each levy's result.
+    pub(crate) line_levies: Vec<Vec<LineLevy>>,
+    /// Per line: total duty, `None` when unknown.
+    pub(crate) line_duty: Vec<Option<Decimal>>,
+}
+
+/// A levy on one line.
+#[derive(Debug, Clone, Copy)]
+enum LineAmount<'k> {
+    /// The levy does not apply to the line.
+    NotApplicable,
+    /// Computed.
+    Amount { rate: Option<Percent>, base: Decimal, amount: Decimal, source: &'k LevyRate },
+    /// Cannot be computed.
+    Unknown,
+}
+
+impl LineAmount<'_> {
+    fn amount(&self) -> Option<Decimal> {
+        match self {
+            LineAmount::NotApplicable => Some(Decimal::ZERO),
+            LineAmount::Amount { amount, .. } => Some(*amount),
+            LineAmount::Unknown => None,
+        }
+    }
+}
+
+pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_>], as_of: Date, findings: &mut Findings) -> LeviesResult {
+    let currency = shipment.currency;
+    let rounding = market.rounding.value;
+    let line_values: Vec<Decimal> = lines.iter().map(|line| line.item.line_value().amount()).collect();
+    let goods = sum(line_values.iter().copied());
+    let freight = shipment.freight.map(|money| money.amount());
+    let insurance = shipment.insurance.map(|money| money.amount());
+
+    let basis = market.valuation.value.basis;
+    let mut customs_value = match basis {
+        Known::Known(ValuationBasis::Cif) => {
+            if freight.is_none() {
+                findings.push_rule(Severity::Condition, "valuation.freight_missing", format!("{} values goods on a CIF basis, but the request declares no freight: the customs value below excludes it. Declare the international freight.", market.name), None, &market.valuation.provenance, vec![]);
+            }
+            if insurance.is_none() {
+                findings.push_rule(Severity::Warning, "valuation.insurance_missing", "No insurance is declared; customs may add a notional insurance amount to the CIF value.".to_owned(), None, &market.valuation.provenance, vec![]);
+            }
+            goods.checked_add(freight.unwrap_or_default()).and_then(|v| v.checked_add(insurance.unwrap_or_default())).unwrap_or(goods)
+        }
+        Known::Known(ValuationBasis::Fob) => goods,
+        Known::Unknown => {
+            findings.push_rule(Severity::Condition, "valuation.basis_unknown", format!("The valuation basis of {} (CIF or FOB) is not established; the customs value below is the goods value alone. Confirm the basis.", market.name), None, &market.valuation.provenance, vec![]);
+            goods
+        }
+    };
+    if let Some(landing) = market.valuation.value.landing_charge {
+        let extra = landing.of(customs_value).unwrap_or_default();
+        customs_value = customs_value.checked_add(extra).unwrap_or(customs_value);
+    }
+    let line_customs_values: Vec<Decimal> = line_values
+        .iter()
+        .map(|value| share(customs_value, *value, goods, line_values.len()))
+        .collect();
+
+    let waived = de_minimis_waiver(market, customs_value, currency, findings);
+
+    // results[levy][line]
+    let mut results: Vec<Vec<LineAmount<'_>>> = Vec::with_capacity(market.levies.len());
+    let mut charges: Vec<(LevyKind, Charge)> = Vec::with_capacity(market.levies.len());
+    let mut complete = true;
+    for levy in &market.levies {
+        let is_waived = match levy.kind {
+            LevyKind::Duty => waived.0,
+            LevyKind::Tax => waived.1,
+            LevyKind::Fee => false,
+        };
+        let mut line_amounts: Vec<LineAmount<'_>> = if is_waived {
+            vec![LineAmount::NotApplicable; lines.len()]
+        } else if levy.method == LevyMethod::Fixed {
+            fixed_levy(levy, shipment, lines, &line_customs_values, as_of, findings)
+        } else {
+            lines
+                .iter()
+                .zip(&line_customs_values)
+                .map(|(line, customs)| percent_levy(levy, &results, shipment, *line, *customs, as_of))
+                .collect()
+        };
+        let total = sum_known(&line_amounts);
+        let total = match total {
+            Some(total) => limit(levy, total, currency, &mut line_amounts, &line_customs_values, findings),
+            None => None,
+        };
+        let unknown_lines: Vec<usize> = line_amounts.iter().enumerate().filter(|(_, a)| matches!(a, LineAmount::Unknown)).map(|(idx, _)| idx).collect();
+        if !unknown_lines.is_empty() {
+            complete = false;
+            let hs: Vec<String> = unknown_lines.iter().filter_map(|&idx| lines.get(idx).and_then(|line| line.hs).map(HsCode::to_string)).collect();
+            let which = if hs.is_empty() { String::new() } else { format!(" (HS {})", dedup(hs).join(", ")) };
+            findings.push_rule(
+                Severity::Condition,
+                "levy.rate_unknown",
+                format!("{}: the amount cannot be computed for {} line{}{} because a rate or a part of its base is not established. Confirm the rate before quoting.", levy.name, unknown_lines.len(), plural(unknown_lines.len()), which),
+                Some(&levy.id),
+                &levy.provenance,
+                unknown_lines,
+            );
+        }
+        let confidence = levy_confidence(levy, &line_amounts);
+        if confidence == Confidence::Low && total.is_some() && line_amounts.iter().any(|a| matches!(a, LineAmount::Amount { .. })) {
+            let applicable: Vec<usize> = line_amounts.iter().enumerate().filter(|(_, a)| matches!(a, LineAmount::Amount { .. })).map(|(idx, _)| idx).collect();
+            findings.push_rule(Severity::Warning, "kb.low_confidence", format!("{} rests on a low-confidence fact; confirm it before relying on the amount.", levy.name), Some(&levy.id), low_provenance(levy, &line_amounts), applicable);
+        }
+        let applicable = line_amounts.iter().any(|a| !matches!(a, LineAmount::NotApplicable));
+        if applicable {
+            charges.push((levy.kind, charge(levy, &line_amounts, total, rounding, confidence)));
+        }
+        results.push(line_amounts);
+    }
+
+    let mut total = customs_value;
+    for (_, charge) in &charges {
+        if let Some(amount) = charge.amount.as_deref().and_then(|text| text.parse::<Decimal>().ok()) {
+            total = total.checked_add(amount).unwrap_or(total);
+        }
+    }
+    let (mut duties, mut taxes, mut fees) = (Vec::new(), Vec::new(), Vec::new());
+    for (kind, charge) in charges {
+        match kind {
+            LevyKind::Duty => duties.push(charge),
+            LevyKind::Tax => taxes.push(charge),
+            LevyKind::Fee => fees.push(charge),
+        }
+    }
+
+    let line_levies: Vec<Vec<LineLevy>> = (0..lines.len())
+        .map(|line_idx| {
+            market.levies.iter().zip(&results).filter_map(|(levy, amounts)| {
+                let amount = amounts.get(line_idx)?;
+                match amount {
+                    LineAmount::NotApplicable => None,
+                    LineAmount::Amount { rate, base, amount, .. } => Some(LineLevy { rule: levy.id.to_string(), rate: rate.map(|r| r.to_string()), base: Some(base.normalize().to_string()), amount: Some(amount.normalize().to_string()) }),
+                    LineAmount::Unknown => Some(LineLevy { rule: levy.id.to_string(), rate: None, base: None, amount: None }),
+                }
+            }).collect()
+        })
+        .collect();
+    let line_duty: Vec<Option<Decimal>> = (0..lines.len())
+        .map(|line_idx| {
+            let mut duty = Decimal::ZERO;
+            for (levy, amounts) in market.levies.iter().zip(&results) {
+                if levy.kind == LevyKind::Duty {
+                    duty = duty.checked_add(amounts.get(line_idx)?.amount()?)?;
+                }
+            }
+            Some(duty)
+        })
+        .collect();
+
+    let money = |amount: Decimal| rounding.apply(amount).to_string();
+    let landed_cost = LandedCost {
+        currency,
+        valuation_basis: match basis {
+            Known::Known(ValuationBasis::Cif) => "CIF",
+            Known::Known(ValuationBasis::Fob) => "FOB",
+            Known::Unknown => "unknown",
+        },
+        goods_value: money(goods),
+        freight: freight.map(money),
+        insurance: insurance.map(money),
+        customs_value: money(customs_value),
+        duties,
+        taxes,
+        fees,
+        total: money(total),
+        complete,
+        duties_and_taxes_paid_by: if shipment.incoterm.seller_pays_import_duties() { "seller" } else { "buyer" },
+        freight_paid_by: if shipment.incoterm.seller_pays_main_carriage() { "seller" } else { "buyer" },
+        rounding: format!("each charge's shipment total rounded {}", rounding),
+    };
+    LeviesResult { landed_cost, line_customs_values, line_levies, line_duty }
+}
+
+/// A percent or inclusive levy on one line.
+fn percent_levy<'k>(levy: &'k Levy, earlier: &[Vec<LineAmount<'k>>], shipment: &Shipment, line: LineView<'_>, customs_value: Decimal, as_of: Date) -> LineAmount<'k> {
+    let line_idx = line.index;
+    match applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, line) {
+        Tri::No => return LineAmount::NotApplicable,
+        Tri::Maybe(_) => return LineAmount::Unknown,
+        Tri::Yes => {}
+    }
+    let Some(rate) = select_rate(levy, line.hs, line.item, as_of) else { return LineAmount::Unknown };
+    let RateValue::Percent(percent) = rate.value else { return LineAmount::Unknown };
+    let mut base = Decimal::ZERO;
+    for component in &levy.base {
+        let part = match component {
+            BaseComponent::CustomsValue => Some(customs_value),
+            BaseComponent::Levy(idx) => earlier.get(*idx).and_then(|amounts| amounts.get(line_idx)).and_then(LineAmount::amount),
+        };
+        let Some(part) = part.and_then(|part| base.checked_add(part)) else { return LineAmount::Unknown };
+        base = part;
+    }
+    let amount = match levy.method {
+        LevyMethod::Inclusive => {
+            let fraction = percent.fraction();
+            (Decimal::ONE - fraction).is_sign_positive().then(|| base.checked_mul(fraction)?.checked_div(Decimal::ONE - fraction)).flatten()
+        }
+        _ => percent.of(base),
+    };
+    match amount {
+        Some(amount) => LineAmount::Amount { rate: Some(percent), base, amount, source: rate },
+        None => LineAmount::Unknown,
+    }
+}
+
+/// A fixed levy: one amount per shipment, spread over the lines it applies to by customs value.
+fn fixed_levy<'k>(levy: &'k Levy, shipment: &Shipment, lines: &[LineView<'_>], customs_values: &[Decimal], as_of: Date, findings: &mut Findings) -> Vec<LineAmount<'k>> {
+    let applicability: Vec<Tri> = lines.iter().map(|line| applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, *line)).collect();
+    if applicability.iter().all(|tri| *tri == Tri::No) {
+        return vec![LineAmount::NotApplicable; lines.len()];
+    }
+    let rate = levy.rates.iter().filter(|rate| rate.hs.is_none() && rate.origins.is_none() && rate.provenance.in_force(as_of)).last();
+    let amount = match rate.map(|rate| &rate.value) {
+        Some(RateValue::Amount(money)) if money.currency() == shipment.currency => Some(money.amount()),
+        Some(RateValue::Amount(money)) => {
+            findings.push_rule(Severity::Condition, "levy.currency", format!("{} is {} per shipment, in {}; the request is in {} and preclear has no exchange rate for it yet, so the amount is not included.", levy.name, money.amount(), money.currency(), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
+            None
+        }
+        _ => None,
+    };
+    let (Some(amount), Some(rate)) = (amount, rate) else {
+        return applicability.iter().map(|tri| if *tri == Tri::No { LineAmount::NotApplicable } else { LineAmount::Unknown }).collect();
+    };
+    let applicable_total: Decimal = sum(customs_values.iter().zip(&applicability).filter(|(_, tri)| **tri != Tri::No).map(|(value, _)| *value));
+    let n_applicable = applicability.iter().filter(|tri| **tri != Tri::No).count();
+    applicability
+        .iter()
+        .zip(customs_values)
+        .map(|(tri, value)| match tri {
+            Tri::No => LineAmount::NotApplicable,
+            Tri::Maybe(_) => LineAmount::Unknown,
+            Tri::Yes => LineAmount::Amount { rate: None, base: *value, amount: share(amount, *value, applicable_total, n_applicable), source: rate },
+        })
+        .collect()
+}
+
+/// The rate of a levy for a line: in force on `as_of`, matching the line's HS code and origin;
+/// the longest HS prefix wins, then an origin-specific rate over a general one.
+fn select_rate<'k>(levy: &'k Levy, hs: Option<&HsCode>, item: &Item, as_of: Date) -> Option<&'k LevyRate> {
+    levy.rates
+        .iter()
+        .filter(|rate| rate.provenance.in_force(as_of))
+        .filter(|rate| rate.origins.as_ref().is_none_or(|origins| origins.contains(&item.country_of_origin)))
+        .filter(|rate| match (&rate.hs, hs) {
+            (None, _) => true,
+            (Some(prefix), Some(code)) => code.starts_with(prefix),
+            (Some(_), None) => false,
+        })
+        .max_by_key(|rate| (rate.hs.as_ref().map_or(0, |prefix| prefix.len()), rate.origins.is_some()))
+}
+
+/// Applies the levy's per-shipment minimum and maximum, spreading any change over the lines.
+fn limit(levy: &Levy, total: Decimal, currency: Currency, amounts: &mut [LineAmount<'_>], customs_values: &[Decimal], findings: &mut Findings) -> Option<Decimal> {
+    let mut limited = total;
+    for (bound, is_min) in [(levy.minimum, true), (levy.maximum, false)] {
+        let Some(bound) = bound else { continue };
+        if bound.currency() != currency {
+            findings.push_rule(Severity::Warning, "levy.limit_currency", format!("{}: its {} of {} is not applied because the request is in {} and preclear has no exchange rate for it yet.", levy.name, if is_min { "minimum" } else { "maximum" }, bound, currency), Some(&levy.id), &levy.provenance, vec![]);
+            continue;
+        }
+        if (is_min && limited < bound.amount()) || (!is_min && limited > bound.amount()) {
+            limited = bound.amount();
+        }
+    }
+    if limited != total {
+        let applicable: Vec<usize> = amounts.iter().enumerate().filter(|(_, a)| matches!(a, LineAmount::Amount { .. })).map(|(idx, _)| idx).collect();
+        let base_total: Decimal = sum(applicable.iter().filter_map(|&idx| customs_values.get(idx).copied()));
+        for &idx in &applicable {
+            if let (Some(LineAmount::Amount { amount, .. }), Some(value)) = (amounts.get_mut(idx), customs_values.get(idx)) {
+                *amount = share(limited, *value, base_total, applicable.len());
+            }
+        }
+    }
+    Some(limited)
+}
+
+/// Whether de minimis waives duty and tax: only when the KB knows the threshold in the request's
+/// currency and the customs value does not exceed it.
+fn de_minimis_waiver(market: &Market, customs_value: Decimal, currency: Currency, findings: &mut Findings) -> (bool, bool) {
+    let Some(de_minimis) = &market.de_minimis else { return (false, false) };
+    let Known::Known(Some(threshold)) = de_minimis.value.value else { return (false, false) };
+    if threshold.currency() != currency || customs_value > threshold.amount() {
+        return (false, false);
+    }
+    let waives = (de_minimis.value.waives_duty, de_minimis.value.waives_tax);
+    if waives.0 || waives.1 {
+        findings.push_rule(Severity::Info, "levy.de_minimis", format!("The customs value does not exceed the de minimis threshold of {}: {} waived.", Money::new(threshold.amount(), currency), match waives { (true, true) => "duty and tax", (true, false) => "duty", _ => "tax" }), None, &de_minimis.provenance, vec![]);
+    }
+    waives
+}
+
+fn charge(levy: &Levy, amounts: &[LineAmount<'_>], total: Option<Decimal>, rounding: preclear_domain::Rounding, confidence: Confidence) -> Charge {
+    let mut rates = amounts.iter().filter_map(|a| match a {
+        LineAmount::Amount { rate, .. } => Some(*rate),
+        _ => None,
+    });
+    let first = rates.next().flatten();
+    let uniform = first.filter(|first| rates.all(|rate| rate == Some(*first)));
+    let base = if levy.method == LevyMethod::Fixed {
+        None
+    } else {
+        let bases: Option<Vec<Decimal>> = amounts.iter().map(|a| match a {
+            LineAmount::NotApplicable => Some(Decimal::ZERO),
+            LineAmount::Amount { base, .. } => Some(*base),
+            LineAmount::Unknown => None,
+        }).collect();
+        bases.map(|bases| rounding.apply(sum(bases.into_iter())).to_string())
+    };
+    Charge {
+        rule: levy.id.to_string(),
+        name: levy.name.clone(),
+        rate: uniform.map(|rate| rate.to_string()),
+        base,
+        amount: total.map(|total| rounding.apply(total).to_string()),
+        source: levy.provenance.source().to_owned(),
+        confidence,
+    }
+}
+
+/// The lowest confidence among the levy and the rates it used (unknown if a line is unknown).
+fn levy_confidence(levy: &Levy, amounts: &[LineAmount<'_>]) -> Confidence {
+    let mut lowest = levy.provenance.confidence;
+    for amount in amounts {
+        let confidence = match amount {
+            LineAmount::Amount { source, .. } => source.provenance.confidence,
+            LineAmount::Unknown => Confidence::Unknown,
+            LineAmount::NotApplicable => continue,
+        };
+        lowest = lowest.max(confidence);
+    }
+    lowest
+}
+
+/// The provenance of the first low-confidence fact a levy used (for the warning's source).
+fn low_provenance<'k>(levy: &'k Levy, amounts: &[LineAmount<'k>]) -> &'k preclear_kb::Provenance {
+    amounts
+        .iter()
+        .find_map(|amount| match amount {
+            LineAmount::Amount { source, .. } if source.provenance.confidence == Confidence::Low => Some(&source.provenance),
+            _ => None,
+        })
+        .unwrap_or(&levy.provenance)
+}
+
+fn sum_known(amounts: &[LineAmount<'_>]) -> Option<Decimal> {
+    let mut total = Decimal::ZERO;
+    for amount in amounts {
+        total = total.checked_add(amount.amount()?)?;
+    }
+    Some(total)
+}
+
+fn sum(values: impl Iterator<Item = Decimal>) -> Decimal {
+    values.fold(Decimal::ZERO, |acc, value| acc.checked_add(value).unwrap_or(acc))
+}
+
+/// `total × part / whole`, or an equal split when `whole` is zero.
+fn share(total: Decimal, part: Decimal, whole: Decimal, n: usize) -> Decimal {
+    if whole.is_zero() {
+        return total.checked_div(Decimal::from(n.max(1))).unwrap_or_default();
+    }
+    total.checked_mul(part).and_then(|product| product.checked_div(whole)).unwrap_or_else(|| {
+        // Very large values: divide first (loses only digits beyond decimal precision).
+        total.checked_div(whole).and_then(|ratio| ratio.checked_mul(part)).unwrap_or_default()
+    })
+}
+
+fn dedup(mut values: Vec<String>) -> Vec<String> {
+    values.sort();
+    values.dedup();
+    values
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

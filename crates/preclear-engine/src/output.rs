@@ -1,0 +1,329 @@
+//! The assessment: the engine's answer, and the stable JSON contract of `preclear assess --format
+//! json` (fields may be added, never renamed or removed). Amounts are decimal strings, rates are
+//! percentages as strings (`"20"`), dates are `YYYY-MM-DD`, and every collection has a fixed order,
+//! so the same input and KB version serialise to the same bytes.
+
+use preclear_domain::{Confidence, Country, Currency, Date};
+use serde::Serialize;
+
+/// The verdict of an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nothing stands in the way.
+    Clearable,
+    /// Clearable once the listed conditions are met.
+    ClearableWithConditions,
+    /// Cannot be cleared as requested.
+    NotClearable,
+    /// The goods may be clearable, but a non-resident IOR is not the right structure.
+    IorNotSuitable,
+}
+
+impl Verdict {
+    /// The contract spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Clearable => "clearable",
+            Verdict::ClearableWithConditions => "clearable_with_conditions",
+            Verdict::NotClearable => "not_clearable",
+            Verdict::IorNotSuitable => "ior_not_suitable",
+        }
+    }
+}
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Stops the shipment.
+    Blocker,
+    /// Must be satisfied (or confirmed) before the shipment moves or clears.
+    Condition,
+    /// Worth the operator's attention; does not change the verdict.
+    Warning,
+    /// For information.
+    Info,
+}
+
+impl Severity {
+    /// The contract spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Blocker => "blocker",
+            Severity::Condition => "condition",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A complete assessment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// One sentence explaining the verdict.
+    pub summary: String,
+    /// The KB version used.
+    pub kb_version: String,
+    /// The date the assessment is made for.
+    #[serde(serialize_with = "date")]
+    pub as_of: Date,
+    /// The request's reference.
+    pub reference: String,
+    /// Origin country.
+    pub origin: Country,
+    /// Destination country.
+    pub destination: Country,
+    /// Everything the engine concluded, most severe first.
+    pub findings: Vec<Finding>,
+    /// What must be obtained, and by whom.
+    pub requirements: Vec<RequirementResult>,
+    /// Origin-side export-control determinations.
+    pub export_controls: Vec<ExportControl>,
+    /// The importer-of-record structure.
+    pub importer: ImporterResult,
+    /// The documents the shipment needs.
+    pub documents: Vec<DocumentResult>,
+    /// The landed cost.
+    pub landed_cost: LandedCost,
+    /// Per line: classification, value, duty, requirements.
+    pub lines: Vec<LineResult>,
+    /// The earliest date the cargo may leave; `null` when a lead time it depends on is unknown.
+    #[serde(serialize_with = "opt_date")]
+    pub earliest_ship_date: Option<Date>,
+    /// How the earliest ship date was reached.
+    pub timeline: Timeline,
+}
+
+/// One conclusion, tied to the rule that produced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Blocker, condition, warning or info.
+    pub severity: Severity,
+    /// A stable code (`requirement.applies`, `hs.defaulted`…).
+    pub code: String,
+    /// What it means, in a sentence.
+    pub message: String,
+    /// The KB rule id, when a rule produced it.
+    pub rule: Option<String>,
+    /// The rule's source (URL or document), when a rule produced it.
+    pub source: Option<String>,
+    /// The confidence of the rule's fact.
+    pub confidence: Option<Confidence>,
+    /// The lines concerned (0-based indexes into `items`); empty for the shipment as a whole.
+    pub lines: Vec<usize>,
+}
+
+/// Lead time in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Days {
+    /// Fewest days.
+    pub min: u32,
+    /// Most days.
+    pub max: u32,
+}
+
+/// A requirement that applies (or may apply) to the shipment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementResult {
+    /// The rule id (also the requirement's id).
+    pub rule: String,
+    /// `applies` or `possible` (depends on a fact the request did not give).
+    pub status: &'static str,
+    /// Kind (`type_approval`, `conformity`…).
+    pub kind: &'static str,
+    /// Name.
+    pub name: String,
+    /// Granting authority.
+    pub authority: String,
+    /// `destination` or `origin`.
+    pub side: &'static str,
+    /// `shipment`, `model` or `importer`.
+    pub scope: &'static str,
+    /// Who applies for and holds it.
+    pub holder: &'static str,
+    /// Lead time; `null` when unknown.
+    pub lead_time_days: Option<Days>,
+    /// `departure`, `arrival` or `clearance`.
+    pub needed_before: &'static str,
+    /// Documents it produces.
+    pub documents: Vec<String>,
+    /// Lines concerned.
+    pub lines: Vec<usize>,
+    /// Source.
+    pub source: String,
+    /// Confidence.
+    pub confidence: Confidence,
+}
+
+/// An export-control determination for some lines under one regime.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportControl {
+    /// Regime id (`us-ear`).
+    pub regime: String,
+    /// The ECCN; `null` when the item is not listed in the regime's control list.
+    pub eccn: Option<String>,
+    /// `declared` or `determined`.
+    pub eccn_basis: &'static str,
+    /// Why this classification and this licence answer.
+    pub determination: String,
+    /// Whether a licence is required; `null` when not determined.
+    pub licence_required: Option<bool>,
+    /// The licence exception or basis (ENC, NLR, EU001…).
+    pub exception: Option<String>,
+    /// The licence rule (or classification rule when no licence rule matched).
+    pub rule: Option<String>,
+    /// Source.
+    pub source: Option<String>,
+    /// Confidence.
+    pub confidence: Option<Confidence>,
+    /// Lines concerned.
+    pub lines: Vec<usize>,
+}
+
+/// Who is the importer, and is the IOR structure right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImporterResult {
+    /// Whether the client needs a non-resident IOR (it has no entity in the destination).
+    pub non_resident_ior_needed: bool,
+    /// Whether a non-resident may import in its own name; `null` when unknown.
+    pub non_resident_allowed: Option<bool>,
+    /// How the import must be structured.
+    pub route: String,
+    /// Whether IOR is a suitable structure for this purpose.
+    pub ior_suitable: bool,
+    /// The rule.
+    pub rule: Option<String>,
+    /// Source.
+    pub source: Option<String>,
+}
+
+/// A document the shipment needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentResult {
+    /// Name.
+    pub name: String,
+    /// The rule that requires it (a document rule or a requirement).
+    pub rule: String,
+    /// Source.
+    pub source: String,
+}
+
+/// One duty, tax or fee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Charge {
+    /// The levy's rule id.
+    pub rule: String,
+    /// Name.
+    pub name: String,
+    /// The rate in percent when one rate applies to every line concerned; `null` for fixed or
+    /// mixed rates (see `lines`).
+    pub rate: Option<String>,
+    /// The base the rate applies to (summed over lines).
+    pub base: Option<String>,
+    /// The amount, rounded per the market; `null` when it cannot be computed.
+    pub amount: Option<String>,
+    /// Source of the levy.
+    pub source: String,
+    /// The lowest confidence among the facts used.
+    pub confidence: Confidence,
+}
+
+/// The landed cost, in the shipment currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LandedCost {
+    /// The currency of every amount.
+    pub currency: Currency,
+    /// `CIF`, `FOB` or `unknown`.
+    pub valuation_basis: &'static str,
+    /// Sum of the lines' values.
+    pub goods_value: String,
+    /// Declared international freight.
+    pub freight: Option<String>,
+    /// Declared insurance.
+    pub insurance: Option<String>,
+    /// The customs value.
+    pub customs_value: String,
+    /// Customs duties.
+    pub duties: Vec<Charge>,
+    /// Taxes.
+    pub taxes: Vec<Charge>,
+    /// Fees.
+    pub fees: Vec<Charge>,
+    /// Customs value plus every duty, tax and fee that could be computed.
+    pub total: String,
+    /// Whether every charge could be computed (if not, `total` is a lower bound).
+    pub complete: bool,
+    /// Who pays duties and taxes at destination under the Incoterm: `seller` (DDP) or `buyer`.
+    pub duties_and_taxes_paid_by: &'static str,
+    /// Who pays the main carriage under the Incoterm.
+    pub freight_paid_by: &'static str,
+    /// How the rounding was done.
+    pub rounding: String,
+}
+
+/// One line of the shipment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineResult {
+    /// 0-based index.
+    pub line: usize,
+    /// Description.
+    pub description: String,
+    /// The HS code used; `null` when none could be determined.
+    pub hs_code: Option<String>,
+    /// `declared`, `category_default` or `none`.
+    pub hs_basis: &'static str,
+    /// The HS 2022 description of the 6-digit subheading.
+    pub hs_description: Option<String>,
+    /// Quantity × unit value.
+    pub value: String,
+    /// The line's share of the customs value.
+    pub customs_value: String,
+    /// Duty on the line (all duty levies); `null` when unknown.
+    pub duty: Option<String>,
+    /// Each levy on the line.
+    pub levies: Vec<LineLevy>,
+    /// Requirement rule ids that apply to the line.
+    pub requirements: Vec<String>,
+    /// ECCN per regime.
+    pub eccn: Vec<String>,
+}
+
+/// A levy on one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineLevy {
+    /// Rule id.
+    pub rule: String,
+    /// Rate in percent, when a percentage.
+    pub rate: Option<String>,
+    /// Base, unrounded.
+    pub base: Option<String>,
+    /// Amount, unrounded; `null` when unknown.
+    pub amount: Option<String>,
+}
+
+/// The timeline from the assessment date to the earliest ship date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    /// The requirement that sets the earliest ship date, if any.
+    pub critical_requirement: Option<String>,
+    /// The most days any requirement needed before departure takes (worst case).
+    pub days_to_departure: Option<u32>,
+    /// The date by which every requirement (including those needed only at arrival or
+    /// clearance) can be in hand, worst case; `null` when a lead time is unknown.
+    #[serde(serialize_with = "opt_date")]
+    pub all_requirements_by: Option<Date>,
+}
+
+fn date<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(date)
+}
+
+fn opt_date<S: serde::Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(date) => serializer.collect_str(date),
+        None => serializer.serialize_none(),
+    }
+}

@@ -1,0 +1,713 @@
+//! The validated knowledge base: what the engine reads. Built only by [`crate::load`]; every id
+//! reference is resolved, every date range checked, every HS prefix known to the nomenclature.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use preclear_domain::{
+    BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Country, Currency, Date, Eccn,
+    Encryption, HsCode, HsPrefix, Money, Percent, Purpose, RadioSet, Rounding, TransportMode,
+};
+use rust_decimal::Decimal;
+
+use crate::hs::Nomenclature;
+
+/// The content version of a knowledge base: a hash of every file's path and content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KbVersion(pub(crate) String);
+
+impl KbVersion {
+    /// The version as written in assessments (`sha256:0123456789abcdef`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for KbVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A loaded, validated, immutable knowledge base.
+#[derive(Debug)]
+pub struct Kb {
+    pub(crate) version: KbVersion,
+    pub(crate) name: String,
+    pub(crate) edition: String,
+    pub(crate) markets: BTreeMap<Country, Market>,
+    pub(crate) regimes: Vec<ExportRegime>,
+    pub(crate) categories: BTreeMap<Category, CategoryRule>,
+    pub(crate) shared_documents: Vec<DocumentRule>,
+    pub(crate) nomenclature: Nomenclature,
+}
+
+impl Kb {
+    /// The content version.
+    pub fn version(&self) -> &KbVersion {
+        &self.version
+    }
+
+    /// The KB's name (from `kb.toml`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The KB's edition label (from `kb.toml`).
+    pub fn edition(&self) -> &str {
+        &self.edition
+    }
+
+    /// The market for a destination, if the KB has one.
+    pub fn market(&self, country: Country) -> Option<&Market> {
+        self.markets.get(&country)
+    }
+
+    /// Every market, by country code.
+    pub fn markets(&self) -> impl Iterator<Item = &Market> {
+        self.markets.values()
+    }
+
+    /// The export-control regimes that apply to shipments leaving `origin`.
+    pub fn regimes_for_origin(&self, origin: Country) -> impl Iterator<Item = &ExportRegime> {
+        self.regimes.iter().filter(move |regime| regime.origins.contains(&origin))
+    }
+
+    /// Every export-control regime.
+    pub fn regimes(&self) -> &[ExportRegime] {
+        &self.regimes
+    }
+
+    /// The category rule (default HS code, expected prefixes).
+    pub fn category(&self, category: Category) -> Option<&CategoryRule> {
+        self.categories.get(&category)
+    }
+
+    /// Documents that every destination requires.
+    pub fn shared_documents(&self) -> &[DocumentRule] {
+        &self.shared_documents
+    }
+
+    /// The HS 2022 nomenclature.
+    pub fn nomenclature(&self) -> &Nomenclature {
+        &self.nomenclature
+    }
+}
+
+/// A source that facts cite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Its id in its file.
+    pub id: String,
+    /// What it is.
+    pub title: String,
+    /// Where to read it.
+    pub url: Option<String>,
+    /// A document reference, when there is no URL.
+    pub document: Option<String>,
+}
+
+impl Source {
+    /// The URL, or else the document reference, or else the title.
+    pub fn reference(&self) -> &str {
+        self.url.as_deref().or(self.document.as_deref()).unwrap_or(&self.title)
+    }
+}
+
+/// Where a fact comes from and how sure the KB is of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The sources cited (at least one).
+    pub sources: Vec<Arc<Source>>,
+    /// How sure the KB is.
+    pub confidence: Confidence,
+    /// When the fact was last checked.
+    pub as_of: Date,
+    /// First day in force (inclusive).
+    pub effective_from: Option<Date>,
+    /// Day it stops being in force (exclusive).
+    pub effective_to: Option<Date>,
+    /// A note for the operator.
+    pub note: Option<String>,
+    /// Where the fact is written.
+    pub location: Location,
+}
+
+impl Provenance {
+    /// Whether the fact is law on `date`.
+    pub fn in_force(&self, date: Date) -> bool {
+        self.effective_from.is_none_or(|from| from <= date)
+            && self.effective_to.is_none_or(|to| date < to)
+    }
+
+    /// The first source's reference (URL or document).
+    pub fn source(&self) -> &str {
+        self.sources.first().map_or("", |source| source.reference())
+    }
+}
+
+/// A file and line in the KB.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// File, relative to the KB root.
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// A value that the KB may record as not known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known<T> {
+    /// The value.
+    Known(T),
+    /// Not established: the engine asks the operator.
+    Unknown,
+}
+
+impl<T> Known<T> {
+    /// The value, if known.
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Known::Known(value) => Some(value),
+            Known::Unknown => None,
+        }
+    }
+}
+
+/// A value with its provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact<T> {
+    /// The value.
+    pub value: T,
+    /// Its provenance.
+    pub provenance: Provenance,
+}
+
+/// Everything the KB knows about one destination market.
+#[derive(Debug)]
+pub struct Market {
+    /// The country.
+    pub country: Country,
+    /// Its name.
+    pub name: String,
+    /// Its currency.
+    pub currency: Currency,
+    /// How duty and tax amounts are rounded.
+    pub rounding: Fact<Rounding>,
+    /// The basis of the customs value.
+    pub valuation: Fact<Valuation>,
+    /// The de minimis threshold, if recorded.
+    pub de_minimis: Option<Fact<DeMinimis>>,
+    /// Who may be the importer of record.
+    pub importer: Fact<ImporterRule>,
+    /// Purposes for which a non-resident IOR is not the right structure.
+    pub ior_unsuitable: Vec<IorUnsuitable>,
+    /// Duties, taxes and fees in computation order.
+    pub levies: Vec<Levy>,
+    /// Pre-import requirements.
+    pub requirements: Vec<Requirement>,
+    /// Restrictions and prohibitions.
+    pub restrictions: Vec<Restriction>,
+    /// Documents beyond the shared ones.
+    pub documents: Vec<DocumentRule>,
+    /// The file it was loaded from.
+    pub file: Arc<str>,
+}
+
+impl Market {
+    /// A requirement by id.
+    pub fn requirement(&self, id: &str) -> Option<&Requirement> {
+        self.requirements.iter().find(|requirement| &*requirement.id == id)
+    }
+}
+
+/// The basis of the customs value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValuationBasis {
+    /// Cost, insurance and freight to the border of the destination.
+    Cif,
+    /// Free on board at export: international freight and insurance excluded.
+    Fob,
+}
+
+/// How the customs value is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Valuation {
+    /// CIF, FOB, or unknown.
+    pub basis: Known<ValuationBasis>,
+    /// A percentage of the CIF value added as landing charges (India's 1 %), if any.
+    pub landing_charge: Option<Percent>,
+}
+
+/// A de minimis threshold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeMinimis {
+    /// The threshold; `None` inside `Known` when the market has no de minimis.
+    pub value: Known<Option<Money>>,
+    /// Whether duty falls away below it.
+    pub waives_duty: bool,
+    /// Whether taxes fall away below it.
+    pub waives_tax: bool,
+}
+
+/// Who may be the importer of record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImporterRule {
+    /// Whether a company with no entity in the market may import in its own name.
+    pub non_resident_allowed: Known<bool>,
+    /// How a non-resident imports: the route an operator must arrange.
+    pub route: String,
+}
+
+/// A purpose for which a non-resident IOR is not the right structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IorUnsuitable {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// The purposes concerned.
+    pub purposes: Vec<Purpose>,
+    /// Why.
+    pub reason: String,
+    /// What to do instead.
+    pub recommendation: String,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// Whether a levy is a duty, a tax or a fee (the glossary's three words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LevyKind {
+    /// A customs duty.
+    Duty,
+    /// A tax (VAT, GST, excise…).
+    Tax,
+    /// A fee or charge for a service (processing fees…).
+    Fee,
+}
+
+impl LevyKind {
+    /// The KB spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LevyKind::Duty => "duty",
+            LevyKind::Tax => "tax",
+            LevyKind::Fee => "fee",
+        }
+    }
+}
+
+/// How a levy is computed from its base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevyMethod {
+    /// base × rate.
+    Percent,
+    /// base × rate / (1 − rate): a tax included in its own base (Brazil's ICMS "por dentro").
+    Inclusive,
+    /// A fixed amount per shipment.
+    Fixed,
+}
+
+/// One part of a levy's base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaseComponent {
+    /// The customs value.
+    CustomsValue,
+    /// An earlier levy of the same market, by index into `Market::levies`.
+    Levy(usize),
+}
+
+/// A duty, tax or fee.
+#[derive(Debug)]
+pub struct Levy {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// Duty, tax or fee.
+    pub kind: LevyKind,
+    /// Its name.
+    pub name: String,
+    /// What the rate applies to.
+    pub base: Vec<BaseComponent>,
+    /// How it is computed.
+    pub method: LevyMethod,
+    /// Per-shipment minimum.
+    pub minimum: Option<Money>,
+    /// Per-shipment maximum.
+    pub maximum: Option<Money>,
+    /// The lines it applies to.
+    pub when: Option<Conditions>,
+    /// Lines it does not apply to.
+    pub unless: Option<Conditions>,
+    /// The rates, each a fact.
+    pub rates: Vec<LevyRate>,
+    /// Provenance of the levy itself (its existence and base).
+    pub provenance: Provenance,
+}
+
+/// A rate of a levy, for an HS prefix and origins, in force over a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevyRate {
+    /// The HS prefix it applies to; `None` for every line.
+    pub hs: Option<HsPrefix>,
+    /// The origins it applies to; `None` for every origin.
+    pub origins: Option<Vec<Country>>,
+    /// The rate.
+    pub value: RateValue,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// The value of a levy rate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RateValue {
+    /// A percentage of the base.
+    Percent(Percent),
+    /// A fixed amount per shipment.
+    Amount(Money),
+    /// Not established.
+    Unknown,
+}
+
+/// The kind of a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RequirementKind {
+    /// Telecom or radio type approval.
+    TypeApproval,
+    /// A safety or conformity scheme.
+    Conformity,
+    /// A registration of the importer or the product.
+    Registration,
+    /// A filing before the goods are shipped.
+    PreShipmentFiling,
+    /// An after-sales service authorisation.
+    AfterSales,
+    /// An import licence or permit.
+    ImportLicence,
+    /// An encryption import permit or notification.
+    Encryption,
+    /// IMEI registration.
+    Imei,
+    /// An equipment specification list for origin or destination authorities.
+    SpecificationList,
+    /// Anything else.
+    Other,
+}
+
+impl RequirementKind {
+    /// Every kind.
+    pub const ALL: [RequirementKind; 10] = [
+        RequirementKind::TypeApproval,
+        RequirementKind::Conformity,
+        RequirementKind::Registration,
+        RequirementKind::PreShipmentFiling,
+        RequirementKind::AfterSales,
+        RequirementKind::ImportLicence,
+        RequirementKind::Encryption,
+        RequirementKind::Imei,
+        RequirementKind::SpecificationList,
+        RequirementKind::Other,
+    ];
+
+    /// The KB spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequirementKind::TypeApproval => "type_approval",
+            RequirementKind::Conformity => "conformity",
+            RequirementKind::Registration => "registration",
+            RequirementKind::PreShipmentFiling => "pre_shipment_filing",
+            RequirementKind::AfterSales => "after_sales",
+            RequirementKind::ImportLicence => "import_licence",
+            RequirementKind::Encryption => "encryption",
+            RequirementKind::Imei => "imei",
+            RequirementKind::SpecificationList => "specification_list",
+            RequirementKind::Other => "other",
+        }
+    }
+}
+
+/// For what a requirement is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// For each shipment.
+    Shipment,
+    /// Once per product model.
+    Model,
+    /// Held by the importer of record.
+    Importer,
+}
+
+/// Who applies for and holds a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Holder {
+    /// The importer of record.
+    Importer,
+    /// The manufacturer.
+    Manufacturer,
+    /// The importer or the manufacturer.
+    ImporterOrManufacturer,
+    /// A legal entity established in the market.
+    LocalEntity,
+    /// The exporter (exporter of record) at origin.
+    Exporter,
+    /// Anyone.
+    Anyone,
+}
+
+/// By when a requirement must be in hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NeededBefore {
+    /// Before the goods leave origin.
+    Departure,
+    /// Before they arrive.
+    Arrival,
+    /// Before customs clearance.
+    Clearance,
+}
+
+/// A range of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeadTime {
+    /// Fewest days.
+    pub min: u32,
+    /// Most days.
+    pub max: u32,
+}
+
+/// Something that must be obtained before goods can clear.
+#[derive(Debug)]
+pub struct Requirement {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// Kind.
+    pub kind: RequirementKind,
+    /// Name.
+    pub name: String,
+    /// The authority that grants it.
+    pub authority: String,
+    /// Per shipment, model or importer.
+    pub scope: Scope,
+    /// Who holds it.
+    pub holder: Holder,
+    /// How long it takes.
+    pub lead_time: Known<LeadTime>,
+    /// By when it is needed.
+    pub needed_before: NeededBefore,
+    /// Documents it produces for the file.
+    pub documents: Vec<String>,
+    /// The lines it applies to.
+    pub when: Option<Conditions>,
+    /// Lines it does not apply to.
+    pub unless: Option<Conditions>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// What a restriction does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestrictionEffect {
+    /// The goods may not be imported.
+    Prohibited,
+    /// The goods need the requirement at this index of `Market::requirements` first.
+    Licensed(usize),
+}
+
+/// A restriction on importing some goods.
+#[derive(Debug)]
+pub struct Restriction {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// What it does.
+    pub effect: RestrictionEffect,
+    /// What it says.
+    pub name: String,
+    /// Exceptions, for the operator.
+    pub exceptions: Option<String>,
+    /// The lines it applies to.
+    pub when: Option<Conditions>,
+    /// Lines it does not apply to.
+    pub unless: Option<Conditions>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// A document the destination requires.
+#[derive(Debug)]
+pub struct DocumentRule {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// Its name.
+    pub name: String,
+    /// When it is required.
+    pub when: Option<Conditions>,
+    /// When it is not.
+    pub unless: Option<Conditions>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// Which lines (or shipments) a rule applies to. Every key present must hold; a list matches any
+/// of its values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Conditions {
+    /// Item categories.
+    pub category: Option<Vec<Category>>,
+    /// HS prefixes.
+    pub hs: Option<Vec<HsPrefix>>,
+    /// Radio technologies (`Any` for any radio at all).
+    pub radio: Option<AnyOr<RadioSet>>,
+    /// Encryption classes.
+    pub encryption: Option<Vec<Encryption>>,
+    /// Battery chemistries (`Any` for any battery).
+    pub battery: Option<AnyOr<Vec<BatteryChemistry>>>,
+    /// Battery packings.
+    pub battery_packing: Option<Vec<BatteryPacking>>,
+    /// Conditions of the goods.
+    pub condition: Option<Vec<Condition>>,
+    /// Purposes of the shipment.
+    pub purpose: Option<Vec<Purpose>>,
+    /// Transport modes.
+    pub transport_mode: Option<Vec<TransportMode>>,
+    /// Countries of origin of the item.
+    pub origin: Option<Vec<Country>>,
+    /// Countries the shipment leaves from.
+    pub shipped_from: Option<Vec<Country>>,
+    /// Whether the item has GPU figures.
+    pub gpu: Option<bool>,
+    /// TPP at least this.
+    pub gpu_tpp_min: Option<Decimal>,
+    /// TPP below this.
+    pub gpu_tpp_below: Option<Decimal>,
+    /// Performance density at least this.
+    pub gpu_density_min: Option<Decimal>,
+    /// Performance density below this.
+    pub gpu_density_below: Option<Decimal>,
+}
+
+/// "any", or a specific set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnyOr<T> {
+    /// Anything at all.
+    Any,
+    /// One of these.
+    Some(T),
+}
+
+/// A hardware category's default HS code and the prefixes consistent with it.
+#[derive(Debug)]
+pub struct CategoryRule {
+    /// The category.
+    pub category: Category,
+    /// The code used when none is declared.
+    pub default_hs: HsCode,
+    /// Prefixes a declared code is expected to fall under.
+    pub expected_hs: Vec<HsPrefix>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// An origin-side export-control regime.
+#[derive(Debug)]
+pub struct ExportRegime {
+    /// Regime id (`us-ear`).
+    pub id: Arc<str>,
+    /// Its name.
+    pub name: String,
+    /// The origins it governs.
+    pub origins: Vec<Country>,
+    /// Country groups, by id.
+    pub groups: BTreeMap<String, CountryGroup>,
+    /// Classification rules, first match wins.
+    pub classifications: Vec<Classification>,
+    /// Licence rules, first match wins.
+    pub licence_rules: Vec<LicenceRule>,
+    /// Embargoes.
+    pub embargoes: Vec<Embargo>,
+    /// Origin-side requirements.
+    pub requirements: Vec<Requirement>,
+    /// Provenance of the regime.
+    pub provenance: Provenance,
+    /// The file.
+    pub file: Arc<str>,
+}
+
+/// A named group of countries.
+#[derive(Debug)]
+pub struct CountryGroup {
+    /// Group id (`D:5`).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Members.
+    pub countries: Vec<Country>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// How to find an item's classification from its attributes.
+#[derive(Debug)]
+pub struct Classification {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// The ECCN; `None` when the item is not listed in the regime's control list.
+    pub eccn: Option<Eccn>,
+    /// When it applies.
+    pub when: Option<Conditions>,
+    /// When it does not.
+    pub unless: Option<Conditions>,
+    /// Why, in words.
+    pub determination: String,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+/// Whether an ECCN needs a licence to some destinations.
+#[derive(Debug)]
+pub struct LicenceRule {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// ECCN prefixes (`5A992` matches `5A992.c`).
+    pub eccns: Vec<String>,
+    /// Destination countries (groups expanded); empty with `all_destinations`.
+    pub destinations: Vec<Country>,
+    /// Whether it covers every destination (`"*"`).
+    pub all_destinations: bool,
+    /// Whether a licence is required.
+    pub licence_required: Known<bool>,
+    /// The licence exception or basis (ENC, NLR, EU001…).
+    pub exception: Option<String>,
+    /// Why, in words.
+    pub determination: String,
+    /// Provenance.
+    pub provenance: Provenance,
+}
+
+impl LicenceRule {
+    /// Whether the rule covers this ECCN (`EAR99` matches only itself).
+    pub fn covers(&self, eccn: &Eccn, destination: Country) -> bool {
+        self.eccns.iter().any(|prefix| eccn.as_str().starts_with(prefix.as_str()))
+            && (self.all_destinations || self.destinations.contains(&destination))
+    }
+}
+
+/// An embargo on exports to some destinations.
+#[derive(Debug)]
+pub struct Embargo {
+    /// Rule id.
+    pub id: Arc<str>,
+    /// Name.
+    pub name: String,
+    /// The destinations (groups expanded).
+    pub destinations: Vec<Country>,
+    /// The lines it applies to.
+    pub when: Option<Conditions>,
+    /// Lines it does not apply to.
+    pub unless: Option<Conditions>,
+    /// Provenance.
+    pub provenance: Provenance,
+}
