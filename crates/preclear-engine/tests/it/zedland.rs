@@ -1,0 +1,514 @@
+//! Engine behaviour on the fictional market Zedland (`ZZ`), each test with the smallest KB that
+//! shows it. Real law can change without breaking these.
+
+use preclear_engine::{Severity, Verdict};
+use serde_json::json;
+
+use crate::support::{SOURCES, assess, charge, codes, kb, request, zedland};
+
+const DUTY_AND_VAT: &str = r#"
+[[levy]]
+id = "zz.duty"
+kind = "duty"
+name = "Zedland duty"
+base = ["customs_value"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  hs = "8471"
+  percent = "5"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+  [[levy.rate]]
+  hs = "847130"
+  percent = "2.5"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[levy]]
+id = "zz.vat"
+kind = "tax"
+name = "Zedland VAT"
+base = ["customs_value", "zz.duty"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "20"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#;
+
+#[test]
+fn vat_is_charged_on_customs_value_plus_duty() {
+    let kb = kb(&zedland(DUTY_AND_VAT), None);
+    let assessment = assess(&kb, &request(json!({}), json!({})), "2026-06-01");
+    // CIF = 900 + 100 freight + 0 insurance = 1000; duty 5% = 50; VAT 20% × 1050 = 210.
+    assert_eq!(assessment.landed_cost.customs_value, "1000.00");
+    assert_eq!(charge(&assessment, "zz.duty").as_deref(), Some("50.00"));
+    assert_eq!(charge(&assessment, "zz.vat").as_deref(), Some("210.00"));
+    assert_eq!(assessment.landed_cost.total, "1260.00");
+    assert!(assessment.landed_cost.complete);
+    assert_eq!(assessment.verdict, Verdict::Clearable, "{:?}", codes(&assessment));
+}
+
+#[test]
+fn the_most_specific_hs_prefix_wins() {
+    let kb = kb(&zedland(DUTY_AND_VAT), None);
+    let laptop = request(json!({}), json!({ "category": "laptop", "hs_code": "84713000" }));
+    let assessment = assess(&kb, &laptop, "2026-06-01");
+    assert_eq!(charge(&assessment, "zz.duty").as_deref(), Some("25.00"));
+    assert_eq!(assessment.lines[0].levies[0].rate.as_deref(), Some("2.5"));
+}
+
+#[test]
+fn an_unknown_rate_is_never_zero_and_taints_later_levies() {
+    let kb = kb(&zedland(DUTY_AND_VAT), None);
+    let switch = request(json!({}), json!({ "category": "switch", "hs_code": "851762" }));
+    let assessment = assess(&kb, &switch, "2026-06-01");
+    assert_eq!(charge(&assessment, "zz.duty"), None, "no rate for 8517 in the KB");
+    assert_eq!(charge(&assessment, "zz.vat"), None, "VAT's base includes the unknown duty");
+    assert!(!assessment.landed_cost.complete);
+    assert_eq!(assessment.landed_cost.total, "1000.00", "a lower bound: customs value only");
+    assert!(codes(&assessment).contains(&"levy.rate_unknown:zz.duty".to_owned()));
+    assert_eq!(assessment.verdict, Verdict::ClearableWithConditions);
+}
+
+#[test]
+fn inclusive_taxes_are_computed_por_dentro() {
+    let market = zedland(r#"
+[[levy]]
+id = "zz.icms"
+kind = "tax"
+name = "Zedland inclusive tax"
+base = ["customs_value"]
+method = "inclusive"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "18"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#);
+    let assessment = assess(&kb(&market, None), &request(json!({}), json!({})), "2026-06-01");
+    // 1000 × 0.18 / 0.82 = 219.512195… → 219.51.
+    assert_eq!(charge(&assessment, "zz.icms").as_deref(), Some("219.51"));
+}
+
+#[test]
+fn fixed_fees_and_per_shipment_limits_apply_once() {
+    let market = zedland(r#"
+[[levy]]
+id = "zz.processing"
+kind = "fee"
+name = "Processing fee"
+base = ["customs_value"]
+minimum = "30.00"
+maximum = "40.00"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "1"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[levy]]
+id = "zz.filing"
+kind = "fee"
+name = "Filing fee"
+method = "fixed"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  amount = "15.50"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#);
+    let kb = kb(&market, None);
+    // 1 % of 1000 = 10 → raised to the 30.00 minimum.
+    let small = assess(&kb, &request(json!({}), json!({})), "2026-06-01");
+    assert_eq!(charge(&small, "zz.processing").as_deref(), Some("30.00"));
+    assert_eq!(charge(&small, "zz.filing").as_deref(), Some("15.50"));
+    // 1 % of 10,000 = 100 → capped at 40.00; the filing fee stays one per shipment.
+    let large = assess(&kb, &request(json!({}), json!({ "quantity": 11, "unit_value": "900.00" })), "2026-06-01");
+    assert_eq!(charge(&large, "zz.processing").as_deref(), Some("40.00"));
+    assert_eq!(charge(&large, "zz.filing").as_deref(), Some("15.50"));
+}
+
+#[test]
+fn rates_change_on_their_effective_dates() {
+    let market = zedland(r#"
+[[levy]]
+id = "zz.vat"
+kind = "tax"
+name = "Zedland VAT"
+base = ["customs_value"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "12"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+  effective_to = 2026-01-01
+
+  [[levy.rate]]
+  percent = "16"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+  effective_from = 2026-01-01
+"#);
+    let kb = kb(&market, None);
+    let before = assess(&kb, &request(json!({}), json!({})), "2025-12-31");
+    let after = assess(&kb, &request(json!({}), json!({})), "2026-01-01");
+    assert_eq!(charge(&before, "zz.vat").as_deref(), Some("120.00"));
+    assert_eq!(charge(&after, "zz.vat").as_deref(), Some("160.00"));
+}
+
+const RADIO_APPROVAL: &str = r#"
+[[requirement]]
+id = "zz.radio"
+kind = "type_approval"
+name = "Zedland radio approval"
+authority = "Zedland Spectrum Office"
+scope = "model"
+holder = "importer"
+lead_time_days = { min = 10, max = 20 }
+needed_before = "departure"
+when = { radio = "any" }
+unless = { purpose = ["temporary_import"] }
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+"#;
+
+#[test]
+fn a_requirement_applies_to_the_lines_that_meet_its_conditions() {
+    let kb = kb(&zedland(RADIO_APPROVAL), None);
+    let ap = request(json!({}), json!({ "category": "wireless_access_point", "hs_code": "851762", "radio": ["wifi"] }));
+    let assessment = assess(&kb, &ap, "2026-06-01");
+    let requirement = assessment.requirements.iter().find(|r| r.rule == "zz.radio").unwrap();
+    assert_eq!(requirement.status, "applies");
+    assert_eq!(requirement.lines, vec![0]);
+    assert_eq!(assessment.verdict, Verdict::ClearableWithConditions);
+    // The earliest ship date waits for the worst-case lead time of a departure requirement.
+    assert_eq!(assessment.earliest_ship_date.unwrap().to_string(), "2026-06-21");
+    assert_eq!(assessment.timeline.critical_requirement.as_deref(), Some("zz.radio"));
+
+    let server = assess(&kb, &request(json!({}), json!({})), "2026-06-01");
+    assert!(server.requirements.is_empty());
+    assert_eq!(server.earliest_ship_date.unwrap().to_string(), "2026-06-01");
+
+    let temporary = assess(&kb, &request(json!({ "purpose": "temporary_import" }), json!({ "radio": ["wifi"] })), "2026-06-01");
+    assert!(temporary.requirements.is_empty(), "`unless` excludes temporary imports");
+}
+
+#[test]
+fn an_undeclared_radio_makes_the_requirement_possible_not_silent() {
+    let kb = kb(&zedland(RADIO_APPROVAL), None);
+    let mut ap = request(json!({}), json!({ "category": "wireless_access_point", "hs_code": "851762" }));
+    ap["items"][0].as_object_mut().unwrap().remove("radio");
+    let assessment = assess(&kb, &ap, "2026-06-01");
+    let requirement = assessment.requirements.iter().find(|r| r.rule == "zz.radio").unwrap();
+    assert_eq!(requirement.status, "possible");
+    let finding = assessment.findings.iter().find(|f| f.code == "requirement.possible").unwrap();
+    assert!(finding.message.contains("radio technologies"), "{}", finding.message);
+    assert_eq!(finding.severity, Severity::Condition);
+}
+
+#[test]
+fn an_unknown_lead_time_leaves_the_ship_date_open() {
+    let market = zedland(&RADIO_APPROVAL.replace("lead_time_days = { min = 10, max = 20 }", "lead_time_days = \"unknown\""));
+    let assessment = assess(&kb(&market, None), &request(json!({}), json!({ "radio": ["bluetooth"] })), "2026-06-01");
+    assert_eq!(assessment.earliest_ship_date, None);
+    assert!(codes(&assessment).contains(&"timeline.unknown_lead_time".to_owned()));
+}
+
+const USED_GOODS: &str = r#"
+[[requirement]]
+id = "zz.used-licence"
+kind = "import_licence"
+name = "Used goods licence"
+authority = "Zedland Trade Ministry"
+scope = "shipment"
+holder = "importer"
+lead_time_days = { min = 30, max = 60 }
+needed_before = "departure"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+[[restriction]]
+id = "zz.used-phones"
+effect = "prohibited"
+name = "Used phones may not be imported"
+when = { condition = ["used", "refurbished"], category = ["mobile_phone"] }
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+[[restriction]]
+id = "zz.used-goods"
+effect = "licensed"
+requirement = "zz.used-licence"
+name = "Used goods need a licence"
+when = { condition = ["used", "refurbished"] }
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+"#;
+
+#[test]
+fn a_prohibited_line_makes_the_shipment_not_clearable() {
+    let kb = kb(&zedland(USED_GOODS), None);
+    let phone = request(json!({}), json!({ "category": "mobile_phone", "hs_code": "851713", "condition": "used" }));
+    let assessment = assess(&kb, &phone, "2026-06-01");
+    assert_eq!(assessment.verdict, Verdict::NotClearable);
+    let blocker = &assessment.findings[0];
+    assert_eq!((blocker.severity, blocker.code.as_str(), blocker.rule.as_deref()), (Severity::Blocker, "restriction.prohibited", Some("zz.used-phones")));
+    assert_eq!(blocker.source.as_deref(), Some("Zedland Official Gazette 1/2026 (fictional, for tests)"));
+    assert!(assessment.summary.starts_with("Not clearable: Used phones may not be imported"));
+}
+
+#[test]
+fn a_licensed_restriction_asks_for_its_licence_only_when_it_applies() {
+    let kb = kb(&zedland(USED_GOODS), None);
+    let refurbished = assess(&kb, &request(json!({}), json!({ "condition": "refurbished" })), "2026-06-01");
+    assert_eq!(refurbished.verdict, Verdict::ClearableWithConditions);
+    assert!(refurbished.requirements.iter().any(|r| r.rule == "zz.used-licence" && r.lines == vec![0]));
+    assert_eq!(refurbished.earliest_ship_date.unwrap().to_string(), "2026-07-31");
+
+    let new = assess(&kb, &request(json!({}), json!({})), "2026-06-01");
+    assert!(new.requirements.is_empty(), "the used-goods licence is not asked of new goods");
+    assert_eq!(new.verdict, Verdict::Clearable);
+}
+
+const CONSUMER_SALE: &str = r#"
+[[ior_unsuitable]]
+id = "zz.consumer-sale"
+purposes = ["consumer_sale"]
+reason = "selling to consumers makes the importer the producer"
+recommendation = "Use a local entity"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+"#;
+
+#[test]
+fn consumer_sales_through_a_non_resident_ior_are_not_suitable() {
+    let kb = kb(&zedland(CONSUMER_SALE), None);
+    let sale = assess(&kb, &request(json!({ "purpose": "consumer_sale" }), json!({})), "2026-06-01");
+    assert_eq!(sale.verdict, Verdict::IorNotSuitable);
+    assert!(!sale.importer.ior_suitable);
+    assert_eq!(sale.importer.rule.as_deref(), Some("zz.consumer-sale"));
+
+    let local = request(json!({ "purpose": "consumer_sale", "client": { "name": "Local Co", "country": "NL", "local_entity_in_destination": true } }), json!({}));
+    let local = assess(&kb, &local, "2026-06-01");
+    assert_eq!(local.verdict, Verdict::Clearable, "a client with its own entity imports itself");
+}
+
+const EXPORT_CONTROLS: &str = r#"
+[regime]
+id = "xr"
+name = "Test export regime"
+origins = ["NL"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+SOURCES
+
+[[country_group]]
+id = "G1"
+name = "Group one"
+countries = ["ZZ"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+[[classification]]
+id = "xr.class.gpu"
+eccn = "4A090.a"
+when = { gpu = true, gpu_tpp_min = "4800" }
+determination = "Computer with an advanced GPU"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+[[classification]]
+id = "xr.class.crypto"
+eccn = "5A002.a"
+when = { encryption = ["controlled"] }
+determination = "Controlled encryption"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+[[classification]]
+id = "xr.class.none"
+when = { encryption = ["none", "mass_market"] }
+determination = "Not listed"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+[[licence_rule]]
+id = "xr.lic.gpu"
+eccns = ["4A090"]
+destinations = ["group:G1"]
+licence_required = true
+determination = "Advanced computing items to group G1 need a licence"
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+[[embargo]]
+id = "xr.embargo"
+name = "Phones to Zedland are embargoed"
+destinations = ["ZZ"]
+when = { category = ["mobile_phone"] }
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+"#;
+
+fn export_kb() -> preclear_kb::Kb {
+    kb(&zedland(""), Some(&EXPORT_CONTROLS.replace("SOURCES", SOURCES)))
+}
+
+#[test]
+fn gpu_figures_determine_the_eccn_and_its_licence() {
+    let kb = export_kb();
+    let gpu_server = request(json!({}), json!({ "category": "gpu_server", "gpu": { "tpp": 4800, "performance_density": 5.9 } }));
+    let assessment = assess(&kb, &gpu_server, "2026-06-01");
+    let control = &assessment.export_controls[0];
+    assert_eq!((control.eccn.as_deref(), control.eccn_basis, control.licence_required), (Some("4A090.a"), "determined", Some(true)));
+    assert!(codes(&assessment).contains(&"export.licence_required:xr.lic.gpu".to_owned()));
+
+    let below = request(json!({}), json!({ "category": "gpu_server", "gpu": { "tpp": 4799, "performance_density": 5.9 } }));
+    let assessment = assess(&kb, &below, "2026-06-01");
+    assert_eq!(assessment.export_controls[0].eccn, None, "below the threshold, encryption none: not listed");
+    assert_eq!(assessment.export_controls[0].licence_required, Some(false));
+}
+
+#[test]
+fn an_eccn_with_no_licence_rule_is_undetermined_not_licence_free() {
+    let kb = export_kb();
+    let assessment = assess(&kb, &request(json!({}), json!({ "encryption": "controlled" })), "2026-06-01");
+    assert_eq!(assessment.export_controls[0].eccn.as_deref(), Some("5A002.a"));
+    assert_eq!(assessment.export_controls[0].licence_required, None);
+    assert!(codes(&assessment).iter().any(|code| code.starts_with("export.licence_undetermined")));
+}
+
+#[test]
+fn a_declared_eccn_that_contradicts_the_attributes_is_flagged() {
+    let kb = export_kb();
+    let assessment = assess(&kb, &request(json!({}), json!({ "encryption": "controlled", "eccn": "4A090.a" })), "2026-06-01");
+    assert_eq!(assessment.export_controls[0].eccn_basis, "declared");
+    assert!(codes(&assessment).contains(&"export.eccn_mismatch:xr.class.crypto".to_owned()));
+}
+
+#[test]
+fn an_undeclared_encryption_class_leaves_the_eccn_undetermined() {
+    let kb = export_kb();
+    let mut undeclared = request(json!({}), json!({}));
+    undeclared["items"][0].as_object_mut().unwrap().remove("encryption");
+    let assessment = assess(&kb, &undeclared, "2026-06-01");
+    assert!(codes(&assessment).contains(&"export.eccn_undetermined".to_owned()));
+    assert_eq!(assessment.verdict, Verdict::ClearableWithConditions);
+}
+
+#[test]
+fn an_embargo_blocks_the_lines_it_covers() {
+    let kb = export_kb();
+    let phone = request(json!({}), json!({ "category": "mobile_phone", "hs_code": "851713" }));
+    let assessment = assess(&kb, &phone, "2026-06-01");
+    assert_eq!(assessment.verdict, Verdict::NotClearable);
+    assert!(codes(&assessment).contains(&"export.embargo:xr.embargo".to_owned()));
+}
+
+#[test]
+fn classification_defaults_and_errors_are_flagged() {
+    let categories = r#"[sources.hs]
+title = "test"
+document = "test"
+
+[[category]]
+id = "server"
+default_hs = "847150"
+expected_hs = ["8471"]
+source = "hs"
+confidence = "medium"
+as_of = 2026-01-01
+"#;
+    let files = vec![
+        preclear_kb::SourceFile { path: "kb.toml".into(), text: "name = \"t\"\nedition = \"t\"\n".into() },
+        preclear_kb::SourceFile { path: "hs/hs2022.csv".into(), text: "section,hscode,description,parent,level\nXVI,84,M,TOTAL,2\nXVI,8471,ADP,84,4\nXVI,847150,Units,8471,6\nXVI,85,E,TOTAL,2\nXVI,8517,T,85,4\nXVI,851762,C,8517,6\n".into() },
+        preclear_kb::SourceFile { path: "hs/categories.toml".into(), text: categories.into() },
+        preclear_kb::SourceFile { path: "markets/ZZ.toml".into(), text: zedland("") },
+    ];
+    let kb = preclear_kb::load(&files).unwrap();
+    let mut undeclared = request(json!({}), json!({}));
+    undeclared["items"][0].as_object_mut().unwrap().remove("hs_code");
+    let assessment = assess(&kb, &undeclared, "2026-06-01");
+    assert_eq!((assessment.lines[0].hs_code.as_deref(), assessment.lines[0].hs_basis), (Some("847150"), "category_default"));
+    assert!(codes(&assessment).contains(&"hs.defaulted:category.server".to_owned()));
+
+    let mismatch = assess(&kb, &request(json!({}), json!({ "hs_code": "851762" })), "2026-06-01");
+    assert!(codes(&mismatch).contains(&"hs.category_mismatch:category.server".to_owned()));
+
+    let missing = assess(&kb, &request(json!({}), json!({ "hs_code": "847199" })), "2026-06-01");
+    assert!(codes(&missing).contains(&"hs.not_in_nomenclature".to_owned()));
+    assert_eq!(missing.verdict, Verdict::ClearableWithConditions);
+}
+
+#[test]
+fn a_destination_outside_the_kb_cannot_be_pre_qualified() {
+    let kb = kb(&zedland(""), None);
+    let assessment = assess(&kb, &request(json!({ "destination": "NO" }), json!({})), "2026-06-01");
+    assert_eq!(assessment.verdict, Verdict::NotClearable);
+    assert!(codes(&assessment).contains(&"market.not_covered".to_owned()));
+}
+
+#[test]
+fn the_same_input_and_kb_give_byte_identical_output() {
+    let kb = kb(&zedland(&format!("{DUTY_AND_VAT}{RADIO_APPROVAL}{USED_GOODS}")), None);
+    let mut request = request(json!({}), json!({ "condition": "refurbished", "radio": ["wifi"] }));
+    let second_item = request["items"][0].clone();
+    request["items"].as_array_mut().unwrap().push(second_item);
+    let first = serde_json::to_string(&assess(&kb, &request, "2026-06-01")).unwrap();
+    for _ in 0..5 {
+        assert_eq!(serde_json::to_string(&assess(&kb, &request, "2026-06-01")).unwrap(), first);
+    }
+    let again = crate::support::kb(&zedland(&format!("{DUTY_AND_VAT}{RADIO_APPROVAL}{USED_GOODS}")), None);
+    assert_eq!(serde_json::to_string(&assess(&again, &request, "2026-06-01")).unwrap(), first, "a reloaded KB of the same content gives the same answer");
+}
+
+#[test]
+fn every_finding_of_a_rule_names_its_rule_source_and_confidence() {
+    let kb = kb(&zedland(&format!("{DUTY_AND_VAT}{RADIO_APPROVAL}{USED_GOODS}{CONSUMER_SALE}")), None);
+    let assessment = assess(&kb, &request(json!({ "purpose": "consumer_sale" }), json!({ "condition": "used", "radio": ["wifi"], "category": "switch", "hs_code": "851762" })), "2026-06-01");
+    let from_rules: Vec<_> = assessment.findings.iter().filter(|f| f.code.starts_with("requirement") || f.code.starts_with("restriction") || f.code.starts_with("levy") || f.code.starts_with("ior")).collect();
+    assert!(from_rules.len() >= 4, "{:?}", codes(&assessment));
+    for finding in from_rules {
+        assert!(finding.rule.is_some() && finding.source.is_some() && finding.confidence.is_some(), "{finding:?}");
+    }
+}
