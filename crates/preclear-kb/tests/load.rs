@@ -1,0 +1,185 @@
+//! The loader refuses a bad knowledge base with every problem, each at its file and line, and
+//! accepts the bundled one.
+
+use preclear_kb::{SourceFile, load};
+
+const HS: &str = "section,hscode,description,parent,level\nXVI,84,M,TOTAL,2\nXVI,8471,ADP,84,4\nXVI,847150,Units,8471,6\n";
+
+fn files(market: &str) -> Vec<SourceFile> {
+    vec![
+        SourceFile { path: "kb.toml".into(), text: "name = \"t\"\nedition = \"t\"\n".into() },
+        SourceFile { path: "hs/hs2022.csv".into(), text: HS.into() },
+        SourceFile { path: "markets/ZZ.toml".into(), text: market.into() },
+    ]
+}
+
+const GOOD: &str = r#"[market]
+country = "ZZ"
+name = "Zedland"
+currency = "XTS"
+
+[sources.law]
+title = "Law"
+document = "Gazette"
+
+[rounding]
+mode = "half_up"
+decimal_places = 2
+source = "law"
+confidence = "high"
+as_of = 2026-01-01
+
+[valuation]
+basis = "CIF"
+source = "law"
+confidence = "high"
+as_of = 2026-01-01
+
+[importer]
+non_resident_allowed = "unknown"
+route = "unknown"
+source = "law"
+confidence = "unknown"
+as_of = 2026-01-01
+
+[[levy]]
+id = "zz.vat"
+kind = "tax"
+name = "VAT"
+base = ["customs_value"]
+source = "law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "20"
+  source = "law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#;
+
+fn problems(market: &str) -> Vec<String> {
+    match load(&files(market)) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[test]
+fn a_well_formed_kb_loads_with_a_content_version() {
+    let kb = load(&files(GOOD)).unwrap();
+    assert!(kb.version().as_str().starts_with("sha256:"));
+    assert_eq!(kb.version().as_str().len(), "sha256:".len() + 16);
+    let changed = load(&files(&GOOD.replace("percent = \"20\"", "percent = \"21\""))).unwrap();
+    assert_ne!(kb.version(), changed.version(), "any change of content changes the version");
+    assert_eq!(kb.version(), load(&files(GOOD)).unwrap().version());
+}
+
+#[test]
+fn every_problem_is_reported_with_file_and_line() {
+    let bad = GOOD
+        .replace("mode = \"half_up\"", "mode = \"nearest\"")
+        .replace("basis = \"CIF\"\nsource = \"law\"\nconfidence = \"high\"", "basis = \"CIF\"\nbasiss = \"FOB\"\nsource = \"law\"\nconfidence = \"sure\"")
+        .replace("percent = \"20\"", "percent = 20.5")
+        .replace("source = \"law\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]", "source = \"gazette\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]");
+    let problems = problems(&bad);
+    let expected = [
+        ("markets/ZZ.toml:11:", "`mode`: `nearest` is not a rounding mode"),
+        ("markets/ZZ.toml:19:", "unknown key `basiss` in [valuation]"),
+        ("markets/ZZ.toml:21:", "`confidence`: `sure` is not a known confidence"),
+        ("markets/ZZ.toml:37:", "source `gazette` is not declared"),
+        ("markets/ZZ.toml:42:", "`percent` is the float 20.5; write numbers as strings"),
+    ];
+    for (location, text) in expected {
+        assert!(problems.iter().any(|p| p.starts_with(location) && p.contains(text)), "missing `{location} {text}` in {problems:#?}");
+    }
+    assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+}
+
+#[test]
+fn syntax_errors_in_several_files_are_all_reported() {
+    let mut files = files("[market\ncountry = \"ZZ\"\n");
+    files.push(SourceFile { path: "export-controls/x.toml".into(), text: "[regime]\nid = = 1\n".into() });
+    let errors = load(&files).unwrap_err();
+    assert!(errors.0.iter().any(|e| e.file == "markets/ZZ.toml" && e.line == 1 && e.message.starts_with("invalid TOML")), "{errors}");
+    assert!(errors.0.iter().any(|e| e.file == "export-controls/x.toml" && e.line == 2 && e.message.starts_with("invalid TOML")), "{errors}");
+}
+
+#[test]
+fn references_dates_and_codes_are_checked() {
+    let bad = format!(
+        "{GOOD}{}",
+        r#"
+  [[levy.rate]]
+  percent = "19"
+  source = "law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[levy]]
+id = "zz.vat"
+kind = "tax"
+name = "Duplicate"
+base = ["zz.later"]
+when = { hs = ["8517"] }
+source = "law"
+confidence = "high"
+as_of = 2026-01-01
+effective_from = 2026-06-01
+effective_to = 2026-01-01
+
+  [[levy.rate]]
+  percent = "1"
+  source = "law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[restriction]]
+id = "zz.used"
+effect = "licensed"
+requirement = "zz.none"
+name = "Used goods"
+source = "law"
+confidence = "high"
+as_of = 2026-01-01
+"#
+    );
+    let problems = problems(&bad);
+    for text in [
+        "apply to the same HS prefix and origins on overlapping dates",
+        "id `zz.vat` is already defined at markets/ZZ.toml:",
+        "`zz.later` is neither customs_value nor the id of a levy above this one",
+        "HS prefix `8517` does not exist in the HS 2022 nomenclature",
+        "effective_from 2026-06-01 must be before effective_to 2026-01-01",
+        "restriction names requirement `zz.none`, which is not a [[requirement]] of this file",
+    ] {
+        assert!(problems.iter().any(|p| p.contains(text)), "missing `{text}` in {problems:#?}");
+    }
+}
+
+#[test]
+fn a_market_file_must_be_named_after_its_country() {
+    let mut files = files(GOOD);
+    files[2].path = "markets/TR.toml".into();
+    let errors = load(&files).unwrap_err().to_string();
+    assert!(errors.contains("market `ZZ` is in file markets/TR.toml"), "{errors}");
+}
+
+#[test]
+fn a_kb_without_nomenclature_or_manifest_is_refused() {
+    let only_market = vec![SourceFile { path: "markets/ZZ.toml".into(), text: GOOD.into() }];
+    let errors = load(&only_market).unwrap_err().to_string();
+    assert!(errors.contains("the KB has no HS nomenclature file"), "{errors}");
+}
+
+#[test]
+fn the_bundled_kb_is_valid_and_covers_the_foundation_markets() {
+    let kb = preclear_kb_bundle::load().unwrap_or_else(|errors| panic!("{errors}"));
+    for code in ["TR", "IN", "VN", "BR", "SA", "EG", "MX", "DE", "US", "CN"] {
+        let country = preclear_domain::Country::parse(code).unwrap();
+        assert!(kb.market(country).is_some(), "the bundled KB has no market {code}");
+    }
+    assert!(kb.regimes().iter().any(|regime| &*regime.id == "us-ear"));
+    assert!(kb.regimes().iter().any(|regime| &*regime.id == "eu-dual-use"));
+    assert!(kb.nomenclature().len() > 6000);
+}
