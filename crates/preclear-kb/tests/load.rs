@@ -87,8 +87,8 @@ fn every_problem_is_reported_with_file_and_line() {
         ("markets/ZZ.toml:11:", "`mode`: `nearest` is not a rounding mode"),
         ("markets/ZZ.toml:19:", "unknown key `basiss` in [valuation]"),
         ("markets/ZZ.toml:21:", "`confidence`: `sure` is not a known confidence"),
-        ("markets/ZZ.toml:37:", "source `gazette` is not declared"),
-        ("markets/ZZ.toml:42:", "`percent` is the float 20.5; write numbers as strings"),
+        ("markets/ZZ.toml:36:", "source `gazette` is not declared"),
+        ("markets/ZZ.toml:41:", "`percent` is the float 20.5; write numbers as strings"),
     ];
     for (location, text) in expected {
         assert!(problems.iter().any(|p| p.starts_with(location) && p.contains(text)), "missing `{location} {text}` in {problems:#?}");
