@@ -1,0 +1,128 @@
+//! The `preclear` binary as a user meets it: exit codes, messages on standard error, output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn preclear(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_preclear")).args(args).output().expect("the binary runs")
+}
+
+fn repo(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("preclear-cli-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn assess_prints_an_explained_report_and_exits_0() {
+    let output = preclear(&["assess", &repo("examples/product-example.json"), "--as-of", "2026-11-21"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let report = text(&output.stdout);
+    assert!(report.contains("VERDICT: CLEARABLE WITH CONDITIONS"), "{report}");
+    assert!(report.contains("Customs value                                        99945.00"), "{report}");
+    assert!(report.contains("rule tr.tareks-ce"), "{report}");
+}
+
+#[test]
+fn assess_json_follows_the_contract_and_is_byte_identical_across_runs() {
+    let args = ["assess", &repo("examples/product-example.json"), "--as-of", "2026-11-21", "--format", "json"];
+    let first = preclear(&args);
+    assert_eq!(first.status.code(), Some(0));
+    let second = preclear(&args);
+    assert_eq!(first.stdout, second.stdout, "same input and KB must give the same bytes");
+    let json: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    for key in ["verdict", "kb_version", "as_of", "findings", "requirements", "export_controls", "documents", "landed_cost", "lines", "earliest_ship_date"] {
+        assert!(json.get(key).is_some(), "missing top-level `{key}`");
+    }
+    assert_eq!(json["as_of"], "2026-11-21");
+    assert!(json["kb_version"].as_str().unwrap().starts_with("sha256:"));
+    let finding = &json["findings"][0];
+    for key in ["severity", "code", "message", "rule", "source", "confidence", "lines"] {
+        assert!(finding.get(key).is_some(), "finding lacks `{key}`: {finding}");
+    }
+    let duty = &json["landed_cost"]["duties"][0];
+    for key in ["name", "rate", "base", "amount"] {
+        assert!(duty.get(key).is_some(), "duty lacks `{key}`: {duty}");
+    }
+}
+
+#[test]
+fn a_bad_request_exits_2_with_one_message_per_problem() {
+    let dir = temp_dir("bad-request");
+    let file = dir.join("bad.json");
+    let mut request: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo("examples/product-example.json")).unwrap()).unwrap();
+    request["destination"] = "XX".into();
+    request["items"][0]["quantity"] = 0.into();
+    request["items"][0]["hs_code"] = "84715".into();
+    std::fs::write(&file, request.to_string()).unwrap();
+    let output = preclear(&["assess", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("destination: `XX` is not an ISO 3166-1 country code"), "{stderr}");
+    assert!(stderr.contains("items[0].quantity: 0 is not a positive quantity"), "{stderr}");
+    assert!(stderr.contains("items[0].hs_code: `84715` is not an HS code"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn malformed_json_a_missing_file_and_a_bad_date_exit_2() {
+    let dir = temp_dir("malformed");
+    let file = dir.join("broken.json");
+    std::fs::write(&file, "{ \"origin\": ").unwrap();
+    let output = preclear(&["assess", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("malformed JSON at line 1"), "{}", text(&output.stderr));
+
+    let output = preclear(&["assess", "/nonexistent/request.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("does not exist"));
+
+    let output = preclear(&["assess", &repo("examples/product-example.json"), "--as-of", "21/11/2026"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--as-of `21/11/2026` is not a date"));
+}
+
+#[test]
+fn kb_check_accepts_the_repository_kb_and_reports_every_problem_of_a_broken_one() {
+    let output = preclear(&["kb", "check", &repo("kb")]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("10 markets"));
+
+    let dir = temp_dir("broken-kb");
+    std::fs::create_dir_all(dir.join("markets")).unwrap();
+    std::fs::create_dir_all(dir.join("hs")).unwrap();
+    std::fs::copy(repo("kb/hs/hs2022.csv"), dir.join("hs/hs2022.csv")).unwrap();
+    std::fs::write(dir.join("kb.toml"), "name = \"broken\"\nedition = \"x\"\n").unwrap();
+    let turkey = std::fs::read_to_string(repo("kb/markets/TR.toml")).unwrap();
+    let broken = turkey.replacen("confidence = \"high\"", "confidence = \"certain\"", 1).replacen("mode = \"half_up\"", "mode = \"round\"", 1);
+    std::fs::write(dir.join("markets/TR.toml"), broken).unwrap();
+    let output = preclear(&["kb", "check", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("markets/TR.toml:") && stderr.contains("`certain` is not a known confidence"), "{stderr}");
+    assert!(stderr.contains("`round` is not a rounding mode"), "{stderr}");
+    assert!(stderr.contains(": 2 problems"), "{stderr}");
+}
+
+#[test]
+fn kb_show_prints_a_market_with_its_sources() {
+    let output = preclear(&["kb", "show", "TR"]);
+    assert_eq!(output.status.code(), Some(0));
+    let shown = text(&output.stdout);
+    assert!(shown.contains("Türkiye (TR), currency TRY"), "{shown}");
+    assert!(shown.contains("[tr.kdv] Import VAT (KDV)"), "{shown}");
+    assert!(shown.contains("20%") && shown.contains("https://savasmalimusavirlik.com.tr"), "{shown}");
+
+    let output = preclear(&["kb", "show", "NO"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("the knowledge base has no market `NO`"));
+}
