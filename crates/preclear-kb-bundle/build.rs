@@ -11,9 +11,12 @@ fn main() -> io::Result<()> {
     let mut files = Vec::new();
     walk(&kb_dir, &kb_dir, &mut files)?;
     files.sort();
-    let mut out = String::from("/// Every file of `kb/`: path relative to `kb/`, content.\npub(crate) static FILES: &[(&str, &str)] = &[\n");
+    let mut out = String::from(
+        "/// Every file of `kb/`: path relative to `kb/`, content.\npub(crate) static FILES: &[(&str, &str)] = &[\n",
+    );
     for (relative, absolute) in &files {
-        writeln!(out, "    ({relative:?}, include_str!({absolute:?})),").map_err(io::Error::other)?;
+        writeln!(out, "    ({relative:?}, include_str!({absolute:?})),")
+            .map_err(io::Error::other)?;
     }
     out.push_str("];\n");
     let out_dir = PathBuf::from(env::var("OUT_DIR").map_err(io::Error::other)?);
@@ -31,7 +34,11 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) -> io::Resul
         } else {
             println!("cargo::rerun-if-changed={}", path.display());
             let relative = path.strip_prefix(root).map_err(io::Error::other)?;
-            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let relative = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             files.push((relative, path.display().to_string()));
         }
     }

@@ -10,10 +10,23 @@ use preclear_domain::request::parse_shipment_request;
 
 use crate::Format;
 
-pub(crate) fn run(file: &Path, format: Format, as_of: Option<&str>, kb_dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    file: &Path,
+    format: Format,
+    as_of: Option<&str>,
+    kb_dir: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let as_of = match as_of {
-        Some(text) => text.parse::<Date>().ok().filter(|_| text.len() == 10).with_context(|| format!("--as-of `{text}` is not a date such as 2026-11-21"))?,
+        Some(text) => text
+            .parse::<Date>()
+            .ok()
+            .filter(|_| text.len() == 10)
+            .with_context(|| format!("--as-of `{text}` is not a date such as 2026-11-21"))?,
         // The CLI is the edge where the clock may be read; the engine never does.
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "the CLI is the edge: it turns \"today\" into the engine's as_of parameter"
+        )]
         None => jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date(),
     };
     let text = read_request(file)?;
@@ -37,7 +50,10 @@ pub(crate) fn run(file: &Path, format: Format, as_of: Option<&str>, kb_dir: Opti
     };
     let assessment = preclear_engine::assess(&kb, &shipment, as_of);
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&assessment).context("serialising the assessment")?),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&assessment).context("serialising the assessment")?
+        ),
         Format::Text => print!("{}", preclear_engine::render_text(&assessment)),
     }
     Ok(ExitCode::SUCCESS)
@@ -46,11 +62,14 @@ pub(crate) fn run(file: &Path, format: Format, as_of: Option<&str>, kb_dir: Opti
 fn read_request(file: &Path) -> anyhow::Result<String> {
     if file == Path::new("-") {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).context("reading the request from standard input")?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the request from standard input")?;
         return Ok(text);
     }
     if !file.exists() {
         bail!("request file `{}` does not exist", file.display());
     }
-    std::fs::read_to_string(file).with_context(|| format!("reading request file `{}`", file.display()))
+    std::fs::read_to_string(file)
+        .with_context(|| format!("reading request file `{}`", file.display()))
 }

@@ -74,7 +74,9 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Assess { file, format, as_of, kb } => assess::run(&file, format, as_of.as_deref(), kb.as_deref()),
+        Command::Assess { file, format, as_of, kb } => {
+            assess::run(&file, format, as_of.as_deref(), kb.as_deref())
+        }
         Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref()),
         Command::Kb { command: KbCommand::Show { market, kb } } => kb::show(&market, kb.as_deref()),
     };

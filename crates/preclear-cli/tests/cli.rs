@@ -1,5 +1,12 @@
 //! The `preclear` binary as a user meets it: exit codes, messages on standard error, output.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly on broken fixtures"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -24,23 +31,45 @@ fn temp_dir(name: &str) -> PathBuf {
 
 #[test]
 fn assess_prints_an_explained_report_and_exits_0() {
-    let output = preclear(&["assess", &repo("examples/product-example.json"), "--as-of", "2026-11-21"]);
+    let output =
+        preclear(&["assess", &repo("examples/product-example.json"), "--as-of", "2026-11-21"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let report = text(&output.stdout);
     assert!(report.contains("VERDICT: CLEARABLE WITH CONDITIONS"), "{report}");
-    assert!(report.contains("Customs value                                        99945.00"), "{report}");
+    assert!(
+        report.contains("Customs value                                        99945.00"),
+        "{report}"
+    );
     assert!(report.contains("rule tr.tareks-ce"), "{report}");
 }
 
 #[test]
 fn assess_json_follows_the_contract_and_is_byte_identical_across_runs() {
-    let args = ["assess", &repo("examples/product-example.json"), "--as-of", "2026-11-21", "--format", "json"];
+    let args = [
+        "assess",
+        &repo("examples/product-example.json"),
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ];
     let first = preclear(&args);
     assert_eq!(first.status.code(), Some(0));
     let second = preclear(&args);
     assert_eq!(first.stdout, second.stdout, "same input and KB must give the same bytes");
     let json: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
-    for key in ["verdict", "kb_version", "as_of", "findings", "requirements", "export_controls", "documents", "landed_cost", "lines", "earliest_ship_date"] {
+    for key in [
+        "verdict",
+        "kb_version",
+        "as_of",
+        "findings",
+        "requirements",
+        "export_controls",
+        "documents",
+        "landed_cost",
+        "lines",
+        "earliest_ship_date",
+    ] {
         assert!(json.get(key).is_some(), "missing top-level `{key}`");
     }
     assert_eq!(json["as_of"], "2026-11-21");
@@ -59,7 +88,10 @@ fn assess_json_follows_the_contract_and_is_byte_identical_across_runs() {
 fn a_bad_request_exits_2_with_one_message_per_problem() {
     let dir = temp_dir("bad-request");
     let file = dir.join("bad.json");
-    let mut request: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(repo("examples/product-example.json")).unwrap()).unwrap();
+    let mut request: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("examples/product-example.json")).unwrap(),
+    )
+    .unwrap();
     request["destination"] = "XX".into();
     request["items"][0]["quantity"] = 0.into();
     request["items"][0]["hs_code"] = "84715".into();
@@ -86,7 +118,8 @@ fn malformed_json_a_missing_file_and_a_bad_date_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("does not exist"));
 
-    let output = preclear(&["assess", &repo("examples/product-example.json"), "--as-of", "21/11/2026"]);
+    let output =
+        preclear(&["assess", &repo("examples/product-example.json"), "--as-of", "21/11/2026"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("--as-of `21/11/2026` is not a date"));
 }
@@ -103,12 +136,20 @@ fn kb_check_accepts_the_repository_kb_and_reports_every_problem_of_a_broken_one(
     std::fs::copy(repo("kb/hs/hs2022.csv"), dir.join("hs/hs2022.csv")).unwrap();
     std::fs::write(dir.join("kb.toml"), "name = \"broken\"\nedition = \"x\"\n").unwrap();
     let turkey = std::fs::read_to_string(repo("kb/markets/TR.toml")).unwrap();
-    let broken = turkey.replacen("confidence = \"high\"", "confidence = \"certain\"", 1).replacen("mode = \"half_up\"", "mode = \"round\"", 1);
+    let broken = turkey.replacen("confidence = \"high\"", "confidence = \"certain\"", 1).replacen(
+        "mode = \"half_up\"",
+        "mode = \"round\"",
+        1,
+    );
     std::fs::write(dir.join("markets/TR.toml"), broken).unwrap();
     let output = preclear(&["kb", "check", dir.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
-    assert!(stderr.contains("markets/TR.toml:") && stderr.contains("`certain` is not a known confidence"), "{stderr}");
+    assert!(
+        stderr.contains("markets/TR.toml:")
+            && stderr.contains("`certain` is not a known confidence"),
+        "{stderr}"
+    );
     assert!(stderr.contains("`round` is not a rounding mode"), "{stderr}");
     assert!(stderr.contains(": 2 problems"), "{stderr}");
 }
@@ -120,7 +161,10 @@ fn kb_show_prints_a_market_with_its_sources() {
     let shown = text(&output.stdout);
     assert!(shown.contains("Türkiye (TR), currency TRY"), "{shown}");
     assert!(shown.contains("[tr.kdv] Import VAT (KDV)"), "{shown}");
-    assert!(shown.contains("20%") && shown.contains("https://savasmalimusavirlik.com.tr"), "{shown}");
+    assert!(
+        shown.contains("20%") && shown.contains("https://savasmalimusavirlik.com.tr"),
+        "{shown}"
+    );
 
     let output = preclear(&["kb", "show", "NO"]);
     assert_eq!(output.status.code(), Some(2));

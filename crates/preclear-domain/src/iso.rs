@@ -28,10 +28,9 @@ pub struct CurrencyError(String);
 impl Country {
     /// Parses an upper-case ISO 3166-1 alpha-2 code such as `TR`.
     pub fn parse(text: &str) -> Result<Country, CountryError> {
-        let bytes: [u8; 2] = text
-            .as_bytes()
-            .try_into()
-            .map_err(|_| CountryError(format!("`{text}` is not a two-letter ISO 3166-1 country code")))?;
+        let bytes: [u8; 2] = text.as_bytes().try_into().map_err(|_| {
+            CountryError(format!("`{text}` is not a two-letter ISO 3166-1 country code"))
+        })?;
         if !bytes.iter().all(u8::is_ascii_uppercase) {
             return Err(CountryError(format!(
                 "`{text}` is not a two-letter upper-case ISO 3166-1 country code"
@@ -105,7 +104,10 @@ impl Currency {
 
     fn row(&self) -> Option<&'static CurrencyRow> {
         let currencies = &tables().currencies;
-        currencies.binary_search_by(|row| row.code.cmp(&self.0)).ok().and_then(|i| currencies.get(i))
+        currencies
+            .binary_search_by(|row| row.code.cmp(&self.0))
+            .ok()
+            .and_then(|i| currencies.get(i))
     }
 }
 
@@ -232,7 +234,10 @@ mod tests {
         for line in COUNTRIES_CSV.lines().skip(1) {
             let code = line.split(',').nth(1).unwrap_or_default();
             if !code.is_empty() {
-                assert!(Currency::parse(code).is_ok(), "country row `{line}` names unknown currency");
+                assert!(
+                    Currency::parse(code).is_ok(),
+                    "country row `{line}` names unknown currency"
+                );
             }
         }
     }

@@ -107,7 +107,11 @@ impl fmt::Display for Rounding {
 /// thousands separators, no leading `+`, at most 28 significant digits.
 pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
     let plain = !text.is_empty()
-        && text.strip_prefix('-').unwrap_or(text).chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+        && text
+            .strip_prefix('-')
+            .unwrap_or(text)
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || ch == '.')
         && text.chars().filter(|&ch| ch == '.').count() <= 1
         && text.chars().any(|ch| ch.is_ascii_digit())
         && !text.starts_with('.')
@@ -142,7 +146,10 @@ impl Money {
     /// The sum, refused for different currencies or on overflow.
     pub fn checked_add(&self, other: &Money) -> Result<Money, MoneyError> {
         if self.currency != other.currency {
-            return Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency });
+            return Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            });
         }
         let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?;
         Ok(Money { amount, currency: self.currency })

@@ -204,7 +204,10 @@ impl Reader {
             }
             Value::String(text) => Some(text.clone()),
             other => {
-                self.error(obj.field_path(name), format!("expected a string, found {}", kind(other)));
+                self.error(
+                    obj.field_path(name),
+                    format!("expected a string, found {}", kind(other)),
+                );
                 None
             }
         }
@@ -503,7 +506,10 @@ impl Reader {
     fn radio(&mut self, obj: &Obj<'_>, value: &Value) -> Option<RadioSet> {
         let path = obj.field_path("radio");
         let Value::Array(values) = value else {
-            self.error(path, format!("expected an array of radio technologies, found {}", kind(value)));
+            self.error(
+                path,
+                format!("expected an array of radio technologies, found {}", kind(value)),
+            );
             return None;
         };
         let mut set = RadioSet::EMPTY;
@@ -559,7 +565,10 @@ impl Reader {
                     ok = false;
                 }
                 other => {
-                    self.error(format!("{path}[{idx}]"), format!("expected a string, found {}", kind(other)));
+                    self.error(
+                        format!("{path}[{idx}]"),
+                        format!("expected a string, found {}", kind(other)),
+                    );
                     ok = false;
                 }
             }

@@ -1,6 +1,13 @@
 //! The shipment request parser: the PRODUCT.md example parses; every bad input gets one message
 //! per problem naming its field path; no input panics.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly on broken fixtures"
+)]
+
 use preclear_domain::request::{RequestErrors, parse_shipment_request};
 use preclear_domain::{Category, Incoterm, Radio};
 use proptest::prelude::*;

@@ -46,7 +46,12 @@ pub(crate) struct LineView<'a> {
 }
 
 /// Whether a rule with these `when` and `unless` applies to the line.
-pub(crate) fn applies(when: Option<&Conditions>, unless: Option<&Conditions>, shipment: &Shipment, line: LineView<'_>) -> Tri {
+pub(crate) fn applies(
+    when: Option<&Conditions>,
+    unless: Option<&Conditions>,
+    shipment: &Shipment,
+    line: LineView<'_>,
+) -> Tri {
     let when = when.map_or(Tri::Yes, |conditions| holds(conditions, shipment, line));
     if when == Tri::No {
         return Tri::No;

@@ -26,7 +26,12 @@ enum LineEccn<'k> {
     Undetermined(&'static str),
 }
 
-pub(crate) fn assess<'k>(kb: &'k Kb, shipment: &Shipment, lines: &[LineView<'_>], findings: &mut Findings) -> ExportResult<'k> {
+pub(crate) fn assess<'k>(
+    kb: &'k Kb,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+    findings: &mut Findings,
+) -> ExportResult<'k> {
     let mut controls = Vec::new();
     let mut line_eccns = vec![Vec::new(); lines.len()];
     let regimes: Vec<&ExportRegime> = kb.regimes_for_origin(shipment.origin).collect();
@@ -47,10 +52,26 @@ pub(crate) fn assess<'k>(kb: &'k Kb, shipment: &Shipment, lines: &[LineView<'_>]
                 }
             };
             let eccn_text = eccn.as_ref().map(|eccn| eccn.to_string());
-            line_eccns.get_mut(line.index).into_iter().for_each(|list| list.push(format!("{}: {}", regime.id, eccn_text.as_deref().unwrap_or("not listed"))));
-            let licence = eccn.as_ref().and_then(|eccn| regime.licence_rules.iter().find(|rule| rule.covers(eccn, shipment.destination)));
-            let key = (eccn_text.clone(), licence.map_or_else(|| class_rule.map_or_else(String::new, |rule| rule.id.to_string()), |rule| rule.id.to_string()));
-            let entry = groups.entry(key).or_insert_with(|| control(regime, eccn.as_ref(), declared, class_rule, licence, shipment.destination));
+            line_eccns.get_mut(line.index).into_iter().for_each(|list| {
+                list.push(format!(
+                    "{}: {}",
+                    regime.id,
+                    eccn_text.as_deref().unwrap_or("not listed")
+                ))
+            });
+            let licence = eccn.as_ref().and_then(|eccn| {
+                regime.licence_rules.iter().find(|rule| rule.covers(eccn, shipment.destination))
+            });
+            let key = (
+                eccn_text.clone(),
+                licence.map_or_else(
+                    || class_rule.map_or_else(String::new, |rule| rule.id.to_string()),
+                    |rule| rule.id.to_string(),
+                ),
+            );
+            let entry = groups.entry(key).or_insert_with(|| {
+                control(regime, eccn.as_ref(), declared, class_rule, licence, shipment.destination)
+            });
             entry.lines.push(line.index);
         }
         for control in groups.into_values() {
@@ -62,8 +83,17 @@ pub(crate) fn assess<'k>(kb: &'k Kb, shipment: &Shipment, lines: &[LineView<'_>]
     ExportResult { controls, line_eccns, regimes }
 }
 
-fn embargoes(regime: &ExportRegime, shipment: &Shipment, lines: &[LineView<'_>], findings: &mut Findings) {
-    for embargo in regime.embargoes.iter().filter(|embargo| embargo.destinations.contains(&shipment.destination)) {
+fn embargoes(
+    regime: &ExportRegime,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+    findings: &mut Findings,
+) {
+    for embargo in regime
+        .embargoes
+        .iter()
+        .filter(|embargo| embargo.destinations.contains(&shipment.destination))
+    {
         let mut yes = Vec::new();
         let mut maybe = Vec::new();
         for line in lines {
@@ -74,7 +104,17 @@ fn embargoes(regime: &ExportRegime, shipment: &Shipment, lines: &[LineView<'_>],
             }
         }
         if !yes.is_empty() {
-            findings.push_rule(Severity::Blocker, "export.embargo", format!("{}: {} — export from {} to {} is prohibited for these lines.", regime.name, embargo.name, shipment.origin, shipment.destination), Some(&embargo.id), &embargo.provenance, yes);
+            findings.push_rule(
+                Severity::Blocker,
+                "export.embargo",
+                format!(
+                    "{}: {} — export from {} to {} is prohibited for these lines.",
+                    regime.name, embargo.name, shipment.origin, shipment.destination
+                ),
+                Some(&embargo.id),
+                &embargo.provenance,
+                yes,
+            );
         }
         if !maybe.is_empty() {
             findings.push_rule(Severity::Condition, "export.embargo_possible", format!("{}: {} may prohibit these lines; declare their HS code and attributes to settle it.", regime.name, embargo.name), Some(&embargo.id), &embargo.provenance, maybe);
@@ -84,7 +124,12 @@ fn embargoes(regime: &ExportRegime, shipment: &Shipment, lines: &[LineView<'_>],
 
 /// The line's ECCN under the regime: the declared one when the regime uses that numbering,
 /// checked against the attributes; else the first classification rule that matches.
-fn classify<'k>(regime: &'k ExportRegime, shipment: &Shipment, line: LineView<'_>, findings: &mut Findings) -> LineEccn<'k> {
+fn classify<'k>(
+    regime: &'k ExportRegime,
+    shipment: &Shipment,
+    line: LineView<'_>,
+    findings: &mut Findings,
+) -> LineEccn<'k> {
     let mut determined: Option<&Classification> = None;
     let mut undetermined: Option<&'static str> = None;
     for rule in &regime.classifications {
@@ -105,32 +150,55 @@ fn classify<'k>(regime: &'k ExportRegime, shipment: &Shipment, line: LineView<'_
         (Some(declared), Some(rule)) => {
             let agrees = rule.eccn.as_ref().is_some_and(|eccn| eccn.base() == declared.base());
             if !agrees {
-                let suggested = rule.eccn.as_ref().map_or_else(|| "not listed".to_owned(), |eccn| eccn.to_string());
+                let suggested = rule
+                    .eccn
+                    .as_ref()
+                    .map_or_else(|| "not listed".to_owned(), |eccn| eccn.to_string());
                 findings.push_rule(Severity::Condition, "export.eccn_mismatch", format!("{}: the declared ECCN {declared} does not match the item's attributes, which point to {suggested} ({}). Confirm the classification with the manufacturer.", regime.name, rule.determination), Some(&rule.id), &rule.provenance, vec![line.index]);
             }
             LineEccn::Found { eccn: Some(declared.clone()), declared: true, rule: Some(rule) }
         }
-        (Some(declared), None) => LineEccn::Found { eccn: Some(declared.clone()), declared: true, rule: None },
-        (None, Some(rule)) => LineEccn::Found { eccn: rule.eccn.clone(), declared: false, rule: Some(rule) },
-        (None, None) => LineEccn::Undetermined(undetermined.unwrap_or("a classification rule that matches the item (none does)")),
+        (Some(declared), None) => {
+            LineEccn::Found { eccn: Some(declared.clone()), declared: true, rule: None }
+        }
+        (None, Some(rule)) => {
+            LineEccn::Found { eccn: rule.eccn.clone(), declared: false, rule: Some(rule) }
+        }
+        (None, None) => LineEccn::Undetermined(
+            undetermined.unwrap_or("a classification rule that matches the item (none does)"),
+        ),
     }
 }
 
 /// Whether the regime's rules use this ECCN's numbering (a US-only ECCN such as 5A992 means
 /// nothing under the EU list, which then classifies from the attributes).
 fn regime_uses(regime: &ExportRegime, eccn: &Eccn) -> bool {
-    regime.classifications.iter().any(|rule| rule.eccn.as_ref().is_some_and(|own| own.base() == eccn.base()))
-        || regime.licence_rules.iter().any(|rule| rule.eccns.iter().any(|prefix| eccn.as_str().starts_with(prefix.as_str())))
+    regime
+        .classifications
+        .iter()
+        .any(|rule| rule.eccn.as_ref().is_some_and(|own| own.base() == eccn.base()))
+        || regime
+            .licence_rules
+            .iter()
+            .any(|rule| rule.eccns.iter().any(|prefix| eccn.as_str().starts_with(prefix.as_str())))
 }
 
-fn control(regime: &ExportRegime, eccn: Option<&Eccn>, declared: bool, class_rule: Option<&Classification>, licence: Option<&LicenceRule>, destination: Country) -> ExportControl {
+fn control(
+    regime: &ExportRegime,
+    eccn: Option<&Eccn>,
+    declared: bool,
+    class_rule: Option<&Classification>,
+    licence: Option<&LicenceRule>,
+    destination: Country,
+) -> ExportControl {
     let class_text = class_rule.map(|rule| rule.determination.clone());
     match (eccn, licence) {
         (None, _) => ExportControl {
             regime: regime.id.to_string(),
             eccn: None,
             eccn_basis: "determined",
-            determination: class_text.unwrap_or_else(|| "Not listed in the regime's control list".to_owned()),
+            determination: class_text
+                .unwrap_or_else(|| "Not listed in the regime's control list".to_owned()),
             licence_required: Some(false),
             exception: None,
             rule: class_rule.map(|rule| rule.id.to_string()),
@@ -157,7 +225,10 @@ fn control(regime: &ExportRegime, eccn: Option<&Eccn>, declared: bool, class_rul
             regime: regime.id.to_string(),
             eccn: Some(eccn.to_string()),
             eccn_basis: if declared { "declared" } else { "determined" },
-            determination: format!("No licence rule of {} covers {eccn} to {destination}: the licence requirement is not determined.", regime.name),
+            determination: format!(
+                "No licence rule of {} covers {eccn} to {destination}: the licence requirement is not determined.",
+                regime.name
+            ),
             licence_required: None,
             exception: None,
             rule: class_rule.map(|rule| rule.id.to_string()),
@@ -168,12 +239,42 @@ fn control(regime: &ExportRegime, eccn: Option<&Eccn>, declared: bool, class_rul
     }
 }
 
-fn report(regime: &ExportRegime, control: &ExportControl, destination: Country, findings: &mut Findings) {
+fn report(
+    regime: &ExportRegime,
+    control: &ExportControl,
+    destination: Country,
+    findings: &mut Findings,
+) {
     let eccn = control.eccn.as_deref().unwrap_or("not listed");
     let (severity, code, message) = match control.licence_required {
-        Some(true) => (Severity::Condition, "export.licence_required", format!("{}: {eccn} to {destination} needs an export licence ({}) before the goods leave. {}", regime.name, control.exception.as_deref().map_or_else(|| "no licence exception applies".to_owned(), |exception| format!("see {exception}")), control.determination)),
-        Some(false) => (Severity::Info, "export.no_licence_required", format!("{}: {eccn} to {destination}: no licence required{}. {}", regime.name, control.exception.as_deref().map(|e| format!(" ({e})")).unwrap_or_default(), control.determination)),
-        None => (Severity::Condition, "export.licence_undetermined", format!("{}: {}", regime.name, control.determination)),
+        Some(true) => (
+            Severity::Condition,
+            "export.licence_required",
+            format!(
+                "{}: {eccn} to {destination} needs an export licence ({}) before the goods leave. {}",
+                regime.name,
+                control.exception.as_deref().map_or_else(
+                    || "no licence exception applies".to_owned(),
+                    |exception| format!("see {exception}")
+                ),
+                control.determination
+            ),
+        ),
+        Some(false) => (
+            Severity::Info,
+            "export.no_licence_required",
+            format!(
+                "{}: {eccn} to {destination}: no licence required{}. {}",
+                regime.name,
+                control.exception.as_deref().map(|e| format!(" ({e})")).unwrap_or_default(),
+                control.determination
+            ),
+        ),
+        None => (
+            Severity::Condition,
+            "export.licence_undetermined",
+            format!("{}: {}", regime.name, control.determination),
+        ),
     };
     findings.0.push(crate::output::Finding {
         severity,
@@ -192,7 +293,11 @@ fn us_reexport(kb: &Kb, shipment: &Shipment, lines: &[LineView<'_>], findings: &
     if kb.regimes_for_origin(shipment.origin).any(|regime| regime.origins.contains(&us)) {
         return;
     }
-    let us_lines: Vec<usize> = lines.iter().filter(|line| line.item.country_of_origin == us).map(|line| line.index).collect();
+    let us_lines: Vec<usize> = lines
+        .iter()
+        .filter(|line| line.item.country_of_origin == us)
+        .map(|line| line.index)
+        .collect();
     if !us_lines.is_empty() {
         findings.push(Severity::Warning, "export.us_reexport", format!("Items of US origin are re-exported from {}: the US EAR may still apply to them (re-export rules). Check their ECCN and the destination against the EAR.", shipment.origin), us_lines);
     }

@@ -12,7 +12,15 @@ pub(crate) struct Findings(pub(crate) Vec<Finding>);
 impl Findings {
     /// A finding produced by a KB fact: carries the rule id (or, for facts without an id such as
     /// `[valuation]`, the fact's file and line), its source and its confidence.
-    pub(crate) fn push_rule(&mut self, severity: Severity, code: &str, message: String, rule: Option<&str>, provenance: &Provenance, lines: Vec<usize>) {
+    pub(crate) fn push_rule(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        message: String,
+        rule: Option<&str>,
+        provenance: &Provenance,
+        lines: Vec<usize>,
+    ) {
         self.0.push(Finding {
             severity,
             code: code.to_owned(),
@@ -25,7 +33,21 @@ impl Findings {
     }
 
     /// A finding of the engine itself (no KB rule behind it).
-    pub(crate) fn push(&mut self, severity: Severity, code: &str, message: String, lines: Vec<usize>) {
-        self.0.push(Finding { severity, code: code.to_owned(), message, rule: None, source: None, confidence: None, lines });
+    pub(crate) fn push(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        message: String,
+        lines: Vec<usize>,
+    ) {
+        self.0.push(Finding {
+            severity,
+            code: code.to_owned(),
+            message,
+            rule: None,
+            source: None,
+            confidence: None,
+            lines,
+        });
     }
 }

@@ -8,7 +8,9 @@
 //! base includes it; the total is then a lower bound and the assessment says so.
 
 use preclear_domain::{Confidence, Currency, Date, HsCode, Item, Money, Percent, Shipment};
-use preclear_kb::{BaseComponent, Known, Levy, LevyKind, LevyMethod, LevyRate, Market, RateValue, ValuationBasis};
+use preclear_kb::{
+    BaseComponent, Known, Levy, LevyKind, LevyMethod, LevyRate, Market, RateValue, ValuationBasis,
+};
 use rust_decimal::Decimal;
 
 use crate::conditions::{LineView, Tri, applies};
@@ -47,10 +49,17 @@ impl LineAmount<'_> {
     }
 }
 
-pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_>], as_of: Date, findings: &mut Findings) -> LeviesResult {
+pub(crate) fn compute(
+    market: &Market,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+    as_of: Date,
+    findings: &mut Findings,
+) -> LeviesResult {
     let currency = shipment.currency;
     let rounding = market.rounding.value;
-    let line_values: Vec<Decimal> = lines.iter().map(|line| line.item.line_value().amount()).collect();
+    let line_values: Vec<Decimal> =
+        lines.iter().map(|line| line.item.line_value().amount()).collect();
     let goods = sum(line_values.iter().copied());
     let freight = shipment.freight.map(|money| money.amount());
     let insurance = shipment.insurance.map(|money| money.amount());
@@ -64,7 +73,10 @@ pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_
             if insurance.is_none() {
                 findings.push_rule(Severity::Warning, "valuation.insurance_missing", "No insurance is declared; customs may add a notional insurance amount to the CIF value.".to_owned(), None, &market.valuation.provenance, vec![]);
             }
-            goods.checked_add(freight.unwrap_or_default()).and_then(|v| v.checked_add(insurance.unwrap_or_default())).unwrap_or(goods)
+            goods
+                .checked_add(freight.unwrap_or_default())
+                .and_then(|v| v.checked_add(insurance.unwrap_or_default()))
+                .unwrap_or(goods)
         }
         Known::Known(ValuationBasis::Fob) => goods,
         Known::Unknown => {
@@ -101,19 +113,35 @@ pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_
             lines
                 .iter()
                 .zip(&line_customs_values)
-                .map(|(line, customs)| percent_levy(levy, &results, shipment, *line, *customs, as_of))
+                .map(|(line, customs)| {
+                    percent_levy(levy, &results, shipment, *line, *customs, as_of)
+                })
                 .collect()
         };
         let total = sum_known(&line_amounts);
         let total = match total {
-            Some(total) => limit(levy, total, currency, &mut line_amounts, &line_customs_values, findings),
+            Some(total) => {
+                limit(levy, total, currency, &mut line_amounts, &line_customs_values, findings)
+            }
             None => None,
         };
-        let unknown_lines: Vec<usize> = line_amounts.iter().enumerate().filter(|(_, a)| matches!(a, LineAmount::Unknown)).map(|(idx, _)| idx).collect();
+        let unknown_lines: Vec<usize> = line_amounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(a, LineAmount::Unknown))
+            .map(|(idx, _)| idx)
+            .collect();
         if !unknown_lines.is_empty() {
             complete = false;
-            let hs: Vec<String> = unknown_lines.iter().filter_map(|&idx| lines.get(idx).and_then(|line| line.hs).map(HsCode::to_string)).collect();
-            let which = if hs.is_empty() { String::new() } else { format!(" (HS {})", dedup(hs).join(", ")) };
+            let hs: Vec<String> = unknown_lines
+                .iter()
+                .filter_map(|&idx| lines.get(idx).and_then(|line| line.hs).map(HsCode::to_string))
+                .collect();
+            let which = if hs.is_empty() {
+                String::new()
+            } else {
+                format!(" (HS {})", dedup(hs).join(", "))
+            };
             findings.push_rule(
                 Severity::Condition,
                 "levy.rate_unknown",
@@ -124,9 +152,27 @@ pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_
             );
         }
         let confidence = levy_confidence(levy, &line_amounts);
-        if confidence == Confidence::Low && total.is_some() && line_amounts.iter().any(|a| matches!(a, LineAmount::Amount { .. })) {
-            let applicable: Vec<usize> = line_amounts.iter().enumerate().filter(|(_, a)| matches!(a, LineAmount::Amount { .. })).map(|(idx, _)| idx).collect();
-            findings.push_rule(Severity::Warning, "kb.low_confidence", format!("{} rests on a low-confidence fact; confirm it before relying on the amount.", levy.name), Some(&levy.id), low_provenance(levy, &line_amounts), applicable);
+        if confidence == Confidence::Low
+            && total.is_some()
+            && line_amounts.iter().any(|a| matches!(a, LineAmount::Amount { .. }))
+        {
+            let applicable: Vec<usize> = line_amounts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| matches!(a, LineAmount::Amount { .. }))
+                .map(|(idx, _)| idx)
+                .collect();
+            findings.push_rule(
+                Severity::Warning,
+                "kb.low_confidence",
+                format!(
+                    "{} rests on a low-confidence fact; confirm it before relying on the amount.",
+                    levy.name
+                ),
+                Some(&levy.id),
+                low_provenance(levy, &line_amounts),
+                applicable,
+            );
         }
         let applicable = line_amounts.iter().any(|a| !matches!(a, LineAmount::NotApplicable));
         if applicable {
@@ -137,7 +183,8 @@ pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_
 
     let mut total = customs_value;
     for (_, charge) in &charges {
-        if let Some(amount) = charge.amount.as_deref().and_then(|text| text.parse::<Decimal>().ok()) {
+        if let Some(amount) = charge.amount.as_deref().and_then(|text| text.parse::<Decimal>().ok())
+        {
             total = total.checked_add(amount).unwrap_or(total);
         }
     }
@@ -152,14 +199,29 @@ pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_
 
     let line_levies: Vec<Vec<LineLevy>> = (0..lines.len())
         .map(|line_idx| {
-            market.levies.iter().zip(&results).filter_map(|(levy, amounts)| {
-                let amount = amounts.get(line_idx)?;
-                match amount {
-                    LineAmount::NotApplicable => None,
-                    LineAmount::Amount { rate, base, amount, .. } => Some(LineLevy { rule: levy.id.to_string(), rate: rate.map(|r| r.to_string()), base: Some(base.normalize().to_string()), amount: Some(amount.normalize().to_string()) }),
-                    LineAmount::Unknown => Some(LineLevy { rule: levy.id.to_string(), rate: None, base: None, amount: None }),
-                }
-            }).collect()
+            market
+                .levies
+                .iter()
+                .zip(&results)
+                .filter_map(|(levy, amounts)| {
+                    let amount = amounts.get(line_idx)?;
+                    match amount {
+                        LineAmount::NotApplicable => None,
+                        LineAmount::Amount { rate, base, amount, .. } => Some(LineLevy {
+                            rule: levy.id.to_string(),
+                            rate: rate.map(|r| r.to_string()),
+                            base: Some(base.normalize().to_string()),
+                            amount: Some(amount.normalize().to_string()),
+                        }),
+                        LineAmount::Unknown => Some(LineLevy {
+                            rule: levy.id.to_string(),
+                            rate: None,
+                            base: None,
+                            amount: None,
+                        }),
+                    }
+                })
+                .collect()
         })
         .collect();
     let line_duty: Vec<Option<Decimal>> = (0..lines.len())
@@ -191,36 +253,61 @@ pub(crate) fn compute(market: &Market, shipment: &Shipment, lines: &[LineView<'_
         fees,
         total: money(total),
         complete,
-        duties_and_taxes_paid_by: if shipment.incoterm.seller_pays_import_duties() { "seller" } else { "buyer" },
-        freight_paid_by: if shipment.incoterm.seller_pays_main_carriage() { "seller" } else { "buyer" },
+        duties_and_taxes_paid_by: if shipment.incoterm.seller_pays_import_duties() {
+            "seller"
+        } else {
+            "buyer"
+        },
+        freight_paid_by: if shipment.incoterm.seller_pays_main_carriage() {
+            "seller"
+        } else {
+            "buyer"
+        },
         rounding: format!("each charge's shipment total rounded {}", rounding),
     };
     LeviesResult { landed_cost, line_customs_values, line_levies, line_duty }
 }
 
 /// A percent or inclusive levy on one line.
-fn percent_levy<'k>(levy: &'k Levy, earlier: &[Vec<LineAmount<'k>>], shipment: &Shipment, line: LineView<'_>, customs_value: Decimal, as_of: Date) -> LineAmount<'k> {
+fn percent_levy<'k>(
+    levy: &'k Levy,
+    earlier: &[Vec<LineAmount<'k>>],
+    shipment: &Shipment,
+    line: LineView<'_>,
+    customs_value: Decimal,
+    as_of: Date,
+) -> LineAmount<'k> {
     let line_idx = line.index;
     match applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, line) {
         Tri::No => return LineAmount::NotApplicable,
         Tri::Maybe(_) => return LineAmount::Unknown,
         Tri::Yes => {}
     }
-    let Some(rate) = select_rate(levy, line.hs, line.item, as_of) else { return LineAmount::Unknown };
+    let Some(rate) = select_rate(levy, line.hs, line.item, as_of) else {
+        return LineAmount::Unknown;
+    };
     let RateValue::Percent(percent) = rate.value else { return LineAmount::Unknown };
     let mut base = Decimal::ZERO;
     for component in &levy.base {
         let part = match component {
             BaseComponent::CustomsValue => Some(customs_value),
-            BaseComponent::Levy(idx) => earlier.get(*idx).and_then(|amounts| amounts.get(line_idx)).and_then(LineAmount::amount),
+            BaseComponent::Levy(idx) => earlier
+                .get(*idx)
+                .and_then(|amounts| amounts.get(line_idx))
+                .and_then(LineAmount::amount),
         };
-        let Some(part) = part.and_then(|part| base.checked_add(part)) else { return LineAmount::Unknown };
+        let Some(part) = part.and_then(|part| base.checked_add(part)) else {
+            return LineAmount::Unknown;
+        };
         base = part;
     }
     let amount = match levy.method {
         LevyMethod::Inclusive => {
             let fraction = percent.fraction();
-            (Decimal::ONE - fraction).is_sign_positive().then(|| base.checked_mul(fraction)?.checked_div(Decimal::ONE - fraction)).flatten()
+            (Decimal::ONE - fraction)
+                .is_sign_positive()
+                .then(|| base.checked_mul(fraction)?.checked_div(Decimal::ONE - fraction))
+                .flatten()
         }
         _ => percent.of(base),
     };
@@ -231,14 +318,28 @@ fn percent_levy<'k>(levy: &'k Levy, earlier: &[Vec<LineAmount<'k>>], shipment: &
 }
 
 /// A fixed levy: one amount per shipment, spread over the lines it applies to by customs value.
-fn fixed_levy<'k>(levy: &'k Levy, shipment: &Shipment, lines: &[LineView<'_>], customs_values: &[Decimal], as_of: Date, findings: &mut Findings) -> Vec<LineAmount<'k>> {
-    let applicability: Vec<Tri> = lines.iter().map(|line| applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, *line)).collect();
+fn fixed_levy<'k>(
+    levy: &'k Levy,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+    customs_values: &[Decimal],
+    as_of: Date,
+    findings: &mut Findings,
+) -> Vec<LineAmount<'k>> {
+    let applicability: Vec<Tri> = lines
+        .iter()
+        .map(|line| applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, *line))
+        .collect();
     if applicability.iter().all(|tri| *tri == Tri::No) {
         return vec![LineAmount::NotApplicable; lines.len()];
     }
-    let rate = levy.rates.iter().filter(|rate| rate.hs.is_none() && rate.origins.is_none() && rate.provenance.in_force(as_of)).last();
+    let rate = levy.rates.iter().rfind(|rate| {
+        rate.hs.is_none() && rate.origins.is_none() && rate.provenance.in_force(as_of)
+    });
     let amount = match rate.map(|rate| &rate.value) {
-        Some(RateValue::Amount(money)) if money.currency() == shipment.currency => Some(money.amount()),
+        Some(RateValue::Amount(money)) if money.currency() == shipment.currency => {
+            Some(money.amount())
+        }
         Some(RateValue::Amount(money)) => {
             findings.push_rule(Severity::Condition, "levy.currency", format!("{} is {} per shipment, in {}; the request is in {} and preclear has no exchange rate for it yet, so the amount is not included.", levy.name, money.amount(), money.currency(), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
             None
@@ -246,9 +347,18 @@ fn fixed_levy<'k>(levy: &'k Levy, shipment: &Shipment, lines: &[LineView<'_>], c
         _ => None,
     };
     let (Some(amount), Some(rate)) = (amount, rate) else {
-        return applicability.iter().map(|tri| if *tri == Tri::No { LineAmount::NotApplicable } else { LineAmount::Unknown }).collect();
+        return applicability
+            .iter()
+            .map(
+                |tri| if *tri == Tri::No { LineAmount::NotApplicable } else { LineAmount::Unknown },
+            )
+            .collect();
     };
-    let applicable_total: Decimal = sum(customs_values.iter().zip(&applicability).filter(|(_, tri)| **tri != Tri::No).map(|(value, _)| *value));
+    let applicable_total: Decimal = sum(customs_values
+        .iter()
+        .zip(&applicability)
+        .filter(|(_, tri)| **tri != Tri::No)
+        .map(|(value, _)| *value));
     let n_applicable = applicability.iter().filter(|tri| **tri != Tri::No).count();
     applicability
         .iter()
@@ -256,28 +366,49 @@ fn fixed_levy<'k>(levy: &'k Levy, shipment: &Shipment, lines: &[LineView<'_>], c
         .map(|(tri, value)| match tri {
             Tri::No => LineAmount::NotApplicable,
             Tri::Maybe(_) => LineAmount::Unknown,
-            Tri::Yes => LineAmount::Amount { rate: None, base: *value, amount: share(amount, *value, applicable_total, n_applicable), source: rate },
+            Tri::Yes => LineAmount::Amount {
+                rate: None,
+                base: *value,
+                amount: share(amount, *value, applicable_total, n_applicable),
+                source: rate,
+            },
         })
         .collect()
 }
 
 /// The rate of a levy for a line: in force on `as_of`, matching the line's HS code and origin;
 /// the longest HS prefix wins, then an origin-specific rate over a general one.
-fn select_rate<'k>(levy: &'k Levy, hs: Option<&HsCode>, item: &Item, as_of: Date) -> Option<&'k LevyRate> {
+fn select_rate<'k>(
+    levy: &'k Levy,
+    hs: Option<&HsCode>,
+    item: &Item,
+    as_of: Date,
+) -> Option<&'k LevyRate> {
     levy.rates
         .iter()
         .filter(|rate| rate.provenance.in_force(as_of))
-        .filter(|rate| rate.origins.as_ref().is_none_or(|origins| origins.contains(&item.country_of_origin)))
+        .filter(|rate| {
+            rate.origins.as_ref().is_none_or(|origins| origins.contains(&item.country_of_origin))
+        })
         .filter(|rate| match (&rate.hs, hs) {
             (None, _) => true,
             (Some(prefix), Some(code)) => code.starts_with(prefix),
             (Some(_), None) => false,
         })
-        .max_by_key(|rate| (rate.hs.as_ref().map_or(0, |prefix| prefix.len()), rate.origins.is_some()))
+        .max_by_key(|rate| {
+            (rate.hs.as_ref().map_or(0, |prefix| prefix.len()), rate.origins.is_some())
+        })
 }
 
 /// Applies the levy's per-shipment minimum and maximum, spreading any change over the lines.
-fn limit(levy: &Levy, total: Decimal, currency: Currency, amounts: &mut [LineAmount<'_>], customs_values: &[Decimal], findings: &mut Findings) -> Option<Decimal> {
+fn limit(
+    levy: &Levy,
+    total: Decimal,
+    currency: Currency,
+    amounts: &mut [LineAmount<'_>],
+    customs_values: &[Decimal],
+    findings: &mut Findings,
+) -> Option<Decimal> {
     let mut limited = total;
     for (bound, is_min) in [(levy.minimum, true), (levy.maximum, false)] {
         let Some(bound) = bound else { continue };
@@ -290,10 +421,18 @@ fn limit(levy: &Levy, total: Decimal, currency: Currency, amounts: &mut [LineAmo
         }
     }
     if limited != total {
-        let applicable: Vec<usize> = amounts.iter().enumerate().filter(|(_, a)| matches!(a, LineAmount::Amount { .. })).map(|(idx, _)| idx).collect();
-        let base_total: Decimal = sum(applicable.iter().filter_map(|&idx| customs_values.get(idx).copied()));
+        let applicable: Vec<usize> = amounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(a, LineAmount::Amount { .. }))
+            .map(|(idx, _)| idx)
+            .collect();
+        let base_total: Decimal =
+            sum(applicable.iter().filter_map(|&idx| customs_values.get(idx).copied()));
         for &idx in &applicable {
-            if let (Some(LineAmount::Amount { amount, .. }), Some(value)) = (amounts.get_mut(idx), customs_values.get(idx)) {
+            if let (Some(LineAmount::Amount { amount, .. }), Some(value)) =
+                (amounts.get_mut(idx), customs_values.get(idx))
+            {
                 *amount = share(limited, *value, base_total, applicable.len());
             }
         }
@@ -303,7 +442,12 @@ fn limit(levy: &Levy, total: Decimal, currency: Currency, amounts: &mut [LineAmo
 
 /// Whether de minimis waives duty and tax: only when the KB knows the threshold in the request's
 /// currency and the customs value does not exceed it.
-fn de_minimis_waiver(market: &Market, customs_value: Decimal, currency: Currency, findings: &mut Findings) -> (bool, bool) {
+fn de_minimis_waiver(
+    market: &Market,
+    customs_value: Decimal,
+    currency: Currency,
+    findings: &mut Findings,
+) -> (bool, bool) {
     let Some(de_minimis) = &market.de_minimis else { return (false, false) };
     let Known::Known(Some(threshold)) = de_minimis.value.value else { return (false, false) };
     if threshold.currency() != currency || customs_value > threshold.amount() {
@@ -311,12 +455,33 @@ fn de_minimis_waiver(market: &Market, customs_value: Decimal, currency: Currency
     }
     let waives = (de_minimis.value.waives_duty, de_minimis.value.waives_tax);
     if waives.0 || waives.1 {
-        findings.push_rule(Severity::Info, "levy.de_minimis", format!("The customs value does not exceed the de minimis threshold of {}: {} waived.", Money::new(threshold.amount(), currency), match waives { (true, true) => "duty and tax", (true, false) => "duty", _ => "tax" }), None, &de_minimis.provenance, vec![]);
+        findings.push_rule(
+            Severity::Info,
+            "levy.de_minimis",
+            format!(
+                "The customs value does not exceed the de minimis threshold of {}: {} waived.",
+                Money::new(threshold.amount(), currency),
+                match waives {
+                    (true, true) => "duty and tax",
+                    (true, false) => "duty",
+                    _ => "tax",
+                }
+            ),
+            None,
+            &de_minimis.provenance,
+            vec![],
+        );
     }
     waives
 }
 
-fn charge(levy: &Levy, amounts: &[LineAmount<'_>], total: Option<Decimal>, rounding: preclear_domain::Rounding, confidence: Confidence) -> Charge {
+fn charge(
+    levy: &Levy,
+    amounts: &[LineAmount<'_>],
+    total: Option<Decimal>,
+    rounding: preclear_domain::Rounding,
+    confidence: Confidence,
+) -> Charge {
     let mut rates = amounts.iter().filter_map(|a| match a {
         LineAmount::Amount { rate, .. } => Some(*rate),
         _ => None,
@@ -326,11 +491,14 @@ fn charge(levy: &Levy, amounts: &[LineAmount<'_>], total: Option<Decimal>, round
     let base = if levy.method == LevyMethod::Fixed {
         None
     } else {
-        let bases: Option<Vec<Decimal>> = amounts.iter().map(|a| match a {
-            LineAmount::NotApplicable => Some(Decimal::ZERO),
-            LineAmount::Amount { base, .. } => Some(*base),
-            LineAmount::Unknown => None,
-        }).collect();
+        let bases: Option<Vec<Decimal>> = amounts
+            .iter()
+            .map(|a| match a {
+                LineAmount::NotApplicable => Some(Decimal::ZERO),
+                LineAmount::Amount { base, .. } => Some(*base),
+                LineAmount::Unknown => None,
+            })
+            .collect();
         bases.map(|bases| rounding.apply(sum(bases.into_iter())).to_string())
     };
     Charge {
@@ -363,7 +531,11 @@ fn low_provenance<'k>(levy: &'k Levy, amounts: &[LineAmount<'k>]) -> &'k preclea
     amounts
         .iter()
         .find_map(|amount| match amount {
-            LineAmount::Amount { source, .. } if source.provenance.confidence == Confidence::Low => Some(&source.provenance),
+            LineAmount::Amount { source, .. }
+                if source.provenance.confidence == Confidence::Low =>
+            {
+                Some(&source.provenance)
+            }
             _ => None,
         })
         .unwrap_or(&levy.provenance)

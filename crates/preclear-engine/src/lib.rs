@@ -38,8 +38,19 @@ pub use crate::report::render_text;
 /// Assesses a shipment against the knowledge base as of a date.
 pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
     let mut findings = Findings::default();
-    let classes: Vec<classify::LineClass> = shipment.items.iter().enumerate().map(|(idx, item)| classify::classify(kb, item, idx, &mut findings)).collect();
-    let lines: Vec<LineView<'_>> = shipment.items.iter().zip(&classes).enumerate().map(|(index, (item, class))| LineView { index, item, hs: class.hs.as_ref() }).collect();
+    let classes: Vec<classify::LineClass> = shipment
+        .items
+        .iter()
+        .enumerate()
+        .map(|(idx, item)| classify::classify(kb, item, idx, &mut findings))
+        .collect();
+    let lines: Vec<LineView<'_>> = shipment
+        .items
+        .iter()
+        .zip(&classes)
+        .enumerate()
+        .map(|(index, (item, class))| LineView { index, item, hs: class.hs.as_ref() })
+        .collect();
 
     let export = export::assess(kb, shipment, &lines, &mut findings);
 
@@ -51,14 +62,27 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
     let importer = rules::importer(market, shipment, &mut findings);
 
     let licences = rules::licences_of_restrictions(market);
-    let mut destination = rules::evaluate_requirements(&market.requirements, &licences, "destination", shipment, &lines);
+    let mut destination = rules::evaluate_requirements(
+        &market.requirements,
+        &licences,
+        "destination",
+        shipment,
+        &lines,
+    );
     rules::evaluate_restrictions(market, shipment, &lines, &mut destination, &mut findings);
     let mut applicable = destination;
     for regime in &export.regimes {
-        applicable.extend(rules::evaluate_requirements(&regime.requirements, &[], "origin", shipment, &lines));
+        applicable.extend(rules::evaluate_requirements(
+            &regime.requirements,
+            &[],
+            "origin",
+            shipment,
+            &lines,
+        ));
     }
     let requirements = rules::report_requirements(&applicable, &mut findings);
-    let documents = rules::documents(kb.shared_documents(), market, shipment, &lines, &requirements);
+    let documents =
+        rules::documents(kb.shared_documents(), market, shipment, &lines, &requirements);
     let (earliest_ship_date, timeline) = rules::timeline(as_of, &applicable);
     if earliest_ship_date.is_none() {
         findings.push(Severity::Condition, "timeline.unknown_lead_time", format!("The earliest ship date cannot be computed: the lead time of {} is not established.", timeline.critical_requirement.as_deref().unwrap_or("a requirement")), vec![]);
@@ -74,26 +98,49 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
             description: item.description.clone(),
             hs_code: class.hs.as_ref().map(ToString::to_string),
             hs_basis: class.basis,
-            hs_description: class.hs.as_ref().and_then(|hs| kb.nomenclature().description(hs.subheading())).map(str::to_owned),
+            hs_description: class
+                .hs
+                .as_ref()
+                .and_then(|hs| kb.nomenclature().description(hs.subheading()))
+                .map(str::to_owned),
             value: market.rounding.value.apply(item.line_value().amount()).to_string(),
-            customs_value: levies.line_customs_values.get(idx).map(|value| market.rounding.value.apply(*value).to_string()).unwrap_or_default(),
-            duty: levies.line_duty.get(idx).copied().flatten().map(|duty| market.rounding.value.apply(duty).to_string()),
+            customs_value: levies
+                .line_customs_values
+                .get(idx)
+                .map(|value| market.rounding.value.apply(*value).to_string())
+                .unwrap_or_default(),
+            duty: levies
+                .line_duty
+                .get(idx)
+                .copied()
+                .flatten()
+                .map(|duty| market.rounding.value.apply(duty).to_string()),
             levies: levies.line_levies.get(idx).cloned().unwrap_or_default(),
-            requirements: requirements.iter().filter(|requirement| requirement.lines.contains(&idx)).map(|requirement| requirement.rule.clone()).collect(),
+            requirements: requirements
+                .iter()
+                .filter(|requirement| requirement.lines.contains(&idx))
+                .map(|requirement| requirement.rule.clone())
+                .collect(),
             eccn: export.line_eccns.get(idx).cloned().unwrap_or_default(),
         })
         .collect();
 
-    finish(kb, shipment, as_of, findings, Parts {
-        requirements,
-        export_controls: export.controls,
-        importer,
-        documents,
-        landed_cost: levies.landed_cost,
-        lines: line_results,
-        earliest_ship_date,
-        timeline,
-    })
+    finish(
+        kb,
+        shipment,
+        as_of,
+        findings,
+        Parts {
+            requirements,
+            export_controls: export.controls,
+            importer,
+            documents,
+            landed_cost: levies.landed_cost,
+            lines: line_results,
+            earliest_ship_date,
+            timeline,
+        },
+    )
 }
 
 /// The parts of an assessment other than the verdict and findings.
@@ -110,56 +157,107 @@ struct Parts {
 
 /// The assessment of a shipment to a destination the KB does not cover: export controls are
 /// still assessed, but nothing about the import can be said.
-fn uncovered(kb: &Kb, shipment: &Shipment, as_of: Date, mut findings: Findings, classes: &[classify::LineClass], export: export::ExportResult<'_>) -> Assessment {
+fn uncovered(
+    kb: &Kb,
+    shipment: &Shipment,
+    as_of: Date,
+    mut findings: Findings,
+    classes: &[classify::LineClass],
+    export: export::ExportResult<'_>,
+) -> Assessment {
     let covered: Vec<&str> = kb.markets().map(|market| market.country.as_str()).collect();
     findings.push(Severity::Blocker, "market.not_covered", format!("The knowledge base has no data for {} ({}): the import cannot be pre-qualified. Markets covered: {}.", shipment.destination.name(), shipment.destination, covered.join(", ")), vec![]);
     let zero = |amount: rust_decimal::Decimal| amount.to_string();
-    let goods: rust_decimal::Decimal = shipment.items.iter().map(|item| item.line_value().amount()).sum();
-    let lines = shipment.items.iter().zip(classes).enumerate().map(|(idx, (item, class))| LineResult {
-        line: idx,
-        description: item.description.clone(),
-        hs_code: class.hs.as_ref().map(ToString::to_string),
-        hs_basis: class.basis,
-        hs_description: class.hs.as_ref().and_then(|hs| kb.nomenclature().description(hs.subheading())).map(str::to_owned),
-        value: zero(item.line_value().amount()),
-        customs_value: String::new(),
-        duty: None,
-        levies: Vec::new(),
-        requirements: Vec::new(),
-        eccn: export.line_eccns.get(idx).cloned().unwrap_or_default(),
-    }).collect();
-    finish(kb, shipment, as_of, findings, Parts {
-        requirements: Vec::new(),
-        export_controls: export.controls,
-        importer: ImporterResult { non_resident_ior_needed: !shipment.client.local_entity_in_destination, non_resident_allowed: None, route: String::new(), ior_suitable: false, rule: None, source: None },
-        documents: Vec::new(),
-        landed_cost: LandedCost {
-            currency: shipment.currency,
-            valuation_basis: "unknown",
-            goods_value: zero(goods),
-            freight: shipment.freight.map(|m| zero(m.amount())),
-            insurance: shipment.insurance.map(|m| zero(m.amount())),
-            customs_value: zero(goods),
-            duties: Vec::new(),
-            taxes: Vec::new(),
-            fees: Vec::new(),
-            total: zero(goods),
-            complete: false,
-            duties_and_taxes_paid_by: if shipment.incoterm.seller_pays_import_duties() { "seller" } else { "buyer" },
-            freight_paid_by: if shipment.incoterm.seller_pays_main_carriage() { "seller" } else { "buyer" },
-            rounding: "none: the market is not covered".to_owned(),
+    let goods: rust_decimal::Decimal =
+        shipment.items.iter().map(|item| item.line_value().amount()).sum();
+    let lines = shipment
+        .items
+        .iter()
+        .zip(classes)
+        .enumerate()
+        .map(|(idx, (item, class))| LineResult {
+            line: idx,
+            description: item.description.clone(),
+            hs_code: class.hs.as_ref().map(ToString::to_string),
+            hs_basis: class.basis,
+            hs_description: class
+                .hs
+                .as_ref()
+                .and_then(|hs| kb.nomenclature().description(hs.subheading()))
+                .map(str::to_owned),
+            value: zero(item.line_value().amount()),
+            customs_value: String::new(),
+            duty: None,
+            levies: Vec::new(),
+            requirements: Vec::new(),
+            eccn: export.line_eccns.get(idx).cloned().unwrap_or_default(),
+        })
+        .collect();
+    finish(
+        kb,
+        shipment,
+        as_of,
+        findings,
+        Parts {
+            requirements: Vec::new(),
+            export_controls: export.controls,
+            importer: ImporterResult {
+                non_resident_ior_needed: !shipment.client.local_entity_in_destination,
+                non_resident_allowed: None,
+                route: String::new(),
+                ior_suitable: false,
+                rule: None,
+                source: None,
+            },
+            documents: Vec::new(),
+            landed_cost: LandedCost {
+                currency: shipment.currency,
+                valuation_basis: "unknown",
+                goods_value: zero(goods),
+                freight: shipment.freight.map(|m| zero(m.amount())),
+                insurance: shipment.insurance.map(|m| zero(m.amount())),
+                customs_value: zero(goods),
+                duties: Vec::new(),
+                taxes: Vec::new(),
+                fees: Vec::new(),
+                total: zero(goods),
+                complete: false,
+                duties_and_taxes_paid_by: if shipment.incoterm.seller_pays_import_duties() {
+                    "seller"
+                } else {
+                    "buyer"
+                },
+                freight_paid_by: if shipment.incoterm.seller_pays_main_carriage() {
+                    "seller"
+                } else {
+                    "buyer"
+                },
+                rounding: "none: the market is not covered".to_owned(),
+            },
+            lines,
+            earliest_ship_date: None,
+            timeline: Timeline {
+                critical_requirement: None,
+                days_to_departure: None,
+                all_requirements_by: None,
+            },
         },
-        lines,
-        earliest_ship_date: None,
-        timeline: Timeline { critical_requirement: None, days_to_departure: None, all_requirements_by: None },
-    })
+    )
 }
 
 /// Orders the findings, decides the verdict and assembles the assessment.
-fn finish(kb: &Kb, shipment: &Shipment, as_of: Date, findings: Findings, parts: Parts) -> Assessment {
+fn finish(
+    kb: &Kb,
+    shipment: &Shipment,
+    as_of: Date,
+    findings: Findings,
+    parts: Parts,
+) -> Assessment {
     let mut findings = findings.0;
     // Most severe first; within a severity, by first line, then code: a stable order.
-    findings.sort_by(|a, b| (a.severity, a.lines.first(), &a.code).cmp(&(b.severity, b.lines.first(), &b.code)));
+    findings.sort_by(|a, b| {
+        (a.severity, a.lines.first(), &a.code).cmp(&(b.severity, b.lines.first(), &b.code))
+    });
     let (verdict, summary) = verdict(&findings);
     Assessment {
         verdict,
@@ -184,10 +282,18 @@ fn finish(kb: &Kb, shipment: &Shipment, as_of: Date, findings: Findings, parts: 
 /// A blocker makes the shipment not clearable; an unsuitable IOR structure (and no other
 /// blocker) gives `ior_not_suitable`; any condition gives `clearable_with_conditions`.
 fn verdict(findings: &[Finding]) -> (Verdict, String) {
-    let count = |severity: Severity| findings.iter().filter(|finding| finding.severity == severity).count();
-    let goods_blockers: Vec<&Finding> = findings.iter().filter(|f| f.severity == Severity::Blocker && f.code != "ior.unsuitable").collect();
+    let count =
+        |severity: Severity| findings.iter().filter(|finding| finding.severity == severity).count();
+    let goods_blockers: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Blocker && f.code != "ior.unsuitable")
+        .collect();
     if let Some(first) = goods_blockers.first() {
-        let more = if goods_blockers.len() > 1 { format!(" ({} blockers in all)", goods_blockers.len()) } else { String::new() };
+        let more = if goods_blockers.len() > 1 {
+            format!(" ({} blockers in all)", goods_blockers.len())
+        } else {
+            String::new()
+        };
         return (Verdict::NotClearable, format!("Not clearable: {}{more}", first.message));
     }
     if let Some(unsuitable) = findings.iter().find(|f| f.code == "ior.unsuitable") {
@@ -195,7 +301,14 @@ fn verdict(findings: &[Finding]) -> (Verdict, String) {
     }
     let n_conditions = count(Severity::Condition);
     if n_conditions > 0 {
-        return (Verdict::ClearableWithConditions, format!("Clearable once {n_conditions} condition{} {} met or confirmed.", if n_conditions == 1 { "" } else { "s" }, if n_conditions == 1 { "is" } else { "are" }));
+        return (
+            Verdict::ClearableWithConditions,
+            format!(
+                "Clearable once {n_conditions} condition{} {} met or confirmed.",
+                if n_conditions == 1 { "" } else { "s" },
+                if n_conditions == 1 { "is" } else { "are" }
+            ),
+        );
     }
     (Verdict::Clearable, "Clearable: no blocker and no condition found.".to_owned())
 }

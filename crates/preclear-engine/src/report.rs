@@ -9,7 +9,14 @@ use crate::output::{Assessment, Charge, Severity};
 pub fn render_text(assessment: &Assessment) -> String {
     let mut out = String::new();
     let a = assessment;
-    let _ = writeln!(out, "preclear assessment {}  {} → {}  as of {}", if a.reference.is_empty() { "(no reference)" } else { &a.reference }, a.origin, a.destination, a.as_of);
+    let _ = writeln!(
+        out,
+        "preclear assessment {}  {} → {}  as of {}",
+        if a.reference.is_empty() { "(no reference)" } else { &a.reference },
+        a.origin,
+        a.destination,
+        a.as_of
+    );
     let _ = writeln!(out, "Knowledge base {}", a.kb_version);
     let _ = writeln!(out, "\nVERDICT: {}", a.verdict.as_str().to_uppercase().replace('_', " "));
     let _ = writeln!(out, "{}", a.summary);
@@ -20,13 +27,26 @@ pub fn render_text(assessment: &Assessment) -> String {
         (Severity::Warning, "Warnings"),
         (Severity::Info, "Information"),
     ] {
-        let group: Vec<_> = a.findings.iter().filter(|finding| finding.severity == severity).collect();
+        let group: Vec<_> =
+            a.findings.iter().filter(|finding| finding.severity == severity).collect();
         if group.is_empty() {
             continue;
         }
         let _ = writeln!(out, "\n{title}:");
         for finding in group {
-            let lines = if finding.lines.is_empty() { String::new() } else { format!(" [lines {}]", finding.lines.iter().map(|l| (l + 1).to_string()).collect::<Vec<_>>().join(", ")) };
+            let lines = if finding.lines.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " [lines {}]",
+                    finding
+                        .lines
+                        .iter()
+                        .map(|l| (l + 1).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             let _ = writeln!(out, "  - {}{lines}", finding.message);
             let mut basis = Vec::new();
             if let Some(rule) = &finding.rule {
@@ -45,7 +65,11 @@ pub fn render_text(assessment: &Assessment) -> String {
     }
 
     let c = &a.landed_cost;
-    let _ = writeln!(out, "\nLanded cost ({}; valuation {}; duties and taxes paid by the {}):", c.currency, c.valuation_basis, c.duties_and_taxes_paid_by);
+    let _ = writeln!(
+        out,
+        "\nLanded cost ({}; valuation {}; duties and taxes paid by the {}):",
+        c.currency, c.valuation_basis, c.duties_and_taxes_paid_by
+    );
     let _ = writeln!(out, "  {:<44} {:>16}", "Goods value", c.goods_value);
     if let Some(freight) = &c.freight {
         let _ = writeln!(out, "  {:<44} {:>16}", "Freight", freight);
@@ -55,16 +79,41 @@ pub fn render_text(assessment: &Assessment) -> String {
     }
     let _ = writeln!(out, "  {:<44} {:>16}", "Customs value", c.customs_value);
     for charge in c.duties.iter().chain(&c.taxes).chain(&c.fees) {
-        let _ = writeln!(out, "  {:<44} {:>16}", charge_label(charge), charge.amount.as_deref().unwrap_or("unknown"));
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>16}",
+            charge_label(charge),
+            charge.amount.as_deref().unwrap_or("unknown")
+        );
     }
-    let _ = writeln!(out, "  {:<44} {:>16}{}", "Total landed cost", c.total, if c.complete { "" } else { "  (lower bound: some charges unknown)" });
+    let _ = writeln!(
+        out,
+        "  {:<44} {:>16}{}",
+        "Total landed cost",
+        c.total,
+        if c.complete { "" } else { "  (lower bound: some charges unknown)" }
+    );
     let _ = writeln!(out, "  Rounding: {}", c.rounding);
 
     if !a.requirements.is_empty() {
         let _ = writeln!(out, "\nRequirements:");
         for r in &a.requirements {
-            let lead = r.lead_time_days.map_or_else(|| "lead time unknown".to_owned(), |days| format!("{}–{} days", days.min, days.max));
-            let _ = writeln!(out, "  - {} ({}, {}): {}; {}; holder: {}; before {}{}", r.name, r.side, r.status, r.authority, lead, r.holder, r.needed_before, if r.status == "possible" { " — depends on an undeclared fact" } else { "" });
+            let lead = r.lead_time_days.map_or_else(
+                || "lead time unknown".to_owned(),
+                |days| format!("{}–{} days", days.min, days.max),
+            );
+            let _ = writeln!(
+                out,
+                "  - {} ({}, {}): {}; {}; holder: {}; before {}{}",
+                r.name,
+                r.side,
+                r.status,
+                r.authority,
+                lead,
+                r.holder,
+                r.needed_before,
+                if r.status == "possible" { " — depends on an undeclared fact" } else { "" }
+            );
         }
     }
 
@@ -76,12 +125,29 @@ pub fn render_text(assessment: &Assessment) -> String {
                 Some(false) => "no licence required",
                 None => "licence requirement not determined",
             };
-            let _ = writeln!(out, "  - {} {} ({}): {}{}", e.regime, e.eccn.as_deref().unwrap_or("not listed"), e.eccn_basis, licence, e.exception.as_deref().map(|x| format!(", {x}")).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "  - {} {} ({}): {}{}",
+                e.regime,
+                e.eccn.as_deref().unwrap_or("not listed"),
+                e.eccn_basis,
+                licence,
+                e.exception.as_deref().map(|x| format!(", {x}")).unwrap_or_default()
+            );
         }
     }
 
     let i = &a.importer;
-    let _ = writeln!(out, "\nImporter of record: {}{}", if i.non_resident_ior_needed { "a non-resident IOR is needed. " } else { "the client has a local entity. " }, i.route);
+    let _ = writeln!(
+        out,
+        "\nImporter of record: {}{}",
+        if i.non_resident_ior_needed {
+            "a non-resident IOR is needed. "
+        } else {
+            "the client has a local entity. "
+        },
+        i.route
+    );
 
     if !a.documents.is_empty() {
         let _ = writeln!(out, "\nDocuments:");
@@ -92,15 +158,30 @@ pub fn render_text(assessment: &Assessment) -> String {
 
     let _ = writeln!(out, "\nLines:");
     for line in &a.lines {
-        let _ = writeln!(out, "  {}. {} — HS {} ({}), value {}, duty {}", line.line + 1, line.description, line.hs_code.as_deref().unwrap_or("?"), line.hs_basis.replace('_', " "), line.value, line.duty.as_deref().unwrap_or("unknown"));
+        let _ = writeln!(
+            out,
+            "  {}. {} — HS {} ({}), value {}, duty {}",
+            line.line + 1,
+            line.description,
+            line.hs_code.as_deref().unwrap_or("?"),
+            line.hs_basis.replace('_', " "),
+            line.value,
+            line.duty.as_deref().unwrap_or("unknown")
+        );
     }
 
     let _ = writeln!(
         out,
         "\nEarliest ship date: {}",
-        a.earliest_ship_date.map_or_else(|| "not determined (a lead time is unknown)".to_owned(), |date| {
-            a.timeline.critical_requirement.as_deref().map_or_else(|| format!("{date} (nothing to wait for before departure)"), |rule| format!("{date} (waiting for {rule})"))
-        })
+        a.earliest_ship_date.map_or_else(
+            || "not determined (a lead time is unknown)".to_owned(),
+            |date| {
+                a.timeline.critical_requirement.as_deref().map_or_else(
+                    || format!("{date} (nothing to wait for before departure)"),
+                    |rule| format!("{date} (waiting for {rule})"),
+                )
+            }
+        )
     );
     out
 }

@@ -21,17 +21,35 @@ pub(crate) struct Applicable<'k> {
 
 /// Evaluates a list of requirements against every line. A requirement that is the licence of a
 /// restriction (`via_restriction[idx]`) applies only through that restriction, never on its own.
-pub(crate) fn evaluate_requirements<'k>(requirements: &'k [Requirement], via_restriction: &[bool], side: &'static str, shipment: &Shipment, lines: &[LineView<'_>]) -> Vec<Applicable<'k>> {
+pub(crate) fn evaluate_requirements<'k>(
+    requirements: &'k [Requirement],
+    via_restriction: &[bool],
+    side: &'static str,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+) -> Vec<Applicable<'k>> {
     requirements
         .iter()
         .enumerate()
         .map(|(idx, requirement)| {
-            let mut applicable = Applicable { requirement, side, lines: Vec::new(), maybe_lines: Vec::new(), maybe_what: None, because_of: None };
+            let mut applicable = Applicable {
+                requirement,
+                side,
+                lines: Vec::new(),
+                maybe_lines: Vec::new(),
+                maybe_what: None,
+                because_of: None,
+            };
             if via_restriction.get(idx).copied().unwrap_or(false) {
                 return applicable;
             }
             for line in lines {
-                match applies(requirement.when.as_ref(), requirement.unless.as_ref(), shipment, *line) {
+                match applies(
+                    requirement.when.as_ref(),
+                    requirement.unless.as_ref(),
+                    shipment,
+                    *line,
+                ) {
                     Tri::Yes => applicable.lines.push(line.index),
                     Tri::Maybe(what) => {
                         applicable.maybe_lines.push(line.index);
@@ -60,7 +78,13 @@ pub(crate) fn licences_of_restrictions(market: &Market) -> Vec<bool> {
 
 /// Evaluates the market's restrictions: prohibitions become blockers; licensed restrictions add
 /// their licence to the requirements (`market_requirements` is indexed like `market.requirements`).
-pub(crate) fn evaluate_restrictions(market: &Market, shipment: &Shipment, lines: &[LineView<'_>], market_requirements: &mut [Applicable<'_>], findings: &mut Findings) {
+pub(crate) fn evaluate_restrictions(
+    market: &Market,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+    market_requirements: &mut [Applicable<'_>],
+    findings: &mut Findings,
+) {
     for restriction in &market.restrictions {
         let mut yes = Vec::new();
         let mut maybe = Vec::new();
@@ -75,11 +99,22 @@ pub(crate) fn evaluate_restrictions(market: &Market, shipment: &Shipment, lines:
                 Tri::No => {}
             }
         }
-        let exceptions = restriction.exceptions.as_deref().map(|text| format!(" Exceptions: {text}.")).unwrap_or_default();
+        let exceptions = restriction
+            .exceptions
+            .as_deref()
+            .map(|text| format!(" Exceptions: {text}."))
+            .unwrap_or_default();
         match restriction.effect {
             RestrictionEffect::Prohibited => {
                 if !yes.is_empty() {
-                    findings.push_rule(Severity::Blocker, "restriction.prohibited", format!("{}.{exceptions}", restriction.name), Some(&restriction.id), &restriction.provenance, yes);
+                    findings.push_rule(
+                        Severity::Blocker,
+                        "restriction.prohibited",
+                        format!("{}.{exceptions}", restriction.name),
+                        Some(&restriction.id),
+                        &restriction.provenance,
+                        yes,
+                    );
                 }
                 if !maybe.is_empty() {
                     findings.push_rule(Severity::Condition, "restriction.possible", format!("May be prohibited: {}. It depends on {}, which the request does not give: declare it.", restriction.name, maybe_what.unwrap_or("a fact")), Some(&restriction.id), &restriction.provenance, maybe);
@@ -88,7 +123,17 @@ pub(crate) fn evaluate_restrictions(market: &Market, shipment: &Shipment, lines:
             RestrictionEffect::Licensed(idx) => {
                 let Some(applicable) = market_requirements.get_mut(idx) else { continue };
                 if !yes.is_empty() {
-                    findings.push_rule(Severity::Condition, "restriction.licensed", format!("{}: obtain {} first.{exceptions}", restriction.name, applicable.requirement.name), Some(&restriction.id), &restriction.provenance, yes.clone());
+                    findings.push_rule(
+                        Severity::Condition,
+                        "restriction.licensed",
+                        format!(
+                            "{}: obtain {} first.{exceptions}",
+                            restriction.name, applicable.requirement.name
+                        ),
+                        Some(&restriction.id),
+                        &restriction.provenance,
+                        yes.clone(),
+                    );
                     applicable.because_of = Some(restriction.id.to_string());
                     applicable.lines.extend(yes);
                     applicable.lines.sort_unstable();
@@ -103,7 +148,10 @@ pub(crate) fn evaluate_restrictions(market: &Market, shipment: &Shipment, lines:
 }
 
 /// Turns the applicable requirements into findings and results.
-pub(crate) fn report_requirements(applicable: &[Applicable<'_>], findings: &mut Findings) -> Vec<RequirementResult> {
+pub(crate) fn report_requirements(
+    applicable: &[Applicable<'_>],
+    findings: &mut Findings,
+) -> Vec<RequirementResult> {
     let mut results = Vec::new();
     for entry in applicable {
         let requirement = entry.requirement;
@@ -126,12 +174,30 @@ pub(crate) fn report_requirements(applicable: &[Applicable<'_>], findings: &mut 
             Scope::Importer => "once (skip if the importer already holds it)",
         };
         let message = if status == "applies" {
-            format!("Obtain {} from {} — {}, {held}; {lead}; needed before {}.", requirement.name, requirement.authority, holder_words(requirement.holder), needed_words(requirement.needed_before))
+            format!(
+                "Obtain {} from {} — {}, {held}; {lead}; needed before {}.",
+                requirement.name,
+                requirement.authority,
+                holder_words(requirement.holder),
+                needed_words(requirement.needed_before)
+            )
         } else {
-            format!("May need {} from {}: it depends on {}, which the request does not give. Declare it, or plan for it ({lead}).", requirement.name, requirement.authority, entry.maybe_what.unwrap_or("a fact"))
+            format!(
+                "May need {} from {}: it depends on {}, which the request does not give. Declare it, or plan for it ({lead}).",
+                requirement.name,
+                requirement.authority,
+                entry.maybe_what.unwrap_or("a fact")
+            )
         };
         let code = if status == "applies" { "requirement.applies" } else { "requirement.possible" };
-        findings.push_rule(Severity::Condition, code, message, Some(&requirement.id), &requirement.provenance, lines.clone());
+        findings.push_rule(
+            Severity::Condition,
+            code,
+            message,
+            Some(&requirement.id),
+            &requirement.provenance,
+            lines.clone(),
+        );
         results.push(RequirementResult {
             rule: requirement.id.to_string(),
             status,
@@ -141,7 +207,10 @@ pub(crate) fn report_requirements(applicable: &[Applicable<'_>], findings: &mut 
             side: entry.side,
             scope: scope_str(requirement.scope),
             holder: holder_str(requirement.holder),
-            lead_time_days: requirement.lead_time.known().map(|days| Days { min: days.min, max: days.max }),
+            lead_time_days: requirement
+                .lead_time
+                .known()
+                .map(|days| Days { min: days.min, max: days.max }),
             needed_before: needed_str(requirement.needed_before),
             documents: requirement.documents.clone(),
             lines,
@@ -154,24 +223,44 @@ pub(crate) fn report_requirements(applicable: &[Applicable<'_>], findings: &mut 
 
 /// The documents: the shared list and the market's, where their conditions hold for any line,
 /// then those the applicable requirements produce.
-pub(crate) fn documents(shared: &[preclear_kb::DocumentRule], market: &Market, shipment: &Shipment, lines: &[LineView<'_>], requirements: &[RequirementResult]) -> Vec<DocumentResult> {
+pub(crate) fn documents(
+    shared: &[preclear_kb::DocumentRule],
+    market: &Market,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+    requirements: &[RequirementResult],
+) -> Vec<DocumentResult> {
     let mut out = Vec::new();
     for rule in shared.iter().chain(&market.documents) {
-        let needed = lines.iter().any(|line| applies(rule.when.as_ref(), rule.unless.as_ref(), shipment, *line) != Tri::No);
+        let needed = lines.iter().any(|line| {
+            applies(rule.when.as_ref(), rule.unless.as_ref(), shipment, *line) != Tri::No
+        });
         if needed {
-            out.push(DocumentResult { name: rule.name.clone(), rule: rule.id.to_string(), source: rule.provenance.source().to_owned() });
+            out.push(DocumentResult {
+                name: rule.name.clone(),
+                rule: rule.id.to_string(),
+                source: rule.provenance.source().to_owned(),
+            });
         }
     }
     for requirement in requirements {
         for name in &requirement.documents {
-            out.push(DocumentResult { name: name.clone(), rule: requirement.rule.clone(), source: requirement.source.clone() });
+            out.push(DocumentResult {
+                name: name.clone(),
+                rule: requirement.rule.clone(),
+                source: requirement.source.clone(),
+            });
         }
     }
     out
 }
 
 /// Who the importer is, and whether the IOR structure suits the purpose.
-pub(crate) fn importer(market: &Market, shipment: &Shipment, findings: &mut Findings) -> ImporterResult {
+pub(crate) fn importer(
+    market: &Market,
+    shipment: &Shipment,
+    findings: &mut Findings,
+) -> ImporterResult {
     let rule = &market.importer;
     let non_resident_needed = !shipment.client.local_entity_in_destination;
     let allowed = rule.value.non_resident_allowed.known().copied();
@@ -185,7 +274,11 @@ pub(crate) fn importer(market: &Market, shipment: &Shipment, findings: &mut Find
     } else {
         findings.push_rule(Severity::Info, "ior.client_has_local_entity", format!("{} has its own entity in {}, which may act as importer itself; an IOR service is optional.", shipment.client.name, market.name), Some(&location), &rule.provenance, vec![]);
     }
-    let unsuitable = non_resident_needed.then(|| market.ior_unsuitable.iter().find(|rule| rule.purposes.contains(&shipment.purpose))).flatten();
+    let unsuitable = non_resident_needed
+        .then(|| {
+            market.ior_unsuitable.iter().find(|rule| rule.purposes.contains(&shipment.purpose))
+        })
+        .flatten();
     if let Some(unsuitable) = unsuitable {
         findings.push_rule(Severity::Blocker, "ior.unsuitable", format!("A non-resident importer of record is not a suitable structure for {}: {}. Instead: {}.", shipment.purpose.as_str().replace('_', " "), unsuitable.reason, unsuitable.recommendation), Some(&unsuitable.id), &unsuitable.provenance, vec![]);
     }
@@ -195,18 +288,25 @@ pub(crate) fn importer(market: &Market, shipment: &Shipment, findings: &mut Find
         route: rule.value.route.clone(),
         ior_suitable: unsuitable.is_none(),
         rule: Some(unsuitable.map_or(location, |rule| rule.id.to_string())),
-        source: Some(unsuitable.map_or(rule.provenance.source(), |rule| rule.provenance.source()).to_owned()),
+        source: Some(
+            unsuitable.map_or(rule.provenance.source(), |rule| rule.provenance.source()).to_owned(),
+        ),
     }
 }
 
 /// The earliest ship date: the assessment date plus the longest (worst-case) lead time of the
 /// requirements needed before departure; `None` when one of them has no known lead time.
-pub(crate) fn timeline(as_of: Date, applicable: &[Applicable<'_>]) -> (Option<Date>, crate::output::Timeline) {
+pub(crate) fn timeline(
+    as_of: Date,
+    applicable: &[Applicable<'_>],
+) -> (Option<Date>, crate::output::Timeline) {
     let mut departure_days: Option<u32> = Some(0);
     let mut critical: Option<String> = None;
     let mut critical_days = 0;
     let mut all_days: Option<u32> = Some(0);
-    for entry in applicable.iter().filter(|entry| !entry.lines.is_empty() || entry.because_of.is_some()) {
+    for entry in
+        applicable.iter().filter(|entry| !entry.lines.is_empty() || entry.because_of.is_some())
+    {
         let requirement = entry.requirement;
         let days = requirement.lead_time.known().map(|days| days.max);
         all_days = all_days.and_then(|all| days.map(|days| all.max(days)));

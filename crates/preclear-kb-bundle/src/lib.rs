@@ -8,7 +8,10 @@ include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
 
 /// The embedded files, as the loader takes them.
 pub fn files() -> Vec<SourceFile> {
-    FILES.iter().map(|(path, text)| SourceFile { path: (*path).to_owned(), text: (*text).to_owned() }).collect()
+    FILES
+        .iter()
+        .map(|(path, text)| SourceFile { path: (*path).to_owned(), text: (*text).to_owned() })
+        .collect()
 }
 
 /// Loads the embedded knowledge base.

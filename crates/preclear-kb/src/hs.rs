@@ -54,12 +54,21 @@ pub(crate) fn parse(file: &str, text: &str, errors: &mut Vec<KbError>) -> Nomenc
         }
         let cells = split_csv_line(line);
         let (Some(code), Some(description)) = (cells.get(1), cells.get(2)) else {
-            errors.push(KbError { file: file.to_owned(), line: line_no, message: "expected 5 columns: section,hscode,description,parent,level".to_owned() });
+            errors.push(KbError {
+                file: file.to_owned(),
+                line: line_no,
+                message: "expected 5 columns: section,hscode,description,parent,level".to_owned(),
+            });
             continue;
         };
-        let well_formed = matches!(code.len(), 2 | 4 | 6) && code.bytes().all(|b| b.is_ascii_digit());
+        let well_formed =
+            matches!(code.len(), 2 | 4 | 6) && code.bytes().all(|b| b.is_ascii_digit());
         if !well_formed {
-            errors.push(KbError { file: file.to_owned(), line: line_no, message: format!("`{code}` is not a 2-, 4- or 6-digit HS code") });
+            errors.push(KbError {
+                file: file.to_owned(),
+                line: line_no,
+                message: format!("`{code}` is not a 2-, 4- or 6-digit HS code"),
+            });
             continue;
         }
         entries.insert(code.clone(), description.clone());

@@ -6,8 +6,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use preclear_domain::{
-    BatteryChemistry, BatteryPacking, Category, Condition, Country, Currency, Eccn,
-    Encryption, HsCode, HsPrefix, Money, Percent, Purpose, Radio, RadioSet, Rounding, RoundingMode,
+    BatteryChemistry, BatteryPacking, Category, Condition, Country, Currency, Eccn, Encryption,
+    HsCode, HsPrefix, Money, Percent, Purpose, Radio, RadioSet, Rounding, RoundingMode,
     TransportMode,
 };
 use sha2::{Digest, Sha256};
@@ -30,7 +30,11 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
     let nomenclature = match files.iter().find(|file| file.path == "hs/hs2022.csv") {
         Some(file) => hs::parse(&file.path, &file.text, &mut errors),
         None => {
-            errors.push(KbError { file: "hs/hs2022.csv".to_owned(), line: 1, message: "the KB has no HS nomenclature file".to_owned() });
+            errors.push(KbError {
+                file: "hs/hs2022.csv".to_owned(),
+                line: 1,
+                message: "the KB has no HS nomenclature file".to_owned(),
+            });
             Nomenclature::default()
         }
     };
@@ -58,7 +62,11 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
         }
     }
     if loader.name.is_empty() && errors.is_empty() {
-        errors.push(KbError { file: "kb.toml".to_owned(), line: 1, message: "the KB has no kb.toml naming it".to_owned() });
+        errors.push(KbError {
+            file: "kb.toml".to_owned(),
+            line: 1,
+            message: "the KB has no kb.toml naming it".to_owned(),
+        });
     }
     let Loader { name, edition, markets, regimes, categories, shared_documents, .. } = loader;
     if !errors.is_empty() {
@@ -106,19 +114,57 @@ struct FileReader<'l, 'n, 'e> {
 }
 
 const MARKET_KEYS: &[&str] = &[
-    "market", "sources", "rounding", "valuation", "de_minimis", "importer", "ior_unsuitable",
-    "levy", "requirement", "restriction", "document",
+    "market",
+    "sources",
+    "rounding",
+    "valuation",
+    "de_minimis",
+    "importer",
+    "ior_unsuitable",
+    "levy",
+    "requirement",
+    "restriction",
+    "document",
 ];
-const REGIME_FILE_KEYS: &[&str] =
-    &["regime", "sources", "country_group", "classification", "licence_rule", "embargo", "requirement"];
+const REGIME_FILE_KEYS: &[&str] = &[
+    "regime",
+    "sources",
+    "country_group",
+    "classification",
+    "licence_rule",
+    "embargo",
+    "requirement",
+];
 const CONDITION_KEYS: &[&str] = &[
-    "category", "hs", "radio", "encryption", "battery", "battery_packing", "condition", "purpose",
-    "transport_mode", "origin", "shipped_from", "gpu", "gpu_tpp_min", "gpu_tpp_below",
-    "gpu_density_min", "gpu_density_below",
+    "category",
+    "hs",
+    "radio",
+    "encryption",
+    "battery",
+    "battery_packing",
+    "condition",
+    "purpose",
+    "transport_mode",
+    "origin",
+    "shipped_from",
+    "gpu",
+    "gpu_tpp_min",
+    "gpu_tpp_below",
+    "gpu_density_min",
+    "gpu_density_below",
 ];
 const REQUIREMENT_KEYS: &[&str] = &[
-    "id", "kind", "name", "authority", "scope", "holder", "lead_time_days", "needed_before",
-    "documents", "when", "unless",
+    "id",
+    "kind",
+    "name",
+    "authority",
+    "scope",
+    "holder",
+    "lead_time_days",
+    "needed_before",
+    "documents",
+    "when",
+    "unless",
 ];
 
 impl<'n> Loader<'n> {
@@ -134,7 +180,8 @@ impl<'n> Loader<'n> {
             return;
         }
         let path = file.path.as_str();
-        let mut reader = FileReader { ctx, file: Arc::from(path), sources: HashMap::new(), loader: self };
+        let mut reader =
+            FileReader { ctx, file: Arc::from(path), sources: HashMap::new(), loader: self };
         let table = root.get_ref();
         let span = root.span();
         if path == "kb.toml" {
@@ -143,7 +190,9 @@ impl<'n> Loader<'n> {
             reader.categories_file(table, span);
         } else if path == "shared/documents.toml" {
             reader.documents_file(table, span);
-        } else if let Some(name) = path.strip_prefix("markets/").and_then(|rest| rest.strip_suffix(".toml")) {
+        } else if let Some(name) =
+            path.strip_prefix("markets/").and_then(|rest| rest.strip_suffix(".toml"))
+        {
             reader.market_file(name, table, span);
         } else if path.starts_with("export-controls/") {
             reader.regime_file(table, span);
@@ -163,9 +212,14 @@ impl FileReader<'_, '_, '_> {
         let id = table.str(&mut self.ctx, "id")?;
         let span = table.get("id").map(|entry| entry.value.span()).unwrap_or(table.span.clone());
         let valid = !id.is_empty()
-            && id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '-' | '_'));
+            && id.chars().all(|ch| {
+                ch.is_ascii_lowercase() || ch.is_ascii_digit() || matches!(ch, '.' | '-' | '_')
+            });
         if !valid {
-            self.ctx.error(&span, format!("id `{id}` must be lower-case letters, digits, `.`, `-` or `_`"));
+            self.ctx.error(
+                &span,
+                format!("id `{id}` must be lower-case letters, digits, `.`, `-` or `_`"),
+            );
             return None;
         }
         let location = self.location(&span);
@@ -181,13 +235,21 @@ impl FileReader<'_, '_, '_> {
         let Some(entry) = root.get("sources") else { return };
         // Every key of `[sources]` is a source id, so the table is read directly.
         let toml::de::DeValue::Table(table) = entry.value.get_ref() else {
-            self.ctx.error(&entry.value.span(), "`sources` must be a table of [sources.<id>] entries");
+            self.ctx
+                .error(&entry.value.span(), "`sources` must be a table of [sources.<id>] entries");
             return;
         };
         for (key, value) in table.iter() {
             let id: &str = key.get_ref();
             let what = format!("source `{id}`");
-            let Some(source) = TableReader::from_value(&mut self.ctx, value, &what, &[&["title", "url", "document"]]) else { continue };
+            let Some(source) = TableReader::from_value(
+                &mut self.ctx,
+                value,
+                &what,
+                &[&["title", "url", "document"]],
+            ) else {
+                continue;
+            };
             let title = source.str(&mut self.ctx, "title");
             let url = source.opt_str(&mut self.ctx, "url");
             let document = source.opt_str(&mut self.ctx, "document");
@@ -199,12 +261,20 @@ impl FileReader<'_, '_, '_> {
                 if let Some(url) = url
                     && !(url.starts_with("https://") || url.starts_with("http://"))
                 {
-                    self.ctx.error(&value.span(), format!("{what}: `url` must start with https:// or http://"));
+                    self.ctx.error(
+                        &value.span(),
+                        format!("{what}: `url` must start with https:// or http://"),
+                    );
                     continue;
                 }
                 self.sources.insert(
                     id.to_owned(),
-                    Arc::new(Source { id: id.to_owned(), title: title.to_owned(), url: url.map(str::to_owned), document: document.map(str::to_owned) }),
+                    Arc::new(Source {
+                        id: id.to_owned(),
+                        title: title.to_owned(),
+                        url: url.map(str::to_owned),
+                        document: document.map(str::to_owned),
+                    }),
                 );
             }
         }
@@ -213,7 +283,8 @@ impl FileReader<'_, '_, '_> {
     fn provenance(&mut self, table: &TableReader<'_, '_>) -> Option<Provenance> {
         let sources = match table.get("source") {
             None => {
-                self.ctx.error(&table.span, format!("{} is missing required key `source`", table.what));
+                self.ctx
+                    .error(&table.span, format!("{} is missing required key `source`", table.what));
                 None
             }
             Some(entry) => {
@@ -224,7 +295,12 @@ impl FileReader<'_, '_, '_> {
                         match self.sources.get(id) {
                             Some(source) => resolved.push(source.clone()),
                             None => {
-                                self.ctx.error(&entry.value.span(), format!("source `{id}` is not declared in this file's [sources]"));
+                                self.ctx.error(
+                                    &entry.value.span(),
+                                    format!(
+                                        "source `{id}` is not declared in this file's [sources]"
+                                    ),
+                                );
                                 return None;
                             }
                         }
@@ -264,10 +340,13 @@ impl FileReader<'_, '_, '_> {
         let category = cond.opt_list(ctx, "category", Category::parse);
         let hs = cond.opt_list(ctx, "hs", |text| self_hs_prefix(nomenclature, text));
         let radio = any_or(ctx, &cond, "radio", |ctx, cond| {
-            cond.opt_list(ctx, "radio", Radio::parse).map(|list| list.map(|radios| radios.into_iter().collect::<RadioSet>()))
+            cond.opt_list(ctx, "radio", Radio::parse)
+                .map(|list| list.map(|radios| radios.into_iter().collect::<RadioSet>()))
         });
         let encryption = cond.opt_list(ctx, "encryption", Encryption::parse);
-        let battery = any_or(ctx, &cond, "battery", |ctx, cond| cond.opt_list(ctx, "battery", BatteryChemistry::parse));
+        let battery = any_or(ctx, &cond, "battery", |ctx, cond| {
+            cond.opt_list(ctx, "battery", BatteryChemistry::parse)
+        });
         let battery_packing = cond.opt_list(ctx, "battery_packing", BatteryPacking::parse);
         let condition = cond.opt_list(ctx, "condition", Condition::parse);
         let purpose = cond.opt_list(ctx, "purpose", Purpose::parse);
@@ -301,18 +380,32 @@ impl FileReader<'_, '_, '_> {
 
     fn kb_manifest(&mut self, root: &DeTable<'_>, span: Range<usize>) {
         let table = TableReader::new(&mut self.ctx, root, span, "kb.toml", &[&["name", "edition"]]);
-        if let (Some(name), Some(edition)) = (table.str(&mut self.ctx, "name"), table.str(&mut self.ctx, "edition")) {
+        if let (Some(name), Some(edition)) =
+            (table.str(&mut self.ctx, "name"), table.str(&mut self.ctx, "edition"))
+        {
             self.loader.name = name.to_owned();
             self.loader.edition = edition.to_owned();
         }
     }
 
     fn categories_file(&mut self, root: &DeTable<'_>, span: Range<usize>) {
-        let table = TableReader::new(&mut self.ctx, root, span, "hs/categories.toml", &[&["sources", "category"]]);
+        let table = TableReader::new(
+            &mut self.ctx,
+            root,
+            span,
+            "hs/categories.toml",
+            &[&["sources", "category"]],
+        );
         self.sources(&table);
         let Some(entry) = table.get("category") else { return };
         for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(&mut self.ctx, rule, span, "category", &[&["id", "default_hs", "expected_hs"], FACT_KEYS]);
+            let rule = TableReader::new(
+                &mut self.ctx,
+                rule,
+                span,
+                "category",
+                &[&["id", "default_hs", "expected_hs"], FACT_KEYS],
+            );
             let category = rule.parsed(&mut self.ctx, "id", Category::parse);
             let nomenclature = self.loader.nomenclature;
             let default_hs = rule.parsed(&mut self.ctx, "default_hs", |text| {
@@ -322,20 +415,32 @@ impl FileReader<'_, '_, '_> {
                 }
                 Ok(code)
             });
-            let expected_hs = rule.list(&mut self.ctx, "expected_hs", |text| self_hs_prefix(nomenclature, text));
+            let expected_hs =
+                rule.list(&mut self.ctx, "expected_hs", |text| self_hs_prefix(nomenclature, text));
             let provenance = self.provenance(&rule);
-            if let (Some(category), Some(default_hs), Some(expected_hs), Some(provenance)) = (category, default_hs, expected_hs, provenance) {
+            if let (Some(category), Some(default_hs), Some(expected_hs), Some(provenance)) =
+                (category, default_hs, expected_hs, provenance)
+            {
                 if self.loader.categories.contains_key(&category) {
                     self.ctx.error(&rule.span, format!("category `{category}` is defined twice"));
                     continue;
                 }
-                self.loader.categories.insert(category, CategoryRule { category, default_hs, expected_hs, provenance });
+                self.loader.categories.insert(
+                    category,
+                    CategoryRule { category, default_hs, expected_hs, provenance },
+                );
             }
         }
     }
 
     fn documents_file(&mut self, root: &DeTable<'_>, span: Range<usize>) {
-        let table = TableReader::new(&mut self.ctx, root, span, "shared/documents.toml", &[&["sources", "document"]]);
+        let table = TableReader::new(
+            &mut self.ctx,
+            root,
+            span,
+            "shared/documents.toml",
+            &[&["sources", "document"]],
+        );
         self.sources(&table);
         let documents = self.documents(&table);
         self.loader.shared_documents.extend(documents);
@@ -345,13 +450,21 @@ impl FileReader<'_, '_, '_> {
         let Some(entry) = table.get("document") else { return Vec::new() };
         let mut out = Vec::new();
         for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(&mut self.ctx, rule, span, "document", &[&["id", "name", "when", "unless"], FACT_KEYS]);
+            let rule = TableReader::new(
+                &mut self.ctx,
+                rule,
+                span,
+                "document",
+                &[&["id", "name", "when", "unless"], FACT_KEYS],
+            );
             let id = self.rule_id(&rule);
             let name = rule.str(&mut self.ctx, "name");
             let when = self.conditions(&rule, "when");
             let unless = self.conditions(&rule, "unless");
             let provenance = self.provenance(&rule);
-            if let (Some(id), Some(name), Some(when), Some(unless), Some(provenance)) = (id, name, when, unless, provenance) {
+            if let (Some(id), Some(name), Some(when), Some(unless), Some(provenance)) =
+                (id, name, when, unless, provenance)
+            {
                 out.push(DocumentRule { id, name: name.to_owned(), when, unless, provenance });
             }
         }
@@ -359,9 +472,17 @@ impl FileReader<'_, '_, '_> {
     }
 
     fn market_file(&mut self, file_code: &str, root: &DeTable<'_>, span: Range<usize>) {
-        let table = TableReader::new(&mut self.ctx, root, span.clone(), "market file", &[MARKET_KEYS]);
+        let table =
+            TableReader::new(&mut self.ctx, root, span.clone(), "market file", &[MARKET_KEYS]);
         self.sources(&table);
-        let Some(header) = table.get("market").and_then(|entry| TableReader::from_value(&mut self.ctx, entry.value, "[market]", &[&["country", "name", "currency"]])) else {
+        let Some(header) = table.get("market").and_then(|entry| {
+            TableReader::from_value(
+                &mut self.ctx,
+                entry.value,
+                "[market]",
+                &[&["country", "name", "currency"]],
+            )
+        }) else {
             self.ctx.error(&span, "market file has no [market] table");
             return;
         };
@@ -384,16 +505,21 @@ impl FileReader<'_, '_, '_> {
             }
             Some(Rounding { mode: mode?, decimal_places: places? })
         });
-        let valuation = self.fact(&table, "valuation", &["basis", "landing_charge_percent"], |reader, t| {
-            let basis = t.parsed(&mut reader.ctx, "basis", |text| match text {
-                "CIF" => Ok(Known::Known(ValuationBasis::Cif)),
-                "FOB" => Ok(Known::Known(ValuationBasis::Fob)),
-                "unknown" => Ok(Known::Unknown),
-                other => Err(format!("`{other}` is not a valuation basis; expected CIF, FOB or unknown")),
+        let valuation =
+            self.fact(&table, "valuation", &["basis", "landing_charge_percent"], |reader, t| {
+                let basis = t.parsed(&mut reader.ctx, "basis", |text| match text {
+                    "CIF" => Ok(Known::Known(ValuationBasis::Cif)),
+                    "FOB" => Ok(Known::Known(ValuationBasis::Fob)),
+                    "unknown" => Ok(Known::Unknown),
+                    other => Err(format!(
+                        "`{other}` is not a valuation basis; expected CIF, FOB or unknown"
+                    )),
+                });
+                let landing = t.opt_parsed(&mut reader.ctx, "landing_charge_percent", |text| {
+                    Percent::parse(text).map_err(|err| err.to_string())
+                });
+                Some(Valuation { basis: basis?, landing_charge: landing? })
             });
-            let landing = t.opt_parsed(&mut reader.ctx, "landing_charge_percent", |text| Percent::parse(text).map_err(|err| err.to_string()));
-            Some(Valuation { basis: basis?, landing_charge: landing? })
-        });
         let market_currency = currency;
         let de_minimis = if table.has("de_minimis") {
             self.fact(&table, "de_minimis", &["value", "waives"], |reader, t| {
@@ -402,7 +528,9 @@ impl FileReader<'_, '_, '_> {
                     "none" => Ok(Known::Known(None)),
                     amount => {
                         let amount = decimal(amount)?;
-                        market_currency.map(|currency| Known::Known(Some(Money::new(amount, currency)))).ok_or_else(|| "the market currency is invalid".to_owned())
+                        market_currency
+                            .map(|currency| Known::Known(Some(Money::new(amount, currency))))
+                            .ok_or_else(|| "the market currency is invalid".to_owned())
                     }
                 });
                 let waives = t.opt_list(&mut reader.ctx, "waives", |text| match text {
@@ -410,37 +538,57 @@ impl FileReader<'_, '_, '_> {
                     other => Err(format!("`{other}` is not waivable; expected duty or tax")),
                 });
                 let waives = waives?.unwrap_or_default();
-                Some(DeMinimis { value: value?, waives_duty: waives.iter().any(|w| w == "duty"), waives_tax: waives.iter().any(|w| w == "tax") })
+                Some(DeMinimis {
+                    value: value?,
+                    waives_duty: waives.iter().any(|w| w == "duty"),
+                    waives_tax: waives.iter().any(|w| w == "tax"),
+                })
             })
             .map(Some)
         } else {
             Some(None)
         };
-        let importer = self.fact(&table, "importer", &["non_resident_allowed", "route"], |reader, t| {
-            let allowed = match t.get("non_resident_allowed") {
-                None => {
-                    reader.ctx.error(&t.span, "[importer] is missing required key `non_resident_allowed`");
-                    None
-                }
-                Some(entry) => match entry.value.get_ref() {
-                    toml::de::DeValue::Boolean(flag) => Some(Known::Known(*flag)),
-                    toml::de::DeValue::String(text) if text == "unknown" => Some(Known::Unknown),
-                    _ => {
-                        reader.ctx.error(&entry.value.span(), "`non_resident_allowed` must be true, false or \"unknown\"");
+        let importer =
+            self.fact(&table, "importer", &["non_resident_allowed", "route"], |reader, t| {
+                let allowed = match t.get("non_resident_allowed") {
+                    None => {
+                        reader.ctx.error(
+                            &t.span,
+                            "[importer] is missing required key `non_resident_allowed`",
+                        );
                         None
                     }
-                },
-            };
-            let route = t.str(&mut reader.ctx, "route");
-            Some(ImporterRule { non_resident_allowed: allowed?, route: route?.to_owned() })
-        });
+                    Some(entry) => match entry.value.get_ref() {
+                        toml::de::DeValue::Boolean(flag) => Some(Known::Known(*flag)),
+                        toml::de::DeValue::String(text) if text == "unknown" => {
+                            Some(Known::Unknown)
+                        }
+                        _ => {
+                            reader.ctx.error(
+                                &entry.value.span(),
+                                "`non_resident_allowed` must be true, false or \"unknown\"",
+                            );
+                            None
+                        }
+                    },
+                };
+                let route = t.str(&mut reader.ctx, "route");
+                Some(ImporterRule { non_resident_allowed: allowed?, route: route?.to_owned() })
+            });
         let ior_unsuitable = self.ior_unsuitable(&table);
         let levies = self.levies(&table, currency);
         let requirements = self.requirements(&table, "requirement");
         let restrictions = self.restrictions(&table, &requirements);
         let documents = self.documents(&table);
-        let (Some(country), Some(name), Some(currency), Some(rounding), Some(valuation), Some(de_minimis), Some(importer)) =
-            (country, name, currency, rounding, valuation, de_minimis, importer)
+        let (
+            Some(country),
+            Some(name),
+            Some(currency),
+            Some(rounding),
+            Some(valuation),
+            Some(de_minimis),
+            Some(importer),
+        ) = (country, name, currency, rounding, valuation, de_minimis, importer)
         else {
             return;
         };
@@ -474,7 +622,12 @@ impl FileReader<'_, '_, '_> {
             self.ctx.error(&root.span, format!("market file has no [{key}] table"));
             return None;
         };
-        let table = TableReader::from_value(&mut self.ctx, entry.value, &format!("[{key}]"), &[keys, FACT_KEYS])?;
+        let table = TableReader::from_value(
+            &mut self.ctx,
+            entry.value,
+            &format!("[{key}]"),
+            &[keys, FACT_KEYS],
+        )?;
         let value = read(self, &table);
         let provenance = self.provenance(&table);
         Some(Fact { value: value?, provenance: provenance? })
@@ -484,24 +637,68 @@ impl FileReader<'_, '_, '_> {
         let Some(entry) = root.get("ior_unsuitable") else { return Vec::new() };
         let mut out = Vec::new();
         for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(&mut self.ctx, rule, span, "ior_unsuitable", &[&["id", "purposes", "reason", "recommendation"], FACT_KEYS]);
+            let rule = TableReader::new(
+                &mut self.ctx,
+                rule,
+                span,
+                "ior_unsuitable",
+                &[&["id", "purposes", "reason", "recommendation"], FACT_KEYS],
+            );
             let id = self.rule_id(&rule);
             let purposes = rule.list(&mut self.ctx, "purposes", Purpose::parse);
             let reason = rule.str(&mut self.ctx, "reason");
             let recommendation = rule.str(&mut self.ctx, "recommendation");
             let provenance = self.provenance(&rule);
-            if let (Some(id), Some(purposes), Some(reason), Some(recommendation), Some(provenance)) = (id, purposes, reason, recommendation, provenance) {
-                out.push(IorUnsuitable { id, purposes, reason: reason.to_owned(), recommendation: recommendation.to_owned(), provenance });
+            if let (
+                Some(id),
+                Some(purposes),
+                Some(reason),
+                Some(recommendation),
+                Some(provenance),
+            ) = (id, purposes, reason, recommendation, provenance)
+            {
+                out.push(IorUnsuitable {
+                    id,
+                    purposes,
+                    reason: reason.to_owned(),
+                    recommendation: recommendation.to_owned(),
+                    provenance,
+                });
             }
         }
         out
     }
 
-    fn levies(&mut self, root: &TableReader<'_, '_>, market_currency: Option<Currency>) -> Vec<Levy> {
+    fn levies(
+        &mut self,
+        root: &TableReader<'_, '_>,
+        market_currency: Option<Currency>,
+    ) -> Vec<Levy> {
         let Some(entry) = root.get("levy") else { return Vec::new() };
         let mut levies: Vec<Levy> = Vec::new();
         for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(&mut self.ctx, rule, span, "levy", &[&["id", "kind", "name", "base", "method", "minimum", "maximum", "limits_currency", "when", "unless", "rate"], FACT_KEYS]);
+            let rule = TableReader::new(
+                &mut self.ctx,
+                rule,
+                span,
+                "levy",
+                &[
+                    &[
+                        "id",
+                        "kind",
+                        "name",
+                        "base",
+                        "method",
+                        "minimum",
+                        "maximum",
+                        "limits_currency",
+                        "when",
+                        "unless",
+                        "rate",
+                    ],
+                    FACT_KEYS,
+                ],
+            );
             let id = self.rule_id(&rule);
             let kind = rule.parsed(&mut self.ctx, "kind", |text| match text {
                 "duty" => Ok(LevyKind::Duty),
@@ -514,7 +711,9 @@ impl FileReader<'_, '_, '_> {
                 "percent" => Ok(LevyMethod::Percent),
                 "inclusive" => Ok(LevyMethod::Inclusive),
                 "fixed" => Ok(LevyMethod::Fixed),
-                other => Err(format!("`{other}` is not a levy method; expected percent, inclusive or fixed")),
+                other => Err(format!(
+                    "`{other}` is not a levy method; expected percent, inclusive or fixed"
+                )),
             });
             let method = method.map(|method| method.unwrap_or(LevyMethod::Percent));
             let base = if method == Some(LevyMethod::Fixed) && !rule.has("base") {
@@ -543,8 +742,33 @@ impl FileReader<'_, '_, '_> {
                 }
                 (Some(_), None) => None,
             };
-            let (Some(id), Some(kind), Some(name), Some(method), Some(base), Some(minimum), Some(maximum), Some(when), Some(unless), Some(provenance), Some(rates), Some(limit_currency)) =
-                (id, kind, name, method, base, minimum, maximum, when, unless, provenance, rates, limit_currency)
+            let (
+                Some(id),
+                Some(kind),
+                Some(name),
+                Some(method),
+                Some(base),
+                Some(minimum),
+                Some(maximum),
+                Some(when),
+                Some(unless),
+                Some(provenance),
+                Some(rates),
+                Some(limit_currency),
+            ) = (
+                id,
+                kind,
+                name,
+                method,
+                base,
+                minimum,
+                maximum,
+                when,
+                unless,
+                provenance,
+                rates,
+                limit_currency,
+            )
             else {
                 continue;
             };
@@ -565,24 +789,41 @@ impl FileReader<'_, '_, '_> {
         levies
     }
 
-    fn levy_rates(&mut self, entry: &crate::reader::Entry<'_, '_>, method: LevyMethod, market_currency: Option<Currency>) -> Option<Vec<LevyRate>> {
+    fn levy_rates(
+        &mut self,
+        entry: &crate::reader::Entry<'_, '_>,
+        method: LevyMethod,
+        market_currency: Option<Currency>,
+    ) -> Option<Vec<LevyRate>> {
         let mut rates: Vec<LevyRate> = Vec::new();
         let mut ok = true;
         for (rate, span) in tables(&mut self.ctx, entry) {
-            let rate = TableReader::new(&mut self.ctx, rate, span, "levy rate", &[&["hs", "origins", "percent", "amount", "currency"], FACT_KEYS]);
+            let rate = TableReader::new(
+                &mut self.ctx,
+                rate,
+                span,
+                "levy rate",
+                &[&["hs", "origins", "percent", "amount", "currency"], FACT_KEYS],
+            );
             let nomenclature = self.loader.nomenclature;
-            let hs = rate.opt_parsed(&mut self.ctx, "hs", |text| self_hs_prefix(nomenclature, text));
+            let hs =
+                rate.opt_parsed(&mut self.ctx, "hs", |text| self_hs_prefix(nomenclature, text));
             let origins = rate.opt_list(&mut self.ctx, "origins", country);
             let value = match method {
                 LevyMethod::Percent | LevyMethod::Inclusive => {
                     if rate.has("amount") {
-                        self.ctx.error(&rate.span, "a percent or inclusive levy takes `percent`, not `amount`");
+                        self.ctx.error(
+                            &rate.span,
+                            "a percent or inclusive levy takes `percent`, not `amount`",
+                        );
                     }
                     rate.parsed(&mut self.ctx, "percent", |text| match text {
                         "unknown" => Ok(RateValue::Unknown),
                         text => {
                             let percent = Percent::parse(text).map_err(|err| err.to_string())?;
-                            if method == LevyMethod::Inclusive && percent.value() >= rust_decimal::Decimal::ONE_HUNDRED {
+                            if method == LevyMethod::Inclusive
+                                && percent.value() >= rust_decimal::Decimal::ONE_HUNDRED
+                            {
                                 return Err("an inclusive rate must be below 100".to_owned());
                             }
                             Ok(RateValue::Percent(percent))
@@ -593,23 +834,34 @@ impl FileReader<'_, '_, '_> {
                     if rate.has("percent") {
                         self.ctx.error(&rate.span, "a fixed levy takes `amount`, not `percent`");
                     }
-                    let currency = rate.opt_parsed(&mut self.ctx, "currency", currency).map(|c| c.or(market_currency));
+                    let currency = rate
+                        .opt_parsed(&mut self.ctx, "currency", currency)
+                        .map(|c| c.or(market_currency));
                     rate.parsed(&mut self.ctx, "amount", |text| match text {
                         "unknown" => Ok(RateValue::Unknown),
                         text => {
                             let amount = decimal(text)?;
-                            currency.flatten().map(|currency| RateValue::Amount(Money::new(amount, currency))).ok_or_else(|| "no valid currency for the amount".to_owned())
+                            currency
+                                .flatten()
+                                .map(|currency| RateValue::Amount(Money::new(amount, currency)))
+                                .ok_or_else(|| "no valid currency for the amount".to_owned())
                         }
                     })
                 }
             };
             let provenance = self.provenance(&rate);
-            let (Some(hs), Some(origins), Some(value), Some(provenance)) = (hs, origins, value, provenance) else {
+            let (Some(hs), Some(origins), Some(value), Some(provenance)) =
+                (hs, origins, value, provenance)
+            else {
                 ok = false;
                 continue;
             };
             let new = LevyRate { hs, origins, value, provenance };
-            if let Some(clash) = rates.iter().find(|old| old.hs == new.hs && old.origins == new.origins && overlaps(&old.provenance, &new.provenance)) {
+            if let Some(clash) = rates.iter().find(|old| {
+                old.hs == new.hs
+                    && old.origins == new.origins
+                    && overlaps(&old.provenance, &new.provenance)
+            }) {
                 self.ctx.error(
                     &rate.span,
                     format!("this rate and the one at line {} apply to the same HS prefix and origins on overlapping dates", clash.provenance.location.line),
@@ -630,7 +882,13 @@ impl FileReader<'_, '_, '_> {
         let Some(entry) = root.get(key) else { return Vec::new() };
         let mut out = Vec::new();
         for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(&mut self.ctx, rule, span, "requirement", &[REQUIREMENT_KEYS, FACT_KEYS]);
+            let rule = TableReader::new(
+                &mut self.ctx,
+                rule,
+                span,
+                "requirement",
+                &[REQUIREMENT_KEYS, FACT_KEYS],
+            );
             if let Some(requirement) = self.requirement(&rule) {
                 out.push(requirement);
             }
@@ -643,7 +901,8 @@ impl FileReader<'_, '_, '_> {
         let ctx = &mut self.ctx;
         let kind = rule.parsed(ctx, "kind", |text| {
             RequirementKind::ALL.into_iter().find(|kind| kind.as_str() == text).ok_or_else(|| {
-                let all: Vec<&str> = RequirementKind::ALL.iter().map(|kind| kind.as_str()).collect();
+                let all: Vec<&str> =
+                    RequirementKind::ALL.iter().map(|kind| kind.as_str()).collect();
                 format!("`{text}` is not a requirement kind; expected one of: {}", all.join(", "))
             })
         });
@@ -671,20 +930,31 @@ impl FileReader<'_, '_, '_> {
             }
             Some(entry) => match entry.value.get_ref() {
                 toml::de::DeValue::String(text) if text == "unknown" => Some(Known::Unknown),
-                toml::de::DeValue::Table(_) => TableReader::from_value(ctx, entry.value, "lead_time_days", &[&["min", "max"]]).and_then(|days| {
-                    let min = days.uint(ctx, "min");
-                    let max = days.uint(ctx, "max");
-                    match (min, max) {
-                        (Some(min), Some(max)) if min <= max => Some(Known::Known(LeadTime { min, max })),
-                        (Some(min), Some(max)) => {
-                            ctx.error(&entry.value.span(), format!("lead_time_days min {min} is above max {max}"));
-                            None
-                        }
-                        _ => None,
-                    }
-                }),
+                toml::de::DeValue::Table(_) => {
+                    TableReader::from_value(ctx, entry.value, "lead_time_days", &[&["min", "max"]])
+                        .and_then(|days| {
+                            let min = days.uint(ctx, "min");
+                            let max = days.uint(ctx, "max");
+                            match (min, max) {
+                                (Some(min), Some(max)) if min <= max => {
+                                    Some(Known::Known(LeadTime { min, max }))
+                                }
+                                (Some(min), Some(max)) => {
+                                    ctx.error(
+                                        &entry.value.span(),
+                                        format!("lead_time_days min {min} is above max {max}"),
+                                    );
+                                    None
+                                }
+                                _ => None,
+                            }
+                        })
+                }
                 _ => {
-                    ctx.error(&entry.value.span(), "`lead_time_days` must be { min = N, max = N } or \"unknown\"");
+                    ctx.error(
+                        &entry.value.span(),
+                        "`lead_time_days` must be { min = N, max = N } or \"unknown\"",
+                    );
                     None
                 }
             },
@@ -693,7 +963,9 @@ impl FileReader<'_, '_, '_> {
             "departure" => Ok(NeededBefore::Departure),
             "arrival" => Ok(NeededBefore::Arrival),
             "clearance" => Ok(NeededBefore::Clearance),
-            other => Err(format!("`{other}` is not a moment; expected departure, arrival or clearance")),
+            other => {
+                Err(format!("`{other}` is not a moment; expected departure, arrival or clearance"))
+            }
         });
         let documents = rule.opt_list(ctx, "documents", |text| Ok(text.to_owned()));
         let when = self.conditions(rule, "when");
@@ -715,15 +987,30 @@ impl FileReader<'_, '_, '_> {
         })
     }
 
-    fn restrictions(&mut self, root: &TableReader<'_, '_>, requirements: &[Requirement]) -> Vec<Restriction> {
+    fn restrictions(
+        &mut self,
+        root: &TableReader<'_, '_>,
+        requirements: &[Requirement],
+    ) -> Vec<Restriction> {
         let Some(entry) = root.get("restriction") else { return Vec::new() };
         let mut out = Vec::new();
         for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(&mut self.ctx, rule, span, "restriction", &[&["id", "effect", "requirement", "name", "exceptions", "when", "unless"], FACT_KEYS]);
+            let rule = TableReader::new(
+                &mut self.ctx,
+                rule,
+                span,
+                "restriction",
+                &[
+                    &["id", "effect", "requirement", "name", "exceptions", "when", "unless"],
+                    FACT_KEYS,
+                ],
+            );
             let id = self.rule_id(&rule);
             let effect = rule.parsed(&mut self.ctx, "effect", |text| match text {
                 "prohibited" | "licensed" => Ok(text.to_owned()),
-                other => Err(format!("`{other}` is not an effect; expected prohibited or licensed")),
+                other => {
+                    Err(format!("`{other}` is not an effect; expected prohibited or licensed"))
+                }
             });
             let requirement = rule.opt_str(&mut self.ctx, "requirement");
             let effect = match (effect.as_deref(), requirement) {
@@ -732,13 +1019,15 @@ impl FileReader<'_, '_, '_> {
                     self.ctx.error(&rule.span, "a prohibited restriction takes no `requirement`");
                     None
                 }
-                (Some("licensed"), Some(Some(req))) => match requirements.iter().position(|r| &*r.id == req) {
-                    Some(idx) => Some(RestrictionEffect::Licensed(idx)),
-                    None => {
-                        self.ctx.error(&rule.span, format!("restriction names requirement `{req}`, which is not a [[requirement]] of this file"));
-                        None
+                (Some("licensed"), Some(Some(req))) => {
+                    match requirements.iter().position(|r| &*r.id == req) {
+                        Some(idx) => Some(RestrictionEffect::Licensed(idx)),
+                        None => {
+                            self.ctx.error(&rule.span, format!("restriction names requirement `{req}`, which is not a [[requirement]] of this file"));
+                            None
+                        }
                     }
-                },
+                }
                 (Some("licensed"), Some(None)) => {
                     self.ctx.error(&rule.span, "a licensed restriction needs `requirement`: the id of the licence's [[requirement]]");
                     None
@@ -750,17 +1039,47 @@ impl FileReader<'_, '_, '_> {
             let when = self.conditions(&rule, "when");
             let unless = self.conditions(&rule, "unless");
             let provenance = self.provenance(&rule);
-            if let (Some(id), Some(effect), Some(name), Some(exceptions), Some(when), Some(unless), Some(provenance)) = (id, effect, name, exceptions, when, unless, provenance) {
-                out.push(Restriction { id, effect, name: name.to_owned(), exceptions: exceptions.map(str::to_owned), when, unless, provenance });
+            if let (
+                Some(id),
+                Some(effect),
+                Some(name),
+                Some(exceptions),
+                Some(when),
+                Some(unless),
+                Some(provenance),
+            ) = (id, effect, name, exceptions, when, unless, provenance)
+            {
+                out.push(Restriction {
+                    id,
+                    effect,
+                    name: name.to_owned(),
+                    exceptions: exceptions.map(str::to_owned),
+                    when,
+                    unless,
+                    provenance,
+                });
             }
         }
         out
     }
 
     fn regime_file(&mut self, root: &DeTable<'_>, span: Range<usize>) {
-        let table = TableReader::new(&mut self.ctx, root, span.clone(), "export-control file", &[REGIME_FILE_KEYS]);
+        let table = TableReader::new(
+            &mut self.ctx,
+            root,
+            span.clone(),
+            "export-control file",
+            &[REGIME_FILE_KEYS],
+        );
         self.sources(&table);
-        let Some(header) = table.get("regime").and_then(|entry| TableReader::from_value(&mut self.ctx, entry.value, "[regime]", &[&["id", "name", "origins"], FACT_KEYS])) else {
+        let Some(header) = table.get("regime").and_then(|entry| {
+            TableReader::from_value(
+                &mut self.ctx,
+                entry.value,
+                "[regime]",
+                &[&["id", "name", "origins"], FACT_KEYS],
+            )
+        }) else {
             self.ctx.error(&span, "export-control file has no [regime] table");
             return;
         };
@@ -772,17 +1091,34 @@ impl FileReader<'_, '_, '_> {
         let mut groups = BTreeMap::new();
         if let Some(entry) = table.get("country_group") {
             for (group, span) in tables(&mut self.ctx, entry) {
-                let group = TableReader::new(&mut self.ctx, group, span, "country_group", &[&["id", "name", "countries"], FACT_KEYS]);
+                let group = TableReader::new(
+                    &mut self.ctx,
+                    group,
+                    span,
+                    "country_group",
+                    &[&["id", "name", "countries"], FACT_KEYS],
+                );
                 let id = group.str(&mut self.ctx, "id");
                 let name = group.str(&mut self.ctx, "name");
                 let countries = group.list(&mut self.ctx, "countries", country);
                 let provenance = self.provenance(&group);
-                if let (Some(id), Some(name), Some(countries), Some(provenance)) = (id, name, countries, provenance) {
+                if let (Some(id), Some(name), Some(countries), Some(provenance)) =
+                    (id, name, countries, provenance)
+                {
                     if groups.contains_key(id) {
-                        self.ctx.error(&group.span, format!("country group `{id}` is defined twice"));
+                        self.ctx
+                            .error(&group.span, format!("country group `{id}` is defined twice"));
                         continue;
                     }
-                    groups.insert(id.to_owned(), CountryGroup { id: id.to_owned(), name: name.to_owned(), countries, provenance });
+                    groups.insert(
+                        id.to_owned(),
+                        CountryGroup {
+                            id: id.to_owned(),
+                            name: name.to_owned(),
+                            countries,
+                            provenance,
+                        },
+                    );
                 }
             }
         }
@@ -790,15 +1126,38 @@ impl FileReader<'_, '_, '_> {
         let mut classifications = Vec::new();
         if let Some(entry) = table.get("classification") {
             for (rule, span) in tables(&mut self.ctx, entry) {
-                let rule = TableReader::new(&mut self.ctx, rule, span, "classification", &[&["id", "eccn", "when", "unless", "determination"], FACT_KEYS]);
+                let rule = TableReader::new(
+                    &mut self.ctx,
+                    rule,
+                    span,
+                    "classification",
+                    &[&["id", "eccn", "when", "unless", "determination"], FACT_KEYS],
+                );
                 let id = self.rule_id(&rule);
-                let eccn = rule.opt_parsed(&mut self.ctx, "eccn", |text| Eccn::parse(text).map_err(|err| err.to_string()));
+                let eccn = rule.opt_parsed(&mut self.ctx, "eccn", |text| {
+                    Eccn::parse(text).map_err(|err| err.to_string())
+                });
                 let when = self.conditions(&rule, "when");
                 let unless = self.conditions(&rule, "unless");
                 let determination = rule.str(&mut self.ctx, "determination");
                 let provenance = self.provenance(&rule);
-                if let (Some(id), Some(eccn), Some(when), Some(unless), Some(determination), Some(provenance)) = (id, eccn, when, unless, determination, provenance) {
-                    classifications.push(Classification { id, eccn, when, unless, determination: determination.to_owned(), provenance });
+                if let (
+                    Some(id),
+                    Some(eccn),
+                    Some(when),
+                    Some(unless),
+                    Some(determination),
+                    Some(provenance),
+                ) = (id, eccn, when, unless, determination, provenance)
+                {
+                    classifications.push(Classification {
+                        id,
+                        eccn,
+                        when,
+                        unless,
+                        determination: determination.to_owned(),
+                        provenance,
+                    });
                 }
             }
         }
@@ -806,23 +1165,54 @@ impl FileReader<'_, '_, '_> {
         let mut licence_rules = Vec::new();
         if let Some(entry) = table.get("licence_rule") {
             for (rule, span) in tables(&mut self.ctx, entry) {
-                let rule = TableReader::new(&mut self.ctx, rule, span, "licence_rule", &[&["id", "eccns", "destinations", "licence_required", "exception", "determination"], FACT_KEYS]);
+                let rule = TableReader::new(
+                    &mut self.ctx,
+                    rule,
+                    span,
+                    "licence_rule",
+                    &[
+                        &[
+                            "id",
+                            "eccns",
+                            "destinations",
+                            "licence_required",
+                            "exception",
+                            "determination",
+                        ],
+                        FACT_KEYS,
+                    ],
+                );
                 let id = self.rule_id(&rule);
                 let eccns = rule.list(&mut self.ctx, "eccns", |text| {
-                    let valid = text == "EAR99" || Eccn::parse(text).is_ok() || (text.len() >= 2 && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'));
-                    if valid { Ok(text.to_owned()) } else { Err(format!("`{text}` is not an ECCN or ECCN prefix")) }
+                    let valid = text == "EAR99"
+                        || Eccn::parse(text).is_ok()
+                        || (text.len() >= 2
+                            && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'));
+                    if valid {
+                        Ok(text.to_owned())
+                    } else {
+                        Err(format!("`{text}` is not an ECCN or ECCN prefix"))
+                    }
                 });
                 let destinations = self.destinations(&rule, &groups);
                 let licence_required = match rule.get("licence_required") {
                     None => {
-                        self.ctx.error(&rule.span, "licence_rule is missing required key `licence_required`");
+                        self.ctx.error(
+                            &rule.span,
+                            "licence_rule is missing required key `licence_required`",
+                        );
                         None
                     }
                     Some(entry) => match entry.value.get_ref() {
                         toml::de::DeValue::Boolean(flag) => Some(Known::Known(*flag)),
-                        toml::de::DeValue::String(text) if text == "unknown" => Some(Known::Unknown),
+                        toml::de::DeValue::String(text) if text == "unknown" => {
+                            Some(Known::Unknown)
+                        }
                         _ => {
-                            self.ctx.error(&entry.value.span(), "`licence_required` must be true, false or \"unknown\"");
+                            self.ctx.error(
+                                &entry.value.span(),
+                                "`licence_required` must be true, false or \"unknown\"",
+                            );
                             None
                         }
                     },
@@ -830,10 +1220,33 @@ impl FileReader<'_, '_, '_> {
                 let exception = rule.opt_str(&mut self.ctx, "exception");
                 let determination = rule.str(&mut self.ctx, "determination");
                 let provenance = self.provenance(&rule);
-                if let (Some(id), Some(eccns), Some((destinations, all)), Some(licence_required), Some(exception), Some(determination), Some(provenance)) =
-                    (id, eccns, destinations, licence_required, exception, determination, provenance)
-                {
-                    licence_rules.push(LicenceRule { id, eccns, destinations, all_destinations: all, licence_required, exception: exception.map(str::to_owned), determination: determination.to_owned(), provenance });
+                if let (
+                    Some(id),
+                    Some(eccns),
+                    Some((destinations, all)),
+                    Some(licence_required),
+                    Some(exception),
+                    Some(determination),
+                    Some(provenance),
+                ) = (
+                    id,
+                    eccns,
+                    destinations,
+                    licence_required,
+                    exception,
+                    determination,
+                    provenance,
+                ) {
+                    licence_rules.push(LicenceRule {
+                        id,
+                        eccns,
+                        destinations,
+                        all_destinations: all,
+                        licence_required,
+                        exception: exception.map(str::to_owned),
+                        determination: determination.to_owned(),
+                        provenance,
+                    });
                 }
             }
         }
@@ -841,37 +1254,81 @@ impl FileReader<'_, '_, '_> {
         let mut embargoes = Vec::new();
         if let Some(entry) = table.get("embargo") {
             for (rule, span) in tables(&mut self.ctx, entry) {
-                let rule = TableReader::new(&mut self.ctx, rule, span, "embargo", &[&["id", "name", "destinations", "when", "unless"], FACT_KEYS]);
+                let rule = TableReader::new(
+                    &mut self.ctx,
+                    rule,
+                    span,
+                    "embargo",
+                    &[&["id", "name", "destinations", "when", "unless"], FACT_KEYS],
+                );
                 let id = self.rule_id(&rule);
                 let name = rule.str(&mut self.ctx, "name");
                 let destinations = self.destinations(&rule, &groups);
                 let when = self.conditions(&rule, "when");
                 let unless = self.conditions(&rule, "unless");
                 let provenance = self.provenance(&rule);
-                if let (Some(id), Some(name), Some((destinations, all)), Some(when), Some(unless), Some(provenance)) = (id, name, destinations, when, unless, provenance) {
+                if let (
+                    Some(id),
+                    Some(name),
+                    Some((destinations, all)),
+                    Some(when),
+                    Some(unless),
+                    Some(provenance),
+                ) = (id, name, destinations, when, unless, provenance)
+                {
                     if all {
-                        self.ctx.error(&rule.span, "an embargo must name its destinations, not \"*\"");
+                        self.ctx
+                            .error(&rule.span, "an embargo must name its destinations, not \"*\"");
                         continue;
                     }
-                    embargoes.push(Embargo { id, name: name.to_owned(), destinations, when, unless, provenance });
+                    embargoes.push(Embargo {
+                        id,
+                        name: name.to_owned(),
+                        destinations,
+                        when,
+                        unless,
+                        provenance,
+                    });
                 }
             }
         }
         let requirements = self.requirements(&table, "requirement");
-        if let (Some(id), Some(name), Some(origins), Some(provenance)) = (id, name, origins, provenance) {
+        if let (Some(id), Some(name), Some(origins), Some(provenance)) =
+            (id, name, origins, provenance)
+        {
             let file = self.file.clone();
-            self.loader.regimes.push(ExportRegime { id, name: name.to_owned(), origins, groups, classifications, licence_rules, embargoes, requirements, provenance, file });
+            self.loader.regimes.push(ExportRegime {
+                id,
+                name: name.to_owned(),
+                origins,
+                groups,
+                classifications,
+                licence_rules,
+                embargoes,
+                requirements,
+                provenance,
+                file,
+            });
         }
     }
 
     /// `destinations`: countries, `group:<id>` references (expanded), or `"*"`.
-    fn destinations(&mut self, rule: &TableReader<'_, '_>, groups: &BTreeMap<String, CountryGroup>) -> Option<(Vec<Country>, bool)> {
+    fn destinations(
+        &mut self,
+        rule: &TableReader<'_, '_>,
+        groups: &BTreeMap<String, CountryGroup>,
+    ) -> Option<(Vec<Country>, bool)> {
         let items = rule.list(&mut self.ctx, "destinations", |text| {
             if text == "*" {
                 return Ok(Destination::All);
             }
             if let Some(group) = text.strip_prefix("group:") {
-                return groups.get(group).map(|group| Destination::Group(group.countries.clone())).ok_or_else(|| format!("country group `{group}` is not defined above in this file"));
+                return groups
+                    .get(group)
+                    .map(|group| Destination::Group(group.countries.clone()))
+                    .ok_or_else(|| {
+                        format!("country group `{group}` is not defined above in this file")
+                    });
             }
             country(text).map(Destination::Country)
         })?;
@@ -921,21 +1378,25 @@ fn any_or<T>(
 ) -> Option<Option<AnyOr<T>>> {
     match cond.get(key) {
         None => Some(None),
-        Some(entry) if matches!(entry.value.get_ref(), toml::de::DeValue::String(_)) => match as_str(ctx, entry.value, key) {
-            Some("any") => Some(Some(AnyOr::Any)),
-            _ => {
-                ctx.error(&entry.value.span(), format!("`{key}` must be \"any\" or a list"));
-                None
+        Some(entry) if matches!(entry.value.get_ref(), toml::de::DeValue::String(_)) => {
+            match as_str(ctx, entry.value, key) {
+                Some("any") => Some(Some(AnyOr::Any)),
+                _ => {
+                    ctx.error(&entry.value.span(), format!("`{key}` must be \"any\" or a list"));
+                    None
+                }
             }
-        },
+        }
         Some(_) => list(ctx, cond).map(|value| value.map(AnyOr::Some)),
     }
 }
 
 fn overlaps(a: &Provenance, b: &Provenance) -> bool {
-    let starts_before_end = |from: Option<preclear_domain::Date>, to: Option<preclear_domain::Date>| match (from, to) {
-        (Some(from), Some(to)) => from < to,
-        _ => true,
-    };
-    starts_before_end(a.effective_from, b.effective_to) && starts_before_end(b.effective_from, a.effective_to)
+    let starts_before_end =
+        |from: Option<preclear_domain::Date>, to: Option<preclear_domain::Date>| match (from, to) {
+            (Some(from), Some(to)) => from < to,
+            _ => true,
+        };
+    starts_before_end(a.effective_from, b.effective_to)
+        && starts_before_end(b.effective_from, a.effective_to)
 }

@@ -6,8 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use preclear_domain::{
-    BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Country, Currency, Date, Eccn,
-    Encryption, HsCode, HsPrefix, Money, Percent, Purpose, RadioSet, Rounding, TransportMode,
+    BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Country, Currency, Date,
+    Eccn, Encryption, HsCode, HsPrefix, Money, Percent, Purpose, RadioSet, Rounding, TransportMode,
 };
 use rust_decimal::Decimal;
 

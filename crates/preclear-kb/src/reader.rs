@@ -96,10 +96,14 @@ impl<'a, 'i> TableReader<'a, 'i> {
         for (key, value) in table.iter() {
             let name: &str = key.get_ref();
             if !allowed.iter().any(|keys| keys.contains(&name)) {
-                let expected: Vec<&str> = allowed.iter().flat_map(|keys| keys.iter().copied()).collect();
+                let expected: Vec<&str> =
+                    allowed.iter().flat_map(|keys| keys.iter().copied()).collect();
                 ctx.error(
                     &key.span(),
-                    format!("unknown key `{name}` in {what}; expected one of: {}", expected.join(", ")),
+                    format!(
+                        "unknown key `{name}` in {what}; expected one of: {}",
+                        expected.join(", ")
+                    ),
                 );
                 continue;
             }
@@ -116,9 +120,14 @@ impl<'a, 'i> TableReader<'a, 'i> {
         allowed: &[&[&str]],
     ) -> Option<TableReader<'a, 'i>> {
         match value.get_ref() {
-            DeValue::Table(table) => Some(TableReader::new(ctx, table, value.span(), what, allowed)),
+            DeValue::Table(table) => {
+                Some(TableReader::new(ctx, table, value.span(), what, allowed))
+            }
             other => {
-                ctx.error(&value.span(), format!("{what} must be a table, found {}", type_name(other)));
+                ctx.error(
+                    &value.span(),
+                    format!("{what} must be a table, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -204,7 +213,10 @@ impl<'a, 'i> TableReader<'a, 'i> {
         match entry.value.get_ref() {
             DeValue::Boolean(flag) => Some(*flag),
             other => {
-                ctx.error(&entry.value.span(), format!("`{key}` must be true or false, found {}", type_name(other)));
+                ctx.error(
+                    &entry.value.span(),
+                    format!("`{key}` must be true or false, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -245,7 +257,11 @@ pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
     }
 }
 
-pub(crate) fn as_str<'a>(ctx: &mut Ctx<'_>, value: &'a Spanned<DeValue<'_>>, key: &str) -> Option<&'a str> {
+pub(crate) fn as_str<'a>(
+    ctx: &mut Ctx<'_>,
+    value: &'a Spanned<DeValue<'_>>,
+    key: &str,
+) -> Option<&'a str> {
     match value.get_ref() {
         DeValue::String(text) => Some(text.as_ref()),
         DeValue::Float(float) => {
@@ -256,7 +272,10 @@ pub(crate) fn as_str<'a>(ctx: &mut Ctx<'_>, value: &'a Spanned<DeValue<'_>>, key
             None
         }
         other => {
-            ctx.error(&value.span(), format!("`{key}` must be a string, found {}", type_name(other)));
+            ctx.error(
+                &value.span(),
+                format!("`{key}` must be a string, found {}", type_name(other)),
+            );
             None
         }
     }
@@ -283,14 +302,20 @@ fn as_date(ctx: &mut Ctx<'_>, value: &Spanned<DeValue<'_>>, key: &str) -> Option
         DeValue::Datetime(datetime) => datetime.to_string(),
         DeValue::String(text) => text.to_string(),
         other => {
-            ctx.error(&value.span(), format!("`{key}` must be a date such as 2026-11-21, found {}", type_name(other)));
+            ctx.error(
+                &value.span(),
+                format!("`{key}` must be a date such as 2026-11-21, found {}", type_name(other)),
+            );
             return None;
         }
     };
     match text.parse::<Date>() {
         Ok(date) if text.len() == 10 => Some(date),
         _ => {
-            ctx.error(&value.span(), format!("`{key}` = `{text}` is not a date such as 2026-11-21"));
+            ctx.error(
+                &value.span(),
+                format!("`{key}` = `{text}` is not a date such as 2026-11-21"),
+            );
             None
         }
     }
@@ -306,7 +331,10 @@ fn as_uint(ctx: &mut Ctx<'_>, value: &Spanned<DeValue<'_>>, key: &str) -> Option
             }
         },
         other => {
-            ctx.error(&value.span(), format!("`{key}` must be a whole number, found {}", type_name(other)));
+            ctx.error(
+                &value.span(),
+                format!("`{key}` must be a whole number, found {}", type_name(other)),
+            );
             None
         }
     }
@@ -319,7 +347,10 @@ fn list<T>(
     parse: &mut impl FnMut(&str) -> Result<T, String>,
 ) -> Option<Vec<T>> {
     let DeValue::Array(array) = value.get_ref() else {
-        ctx.error(&value.span(), format!("`{key}` must be an array of strings, found {}", type_name(value.get_ref())));
+        ctx.error(
+            &value.span(),
+            format!("`{key}` must be an array of strings, found {}", type_name(value.get_ref())),
+        );
         return None;
     };
     let mut out = Vec::with_capacity(array.len());
@@ -338,7 +369,11 @@ fn list<T>(
 }
 
 /// A string list or a single string (`source = "a"` or `source = ["a", "b"]`).
-pub(crate) fn one_or_many<'a>(ctx: &mut Ctx<'_>, value: &'a Spanned<DeValue<'_>>, key: &str) -> Option<Vec<&'a str>> {
+pub(crate) fn one_or_many<'a>(
+    ctx: &mut Ctx<'_>,
+    value: &'a Spanned<DeValue<'_>>,
+    key: &str,
+) -> Option<Vec<&'a str>> {
     match value.get_ref() {
         DeValue::String(text) => Some(vec![text.as_ref()]),
         DeValue::Array(array) => {
@@ -353,7 +388,13 @@ pub(crate) fn one_or_many<'a>(ctx: &mut Ctx<'_>, value: &'a Spanned<DeValue<'_>>
             Some(out)
         }
         other => {
-            ctx.error(&value.span(), format!("`{key}` must be a string or an array of strings, found {}", type_name(other)));
+            ctx.error(
+                &value.span(),
+                format!(
+                    "`{key}` must be a string or an array of strings, found {}",
+                    type_name(other)
+                ),
+            );
             None
         }
     }
@@ -382,14 +423,26 @@ pub(crate) fn tables<'a, 'i>(
                     DeValue::Table(table) => out.push((table, element.span())),
                     other => ctx.error(
                         &element.span(),
-                        format!("each `{}` entry must be a table, found {}", entry.key, type_name(other)),
+                        format!(
+                            "each `{}` entry must be a table, found {}",
+                            entry.key,
+                            type_name(other)
+                        ),
                     ),
                 }
             }
             out
         }
         other => {
-            ctx.error(&entry.value.span(), format!("`{}` must be an array of tables ([[{}]]), found {}", entry.key, entry.key, type_name(other)));
+            ctx.error(
+                &entry.value.span(),
+                format!(
+                    "`{}` must be an array of tables ([[{}]]), found {}",
+                    entry.key,
+                    entry.key,
+                    type_name(other)
+                ),
+            );
             Vec::new()
         }
     }

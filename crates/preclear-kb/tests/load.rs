@@ -1,6 +1,13 @@
 //! The loader refuses a bad knowledge base with every problem, each at its file and line, and
 //! accepts the bundled one.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly on broken fixtures"
+)]
+
 use preclear_kb::{SourceFile, load};
 
 const HS: &str = "section,hscode,description,parent,level\nXVI,84,M,TOTAL,2\nXVI,8471,ADP,84,4\nXVI,847150,Units,8471,6\n";
@@ -79,9 +86,15 @@ fn a_well_formed_kb_loads_with_a_content_version() {
 fn every_problem_is_reported_with_file_and_line() {
     let bad = GOOD
         .replace("mode = \"half_up\"", "mode = \"nearest\"")
-        .replace("basis = \"CIF\"\nsource = \"law\"\nconfidence = \"high\"", "basis = \"CIF\"\nbasiss = \"FOB\"\nsource = \"law\"\nconfidence = \"sure\"")
+        .replace(
+            "basis = \"CIF\"\nsource = \"law\"\nconfidence = \"high\"",
+            "basis = \"CIF\"\nbasiss = \"FOB\"\nsource = \"law\"\nconfidence = \"sure\"",
+        )
         .replace("percent = \"20\"", "percent = 20.5")
-        .replace("source = \"law\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]", "source = \"gazette\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]");
+        .replace(
+            "source = \"law\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]",
+            "source = \"gazette\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]",
+        );
     let problems = problems(&bad);
     let expected = [
         ("markets/ZZ.toml:11:", "`mode`: `nearest` is not a rounding mode"),
@@ -91,7 +104,10 @@ fn every_problem_is_reported_with_file_and_line() {
         ("markets/ZZ.toml:41:", "`percent` is the float 20.5; write numbers as strings"),
     ];
     for (location, text) in expected {
-        assert!(problems.iter().any(|p| p.starts_with(location) && p.contains(text)), "missing `{location} {text}` in {problems:#?}");
+        assert!(
+            problems.iter().any(|p| p.starts_with(location) && p.contains(text)),
+            "missing `{location} {text}` in {problems:#?}"
+        );
     }
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
 }
@@ -99,10 +115,23 @@ fn every_problem_is_reported_with_file_and_line() {
 #[test]
 fn syntax_errors_in_several_files_are_all_reported() {
     let mut files = files("[market\ncountry = \"ZZ\"\n");
-    files.push(SourceFile { path: "export-controls/x.toml".into(), text: "[regime]\nid = = 1\n".into() });
+    files.push(SourceFile {
+        path: "export-controls/x.toml".into(),
+        text: "[regime]\nid = = 1\n".into(),
+    });
     let errors = load(&files).unwrap_err();
-    assert!(errors.0.iter().any(|e| e.file == "markets/ZZ.toml" && e.line == 1 && e.message.starts_with("invalid TOML")), "{errors}");
-    assert!(errors.0.iter().any(|e| e.file == "export-controls/x.toml" && e.line == 2 && e.message.starts_with("invalid TOML")), "{errors}");
+    assert!(
+        errors.0.iter().any(|e| e.file == "markets/ZZ.toml"
+            && e.line == 1
+            && e.message.starts_with("invalid TOML")),
+        "{errors}"
+    );
+    assert!(
+        errors.0.iter().any(|e| e.file == "export-controls/x.toml"
+            && e.line == 2
+            && e.message.starts_with("invalid TOML")),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -61,7 +61,9 @@ struct ExpectControl {
     licence_required: Option<bool>,
 }
 
-fn some<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+fn some<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(deserializer).map(Some)
 }
 
@@ -85,7 +87,8 @@ fn scenario_files() -> Vec<PathBuf> {
 
 #[test]
 fn every_scenario_holds_on_the_bundled_kb() {
-    let kb = preclear_kb_bundle::load().unwrap_or_else(|errors| panic!("bundled KB invalid:\n{errors}"));
+    let kb =
+        preclear_kb_bundle::load().unwrap_or_else(|errors| panic!("bundled KB invalid:\n{errors}"));
     let files = scenario_files();
     assert!(files.len() >= 10, "expected the scenario corpus, found {} files", files.len());
     let mut failures = Vec::new();
@@ -100,10 +103,21 @@ fn every_scenario_holds_on_the_bundled_kb() {
         };
         let problems = check(&kb, &scenario);
         if !problems.is_empty() {
-            failures.push(format!("{} ({}):\n    {}", file.display(), scenario.description, problems.join("\n    ")));
+            failures.push(format!(
+                "{} ({}):\n    {}",
+                file.display(),
+                scenario.description,
+                problems.join("\n    ")
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} scenarios failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 fn check(kb: &preclear_kb::Kb, scenario: &Scenario) -> Vec<String> {
@@ -117,15 +131,29 @@ fn check(kb: &preclear_kb::Kb, scenario: &Scenario) -> Vec<String> {
     let json = serde_json::to_value(&assessment).unwrap();
     let expect = &scenario.expect;
     if json["verdict"] != expect.verdict.as_str() {
-        problems.push(format!("verdict {} (summary: {}), expected {}", json["verdict"], json["summary"], expect.verdict));
+        problems.push(format!(
+            "verdict {} (summary: {}), expected {}",
+            json["verdict"], json["summary"], expect.verdict
+        ));
     }
     let has = |spec: &str| {
-        let (code, rule) = spec.split_once(':').map_or((spec, None), |(code, rule)| (code, Some(rule)));
-        assessment.findings.iter().any(|f| f.code == code && rule.is_none_or(|rule| f.rule.as_deref() == Some(rule)))
+        let (code, rule) =
+            spec.split_once(':').map_or((spec, None), |(code, rule)| (code, Some(rule)));
+        assessment
+            .findings
+            .iter()
+            .any(|f| f.code == code && rule.is_none_or(|rule| f.rule.as_deref() == Some(rule)))
     };
     for spec in &expect.findings {
         if !has(spec) {
-            problems.push(format!("missing finding {spec}; findings: {:?}", assessment.findings.iter().map(|f| format!("{}:{}", f.code, f.rule.as_deref().unwrap_or(""))).collect::<Vec<_>>()));
+            problems.push(format!(
+                "missing finding {spec}; findings: {:?}",
+                assessment
+                    .findings
+                    .iter()
+                    .map(|f| format!("{}:{}", f.code, f.rule.as_deref().unwrap_or("")))
+                    .collect::<Vec<_>>()
+            ));
         }
     }
     for spec in &expect.absent_findings {
@@ -133,14 +161,20 @@ fn check(kb: &preclear_kb::Kb, scenario: &Scenario) -> Vec<String> {
             problems.push(format!("unexpected finding {spec}"));
         }
     }
-    let charges: Vec<&Value> = ["duties", "taxes", "fees"].iter().flat_map(|kind| json["landed_cost"][kind].as_array().unwrap().iter()).collect();
+    let charges: Vec<&Value> = ["duties", "taxes", "fees"]
+        .iter()
+        .flat_map(|kind| json["landed_cost"][kind].as_array().unwrap().iter())
+        .collect();
     for (rule, amount) in &expect.charges {
         match charges.iter().find(|charge| charge["rule"] == rule.as_str()) {
             None => problems.push(format!("charge {rule} missing")),
             Some(charge) => {
                 let got = charge["amount"].as_str().map(str::to_owned);
                 if &got != amount {
-                    problems.push(format!("charge {rule} = {got:?}, expected {amount:?} (base {})", charge["base"]));
+                    problems.push(format!(
+                        "charge {rule} = {got:?}, expected {amount:?} (base {})",
+                        charge["base"]
+                    ));
                 }
             }
         }
@@ -163,10 +197,19 @@ fn check(kb: &preclear_kb::Kb, scenario: &Scenario) -> Vec<String> {
     {
         problems.push(format!("complete {}, expected {complete}", cost["complete"]));
     }
-    let listed = |rule: &str| assessment.requirements.iter().any(|r| r.rule == rule && r.status == "applies");
+    let listed = |rule: &str| {
+        assessment.requirements.iter().any(|r| r.rule == rule && r.status == "applies")
+    };
     for rule in &expect.requirements {
         if !listed(rule) {
-            problems.push(format!("requirement {rule} not listed; listed: {:?}", assessment.requirements.iter().map(|r| format!("{}({})", r.rule, r.status)).collect::<Vec<_>>()));
+            problems.push(format!(
+                "requirement {rule} not listed; listed: {:?}",
+                assessment
+                    .requirements
+                    .iter()
+                    .map(|r| format!("{}({})", r.rule, r.status))
+                    .collect::<Vec<_>>()
+            ));
         }
     }
     for rule in &expect.absent_requirements {
@@ -175,9 +218,20 @@ fn check(kb: &preclear_kb::Kb, scenario: &Scenario) -> Vec<String> {
         }
     }
     for want in &expect.export_controls {
-        let found = assessment.export_controls.iter().any(|c| c.regime == want.regime && c.eccn == want.eccn && c.licence_required == want.licence_required);
+        let found = assessment.export_controls.iter().any(|c| {
+            c.regime == want.regime
+                && c.eccn == want.eccn
+                && c.licence_required == want.licence_required
+        });
         if !found {
-            problems.push(format!("export control {want:?} missing; got {:?}", assessment.export_controls.iter().map(|c| (&c.regime, &c.eccn, c.licence_required)).collect::<Vec<_>>()));
+            problems.push(format!(
+                "export control {want:?} missing; got {:?}",
+                assessment
+                    .export_controls
+                    .iter()
+                    .map(|c| (&c.regime, &c.eccn, c.licence_required))
+                    .collect::<Vec<_>>()
+            ));
         }
     }
     if let Some(want) = &expect.earliest_ship_date {

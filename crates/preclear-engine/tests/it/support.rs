@@ -61,7 +61,10 @@ as_of = 2026-01-01
 /// A KB with one Zedland market file and, optionally, an export-control file.
 pub fn kb(market: &str, export_controls: Option<&str>) -> Kb {
     let mut files = vec![
-        SourceFile { path: "kb.toml".into(), text: "name = \"zedland test kb\"\nedition = \"test\"\n".into() },
+        SourceFile {
+            path: "kb.toml".into(),
+            text: "name = \"zedland test kb\"\nedition = \"test\"\n".into(),
+        },
         SourceFile { path: "hs/hs2022.csv".into(), text: HS.into() },
         SourceFile { path: "markets/ZZ.toml".into(), text: market.into() },
     ];
@@ -108,7 +111,8 @@ pub fn request(patch: Value, item: Value) -> Value {
 
 /// Assesses a request on a KB as of a date.
 pub fn assess(kb: &Kb, request: &Value, as_of: &str) -> Assessment {
-    let shipment = parse_shipment_value(request).unwrap_or_else(|errors| panic!("request invalid: {errors}"));
+    let shipment =
+        parse_shipment_value(request).unwrap_or_else(|errors| panic!("request invalid: {errors}"));
     let as_of: Date = as_of.parse().unwrap();
     preclear_engine::assess(kb, &shipment, as_of)
 }
@@ -116,13 +120,24 @@ pub fn assess(kb: &Kb, request: &Value, as_of: &str) -> Assessment {
 /// The rounded amount of a levy, `None` when unknown; panics if the levy is absent.
 pub fn charge(assessment: &Assessment, rule: &str) -> Option<String> {
     let cost = &assessment.landed_cost;
-    cost.duties.iter().chain(&cost.taxes).chain(&cost.fees).find(|charge| charge.rule == rule).unwrap_or_else(|| panic!("no charge {rule}")).amount.clone()
+    cost.duties
+        .iter()
+        .chain(&cost.taxes)
+        .chain(&cost.fees)
+        .find(|charge| charge.rule == rule)
+        .unwrap_or_else(|| panic!("no charge {rule}"))
+        .amount
+        .clone()
 }
 
 /// The codes of the findings, as `code:rule` where a rule id is given.
 pub fn codes(assessment: &Assessment) -> Vec<String> {
-    assessment.findings.iter().map(|f| match &f.rule {
-        Some(rule) => format!("{}:{rule}", f.code),
-        None => f.code.clone(),
-    }).collect()
+    assessment
+        .findings
+        .iter()
+        .map(|f| match &f.rule {
+            Some(rule) => format!("{}:{rule}", f.code),
+            None => f.code.clone(),
+        })
+        .collect()
 }

@@ -83,7 +83,8 @@ fn an_unknown_rate_is_never_zero_and_taints_later_levies() {
 
 #[test]
 fn inclusive_taxes_are_computed_por_dentro() {
-    let market = zedland(r#"
+    let market = zedland(
+        r#"
 [[levy]]
 id = "zz.icms"
 kind = "tax"
@@ -99,7 +100,8 @@ as_of = 2026-01-01
   source = "zz-law"
   confidence = "high"
   as_of = 2026-01-01
-"#);
+"#,
+    );
     let assessment = assess(&kb(&market, None), &request(json!({}), json!({})), "2026-06-01");
     // 1000 × 0.18 / 0.82 = 219.512195… → 219.51.
     assert_eq!(charge(&assessment, "zz.icms").as_deref(), Some("219.51"));
@@ -107,7 +109,8 @@ as_of = 2026-01-01
 
 #[test]
 fn fixed_fees_and_per_shipment_limits_apply_once() {
-    let market = zedland(r#"
+    let market = zedland(
+        r#"
 [[levy]]
 id = "zz.processing"
 kind = "fee"
@@ -139,21 +142,27 @@ as_of = 2026-01-01
   source = "zz-law"
   confidence = "high"
   as_of = 2026-01-01
-"#);
+"#,
+    );
     let kb = kb(&market, None);
     // 1 % of 1000 = 10 → raised to the 30.00 minimum.
     let small = assess(&kb, &request(json!({}), json!({})), "2026-06-01");
     assert_eq!(charge(&small, "zz.processing").as_deref(), Some("30.00"));
     assert_eq!(charge(&small, "zz.filing").as_deref(), Some("15.50"));
     // 1 % of 10,000 = 100 → capped at 40.00; the filing fee stays one per shipment.
-    let large = assess(&kb, &request(json!({}), json!({ "quantity": 11, "unit_value": "900.00" })), "2026-06-01");
+    let large = assess(
+        &kb,
+        &request(json!({}), json!({ "quantity": 11, "unit_value": "900.00" })),
+        "2026-06-01",
+    );
     assert_eq!(charge(&large, "zz.processing").as_deref(), Some("40.00"));
     assert_eq!(charge(&large, "zz.filing").as_deref(), Some("15.50"));
 }
 
 #[test]
 fn rates_change_on_their_effective_dates() {
-    let market = zedland(r#"
+    let market = zedland(
+        r#"
 [[levy]]
 id = "zz.vat"
 kind = "tax"
@@ -176,7 +185,8 @@ as_of = 2026-01-01
   confidence = "high"
   as_of = 2026-01-01
   effective_from = 2026-01-01
-"#);
+"#,
+    );
     let kb = kb(&market, None);
     let before = assess(&kb, &request(json!({}), json!({})), "2025-12-31");
     let after = assess(&kb, &request(json!({}), json!({})), "2026-01-01");
@@ -204,7 +214,10 @@ as_of = 2026-01-01
 #[test]
 fn a_requirement_applies_to_the_lines_that_meet_its_conditions() {
     let kb = kb(&zedland(RADIO_APPROVAL), None);
-    let ap = request(json!({}), json!({ "category": "wireless_access_point", "hs_code": "851762", "radio": ["wifi"] }));
+    let ap = request(
+        json!({}),
+        json!({ "category": "wireless_access_point", "hs_code": "851762", "radio": ["wifi"] }),
+    );
     let assessment = assess(&kb, &ap, "2026-06-01");
     let requirement = assessment.requirements.iter().find(|r| r.rule == "zz.radio").unwrap();
     assert_eq!(requirement.status, "applies");
@@ -218,14 +231,19 @@ fn a_requirement_applies_to_the_lines_that_meet_its_conditions() {
     assert!(server.requirements.is_empty());
     assert_eq!(server.earliest_ship_date.unwrap().to_string(), "2026-06-01");
 
-    let temporary = assess(&kb, &request(json!({ "purpose": "temporary_import" }), json!({ "radio": ["wifi"] })), "2026-06-01");
+    let temporary = assess(
+        &kb,
+        &request(json!({ "purpose": "temporary_import" }), json!({ "radio": ["wifi"] })),
+        "2026-06-01",
+    );
     assert!(temporary.requirements.is_empty(), "`unless` excludes temporary imports");
 }
 
 #[test]
 fn an_undeclared_radio_makes_the_requirement_possible_not_silent() {
     let kb = kb(&zedland(RADIO_APPROVAL), None);
-    let mut ap = request(json!({}), json!({ "category": "wireless_access_point", "hs_code": "851762" }));
+    let mut ap =
+        request(json!({}), json!({ "category": "wireless_access_point", "hs_code": "851762" }));
     ap["items"][0].as_object_mut().unwrap().remove("radio");
     let assessment = assess(&kb, &ap, "2026-06-01");
     let requirement = assessment.requirements.iter().find(|r| r.rule == "zz.radio").unwrap();
@@ -237,8 +255,15 @@ fn an_undeclared_radio_makes_the_requirement_possible_not_silent() {
 
 #[test]
 fn an_unknown_lead_time_leaves_the_ship_date_open() {
-    let market = zedland(&RADIO_APPROVAL.replace("lead_time_days = { min = 10, max = 20 }", "lead_time_days = \"unknown\""));
-    let assessment = assess(&kb(&market, None), &request(json!({}), json!({ "radio": ["bluetooth"] })), "2026-06-01");
+    let market = zedland(
+        &RADIO_APPROVAL
+            .replace("lead_time_days = { min = 10, max = 20 }", "lead_time_days = \"unknown\""),
+    );
+    let assessment = assess(
+        &kb(&market, None),
+        &request(json!({}), json!({ "radio": ["bluetooth"] })),
+        "2026-06-01",
+    );
     assert_eq!(assessment.earliest_ship_date, None);
     assert!(codes(&assessment).contains(&"timeline.unknown_lead_time".to_owned()));
 }
@@ -280,21 +305,33 @@ as_of = 2026-01-01
 #[test]
 fn a_prohibited_line_makes_the_shipment_not_clearable() {
     let kb = kb(&zedland(USED_GOODS), None);
-    let phone = request(json!({}), json!({ "category": "mobile_phone", "hs_code": "851713", "condition": "used" }));
+    let phone = request(
+        json!({}),
+        json!({ "category": "mobile_phone", "hs_code": "851713", "condition": "used" }),
+    );
     let assessment = assess(&kb, &phone, "2026-06-01");
     assert_eq!(assessment.verdict, Verdict::NotClearable);
     let blocker = &assessment.findings[0];
-    assert_eq!((blocker.severity, blocker.code.as_str(), blocker.rule.as_deref()), (Severity::Blocker, "restriction.prohibited", Some("zz.used-phones")));
-    assert_eq!(blocker.source.as_deref(), Some("Zedland Official Gazette 1/2026 (fictional, for tests)"));
+    assert_eq!(
+        (blocker.severity, blocker.code.as_str(), blocker.rule.as_deref()),
+        (Severity::Blocker, "restriction.prohibited", Some("zz.used-phones"))
+    );
+    assert_eq!(
+        blocker.source.as_deref(),
+        Some("Zedland Official Gazette 1/2026 (fictional, for tests)")
+    );
     assert!(assessment.summary.starts_with("Not clearable: Used phones may not be imported"));
 }
 
 #[test]
 fn a_licensed_restriction_asks_for_its_licence_only_when_it_applies() {
     let kb = kb(&zedland(USED_GOODS), None);
-    let refurbished = assess(&kb, &request(json!({}), json!({ "condition": "refurbished" })), "2026-06-01");
+    let refurbished =
+        assess(&kb, &request(json!({}), json!({ "condition": "refurbished" })), "2026-06-01");
     assert_eq!(refurbished.verdict, Verdict::ClearableWithConditions);
-    assert!(refurbished.requirements.iter().any(|r| r.rule == "zz.used-licence" && r.lines == vec![0]));
+    assert!(
+        refurbished.requirements.iter().any(|r| r.rule == "zz.used-licence" && r.lines == vec![0])
+    );
     assert_eq!(refurbished.earliest_ship_date.unwrap().to_string(), "2026-07-31");
 
     let new = assess(&kb, &request(json!({}), json!({})), "2026-06-01");
@@ -316,12 +353,16 @@ as_of = 2026-01-01
 #[test]
 fn consumer_sales_through_a_non_resident_ior_are_not_suitable() {
     let kb = kb(&zedland(CONSUMER_SALE), None);
-    let sale = assess(&kb, &request(json!({ "purpose": "consumer_sale" }), json!({})), "2026-06-01");
+    let sale =
+        assess(&kb, &request(json!({ "purpose": "consumer_sale" }), json!({})), "2026-06-01");
     assert_eq!(sale.verdict, Verdict::IorNotSuitable);
     assert!(!sale.importer.ior_suitable);
     assert_eq!(sale.importer.rule.as_deref(), Some("zz.consumer-sale"));
 
-    let local = request(json!({ "purpose": "consumer_sale", "client": { "name": "Local Co", "country": "NL", "local_entity_in_destination": true } }), json!({}));
+    let local = request(
+        json!({ "purpose": "consumer_sale", "client": { "name": "Local Co", "country": "NL", "local_entity_in_destination": true } }),
+        json!({}),
+    );
     let local = assess(&kb, &local, "2026-06-01");
     assert_eq!(local.verdict, Verdict::Clearable, "a client with its own entity imports itself");
 }
@@ -397,22 +438,35 @@ fn export_kb() -> preclear_kb::Kb {
 #[test]
 fn gpu_figures_determine_the_eccn_and_its_licence() {
     let kb = export_kb();
-    let gpu_server = request(json!({}), json!({ "category": "gpu_server", "gpu": { "tpp": 4800, "performance_density": 5.9 } }));
+    let gpu_server = request(
+        json!({}),
+        json!({ "category": "gpu_server", "gpu": { "tpp": 4800, "performance_density": 5.9 } }),
+    );
     let assessment = assess(&kb, &gpu_server, "2026-06-01");
     let control = &assessment.export_controls[0];
-    assert_eq!((control.eccn.as_deref(), control.eccn_basis, control.licence_required), (Some("4A090.a"), "determined", Some(true)));
+    assert_eq!(
+        (control.eccn.as_deref(), control.eccn_basis, control.licence_required),
+        (Some("4A090.a"), "determined", Some(true))
+    );
     assert!(codes(&assessment).contains(&"export.licence_required:xr.lic.gpu".to_owned()));
 
-    let below = request(json!({}), json!({ "category": "gpu_server", "gpu": { "tpp": 4799, "performance_density": 5.9 } }));
+    let below = request(
+        json!({}),
+        json!({ "category": "gpu_server", "gpu": { "tpp": 4799, "performance_density": 5.9 } }),
+    );
     let assessment = assess(&kb, &below, "2026-06-01");
-    assert_eq!(assessment.export_controls[0].eccn, None, "below the threshold, encryption none: not listed");
+    assert_eq!(
+        assessment.export_controls[0].eccn, None,
+        "below the threshold, encryption none: not listed"
+    );
     assert_eq!(assessment.export_controls[0].licence_required, Some(false));
 }
 
 #[test]
 fn an_eccn_with_no_licence_rule_is_undetermined_not_licence_free() {
     let kb = export_kb();
-    let assessment = assess(&kb, &request(json!({}), json!({ "encryption": "controlled" })), "2026-06-01");
+    let assessment =
+        assess(&kb, &request(json!({}), json!({ "encryption": "controlled" })), "2026-06-01");
     assert_eq!(assessment.export_controls[0].eccn.as_deref(), Some("5A002.a"));
     assert_eq!(assessment.export_controls[0].licence_required, None);
     assert!(codes(&assessment).iter().any(|code| code.starts_with("export.licence_undetermined")));
@@ -421,7 +475,11 @@ fn an_eccn_with_no_licence_rule_is_undetermined_not_licence_free() {
 #[test]
 fn a_declared_eccn_that_contradicts_the_attributes_is_flagged() {
     let kb = export_kb();
-    let assessment = assess(&kb, &request(json!({}), json!({ "encryption": "controlled", "eccn": "4A090.a" })), "2026-06-01");
+    let assessment = assess(
+        &kb,
+        &request(json!({}), json!({ "encryption": "controlled", "eccn": "4A090.a" })),
+        "2026-06-01",
+    );
     assert_eq!(assessment.export_controls[0].eccn_basis, "declared");
     assert!(codes(&assessment).contains(&"export.eccn_mismatch:xr.class.crypto".to_owned()));
 }
@@ -469,7 +527,10 @@ as_of = 2026-01-01
     let mut undeclared = request(json!({}), json!({}));
     undeclared["items"][0].as_object_mut().unwrap().remove("hs_code");
     let assessment = assess(&kb, &undeclared, "2026-06-01");
-    assert_eq!((assessment.lines[0].hs_code.as_deref(), assessment.lines[0].hs_basis), (Some("847150"), "category_default"));
+    assert_eq!(
+        (assessment.lines[0].hs_code.as_deref(), assessment.lines[0].hs_basis),
+        (Some("847150"), "category_default")
+    );
     assert!(codes(&assessment).contains(&"hs.defaulted:category.server".to_owned()));
 
     let mismatch = assess(&kb, &request(json!({}), json!({ "hs_code": "851762" })), "2026-06-01");
@@ -498,17 +559,42 @@ fn the_same_input_and_kb_give_byte_identical_output() {
     for _ in 0..5 {
         assert_eq!(serde_json::to_string(&assess(&kb, &request, "2026-06-01")).unwrap(), first);
     }
-    let again = crate::support::kb(&zedland(&format!("{DUTY_AND_VAT}{RADIO_APPROVAL}{USED_GOODS}")), None);
-    assert_eq!(serde_json::to_string(&assess(&again, &request, "2026-06-01")).unwrap(), first, "a reloaded KB of the same content gives the same answer");
+    let again =
+        crate::support::kb(&zedland(&format!("{DUTY_AND_VAT}{RADIO_APPROVAL}{USED_GOODS}")), None);
+    assert_eq!(
+        serde_json::to_string(&assess(&again, &request, "2026-06-01")).unwrap(),
+        first,
+        "a reloaded KB of the same content gives the same answer"
+    );
 }
 
 #[test]
 fn every_finding_of_a_rule_names_its_rule_source_and_confidence() {
-    let kb = kb(&zedland(&format!("{DUTY_AND_VAT}{RADIO_APPROVAL}{USED_GOODS}{CONSUMER_SALE}")), None);
-    let assessment = assess(&kb, &request(json!({ "purpose": "consumer_sale" }), json!({ "condition": "used", "radio": ["wifi"], "category": "switch", "hs_code": "851762" })), "2026-06-01");
-    let from_rules: Vec<_> = assessment.findings.iter().filter(|f| f.code.starts_with("requirement") || f.code.starts_with("restriction") || f.code.starts_with("levy") || f.code.starts_with("ior")).collect();
+    let kb =
+        kb(&zedland(&format!("{DUTY_AND_VAT}{RADIO_APPROVAL}{USED_GOODS}{CONSUMER_SALE}")), None);
+    let assessment = assess(
+        &kb,
+        &request(
+            json!({ "purpose": "consumer_sale" }),
+            json!({ "condition": "used", "radio": ["wifi"], "category": "switch", "hs_code": "851762" }),
+        ),
+        "2026-06-01",
+    );
+    let from_rules: Vec<_> = assessment
+        .findings
+        .iter()
+        .filter(|f| {
+            f.code.starts_with("requirement")
+                || f.code.starts_with("restriction")
+                || f.code.starts_with("levy")
+                || f.code.starts_with("ior")
+        })
+        .collect();
     assert!(from_rules.len() >= 4, "{:?}", codes(&assessment));
     for finding in from_rules {
-        assert!(finding.rule.is_some() && finding.source.is_some() && finding.confidence.is_some(), "{finding:?}");
+        assert!(
+            finding.rule.is_some() && finding.source.is_some() && finding.confidence.is_some(),
+            "{finding:?}"
+        );
     }
 }
