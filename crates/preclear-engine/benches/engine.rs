@@ -1,2 +1,115 @@
-//! Placeholder replaced by the engine benchmark below.
-fn main() {}
+//! Engine throughput on the bundled knowledge base.
+//!
+//! - `assess/1000_lines_TR`: one 1,000-line shipment to Türkiye (target: under 5 ms).
+//! - `batch/100k_line_destination_evaluations`: 100 shipments of 1,000 lines, ten to each of the
+//!   ten markets of the bundled KB (target: at least 500,000 line evaluations per second per core).
+//!
+//! The lines cycle through realistic items (servers, switches, access points with Wi-Fi, laptops
+//! with batteries, GPU servers, phones, UPSs, cables, SSDs, a refurbished server) and origins.
+//! Run with `cargo bench -p preclear-engine --bench engine`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark fails loudly on a broken fixture"
+)]
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use preclear_domain::Shipment;
+use preclear_domain::request::parse_shipment_value;
+use serde_json::{Value, json};
+
+const MARKETS: [&str; 10] = ["TR", "IN", "VN", "BR", "SA", "EG", "MX", "DE", "US", "CN"];
+
+fn item(idx: usize) -> Value {
+    let origins = ["CN", "US", "DE", "VN", "MX"];
+    let origin = origins[idx % origins.len()];
+    let mut item = match idx % 10 {
+        0 => {
+            json!({ "category": "server", "hs_code": "847150", "encryption": "mass_market", "radio": [] })
+        }
+        1 => {
+            json!({ "category": "switch", "hs_code": "85176290", "encryption": "mass_market", "radio": [] })
+        }
+        2 => {
+            json!({ "category": "wireless_access_point", "hs_code": "851762", "encryption": "mass_market", "radio": ["wifi", "bluetooth"] })
+        }
+        3 => {
+            json!({ "category": "laptop", "hs_code": "847130", "encryption": "mass_market", "radio": ["wifi", "bluetooth"], "battery": { "chemistry": "li-ion", "packing": "contained_in_equipment", "wh": 56 } })
+        }
+        4 => {
+            json!({ "category": "gpu_server", "hs_code": "847150", "encryption": "mass_market", "radio": [], "gpu": { "tpp": 4800, "performance_density": 5.9 } })
+        }
+        5 => {
+            json!({ "category": "mobile_phone", "hs_code": "851713", "encryption": "mass_market", "radio": ["cellular", "wifi"], "battery": { "chemistry": "li-ion", "packing": "contained_in_equipment", "wh": 15 } })
+        }
+        6 => json!({ "category": "ups", "hs_code": "850440", "encryption": "none", "radio": [] }),
+        7 => json!({ "category": "cable", "hs_code": "854442", "encryption": "none", "radio": [] }),
+        8 => {
+            json!({ "category": "ssd", "hs_code": "852351", "encryption": "mass_market", "radio": [] })
+        }
+        _ => {
+            json!({ "category": "server", "hs_code": "847150", "encryption": "mass_market", "radio": [], "condition": "refurbished" })
+        }
+    };
+    let fields = item.as_object_mut().unwrap();
+    fields.insert("description".into(), json!(format!("Line {idx}")));
+    fields.insert("country_of_origin".into(), json!(origin));
+    fields.entry("condition").or_insert(json!("new"));
+    fields.insert("quantity".into(), json!(1 + idx % 7));
+    fields.insert(
+        "unit_value".into(),
+        json!(format!("{}.{:02}", 100 + (idx * 37) % 9000, idx % 100)),
+    );
+    item
+}
+
+fn shipment(destination: &str, n_lines: usize) -> Shipment {
+    let request = json!({
+        "reference": format!("BENCH-{destination}"),
+        "client": { "name": "Bench Client GmbH", "country": "DE", "local_entity_in_destination": false },
+        "origin": "NL",
+        "destination": destination,
+        "transport_mode": "sea",
+        "incoterm": "DDP",
+        "currency": "EUR",
+        "freight": "12500.00",
+        "insurance": "800.00",
+        "purpose": "business_use",
+        "items": (0..n_lines).map(item).collect::<Vec<_>>(),
+    });
+    parse_shipment_value(&request).unwrap()
+}
+
+fn engine(c: &mut Criterion) {
+    let kb = preclear_kb_bundle::load().unwrap();
+    let as_of = "2026-11-21".parse().unwrap();
+
+    let turkey = shipment("TR", 1000);
+    let mut group = c.benchmark_group("assess");
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("1000_lines_TR", |b| {
+        b.iter(|| preclear_engine::assess(&kb, black_box(&turkey), as_of))
+    });
+    group.finish();
+
+    let per_market: Vec<Shipment> = MARKETS.iter().map(|market| shipment(market, 1000)).collect();
+    let mut group = c.benchmark_group("batch");
+    group.throughput(Throughput::Elements(100_000));
+    group.sample_size(20);
+    group.bench_function("100k_line_destination_evaluations", |b| {
+        b.iter(|| {
+            for _ in 0..10 {
+                for shipment in &per_market {
+                    black_box(preclear_engine::assess(&kb, black_box(shipment), as_of));
+                }
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine);
+criterion_main!(benches);

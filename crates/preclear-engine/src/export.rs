@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use preclear_domain::{Country, Eccn, Shipment};
+use preclear_domain::{Country, Date, Eccn, Shipment};
 use preclear_kb::{Classification, ExportRegime, Kb, LicenceRule};
 
 use crate::conditions::{LineView, Tri, applies};
@@ -30,6 +30,7 @@ pub(crate) fn assess<'k>(
     kb: &'k Kb,
     shipment: &Shipment,
     lines: &[LineView<'_>],
+    as_of: Date,
     findings: &mut Findings,
 ) -> ExportResult<'k> {
     let mut controls = Vec::new();
@@ -39,11 +40,11 @@ pub(crate) fn assess<'k>(
         findings.push(Severity::Warning, "export.no_regime", format!("The knowledge base has no export-control regime for shipments leaving {} ({}): origin-side export controls are not assessed. Confirm them with the exporter of record.", shipment.origin.name(), shipment.origin), vec![]);
     }
     for regime in &regimes {
-        embargoes(regime, shipment, lines, findings);
+        embargoes(regime, shipment, lines, as_of, findings);
         // (eccn, licence rule id or classification id) → ExportControl being built.
         let mut groups: BTreeMap<(Option<String>, String), ExportControl> = BTreeMap::new();
         for line in lines {
-            let classification = classify(regime, shipment, *line, findings);
+            let classification = classify(regime, shipment, *line, as_of, findings);
             let (eccn, declared, class_rule) = match classification {
                 LineEccn::Found { eccn, declared, rule } => (eccn, declared, rule),
                 LineEccn::Undetermined(what) => {
@@ -60,7 +61,9 @@ pub(crate) fn assess<'k>(
                 ))
             });
             let licence = eccn.as_ref().and_then(|eccn| {
-                regime.licence_rules.iter().find(|rule| rule.covers(eccn, shipment.destination))
+                regime.licence_rules.iter().find(|rule| {
+                    rule.provenance.in_force(as_of) && rule.covers(eccn, shipment.destination)
+                })
             });
             let key = (
                 eccn_text.clone(),
@@ -87,13 +90,12 @@ fn embargoes(
     regime: &ExportRegime,
     shipment: &Shipment,
     lines: &[LineView<'_>],
+    as_of: Date,
     findings: &mut Findings,
 ) {
-    for embargo in regime
-        .embargoes
-        .iter()
-        .filter(|embargo| embargo.destinations.contains(&shipment.destination))
-    {
+    for embargo in regime.embargoes.iter().filter(|embargo| {
+        embargo.provenance.in_force(as_of) && embargo.destinations.contains(&shipment.destination)
+    }) {
         let mut yes = Vec::new();
         let mut maybe = Vec::new();
         for line in lines {
@@ -128,11 +130,12 @@ fn classify<'k>(
     regime: &'k ExportRegime,
     shipment: &Shipment,
     line: LineView<'_>,
+    as_of: Date,
     findings: &mut Findings,
 ) -> LineEccn<'k> {
     let mut determined: Option<&Classification> = None;
     let mut undetermined: Option<&'static str> = None;
-    for rule in &regime.classifications {
+    for rule in regime.classifications.iter().filter(|rule| rule.provenance.in_force(as_of)) {
         match applies(rule.when.as_ref(), rule.unless.as_ref(), shipment, line) {
             Tri::Yes => {
                 determined = Some(rule);

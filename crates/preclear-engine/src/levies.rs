@@ -7,7 +7,9 @@
 //! not know makes the levy's amount unknown — never zero — and so does every later levy whose
 //! base includes it; the total is then a lower bound and the assessment says so.
 
-use preclear_domain::{Confidence, Currency, Date, HsCode, Item, Money, Percent, Shipment};
+use preclear_domain::{
+    Confidence, Currency, Date, HsCode, Item, Money, Percent, Rounding, Shipment,
+};
 use preclear_kb::{
     BaseComponent, Known, Levy, LevyKind, LevyMethod, LevyRate, Market, RateValue, ValuationBasis,
 };
@@ -26,6 +28,9 @@ pub(crate) struct LeviesResult {
     pub(crate) line_levies: Vec<Vec<LineLevy>>,
     /// Per line: total duty, `None` when unknown.
     pub(crate) line_duty: Vec<Option<Decimal>>,
+    /// The rounding used: the market's mode, with the decimal places of the market currency, or
+    /// of the request's currency when the request is in another currency.
+    pub(crate) rounding: Rounding,
 }
 
 /// A levy on one line.
@@ -57,7 +62,7 @@ pub(crate) fn compute(
     findings: &mut Findings,
 ) -> LeviesResult {
     let currency = shipment.currency;
-    let rounding = market.rounding.value;
+    let rounding = effective_rounding(market, currency);
     let line_values: Vec<Decimal> =
         lines.iter().map(|line| line.item.line_value().amount()).collect();
     let goods = sum(line_values.iter().copied());
@@ -93,7 +98,7 @@ pub(crate) fn compute(
         .map(|value| share(customs_value, *value, goods, line_values.len()))
         .collect();
 
-    let waived = de_minimis_waiver(market, customs_value, currency, findings);
+    let waived = de_minimis_waiver(market, customs_value, currency, as_of, findings);
 
     // results[levy][line]
     let mut results: Vec<Vec<LineAmount<'_>>> = Vec::with_capacity(market.levies.len());
@@ -105,10 +110,15 @@ pub(crate) fn compute(
             LevyKind::Tax => waived.1,
             LevyKind::Fee => false,
         };
-        let mut line_amounts: Vec<LineAmount<'_>> = if is_waived {
+        let mut reported = false;
+        let mut line_amounts: Vec<LineAmount<'_>> = if is_waived || !levy.provenance.in_force(as_of)
+        {
             vec![LineAmount::NotApplicable; lines.len()]
         } else if levy.method == LevyMethod::Fixed {
-            fixed_levy(levy, shipment, lines, &line_customs_values, as_of, findings)
+            let (amounts, currency_reported) =
+                fixed_levy(levy, shipment, lines, &line_customs_values, as_of, findings);
+            reported = currency_reported;
+            amounts
         } else {
             lines
                 .iter()
@@ -133,6 +143,8 @@ pub(crate) fn compute(
             .collect();
         if !unknown_lines.is_empty() {
             complete = false;
+        }
+        if !unknown_lines.is_empty() && !reported {
             let hs: Vec<String> = unknown_lines
                 .iter()
                 .filter_map(|&idx| lines.get(idx).and_then(|line| line.hs).map(HsCode::to_string))
@@ -265,7 +277,7 @@ pub(crate) fn compute(
         },
         rounding: format!("each charge's shipment total rounded {}", rounding),
     };
-    LeviesResult { landed_cost, line_customs_values, line_levies, line_duty }
+    LeviesResult { landed_cost, line_customs_values, line_levies, line_duty, rounding }
 }
 
 /// A percent or inclusive levy on one line.
@@ -318,6 +330,7 @@ fn percent_levy<'k>(
 }
 
 /// A fixed levy: one amount per shipment, spread over the lines it applies to by customs value.
+/// Also says whether it already reported why the amount is unknown (a currency it cannot convert).
 fn fixed_levy<'k>(
     levy: &'k Levy,
     shipment: &Shipment,
@@ -325,14 +338,15 @@ fn fixed_levy<'k>(
     customs_values: &[Decimal],
     as_of: Date,
     findings: &mut Findings,
-) -> Vec<LineAmount<'k>> {
+) -> (Vec<LineAmount<'k>>, bool) {
     let applicability: Vec<Tri> = lines
         .iter()
         .map(|line| applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, *line))
         .collect();
     if applicability.iter().all(|tri| *tri == Tri::No) {
-        return vec![LineAmount::NotApplicable; lines.len()];
+        return (vec![LineAmount::NotApplicable; lines.len()], false);
     }
+    let mut reported = false;
     let rate = levy.rates.iter().rfind(|rate| {
         rate.hs.is_none() && rate.origins.is_none() && rate.provenance.in_force(as_of)
     });
@@ -341,18 +355,20 @@ fn fixed_levy<'k>(
             Some(money.amount())
         }
         Some(RateValue::Amount(money)) => {
-            findings.push_rule(Severity::Condition, "levy.currency", format!("{} is {} per shipment, in {}; the request is in {} and preclear has no exchange rate for it yet, so the amount is not included.", levy.name, money.amount(), money.currency(), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
+            findings.push_rule(Severity::Condition, "levy.currency", format!("{} is {} per shipment, in {}; the request is in {} and preclear has no exchange rate for it yet, so this amount (and any levy whose base includes it) is not computed.", levy.name, money.amount(), money.currency(), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
+            reported = true;
             None
         }
         _ => None,
     };
     let (Some(amount), Some(rate)) = (amount, rate) else {
-        return applicability
+        let amounts = applicability
             .iter()
             .map(
                 |tri| if *tri == Tri::No { LineAmount::NotApplicable } else { LineAmount::Unknown },
             )
             .collect();
+        return (amounts, reported);
     };
     let applicable_total: Decimal = sum(customs_values
         .iter()
@@ -360,7 +376,7 @@ fn fixed_levy<'k>(
         .filter(|(_, tri)| **tri != Tri::No)
         .map(|(value, _)| *value));
     let n_applicable = applicability.iter().filter(|tri| **tri != Tri::No).count();
-    applicability
+    let amounts = applicability
         .iter()
         .zip(customs_values)
         .map(|(tri, value)| match tri {
@@ -373,7 +389,19 @@ fn fixed_levy<'k>(
                 source: rate,
             },
         })
-        .collect()
+        .collect();
+    (amounts, false)
+}
+
+/// The market's rounding mode, to the market currency's decimal places when the request is in
+/// that currency, else to the request currency's minor units (amounts are in the request currency).
+fn effective_rounding(market: &Market, currency: Currency) -> Rounding {
+    let rounding = market.rounding.value;
+    if currency == market.currency {
+        rounding
+    } else {
+        Rounding { mode: rounding.mode, decimal_places: currency.minor_units() }
+    }
 }
 
 /// The rate of a levy for a line: in force on `as_of`, matching the line's HS code and origin;
@@ -446,9 +474,14 @@ fn de_minimis_waiver(
     market: &Market,
     customs_value: Decimal,
     currency: Currency,
+    as_of: Date,
     findings: &mut Findings,
 ) -> (bool, bool) {
-    let Some(de_minimis) = &market.de_minimis else { return (false, false) };
+    let Some(de_minimis) =
+        market.de_minimis.as_ref().filter(|fact| fact.provenance.in_force(as_of))
+    else {
+        return (false, false);
+    };
     let Known::Known(Some(threshold)) = de_minimis.value.value else { return (false, false) };
     if threshold.currency() != currency || customs_value > threshold.amount() {
         return (false, false);

@@ -52,14 +52,14 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         .map(|(index, (item, class))| LineView { index, item, hs: class.hs.as_ref() })
         .collect();
 
-    let export = export::assess(kb, shipment, &lines, &mut findings);
+    let export = export::assess(kb, shipment, &lines, as_of, &mut findings);
 
     let Some(market) = kb.market(shipment.destination) else {
         return uncovered(kb, shipment, as_of, findings, &classes, export);
     };
 
     let levies = levies::compute(market, shipment, &lines, as_of, &mut findings);
-    let importer = rules::importer(market, shipment, &mut findings);
+    let importer = rules::importer(market, shipment, as_of, &mut findings);
 
     let licences = rules::licences_of_restrictions(market);
     let mut destination = rules::evaluate_requirements(
@@ -68,8 +68,9 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         "destination",
         shipment,
         &lines,
+        as_of,
     );
-    rules::evaluate_restrictions(market, shipment, &lines, &mut destination, &mut findings);
+    rules::evaluate_restrictions(market, shipment, &lines, as_of, &mut destination, &mut findings);
     let mut applicable = destination;
     for regime in &export.regimes {
         applicable.extend(rules::evaluate_requirements(
@@ -78,11 +79,12 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
             "origin",
             shipment,
             &lines,
+            as_of,
         ));
     }
     let requirements = rules::report_requirements(&applicable, &mut findings);
     let documents =
-        rules::documents(kb.shared_documents(), market, shipment, &lines, &requirements);
+        rules::documents(kb.shared_documents(), market, shipment, &lines, &requirements, as_of);
     let (earliest_ship_date, timeline) = rules::timeline(as_of, &applicable);
     if earliest_ship_date.is_none() {
         findings.push(Severity::Condition, "timeline.unknown_lead_time", format!("The earliest ship date cannot be computed: the lead time of {} is not established.", timeline.critical_requirement.as_deref().unwrap_or("a requirement")), vec![]);
@@ -103,18 +105,18 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
                 .as_ref()
                 .and_then(|hs| kb.nomenclature().description(hs.subheading()))
                 .map(str::to_owned),
-            value: market.rounding.value.apply(item.line_value().amount()).to_string(),
+            value: levies.rounding.apply(item.line_value().amount()).to_string(),
             customs_value: levies
                 .line_customs_values
                 .get(idx)
-                .map(|value| market.rounding.value.apply(*value).to_string())
+                .map(|value| levies.rounding.apply(*value).to_string())
                 .unwrap_or_default(),
             duty: levies
                 .line_duty
                 .get(idx)
                 .copied()
                 .flatten()
-                .map(|duty| market.rounding.value.apply(duty).to_string()),
+                .map(|duty| levies.rounding.apply(duty).to_string()),
             levies: levies.line_levies.get(idx).cloned().unwrap_or_default(),
             requirements: requirements
                 .iter()

@@ -27,6 +27,7 @@ pub(crate) fn evaluate_requirements<'k>(
     side: &'static str,
     shipment: &Shipment,
     lines: &[LineView<'_>],
+    as_of: Date,
 ) -> Vec<Applicable<'k>> {
     requirements
         .iter()
@@ -40,7 +41,9 @@ pub(crate) fn evaluate_requirements<'k>(
                 maybe_what: None,
                 because_of: None,
             };
-            if via_restriction.get(idx).copied().unwrap_or(false) {
+            if via_restriction.get(idx).copied().unwrap_or(false)
+                || !requirement.provenance.in_force(as_of)
+            {
                 return applicable;
             }
             for line in lines {
@@ -82,10 +85,13 @@ pub(crate) fn evaluate_restrictions(
     market: &Market,
     shipment: &Shipment,
     lines: &[LineView<'_>],
+    as_of: Date,
     market_requirements: &mut [Applicable<'_>],
     findings: &mut Findings,
 ) {
-    for restriction in &market.restrictions {
+    for restriction in
+        market.restrictions.iter().filter(|restriction| restriction.provenance.in_force(as_of))
+    {
         let mut yes = Vec::new();
         let mut maybe = Vec::new();
         let mut maybe_what = None;
@@ -229,9 +235,12 @@ pub(crate) fn documents(
     shipment: &Shipment,
     lines: &[LineView<'_>],
     requirements: &[RequirementResult],
+    as_of: Date,
 ) -> Vec<DocumentResult> {
     let mut out = Vec::new();
-    for rule in shared.iter().chain(&market.documents) {
+    for rule in
+        shared.iter().chain(&market.documents).filter(|rule| rule.provenance.in_force(as_of))
+    {
         let needed = lines.iter().any(|line| {
             applies(rule.when.as_ref(), rule.unless.as_ref(), shipment, *line) != Tri::No
         });
@@ -259,6 +268,7 @@ pub(crate) fn documents(
 pub(crate) fn importer(
     market: &Market,
     shipment: &Shipment,
+    as_of: Date,
     findings: &mut Findings,
 ) -> ImporterResult {
     let rule = &market.importer;
@@ -276,7 +286,9 @@ pub(crate) fn importer(
     }
     let unsuitable = non_resident_needed
         .then(|| {
-            market.ior_unsuitable.iter().find(|rule| rule.purposes.contains(&shipment.purpose))
+            market.ior_unsuitable.iter().find(|rule| {
+                rule.purposes.contains(&shipment.purpose) && rule.provenance.in_force(as_of)
+            })
         })
         .flatten();
     if let Some(unsuitable) = unsuitable {

@@ -598,3 +598,51 @@ fn every_finding_of_a_rule_names_its_rule_source_and_confidence() {
         );
     }
 }
+
+#[test]
+fn rules_outside_their_effective_period_do_not_apply() {
+    // Regression: effective dates were honoured on levy rates only. See the scenario
+    // tests/scenarios/ru/us-server-before-industry-sanctions.json.
+    let dated = RADIO_APPROVAL
+        .replace("as_of = 2026-01-01\n", "as_of = 2026-01-01\neffective_from = 2026-03-01\n");
+    let kb = kb(
+        &zedland(&format!(
+            "{dated}{}",
+            USED_GOODS.replace(
+                "id = \"zz.used-phones\"",
+                "id = \"zz.used-phones\"\neffective_to = 2026-03-01"
+            )
+        )),
+        None,
+    );
+    let wifi_phone = request(
+        json!({}),
+        json!({ "category": "mobile_phone", "hs_code": "851713", "radio": ["wifi"], "condition": "used" }),
+    );
+    let before = assess(&kb, &wifi_phone, "2026-02-01");
+    assert!(before.requirements.iter().all(|r| r.rule != "zz.radio"), "not yet in force");
+    assert_eq!(before.verdict, Verdict::NotClearable, "the prohibition is still in force");
+    let after = assess(&kb, &wifi_phone, "2026-03-01");
+    assert!(after.requirements.iter().any(|r| r.rule == "zz.radio"));
+    assert!(
+        !codes(&after).iter().any(|code| code.starts_with("restriction.prohibited")),
+        "the prohibition has ended"
+    );
+}
+
+#[test]
+fn amounts_in_another_currency_are_rounded_to_that_currencys_minor_units() {
+    // Regression: the market's decimal places (0 for a whole-unit currency) were applied to a
+    // request in a two-decimal currency.
+    let market = zedland(DUTY_AND_VAT).replace("decimal_places = 2", "decimal_places = 0");
+    let kb = kb(&market, None);
+    let in_xts = assess(&kb, &request(json!({ "freight": "100.40" }), json!({})), "2026-06-01");
+    assert_eq!(in_xts.landed_cost.customs_value, "1000", "the market's own currency: 0 places");
+    let in_eur = assess(
+        &kb,
+        &request(json!({ "currency": "EUR", "freight": "100.40" }), json!({})),
+        "2026-06-01",
+    );
+    assert_eq!(in_eur.landed_cost.customs_value, "1000.40");
+    assert_eq!(charge(&in_eur, "zz.duty").as_deref(), Some("50.02"));
+}
