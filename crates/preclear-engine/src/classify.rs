@@ -17,7 +17,7 @@ pub(crate) struct LineClass {
 
 pub(crate) fn classify(kb: &Kb, item: &Item, line: usize, findings: &mut Findings) -> LineClass {
     let rule = kb.category(item.category);
-    let rule_id = format!("category.{}", item.category);
+    let rule_id = || format!("category.{}", item.category);
     let Some(declared) = &item.hs_code else {
         return match rule {
             Some(rule) => {
@@ -25,7 +25,7 @@ pub(crate) fn classify(kb: &Kb, item: &Item, line: usize, findings: &mut Finding
                     Severity::Warning,
                     "hs.defaulted",
                     format!("No HS code declared; the usual code for a {} ({}) is used. Confirm the classification before filing.", category_words(item.category), rule.default_hs),
-                    Some(&rule_id),
+                    Some(&rule_id()),
                     &rule.provenance,
                     vec![line],
                 );
@@ -54,7 +54,7 @@ pub(crate) fn classify(kb: &Kb, item: &Item, line: usize, findings: &mut Finding
             Severity::Warning,
             "hs.category_mismatch",
             format!("Declared HS code {declared} is unusual for a {}, usually classified under {}. Review the classification.", category_words(item.category), expected.join(" or ")),
-            Some(&rule_id),
+            Some(&rule_id()),
             &rule.provenance,
             vec![line],
         );

@@ -19,9 +19,9 @@ pub(crate) struct ExportResult<'k> {
 }
 
 /// A line's classification under one regime.
-enum LineEccn<'k> {
+enum LineEccn<'a> {
     /// The ECCN (or `None`: not listed), how it was found, and the rule if determined.
-    Found { eccn: Option<Eccn>, declared: bool, rule: Option<&'k Classification> },
+    Found { eccn: Option<&'a Eccn>, declared: bool, rule: Option<&'a Classification> },
     /// The attributes the request gives do not settle it.
     Undetermined(&'static str),
 }
@@ -41,8 +41,10 @@ pub(crate) fn assess<'k>(
     }
     for regime in &regimes {
         embargoes(regime, shipment, lines, as_of, findings);
-        // (eccn, licence rule id or classification id) → ExportControl being built.
-        let mut groups: BTreeMap<(Option<String>, String), ExportControl> = BTreeMap::new();
+        // (ECCN, licence rule index or else classification rule index) → the control being built.
+        // Indices, not addresses, so that the order of the output is deterministic.
+        let mut groups: BTreeMap<(Option<&str>, Option<usize>, Option<usize>), ExportControl> =
+            BTreeMap::new();
         for line in lines {
             let classification = classify(regime, shipment, *line, as_of, findings);
             let (eccn, declared, class_rule) = match classification {
@@ -52,28 +54,23 @@ pub(crate) fn assess<'k>(
                     continue;
                 }
             };
-            let eccn_text = eccn.as_ref().map(|eccn| eccn.to_string());
-            line_eccns.get_mut(line.index).into_iter().for_each(|list| {
-                list.push(format!(
-                    "{}: {}",
-                    regime.id,
-                    eccn_text.as_deref().unwrap_or("not listed")
-                ))
-            });
-            let licence = eccn.as_ref().and_then(|eccn| {
-                regime.licence_rules.iter().find(|rule| {
+            let eccn_text = eccn.map(Eccn::as_str);
+            if let Some(list) = line_eccns.get_mut(line.index) {
+                list.push(format!("{}: {}", regime.id, eccn_text.unwrap_or("not listed")));
+            }
+            let licence_idx = eccn.and_then(|eccn| {
+                regime.licence_rules.iter().position(|rule| {
                     rule.provenance.in_force(as_of) && rule.covers(eccn, shipment.destination)
                 })
             });
-            let key = (
-                eccn_text.clone(),
-                licence.map_or_else(
-                    || class_rule.map_or_else(String::new, |rule| rule.id.to_string()),
-                    |rule| rule.id.to_string(),
-                ),
-            );
+            let licence = licence_idx.and_then(|idx| regime.licence_rules.get(idx));
+            let class_idx = class_rule.and_then(|rule| {
+                regime.classifications.iter().position(|candidate| std::ptr::eq(candidate, rule))
+            });
+            let key =
+                (eccn_text, licence_idx, licence_idx.is_none().then_some(class_idx).flatten());
             let entry = groups.entry(key).or_insert_with(|| {
-                control(regime, eccn.as_ref(), declared, class_rule, licence, shipment.destination)
+                control(regime, eccn, declared, class_rule, licence, shipment.destination)
             });
             entry.lines.push(line.index);
         }
@@ -126,13 +123,13 @@ fn embargoes(
 
 /// The line's ECCN under the regime: the declared one when the regime uses that numbering,
 /// checked against the attributes; else the first classification rule that matches.
-fn classify<'k>(
-    regime: &'k ExportRegime,
+fn classify<'a>(
+    regime: &'a ExportRegime,
     shipment: &Shipment,
-    line: LineView<'_>,
+    line: LineView<'a>,
     as_of: Date,
     findings: &mut Findings,
-) -> LineEccn<'k> {
+) -> LineEccn<'a> {
     let mut determined: Option<&Classification> = None;
     let mut undetermined: Option<&'static str> = None;
     for rule in regime.classifications.iter().filter(|rule| rule.provenance.in_force(as_of)) {
@@ -159,13 +156,13 @@ fn classify<'k>(
                     .map_or_else(|| "not listed".to_owned(), |eccn| eccn.to_string());
                 findings.push_rule(Severity::Condition, "export.eccn_mismatch", format!("{}: the declared ECCN {declared} does not match the item's attributes, which point to {suggested} ({}). Confirm the classification with the manufacturer.", regime.name, rule.determination), Some(&rule.id), &rule.provenance, vec![line.index]);
             }
-            LineEccn::Found { eccn: Some(declared.clone()), declared: true, rule: Some(rule) }
+            LineEccn::Found { eccn: Some(declared), declared: true, rule: Some(rule) }
         }
         (Some(declared), None) => {
-            LineEccn::Found { eccn: Some(declared.clone()), declared: true, rule: None }
+            LineEccn::Found { eccn: Some(declared), declared: true, rule: None }
         }
         (None, Some(rule)) => {
-            LineEccn::Found { eccn: rule.eccn.clone(), declared: false, rule: Some(rule) }
+            LineEccn::Found { eccn: rule.eccn.as_ref(), declared: false, rule: Some(rule) }
         }
         (None, None) => LineEccn::Undetermined(
             undetermined.unwrap_or("a classification rule that matches the item (none does)"),

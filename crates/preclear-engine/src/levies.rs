@@ -220,13 +220,13 @@ pub(crate) fn compute(
                     match amount {
                         LineAmount::NotApplicable => None,
                         LineAmount::Amount { rate, base, amount, .. } => Some(LineLevy {
-                            rule: levy.id.to_string(),
-                            rate: rate.map(|r| r.to_string()),
-                            base: Some(base.normalize().to_string()),
-                            amount: Some(amount.normalize().to_string()),
+                            rule: levy.id.clone(),
+                            rate: *rate,
+                            base: Some(*base),
+                            amount: Some(*amount),
                         }),
                         LineAmount::Unknown => Some(LineLevy {
-                            rule: levy.id.to_string(),
+                            rule: levy.id.clone(),
                             rate: None,
                             base: None,
                             amount: None,

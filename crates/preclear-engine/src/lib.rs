@@ -27,6 +27,8 @@ mod output;
 mod report;
 mod rules;
 
+use std::sync::Arc;
+
 use preclear_domain::{Date, Shipment};
 use preclear_kb::Kb;
 
@@ -52,7 +54,7 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         .map(|(index, (item, class))| LineView { index, item, hs: class.hs.as_ref() })
         .collect();
 
-    let export = export::assess(kb, shipment, &lines, as_of, &mut findings);
+    let mut export = export::assess(kb, shipment, &lines, as_of, &mut findings);
 
     let Some(market) = kb.market(shipment.destination) else {
         return uncovered(kb, shipment, as_of, findings, &classes, export);
@@ -90,6 +92,18 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         findings.push(Severity::Condition, "timeline.unknown_lead_time", format!("The earliest ship date cannot be computed: the lead time of {} is not established.", timeline.critical_requirement.as_deref().unwrap_or("a requirement")), vec![]);
     }
 
+    // Each line's requirements, in one pass over the requirements (not one per line).
+    let mut line_requirements: Vec<Vec<Arc<str>>> = vec![Vec::new(); shipment.items.len()];
+    for requirement in &requirements {
+        let rule: Arc<str> = Arc::from(requirement.rule.as_str());
+        for &idx in &requirement.lines {
+            if let Some(list) = line_requirements.get_mut(idx) {
+                list.push(rule.clone());
+            }
+        }
+    }
+    let mut levies = levies;
+    let mut export_line_eccns = std::mem::take(&mut export.line_eccns);
     let line_results = shipment
         .items
         .iter()
@@ -98,32 +112,27 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         .map(|(idx, (item, class))| LineResult {
             line: idx,
             description: item.description.clone(),
-            hs_code: class.hs.as_ref().map(ToString::to_string),
+            hs_code: class.hs.clone(),
             hs_basis: class.basis,
             hs_description: class
                 .hs
                 .as_ref()
-                .and_then(|hs| kb.nomenclature().description(hs.subheading()))
-                .map(str::to_owned),
-            value: levies.rounding.apply(item.line_value().amount()).to_string(),
+                .and_then(|hs| kb.nomenclature().description_shared(hs.subheading())),
+            value: levies.rounding.apply(item.line_value().amount()),
             customs_value: levies
                 .line_customs_values
                 .get(idx)
-                .map(|value| levies.rounding.apply(*value).to_string())
+                .map(|value| levies.rounding.apply(*value))
                 .unwrap_or_default(),
             duty: levies
                 .line_duty
                 .get(idx)
                 .copied()
                 .flatten()
-                .map(|duty| levies.rounding.apply(duty).to_string()),
-            levies: levies.line_levies.get(idx).cloned().unwrap_or_default(),
-            requirements: requirements
-                .iter()
-                .filter(|requirement| requirement.lines.contains(&idx))
-                .map(|requirement| requirement.rule.clone())
-                .collect(),
-            eccn: export.line_eccns.get(idx).cloned().unwrap_or_default(),
+                .map(|duty| levies.rounding.apply(duty)),
+            levies: levies.line_levies.get_mut(idx).map(std::mem::take).unwrap_or_default(),
+            requirements: line_requirements.get_mut(idx).map(std::mem::take).unwrap_or_default(),
+            eccn: export_line_eccns.get_mut(idx).map(std::mem::take).unwrap_or_default(),
         })
         .collect();
 
@@ -180,15 +189,14 @@ fn uncovered(
         .map(|(idx, (item, class))| LineResult {
             line: idx,
             description: item.description.clone(),
-            hs_code: class.hs.as_ref().map(ToString::to_string),
+            hs_code: class.hs.clone(),
             hs_basis: class.basis,
             hs_description: class
                 .hs
                 .as_ref()
-                .and_then(|hs| kb.nomenclature().description(hs.subheading()))
-                .map(str::to_owned),
-            value: zero(item.line_value().amount()),
-            customs_value: String::new(),
+                .and_then(|hs| kb.nomenclature().description_shared(hs.subheading())),
+            value: item.line_value().amount(),
+            customs_value: item.line_value().amount(),
             duty: None,
             levies: Vec::new(),
             requirements: Vec::new(),

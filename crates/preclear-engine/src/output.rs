@@ -3,7 +3,10 @@
 //! percentages as strings (`"20"`), dates are `YYYY-MM-DD`, and every collection has a fixed order,
 //! so the same input and KB version serialise to the same bytes.
 
-use preclear_domain::{Confidence, Country, Currency, Date};
+use std::sync::Arc;
+
+use preclear_domain::{Confidence, Country, Currency, Date, HsCode, Percent};
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// The verdict of an assessment.
@@ -264,7 +267,8 @@ pub struct LandedCost {
     pub rounding: String,
 }
 
-/// One line of the shipment.
+/// One line of the shipment. Values stay typed here and become strings only when serialised,
+/// so that assessing a large shipment does not format thousands of numbers nobody reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineResult {
     /// 0-based index.
@@ -272,22 +276,27 @@ pub struct LineResult {
     /// Description.
     pub description: String,
     /// The HS code used; `null` when none could be determined.
-    pub hs_code: Option<String>,
+    pub hs_code: Option<HsCode>,
     /// `declared`, `category_default` or `none`.
     pub hs_basis: &'static str,
     /// The HS 2022 description of the 6-digit subheading.
-    pub hs_description: Option<String>,
-    /// Quantity × unit value.
-    pub value: String,
-    /// The line's share of the customs value.
-    pub customs_value: String,
-    /// Duty on the line (all duty levies); `null` when unknown.
-    pub duty: Option<String>,
+    #[serde(serialize_with = "opt_arc_str")]
+    pub hs_description: Option<Arc<str>>,
+    /// Quantity × unit value, rounded like every amount of the assessment.
+    #[serde(serialize_with = "decimal")]
+    pub value: Decimal,
+    /// The line's share of the customs value, rounded.
+    #[serde(serialize_with = "decimal")]
+    pub customs_value: Decimal,
+    /// Duty on the line (all duty levies), rounded; `null` when unknown.
+    #[serde(serialize_with = "opt_decimal_rounded")]
+    pub duty: Option<Decimal>,
     /// Each levy on the line.
     pub levies: Vec<LineLevy>,
     /// Requirement rule ids that apply to the line.
-    pub requirements: Vec<String>,
-    /// ECCN per regime.
+    #[serde(serialize_with = "arc_strs")]
+    pub requirements: Vec<Arc<str>>,
+    /// ECCN per regime (`us-ear: 5A992.c`).
     pub eccn: Vec<String>,
 }
 
@@ -295,13 +304,16 @@ pub struct LineResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LineLevy {
     /// Rule id.
-    pub rule: String,
+    #[serde(serialize_with = "arc_str")]
+    pub rule: Arc<str>,
     /// Rate in percent, when a percentage.
-    pub rate: Option<String>,
+    pub rate: Option<Percent>,
     /// Base, unrounded.
-    pub base: Option<String>,
+    #[serde(serialize_with = "opt_decimal")]
+    pub base: Option<Decimal>,
     /// Amount, unrounded; `null` when unknown.
-    pub amount: Option<String>,
+    #[serde(serialize_with = "opt_decimal")]
+    pub amount: Option<Decimal>,
 }
 
 /// The timeline from the assessment date to the earliest ship date.
@@ -326,4 +338,47 @@ fn opt_date<S: serde::Serializer>(date: &Option<Date>, serializer: S) -> Result<
         Some(date) => serializer.collect_str(date),
         None => serializer.serialize_none(),
     }
+}
+
+fn decimal<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+/// Unrounded amounts are printed without trailing zeros (`1050`, not `1050.000000`).
+fn opt_decimal<S: serde::Serializer>(
+    value: &Option<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.collect_str(&value.normalize()),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn opt_decimal_rounded<S: serde::Serializer>(
+    value: &Option<Decimal>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.collect_str(value),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn arc_str<S: serde::Serializer>(value: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(value)
+}
+
+fn opt_arc_str<S: serde::Serializer>(
+    value: &Option<Arc<str>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.serialize_str(value),
+        None => serializer.serialize_none(),
+    }
+}
+
+fn arc_strs<S: serde::Serializer>(values: &[Arc<str>], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(values.iter().map(|value| &**value))
 }

@@ -163,10 +163,10 @@ pub fn render_text(assessment: &Assessment) -> String {
             "  {}. {} — HS {} ({}), value {}, duty {}",
             line.line + 1,
             line.description,
-            line.hs_code.as_deref().unwrap_or("?"),
+            line.hs_code.as_ref().map_or("?", |hs| hs.as_str()),
             line.hs_basis.replace('_', " "),
             line.value,
-            line.duty.as_deref().unwrap_or("unknown")
+            line.duty.map_or_else(|| "unknown".to_owned(), |duty| duty.to_string())
         );
     }
 

@@ -2,6 +2,7 @@
 //! descriptions. Loaded from `hs/hs2022.csv` (see `kb/hs/SOURCE.md`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use preclear_domain::{HsCode, HsPrefix};
 
@@ -11,7 +12,7 @@ use crate::error::KbError;
 #[derive(Debug, Default)]
 pub struct Nomenclature {
     /// Code (2, 4 or 6 digits) → description.
-    entries: HashMap<String, String>,
+    entries: HashMap<String, Arc<str>>,
 }
 
 impl Nomenclature {
@@ -30,7 +31,12 @@ impl Nomenclature {
 
     /// The description of a chapter, heading or subheading.
     pub fn description(&self, code: &str) -> Option<&str> {
-        self.entries.get(code).map(String::as_str)
+        self.entries.get(code).map(|description| &**description)
+    }
+
+    /// The description as a shared string (cheap to keep in an assessment).
+    pub fn description_shared(&self, code: &str) -> Option<Arc<str>> {
+        self.entries.get(code).cloned()
     }
 
     /// The number of entries (chapters + headings + subheadings).
@@ -71,7 +77,7 @@ pub(crate) fn parse(file: &str, text: &str, errors: &mut Vec<KbError>) -> Nomenc
             });
             continue;
         }
-        entries.insert(code.clone(), description.clone());
+        entries.insert(code.clone(), Arc::from(description.as_str()));
     }
     Nomenclature { entries }
 }
