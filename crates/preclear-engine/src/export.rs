@@ -26,6 +26,10 @@ enum LineEccn<'a> {
     Undetermined(&'static str),
 }
 
+/// How lines are grouped into one determination: (ECCN, licence rule index, classification rule
+/// index when no licence rule matched).
+type GroupKey<'a> = (Option<&'a str>, Option<usize>, Option<usize>);
+
 pub(crate) fn assess<'k>(
     kb: &'k Kb,
     shipment: &Shipment,
@@ -43,8 +47,7 @@ pub(crate) fn assess<'k>(
         embargoes(regime, shipment, lines, as_of, findings);
         // (ECCN, licence rule index or else classification rule index) → the control being built.
         // Indices, not addresses, so that the order of the output is deterministic.
-        let mut groups: BTreeMap<(Option<&str>, Option<usize>, Option<usize>), ExportControl> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<GroupKey<'_>, ExportControl> = BTreeMap::new();
         for line in lines {
             let classification = classify(regime, shipment, *line, as_of, findings);
             let (eccn, declared, class_rule) = match classification {

@@ -265,19 +265,16 @@ pub(crate) fn compute(
         fees,
         total: money(total),
         complete,
-        duties_and_taxes_paid_by: if shipment.incoterm.seller_pays_import_duties() {
-            "seller"
-        } else {
-            "buyer"
-        },
-        freight_paid_by: if shipment.incoterm.seller_pays_main_carriage() {
-            "seller"
-        } else {
-            "buyer"
-        },
+        duties_and_taxes_paid_by: payer(shipment.incoterm.seller_pays_import_duties()),
+        freight_paid_by: payer(shipment.incoterm.seller_pays_main_carriage()),
         rounding: format!("each charge's shipment total rounded {}", rounding),
     };
     LeviesResult { landed_cost, line_customs_values, line_levies, line_duty, rounding }
+}
+
+/// Who pays, as the assessment says it: `seller` or `buyer`.
+pub(crate) fn payer(seller_pays: bool) -> &'static str {
+    if seller_pays { "seller" } else { "buyer" }
 }
 
 /// A percent or inclusive levy on one line.

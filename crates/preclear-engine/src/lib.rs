@@ -109,30 +109,25 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         .iter()
         .zip(&classes)
         .enumerate()
-        .map(|(idx, (item, class))| LineResult {
-            line: idx,
-            description: item.description.clone(),
-            hs_code: class.hs.clone(),
-            hs_basis: class.basis,
-            hs_description: class
-                .hs
-                .as_ref()
-                .and_then(|hs| kb.nomenclature().description_shared(hs.subheading())),
-            value: levies.rounding.apply(item.line_value().amount()),
-            customs_value: levies
+        .map(|(idx, (item, class))| {
+            let mut line = line_result(kb, idx, item, class);
+            line.value = levies.rounding.apply(line.value);
+            line.customs_value = levies
                 .line_customs_values
                 .get(idx)
                 .map(|value| levies.rounding.apply(*value))
-                .unwrap_or_default(),
-            duty: levies
+                .unwrap_or_default();
+            line.duty = levies
                 .line_duty
                 .get(idx)
                 .copied()
                 .flatten()
-                .map(|duty| levies.rounding.apply(duty)),
-            levies: levies.line_levies.get_mut(idx).map(std::mem::take).unwrap_or_default(),
-            requirements: line_requirements.get_mut(idx).map(std::mem::take).unwrap_or_default(),
-            eccn: export_line_eccns.get_mut(idx).map(std::mem::take).unwrap_or_default(),
+                .map(|duty| levies.rounding.apply(duty));
+            line.levies = levies.line_levies.get_mut(idx).map(std::mem::take).unwrap_or_default();
+            line.requirements =
+                line_requirements.get_mut(idx).map(std::mem::take).unwrap_or_default();
+            line.eccn = export_line_eccns.get_mut(idx).map(std::mem::take).unwrap_or_default();
+            line
         })
         .collect();
 
@@ -186,21 +181,10 @@ fn uncovered(
         .iter()
         .zip(classes)
         .enumerate()
-        .map(|(idx, (item, class))| LineResult {
-            line: idx,
-            description: item.description.clone(),
-            hs_code: class.hs.clone(),
-            hs_basis: class.basis,
-            hs_description: class
-                .hs
-                .as_ref()
-                .and_then(|hs| kb.nomenclature().description_shared(hs.subheading())),
-            value: item.line_value().amount(),
-            customs_value: item.line_value().amount(),
-            duty: None,
-            levies: Vec::new(),
-            requirements: Vec::new(),
-            eccn: export.line_eccns.get(idx).cloned().unwrap_or_default(),
+        .map(|(idx, (item, class))| {
+            let mut line = line_result(kb, idx, item, class);
+            line.eccn = export.line_eccns.get(idx).cloned().unwrap_or_default();
+            line
         })
         .collect();
     finish(
@@ -232,16 +216,10 @@ fn uncovered(
                 fees: Vec::new(),
                 total: zero(goods),
                 complete: false,
-                duties_and_taxes_paid_by: if shipment.incoterm.seller_pays_import_duties() {
-                    "seller"
-                } else {
-                    "buyer"
-                },
-                freight_paid_by: if shipment.incoterm.seller_pays_main_carriage() {
-                    "seller"
-                } else {
-                    "buyer"
-                },
+                duties_and_taxes_paid_by: levies::payer(
+                    shipment.incoterm.seller_pays_import_duties(),
+                ),
+                freight_paid_by: levies::payer(shipment.incoterm.seller_pays_main_carriage()),
                 rounding: "none: the market is not covered".to_owned(),
             },
             lines,
@@ -253,6 +231,32 @@ fn uncovered(
             },
         },
     )
+}
+
+/// A line's result with what every assessment knows of it: classification and value (the
+/// customs value is the value until a market says otherwise; duty unknown; no levies yet).
+fn line_result(
+    kb: &Kb,
+    idx: usize,
+    item: &preclear_domain::Item,
+    class: &classify::LineClass,
+) -> LineResult {
+    LineResult {
+        line: idx,
+        description: item.description.clone(),
+        hs_code: class.hs.clone(),
+        hs_basis: class.basis,
+        hs_description: class
+            .hs
+            .as_ref()
+            .and_then(|hs| kb.nomenclature().description_shared(hs.subheading())),
+        value: item.line_value().amount(),
+        customs_value: item.line_value().amount(),
+        duty: None,
+        levies: Vec::new(),
+        requirements: Vec::new(),
+        eccn: Vec::new(),
+    }
 }
 
 /// Orders the findings, decides the verdict and assembles the assessment.

@@ -550,28 +550,7 @@ impl FileReader<'_, '_, '_> {
         };
         let importer =
             self.fact(&table, "importer", &["non_resident_allowed", "route"], |reader, t| {
-                let allowed = match t.get("non_resident_allowed") {
-                    None => {
-                        reader.ctx.error(
-                            &t.span,
-                            "[importer] is missing required key `non_resident_allowed`",
-                        );
-                        None
-                    }
-                    Some(entry) => match entry.value.get_ref() {
-                        toml::de::DeValue::Boolean(flag) => Some(Known::Known(*flag)),
-                        toml::de::DeValue::String(text) if text == "unknown" => {
-                            Some(Known::Unknown)
-                        }
-                        _ => {
-                            reader.ctx.error(
-                                &entry.value.span(),
-                                "`non_resident_allowed` must be true, false or \"unknown\"",
-                            );
-                            None
-                        }
-                    },
-                };
+                let allowed = t.known_bool(&mut reader.ctx, "non_resident_allowed");
                 let route = t.str(&mut reader.ctx, "route");
                 Some(ImporterRule { non_resident_allowed: allowed?, route: route?.to_owned() })
             });
@@ -1195,28 +1174,7 @@ impl FileReader<'_, '_, '_> {
                     }
                 });
                 let destinations = self.destinations(&rule, &groups);
-                let licence_required = match rule.get("licence_required") {
-                    None => {
-                        self.ctx.error(
-                            &rule.span,
-                            "licence_rule is missing required key `licence_required`",
-                        );
-                        None
-                    }
-                    Some(entry) => match entry.value.get_ref() {
-                        toml::de::DeValue::Boolean(flag) => Some(Known::Known(*flag)),
-                        toml::de::DeValue::String(text) if text == "unknown" => {
-                            Some(Known::Unknown)
-                        }
-                        _ => {
-                            self.ctx.error(
-                                &entry.value.span(),
-                                "`licence_required` must be true, false or \"unknown\"",
-                            );
-                            None
-                        }
-                    },
-                };
+                let licence_required = rule.known_bool(&mut self.ctx, "licence_required");
                 let exception = rule.opt_str(&mut self.ctx, "exception");
                 let determination = rule.str(&mut self.ctx, "determination");
                 let provenance = self.provenance(&rule);

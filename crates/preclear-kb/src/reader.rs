@@ -207,6 +207,26 @@ impl<'a, 'i> TableReader<'a, 'i> {
         as_uint(ctx, entry.value, key)
     }
 
+    /// A required `true`, `false` or `"unknown"`.
+    pub(crate) fn known_bool(
+        &self,
+        ctx: &mut Ctx<'_>,
+        key: &str,
+    ) -> Option<crate::model::Known<bool>> {
+        let entry = self.required(ctx, key)?;
+        match entry.value.get_ref() {
+            DeValue::Boolean(flag) => Some(crate::model::Known::Known(*flag)),
+            DeValue::String(text) if text == "unknown" => Some(crate::model::Known::Unknown),
+            _ => {
+                ctx.error(
+                    &entry.value.span(),
+                    format!("`{key}` must be true, false or \"unknown\""),
+                );
+                None
+            }
+        }
+    }
+
     /// A required boolean.
     pub(crate) fn bool(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<bool> {
         let entry = self.required(ctx, key)?;
