@@ -649,3 +649,68 @@ fn amounts_in_another_currency_are_rounded_to_that_currencys_minor_units() {
     assert_eq!(in_eur.landed_cost.customs_value, "1000.40");
     assert_eq!(charge(&in_eur, "zz.duty").as_deref(), Some("50.02"));
 }
+
+#[test]
+fn a_mexico_shaped_cascade_charges_vat_on_value_duty_and_fee() {
+    // The shape of Mexico's IGI + DTA + IVA (the real KB has no sourced IGI rate for IT lines
+    // yet, so the real-KB scenario can only check DTA and the unknown chain).
+    let market = zedland(
+        r#"
+[[levy]]
+id = "zz.igi"
+kind = "duty"
+name = "General import duty"
+base = ["customs_value"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "5"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[levy]]
+id = "zz.dta"
+kind = "fee"
+name = "Customs processing fee"
+base = ["customs_value"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "0.8"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[levy]]
+id = "zz.iva"
+kind = "tax"
+name = "Import VAT"
+base = ["customs_value", "zz.igi", "zz.dta"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "16"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#,
+    );
+    let assessment = assess(&kb(&market, None), &request(json!({}), json!({})), "2026-06-01");
+    // CV 1000; IGI 5% = 50; DTA 0.8% = 8; IVA 16% × (1000 + 50 + 8) = 169.28; total 1227.28.
+    assert_eq!(charge(&assessment, "zz.igi").as_deref(), Some("50.00"));
+    assert_eq!(charge(&assessment, "zz.dta").as_deref(), Some("8.00"));
+    assert_eq!(charge(&assessment, "zz.iva").as_deref(), Some("169.28"));
+    assert_eq!(assessment.landed_cost.total, "1227.28");
+    assert_eq!(
+        assessment.landed_cost.fees.len(),
+        1,
+        "DTA is listed as a fee, apart from duties and taxes"
+    );
+}
