@@ -102,7 +102,9 @@ pub(crate) fn compute(
 
     // results[levy][line]
     let mut results: Vec<Vec<LineAmount<'_>>> = Vec::with_capacity(market.levies.len());
-    let mut charges: Vec<(LevyKind, Charge)> = Vec::with_capacity(market.levies.len());
+    // Each charge with its kind and its rounded amount (kept as a number for the total).
+    let mut charges: Vec<(LevyKind, Charge, Option<Decimal>)> =
+        Vec::with_capacity(market.levies.len());
     let mut complete = true;
     for levy in &market.levies {
         let is_waived = match levy.kind {
@@ -128,13 +130,9 @@ pub(crate) fn compute(
                 })
                 .collect()
         };
-        let total = sum_known(&line_amounts);
-        let total = match total {
-            Some(total) => {
-                limit(levy, total, currency, &mut line_amounts, &line_customs_values, findings)
-            }
-            None => None,
-        };
+        let total = sum_known(&line_amounts).map(|total| {
+            limit(levy, total, currency, &mut line_amounts, &line_customs_values, findings)
+        });
         let unknown_lines: Vec<usize> = line_amounts
             .iter()
             .enumerate()
@@ -188,20 +186,22 @@ pub(crate) fn compute(
         }
         let applicable = line_amounts.iter().any(|a| !matches!(a, LineAmount::NotApplicable));
         if applicable {
-            charges.push((levy.kind, charge(levy, &line_amounts, total, rounding, confidence)));
+            let rounded = total.map(|total| rounding.apply(total));
+            charges.push((
+                levy.kind,
+                charge(levy, &line_amounts, rounded, rounding, confidence),
+                rounded,
+            ));
         }
         results.push(line_amounts);
     }
 
-    let mut total = customs_value;
-    for (_, charge) in &charges {
-        if let Some(amount) = charge.amount.as_deref().and_then(|text| text.parse::<Decimal>().ok())
-        {
-            total = total.checked_add(amount).unwrap_or(total);
-        }
-    }
+    let total = charges
+        .iter()
+        .filter_map(|(_, _, rounded)| *rounded)
+        .fold(customs_value, |total, amount| total.checked_add(amount).unwrap_or(total));
     let (mut duties, mut taxes, mut fees) = (Vec::new(), Vec::new(), Vec::new());
-    for (kind, charge) in charges {
+    for (kind, charge, _) in charges {
         match kind {
             LevyKind::Duty => duties.push(charge),
             LevyKind::Tax => taxes.push(charge),
@@ -433,7 +433,7 @@ fn limit(
     amounts: &mut [LineAmount<'_>],
     customs_values: &[Decimal],
     findings: &mut Findings,
-) -> Option<Decimal> {
+) -> Decimal {
     let mut limited = total;
     for (bound, is_min) in [(levy.minimum, true), (levy.maximum, false)] {
         let Some(bound) = bound else { continue };
@@ -462,7 +462,7 @@ fn limit(
             }
         }
     }
-    Some(limited)
+    limited
 }
 
 /// Whether de minimis waives duty and tax: only when the KB knows the threshold in the request's
@@ -505,11 +505,12 @@ fn de_minimis_waiver(
     waives
 }
 
+/// The charge of a levy; `rounded` is its shipment total, already rounded.
 fn charge(
     levy: &Levy,
     amounts: &[LineAmount<'_>],
-    total: Option<Decimal>,
-    rounding: preclear_domain::Rounding,
+    rounded: Option<Decimal>,
+    rounding: Rounding,
     confidence: Confidence,
 ) -> Charge {
     let mut rates = amounts.iter().filter_map(|a| match a {
@@ -536,7 +537,7 @@ fn charge(
         name: levy.name.clone(),
         rate: uniform.map(|rate| rate.to_string()),
         base,
-        amount: total.map(|total| rounding.apply(total).to_string()),
+        amount: rounded.map(|rounded| rounded.to_string()),
         source: levy.provenance.source().to_owned(),
         confidence,
     }

@@ -60,7 +60,7 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         return uncovered(kb, shipment, as_of, findings, &classes, export);
     };
 
-    let levies = levies::compute(market, shipment, &lines, as_of, &mut findings);
+    let mut levies = levies::compute(market, shipment, &lines, as_of, &mut findings);
     let importer = rules::importer(market, shipment, as_of, &mut findings);
 
     let licences = rules::licences_of_restrictions(market);
@@ -102,8 +102,6 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
             }
         }
     }
-    let mut levies = levies;
-    let mut export_line_eccns = std::mem::take(&mut export.line_eccns);
     let line_results = shipment
         .items
         .iter()
@@ -126,7 +124,7 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
             line.levies = levies.line_levies.get_mut(idx).map(std::mem::take).unwrap_or_default();
             line.requirements =
                 line_requirements.get_mut(idx).map(std::mem::take).unwrap_or_default();
-            line.eccn = export_line_eccns.get_mut(idx).map(std::mem::take).unwrap_or_default();
+            line.eccn = export.line_eccns.get_mut(idx).map(std::mem::take).unwrap_or_default();
             line
         })
         .collect();
