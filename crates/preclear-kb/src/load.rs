@@ -378,6 +378,26 @@ impl FileReader<'_, '_, '_> {
         }))
     }
 
+    /// Reads every table of the array `[[key]]` in `root` (named `key` in messages) with the keys `allowed`, and keeps the
+    /// values `read` builds from the tables that read cleanly (it reports the others' problems).
+    fn each<T>(
+        &mut self,
+        root: &TableReader<'_, '_>,
+        key: &str,
+        allowed: &[&[&str]],
+        mut read: impl FnMut(&mut Self, &TableReader<'_, '_>) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(entry) = root.get(key) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (table, span) in tables(&mut self.ctx, entry) {
+            let reader = TableReader::new(&mut self.ctx, table, span, key, allowed);
+            if let Some(value) = read(self, &reader) {
+                out.push(value);
+            }
+        }
+        out
+    }
+
     fn kb_manifest(&mut self, root: &DeTable<'_>, span: Range<usize>) {
         let table = TableReader::new(&mut self.ctx, root, span, "kb.toml", &[&["name", "edition"]]);
         if let (Some(name), Some(edition)) =
@@ -447,28 +467,31 @@ impl FileReader<'_, '_, '_> {
     }
 
     fn documents(&mut self, table: &TableReader<'_, '_>) -> Vec<DocumentRule> {
-        let Some(entry) = table.get("document") else { return Vec::new() };
-        let mut out = Vec::new();
-        for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(
-                &mut self.ctx,
-                rule,
-                span,
-                "document",
-                &[&["id", "name", "when", "unless"], FACT_KEYS],
-            );
-            let id = self.rule_id(&rule);
-            let name = rule.str(&mut self.ctx, "name");
-            let when = self.conditions(&rule, "when");
-            let unless = self.conditions(&rule, "unless");
-            let provenance = self.provenance(&rule);
-            if let (Some(id), Some(name), Some(when), Some(unless), Some(provenance)) =
-                (id, name, when, unless, provenance)
-            {
-                out.push(DocumentRule { id, name: name.to_owned(), when, unless, provenance });
-            }
-        }
-        out
+        self.each(
+            table,
+            "document",
+            &[&["id", "name", "when", "unless"], FACT_KEYS],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let name = rule.str(&mut this.ctx, "name");
+                let when = this.conditions(rule, "when");
+                let unless = this.conditions(rule, "unless");
+                let provenance = this.provenance(rule);
+                if let (Some(id), Some(name), Some(when), Some(unless), Some(provenance)) =
+                    (id, name, when, unless, provenance)
+                {
+                    return Some(DocumentRule {
+                        id,
+                        name: name.to_owned(),
+                        when,
+                        unless,
+                        provenance,
+                    });
+                }
+
+                None
+            },
+        )
     }
 
     fn market_file(&mut self, file_code: &str, root: &DeTable<'_>, span: Range<usize>) {
@@ -613,39 +636,36 @@ impl FileReader<'_, '_, '_> {
     }
 
     fn ior_unsuitable(&mut self, root: &TableReader<'_, '_>) -> Vec<IorUnsuitable> {
-        let Some(entry) = root.get("ior_unsuitable") else { return Vec::new() };
-        let mut out = Vec::new();
-        for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(
-                &mut self.ctx,
-                rule,
-                span,
-                "ior_unsuitable",
-                &[&["id", "purposes", "reason", "recommendation"], FACT_KEYS],
-            );
-            let id = self.rule_id(&rule);
-            let purposes = rule.list(&mut self.ctx, "purposes", Purpose::parse);
-            let reason = rule.str(&mut self.ctx, "reason");
-            let recommendation = rule.str(&mut self.ctx, "recommendation");
-            let provenance = self.provenance(&rule);
-            if let (
-                Some(id),
-                Some(purposes),
-                Some(reason),
-                Some(recommendation),
-                Some(provenance),
-            ) = (id, purposes, reason, recommendation, provenance)
-            {
-                out.push(IorUnsuitable {
-                    id,
-                    purposes,
-                    reason: reason.to_owned(),
-                    recommendation: recommendation.to_owned(),
-                    provenance,
-                });
-            }
-        }
-        out
+        self.each(
+            root,
+            "ior_unsuitable",
+            &[&["id", "purposes", "reason", "recommendation"], FACT_KEYS],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let purposes = rule.list(&mut this.ctx, "purposes", Purpose::parse);
+                let reason = rule.str(&mut this.ctx, "reason");
+                let recommendation = rule.str(&mut this.ctx, "recommendation");
+                let provenance = this.provenance(rule);
+                if let (
+                    Some(id),
+                    Some(purposes),
+                    Some(reason),
+                    Some(recommendation),
+                    Some(provenance),
+                ) = (id, purposes, reason, recommendation, provenance)
+                {
+                    return Some(IorUnsuitable {
+                        id,
+                        purposes,
+                        reason: reason.to_owned(),
+                        recommendation: recommendation.to_owned(),
+                        provenance,
+                    });
+                }
+
+                None
+            },
+        )
     }
 
     fn levies(
@@ -858,21 +878,7 @@ impl FileReader<'_, '_, '_> {
     }
 
     fn requirements(&mut self, root: &TableReader<'_, '_>, key: &str) -> Vec<Requirement> {
-        let Some(entry) = root.get(key) else { return Vec::new() };
-        let mut out = Vec::new();
-        for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(
-                &mut self.ctx,
-                rule,
-                span,
-                "requirement",
-                &[REQUIREMENT_KEYS, FACT_KEYS],
-            );
-            if let Some(requirement) = self.requirement(&rule) {
-                out.push(requirement);
-            }
-        }
-        out
+        self.each(root, key, &[REQUIREMENT_KEYS, FACT_KEYS], |this, rule| this.requirement(rule))
     }
 
     fn requirement(&mut self, rule: &TableReader<'_, '_>) -> Option<Requirement> {
@@ -971,53 +977,44 @@ impl FileReader<'_, '_, '_> {
         root: &TableReader<'_, '_>,
         requirements: &[Requirement],
     ) -> Vec<Restriction> {
-        let Some(entry) = root.get("restriction") else { return Vec::new() };
-        let mut out = Vec::new();
-        for (rule, span) in tables(&mut self.ctx, entry) {
-            let rule = TableReader::new(
-                &mut self.ctx,
-                rule,
-                span,
-                "restriction",
-                &[
+        self.each(root, "restriction", &[
                     &["id", "effect", "requirement", "name", "exceptions", "when", "unless"],
                     FACT_KEYS,
-                ],
-            );
-            let id = self.rule_id(&rule);
-            let effect = rule.parsed(&mut self.ctx, "effect", |text| match text {
+                ], |this, rule| {
+            let id = this.rule_id(rule);
+            let effect = rule.parsed(&mut this.ctx, "effect", |text| match text {
                 "prohibited" | "licensed" => Ok(text.to_owned()),
                 other => {
                     Err(format!("`{other}` is not an effect; expected prohibited or licensed"))
                 }
             });
-            let requirement = rule.opt_str(&mut self.ctx, "requirement");
+            let requirement = rule.opt_str(&mut this.ctx, "requirement");
             let effect = match (effect.as_deref(), requirement) {
                 (Some("prohibited"), Some(None)) => Some(RestrictionEffect::Prohibited),
                 (Some("prohibited"), Some(Some(_))) => {
-                    self.ctx.error(&rule.span, "a prohibited restriction takes no `requirement`");
+                    this.ctx.error(&rule.span, "a prohibited restriction takes no `requirement`");
                     None
                 }
                 (Some("licensed"), Some(Some(req))) => {
                     match requirements.iter().position(|r| &*r.id == req) {
                         Some(idx) => Some(RestrictionEffect::Licensed(idx)),
                         None => {
-                            self.ctx.error(&rule.span, format!("restriction names requirement `{req}`, which is not a [[requirement]] of this file"));
+                            this.ctx.error(&rule.span, format!("restriction names requirement `{req}`, which is not a [[requirement]] of this file"));
                             None
                         }
                     }
                 }
                 (Some("licensed"), Some(None)) => {
-                    self.ctx.error(&rule.span, "a licensed restriction needs `requirement`: the id of the licence's [[requirement]]");
+                    this.ctx.error(&rule.span, "a licensed restriction needs `requirement`: the id of the licence's [[requirement]]");
                     None
                 }
                 _ => None,
             };
-            let name = rule.str(&mut self.ctx, "name");
-            let exceptions = rule.opt_str(&mut self.ctx, "exceptions");
-            let when = self.conditions(&rule, "when");
-            let unless = self.conditions(&rule, "unless");
-            let provenance = self.provenance(&rule);
+            let name = rule.str(&mut this.ctx, "name");
+            let exceptions = rule.opt_str(&mut this.ctx, "exceptions");
+            let when = this.conditions(rule, "when");
+            let unless = this.conditions(rule, "unless");
+            let provenance = this.provenance(rule);
             if let (
                 Some(id),
                 Some(effect),
@@ -1028,7 +1025,7 @@ impl FileReader<'_, '_, '_> {
                 Some(provenance),
             ) = (id, effect, name, exceptions, when, unless, provenance)
             {
-                out.push(Restriction {
+                return Some(Restriction {
                     id,
                     effect,
                     name: name.to_owned(),
@@ -1038,8 +1035,8 @@ impl FileReader<'_, '_, '_> {
                     provenance,
                 });
             }
-        }
-        out
+
+ None })
     }
 
     fn regime_file(&mut self, root: &DeTable<'_>, span: Range<usize>) {
@@ -1102,24 +1099,19 @@ impl FileReader<'_, '_, '_> {
             }
         }
 
-        let mut classifications = Vec::new();
-        if let Some(entry) = table.get("classification") {
-            for (rule, span) in tables(&mut self.ctx, entry) {
-                let rule = TableReader::new(
-                    &mut self.ctx,
-                    rule,
-                    span,
-                    "classification",
-                    &[&["id", "eccn", "when", "unless", "determination"], FACT_KEYS],
-                );
-                let id = self.rule_id(&rule);
-                let eccn = rule.opt_parsed(&mut self.ctx, "eccn", |text| {
+        let classifications = self.each(
+            &table,
+            "classification",
+            &[&["id", "eccn", "when", "unless", "determination"], FACT_KEYS],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let eccn = rule.opt_parsed(&mut this.ctx, "eccn", |text| {
                     Eccn::parse(text).map_err(|err| err.to_string())
                 });
-                let when = self.conditions(&rule, "when");
-                let unless = self.conditions(&rule, "unless");
-                let determination = rule.str(&mut self.ctx, "determination");
-                let provenance = self.provenance(&rule);
+                let when = this.conditions(rule, "when");
+                let unless = this.conditions(rule, "unless");
+                let determination = rule.str(&mut this.ctx, "determination");
+                let provenance = this.provenance(rule);
                 if let (
                     Some(id),
                     Some(eccn),
@@ -1129,7 +1121,7 @@ impl FileReader<'_, '_, '_> {
                     Some(provenance),
                 ) = (id, eccn, when, unless, determination, provenance)
                 {
-                    classifications.push(Classification {
+                    return Some(Classification {
                         id,
                         eccn,
                         when,
@@ -1138,31 +1130,21 @@ impl FileReader<'_, '_, '_> {
                         provenance,
                     });
                 }
-            }
-        }
 
-        let mut licence_rules = Vec::new();
-        if let Some(entry) = table.get("licence_rule") {
-            for (rule, span) in tables(&mut self.ctx, entry) {
-                let rule = TableReader::new(
-                    &mut self.ctx,
-                    rule,
-                    span,
-                    "licence_rule",
-                    &[
-                        &[
-                            "id",
-                            "eccns",
-                            "destinations",
-                            "licence_required",
-                            "exception",
-                            "determination",
-                        ],
-                        FACT_KEYS,
-                    ],
-                );
-                let id = self.rule_id(&rule);
-                let eccns = rule.list(&mut self.ctx, "eccns", |text| {
+                None
+            },
+        );
+
+        let licence_rules = self.each(
+            &table,
+            "licence_rule",
+            &[
+                &["id", "eccns", "destinations", "licence_required", "exception", "determination"],
+                FACT_KEYS,
+            ],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let eccns = rule.list(&mut this.ctx, "eccns", |text| {
                     let valid = text == "EAR99"
                         || Eccn::parse(text).is_ok()
                         || (text.len() >= 2
@@ -1173,11 +1155,11 @@ impl FileReader<'_, '_, '_> {
                         Err(format!("`{text}` is not an ECCN or ECCN prefix"))
                     }
                 });
-                let destinations = self.destinations(&rule, &groups);
-                let licence_required = rule.known_bool(&mut self.ctx, "licence_required");
-                let exception = rule.opt_str(&mut self.ctx, "exception");
-                let determination = rule.str(&mut self.ctx, "determination");
-                let provenance = self.provenance(&rule);
+                let destinations = this.destinations(rule, &groups);
+                let licence_required = rule.known_bool(&mut this.ctx, "licence_required");
+                let exception = rule.opt_str(&mut this.ctx, "exception");
+                let determination = rule.str(&mut this.ctx, "determination");
+                let provenance = this.provenance(rule);
                 if let (
                     Some(id),
                     Some(eccns),
@@ -1195,7 +1177,7 @@ impl FileReader<'_, '_, '_> {
                     determination,
                     provenance,
                 ) {
-                    licence_rules.push(LicenceRule {
+                    return Some(LicenceRule {
                         id,
                         eccns,
                         destinations,
@@ -1206,25 +1188,22 @@ impl FileReader<'_, '_, '_> {
                         provenance,
                     });
                 }
-            }
-        }
 
-        let mut embargoes = Vec::new();
-        if let Some(entry) = table.get("embargo") {
-            for (rule, span) in tables(&mut self.ctx, entry) {
-                let rule = TableReader::new(
-                    &mut self.ctx,
-                    rule,
-                    span,
-                    "embargo",
-                    &[&["id", "name", "destinations", "when", "unless"], FACT_KEYS],
-                );
-                let id = self.rule_id(&rule);
-                let name = rule.str(&mut self.ctx, "name");
-                let destinations = self.destinations(&rule, &groups);
-                let when = self.conditions(&rule, "when");
-                let unless = self.conditions(&rule, "unless");
-                let provenance = self.provenance(&rule);
+                None
+            },
+        );
+
+        let embargoes = self.each(
+            &table,
+            "embargo",
+            &[&["id", "name", "destinations", "when", "unless"], FACT_KEYS],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let name = rule.str(&mut this.ctx, "name");
+                let destinations = this.destinations(rule, &groups);
+                let when = this.conditions(rule, "when");
+                let unless = this.conditions(rule, "unless");
+                let provenance = this.provenance(rule);
                 if let (
                     Some(id),
                     Some(name),
@@ -1235,11 +1214,11 @@ impl FileReader<'_, '_, '_> {
                 ) = (id, name, destinations, when, unless, provenance)
                 {
                     if all {
-                        self.ctx
+                        this.ctx
                             .error(&rule.span, "an embargo must name its destinations, not \"*\"");
-                        continue;
+                        return None;
                     }
-                    embargoes.push(Embargo {
+                    return Some(Embargo {
                         id,
                         name: name.to_owned(),
                         destinations,
@@ -1248,8 +1227,10 @@ impl FileReader<'_, '_, '_> {
                         provenance,
                     });
                 }
-            }
-        }
+
+                None
+            },
+        );
         let requirements = self.requirements(&table, "requirement");
         if let (Some(id), Some(name), Some(origins), Some(provenance)) =
             (id, name, origins, provenance)
