@@ -13,22 +13,9 @@ use crate::Format;
 pub(crate) fn run(
     file: &Path,
     format: Format,
-    as_of: Option<&str>,
+    as_of: Date,
     kb_dir: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let as_of = match as_of {
-        Some(text) => text
-            .parse::<Date>()
-            .ok()
-            .filter(|_| text.len() == 10)
-            .with_context(|| format!("--as-of `{text}` is not a date such as 2026-11-21"))?,
-        // The CLI is the edge where the clock may be read; the engine never does.
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "the CLI is the edge: it turns \"today\" into the engine's as_of parameter"
-        )]
-        None => jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date(),
-    };
     let text = read_request(file)?;
     let shipment = match parse_shipment_request(&text) {
         Ok(shipment) => shipment,

@@ -1,15 +1,19 @@
-//! `preclear kb check` and `preclear kb show`: reading a KB directory and printing what it holds.
+//! `preclear kb check`, `show`, `coverage` and `test`: reading a KB directory and reporting on it.
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use preclear_domain::Country;
+use preclear_domain::{Country, Date};
+use preclear_engine::scenario::{self, Scenario};
 use preclear_kb::{
-    Kb, Known, Provenance, RateValue, RestrictionEffect, SourceFile, ValuationBasis,
+    Kb, Known, Provenance, RateValue, RestrictionEffect, SourceFile, Topic, ValuationBasis,
+    coverage, facts,
 };
+
+use crate::Format;
 
 /// Loads the KB from `dir`, or the bundled one. A KB that fails to load is reported in full.
 pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Result<Kb, preclear_kb::KbErrors>> {
@@ -49,35 +53,213 @@ pub(crate) fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
     Ok(files)
 }
 
-pub(crate) fn check(dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub(crate) fn check(
+    dir: Option<&Path>,
+    as_of: Date,
+    max_age: u32,
+    deny_stale: bool,
+) -> anyhow::Result<ExitCode> {
     let label = dir
         .map_or_else(|| "the bundled knowledge base".to_owned(), |dir| dir.display().to_string());
-    match load(dir)? {
-        Ok(kb) => {
-            let n_levies: usize = kb.markets().map(|market| market.levies.len()).sum();
-            let n_requirements: usize = kb.markets().map(|market| market.requirements.len()).sum();
-            println!(
-                "{label}: ok\nversion {}\n{} markets ({}), {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries",
-                kb.version(),
-                kb.markets().count(),
-                kb.markets().map(|market| market.country.as_str()).collect::<Vec<_>>().join(" "),
-                n_levies,
-                n_requirements,
-                kb.regimes().len(),
-                kb.nomenclature().len(),
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+    let kb = match load(dir)? {
+        Ok(kb) => kb,
         Err(errors) => {
             eprintln!("{errors}");
-            eprintln!(
-                "{label}: {} problem{}",
-                errors.0.len(),
-                if errors.0.len() == 1 { "" } else { "s" }
-            );
-            Ok(ExitCode::from(1))
+            eprintln!("{label}: {}", count(errors.0.len(), "problem"));
+            return Ok(ExitCode::from(1));
+        }
+    };
+    // A market topic with neither a rule nor an `[[absent]]` statement is a gap: an error.
+    let mut problems = Vec::new();
+    for row in coverage::coverage(&kb, as_of) {
+        let file = kb.market(row.country).map_or_else(String::new, |m| m.file.to_string());
+        for topic in row.missing() {
+            problems.push(format!("{file}: topic `{topic}` of {} is missing on {as_of}: add the rules (or a rule of unknown confidence), or an [[absent]] statement that the law has none", row.country));
         }
     }
+    let oldest = as_of.checked_sub(jiff::Span::new().days(i64::from(max_age))).unwrap_or(as_of);
+    let stale: Vec<String> = facts::facts(&kb)
+        .into_iter()
+        .filter(|fact| fact.provenance.as_of < oldest)
+        .map(|fact| {
+            format!(
+                "{}: {} was last checked on {}, more than {max_age} days before {as_of}",
+                fact.provenance.location, fact.label, fact.provenance.as_of
+            )
+        })
+        .collect();
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    for fact in &stale {
+        eprintln!("{}: {fact}", if deny_stale { "error" } else { "warning" });
+    }
+    let failed = !problems.is_empty() || (deny_stale && !stale.is_empty());
+    let n_levies: usize = kb.markets().map(|market| market.levies.len()).sum();
+    let n_requirements: usize = kb.markets().map(|market| market.requirements.len()).sum();
+    let summary = format!(
+        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{} stale (older than {max_age} days on {as_of})",
+        kb.version(),
+        kb.markets().count(),
+        kb.markets().map(|market| market.country.as_str()).collect::<Vec<_>>().join(" "),
+        kb.unions().len(),
+        n_levies,
+        n_requirements,
+        kb.regimes().len(),
+        kb.nomenclature().len(),
+        count(stale.len(), "fact"),
+    );
+    if failed {
+        eprintln!(
+            "{label}: {}\n{summary}",
+            count(problems.len() + if deny_stale { stale.len() } else { 0 }, "problem")
+        );
+        return Ok(ExitCode::from(1));
+    }
+    println!("{label}: ok\n{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `preclear kb coverage`: markets × topics.
+pub(crate) fn coverage(
+    dir: Option<&Path>,
+    as_of: Date,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let kb = match load(dir)? {
+        Ok(kb) => kb,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let rows = coverage::coverage(&kb, as_of);
+    match format {
+        Format::Json => {
+            let markets: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|row| {
+                    let topics: serde_json::Map<String, serde_json::Value> = row
+                        .cells
+                        .iter()
+                        .map(|cell| {
+                            let rules: Vec<&str> = cell.rules.iter().map(|rule| &**rule).collect();
+                            (
+                                cell.topic.as_str().to_owned(),
+                                serde_json::json!({ "status": cell.status.label(), "rules": rules }),
+                            )
+                        })
+                        .collect();
+                    serde_json::json!({ "country": row.country.as_str(), "name": row.name, "topics": topics })
+                })
+                .collect();
+            let out = serde_json::json!({
+                "kb_version": kb.version().as_str(),
+                "as_of": as_of.to_string(),
+                "markets": markets,
+            });
+            println!("{}", serde_json::to_string_pretty(&out).context("serialising the coverage")?);
+        }
+        Format::Text => {
+            println!("Coverage of {} on {as_of} (KB {})\n", kb.name(), kb.version());
+            print!("{}", coverage_table(&rows));
+            println!("\n{COVERAGE_LEGEND}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the cells of the coverage table mean.
+pub(crate) const COVERAGE_LEGEND: &str = "high / medium / low: rules exist, at the weakest confidence among them; unknown: a rule exists but a fact it needs is not established (the engine asks the operator); none:<confidence>: a sourced statement that the market's law has nothing on the topic; MISSING: neither (kb check fails).";
+
+/// The coverage rows as an aligned text table.
+pub(crate) fn coverage_table(rows: &[coverage::MarketCoverage]) -> String {
+    let mut header = vec!["market".to_owned()];
+    header.extend(Topic::ALL.iter().map(|topic| topic.as_str().to_owned()));
+    let mut table = vec![header];
+    for row in rows {
+        let mut cells = vec![format!("{} {}", row.country, row.name)];
+        cells.extend(row.cells.iter().map(|cell| cell.status.label()));
+        table.push(cells);
+    }
+    let widths: Vec<usize> = (0..table.first().map_or(0, Vec::len))
+        .map(|col| {
+            table.iter().map(|row| row.get(col).map_or(0, |c| c.chars().count())).max().unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in &table {
+        let line: Vec<String> =
+            row.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    out
+}
+
+/// `preclear kb test`: the scenario corpus against a KB.
+pub(crate) fn test(paths: &[PathBuf], dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let kb = match load(dir)? {
+        Ok(kb) => kb,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let default = [PathBuf::from("tests/scenarios")];
+    let roots = if paths.is_empty() { &default[..] } else { paths };
+    let mut files = Vec::new();
+    for root in roots {
+        if root.is_dir() {
+            let mut pending = vec![root.clone()];
+            while let Some(current) = pending.pop() {
+                for entry in fs::read_dir(&current)
+                    .with_context(|| format!("reading {}", current.display()))?
+                {
+                    let path =
+                        entry.with_context(|| format!("reading {}", current.display()))?.path();
+                    if path.is_dir() {
+                        pending.push(path);
+                    } else if path.extension().is_some_and(|ext| ext == "json") {
+                        files.push(path);
+                    }
+                }
+            }
+        } else if root.is_file() {
+            files.push(root.clone());
+        } else {
+            bail!("`{}` is neither a scenario file nor a directory", root.display());
+        }
+    }
+    files.sort();
+    let mut failed = 0;
+    for file in &files {
+        let text =
+            fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let problems = match serde_json::from_str::<Scenario>(&text) {
+            Ok(scenario) => scenario::check(&kb, &scenario),
+            Err(err) => vec![format!("not a scenario: {err}")],
+        };
+        if problems.is_empty() {
+            println!("ok    {}", file.display());
+        } else {
+            failed += 1;
+            println!("FAIL  {}", file.display());
+            for problem in problems {
+                println!("        {problem}");
+            }
+        }
+    }
+    println!(
+        "\n{} of {} passed (KB {})",
+        files.len() - failed,
+        count(files.len(), "scenario"),
+        kb.version()
+    );
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 pub(crate) fn show(market: &str, dir: Option<&Path>) -> anyhow::Result<ExitCode> {

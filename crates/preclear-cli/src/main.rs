@@ -7,11 +7,15 @@
 
 mod assess;
 mod kb;
+mod kb_diff;
+mod kb_pages;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
+use preclear_domain::Date;
 
 /// Pre-qualifies imports of IT hardware: can a shipment clear in its destination, what will it
 /// cost, what must happen first, and who is liable.
@@ -47,10 +51,64 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum KbCommand {
-    /// Validate a knowledge base and report every problem with its file and line.
+    /// Validate a knowledge base: every problem with its file and line, every market topic with
+    /// neither a rule nor an `[[absent]]` statement, and (as warnings) facts not re-checked for
+    /// longer than `--max-age`.
     Check {
         /// The KB directory; default: the bundled KB.
         dir: Option<PathBuf>,
+        /// Report facts whose `as_of` is more than this many days before the check date.
+        #[arg(long, value_name = "DAYS", default_value_t = 365)]
+        max_age: u32,
+        /// The date the check is made for (YYYY-MM-DD); default: today (UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Fail (exit 1) when a fact is stale, not only warn.
+        #[arg(long)]
+        deny_stale: bool,
+    },
+    /// A table of markets × topics: what the KB knows (and how surely), what it states is
+    /// absent, and what is missing.
+    Coverage {
+        /// A knowledge-base directory to use instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+        /// Count the rules in force on this date (YYYY-MM-DD); default: today (UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// What changed between two knowledge-base versions, per market and rule.
+    Diff {
+        /// The old KB directory.
+        old: PathBuf,
+        /// The new KB directory; default: the bundled KB.
+        new: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Generate the KB reference pages (Markdown, one per market, union and regime) into a
+    /// directory, or with `--check` verify that the pages there are up to date.
+    Pages {
+        /// The output directory (e.g. docs/kb).
+        out: PathBuf,
+        /// A knowledge-base directory to use instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+        /// Compare instead of writing: exit 1 if a page is missing, stale or extra.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run scenario files (requests with hand-checked expectations) against a knowledge base.
+    Test {
+        /// Scenario files or directories of them; default: tests/scenarios.
+        paths: Vec<PathBuf>,
+        /// A knowledge-base directory to use instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
     },
     /// Print what the knowledge base knows about a market, with sources.
     Show {
@@ -71,13 +129,43 @@ enum Format {
     Json,
 }
 
+/// The date a command is made for: `--as-of`, or today (UTC). The CLI is the edge where the clock
+/// may be read; the engine and the KB never do.
+fn as_of_or_today(as_of: Option<&str>) -> anyhow::Result<Date> {
+    match as_of {
+        Some(text) => text
+            .parse::<Date>()
+            .ok()
+            .filter(|_| text.len() == 10)
+            .with_context(|| format!("--as-of `{text}` is not a date such as 2026-11-21")),
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "the CLI is the edge: it turns \"today\" into the as_of parameter"
+        )]
+        None => Ok(jiff::Zoned::now().with_time_zone(jiff::tz::TimeZone::UTC).date()),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Assess { file, format, as_of, kb } => {
-            assess::run(&file, format, as_of.as_deref(), kb.as_deref())
+        Command::Assess { file, format, as_of, kb } => as_of_or_today(as_of.as_deref())
+            .and_then(|as_of| assess::run(&file, format, as_of, kb.as_deref())),
+        Command::Kb { command: KbCommand::Check { dir, max_age, as_of, deny_stale } } => {
+            as_of_or_today(as_of.as_deref())
+                .and_then(|as_of| kb::check(dir.as_deref(), as_of, max_age, deny_stale))
         }
-        Command::Kb { command: KbCommand::Check { dir } } => kb::check(dir.as_deref()),
+        Command::Kb { command: KbCommand::Coverage { kb, as_of, format } } => {
+            as_of_or_today(as_of.as_deref())
+                .and_then(|as_of| kb::coverage(kb.as_deref(), as_of, format))
+        }
+        Command::Kb { command: KbCommand::Test { paths, kb } } => kb::test(&paths, kb.as_deref()),
+        Command::Kb { command: KbCommand::Diff { old, new, format } } => {
+            kb_diff::run(&old, new.as_deref(), format)
+        }
+        Command::Kb { command: KbCommand::Pages { out, kb, check } } => {
+            kb_pages::run(&out, kb.as_deref(), check)
+        }
         Command::Kb { command: KbCommand::Show { market, kb } } => kb::show(&market, kb.as_deref()),
     };
     match result {

@@ -26,10 +26,11 @@ mod levies;
 mod output;
 mod report;
 mod rules;
+pub mod scenario;
 
 use std::sync::Arc;
 
-use preclear_domain::{Date, Shipment};
+use preclear_domain::{Confidence, Date, Shipment};
 use preclear_kb::Kb;
 
 use crate::conditions::LineView;
@@ -266,6 +267,7 @@ fn finish(
     parts: Parts,
 ) -> Assessment {
     let mut findings = findings.0;
+    surface_weak_facts(&mut findings);
     // Most severe first; within a severity, by first line, then code: a stable order.
     findings.sort_by(|a, b| {
         (a.severity, a.lines.first(), &a.code).cmp(&(b.severity, b.lines.first(), &b.code))
@@ -289,6 +291,52 @@ fn finish(
         earliest_ship_date: parts.earliest_ship_date,
         timeline: parts.timeline,
     }
+}
+
+/// Makes every weak fact the assessment relies on visible: a rule of low confidence gets one
+/// `kb.low_confidence` warning (to confirm before relying on it), and a rule of unknown confidence
+/// behind a mere warning or information becomes a `kb.unknown_fact` condition, because what
+/// rests on an unknown fact must be confirmed before the shipment moves.
+fn surface_weak_facts(findings: &mut Vec<Finding>) {
+    let mut warned: Vec<String> = findings
+        .iter()
+        .filter(|finding| finding.code == "kb.low_confidence")
+        .filter_map(|finding| finding.rule.clone())
+        .collect();
+    let mut added = Vec::new();
+    for finding in findings.iter() {
+        let Some(rule) = &finding.rule else { continue };
+        let source = finding.source.as_deref().unwrap_or("no source");
+        match finding.confidence {
+            Some(Confidence::Low) if !warned.contains(rule) => {
+                warned.push(rule.clone());
+                added.push(Finding {
+                    severity: Severity::Warning,
+                    code: "kb.low_confidence".to_owned(),
+                    message: format!("{rule} rests on a low-confidence fact ({source}); confirm it before relying on it."),
+                    rule: Some(rule.clone()),
+                    source: finding.source.clone(),
+                    confidence: finding.confidence,
+                    lines: finding.lines.clone(),
+                });
+            }
+            Some(Confidence::Unknown)
+                if matches!(finding.severity, Severity::Warning | Severity::Info) =>
+            {
+                added.push(Finding {
+                    severity: Severity::Condition,
+                    code: "kb.unknown_fact".to_owned(),
+                    message: format!("{rule} rests on a fact the knowledge base does not establish; confirm it before the shipment moves: {}", finding.message),
+                    rule: Some(rule.clone()),
+                    source: finding.source.clone(),
+                    confidence: finding.confidence,
+                    lines: finding.lines.clone(),
+                });
+            }
+            _ => {}
+        }
+    }
+    findings.extend(added);
 }
 
 /// A blocker makes the shipment not clearable; an unsuitable IOR structure (and no other

@@ -1,7 +1,7 @@
 //! Requirements, restrictions, documents and the importer-of-record structure: which rules of the
 //! destination market (and of the origin's export-control regime) apply to which lines.
 
-use preclear_domain::{Date, Shipment};
+use preclear_domain::{Confidence, Date, Shipment};
 use preclear_kb::{Holder, Known, Market, NeededBefore, Requirement, RestrictionEffect, Scope};
 
 use crate::conditions::{LineView, Tri, applies};
@@ -179,7 +179,17 @@ pub(crate) fn report_requirements(
             Scope::Model => "once per product model (skip if already held)",
             Scope::Importer => "once (skip if the importer already holds it)",
         };
-        let message = if status == "applies" {
+        let message = if requirement.provenance.confidence == Confidence::Unknown {
+            // The KB records that it does not know whether (or how) this applies: the operator
+            // must find out, and nothing about it may be assumed.
+            let note = requirement.provenance.note.as_deref().unwrap_or("");
+            format!(
+                "Not established: {} ({}) may be required for these lines. Confirm with the authority whether it applies, who must hold it and how long it takes, before the shipment moves. {note}",
+                requirement.name, requirement.authority
+            )
+            .trim_end()
+            .to_owned()
+        } else if status == "applies" {
             format!(
                 "Obtain {} from {} — {}, {held}; {lead}; needed before {}.",
                 requirement.name,
@@ -195,7 +205,11 @@ pub(crate) fn report_requirements(
                 entry.maybe_what.unwrap_or("a fact")
             )
         };
-        let code = if status == "applies" { "requirement.applies" } else { "requirement.possible" };
+        let code = match (requirement.provenance.confidence, status) {
+            (Confidence::Unknown, _) => "requirement.unconfirmed",
+            (_, "applies") => "requirement.applies",
+            _ => "requirement.possible",
+        };
         findings.push_rule(
             Severity::Condition,
             code,
@@ -211,13 +225,13 @@ pub(crate) fn report_requirements(
             name: requirement.name.clone(),
             authority: requirement.authority.clone(),
             side: entry.side,
-            scope: scope_str(requirement.scope),
-            holder: holder_str(requirement.holder),
+            scope: requirement.scope.as_str(),
+            holder: requirement.holder.as_str(),
             lead_time_days: requirement
                 .lead_time
                 .known()
                 .map(|days| Days { min: days.min, max: days.max }),
-            needed_before: needed_str(requirement.needed_before),
+            needed_before: requirement.needed_before.as_str(),
             documents: requirement.documents.clone(),
             lines,
             source: requirement.provenance.source().to_owned(),
@@ -352,33 +366,6 @@ fn holder_words(holder: Holder) -> &'static str {
         Holder::LocalEntity => "only a locally established entity can hold it",
         Holder::Exporter => "the exporter's obligation at origin",
         Holder::Anyone => "anyone may apply",
-    }
-}
-
-fn holder_str(holder: Holder) -> &'static str {
-    match holder {
-        Holder::Importer => "importer",
-        Holder::Manufacturer => "manufacturer",
-        Holder::ImporterOrManufacturer => "importer_or_manufacturer",
-        Holder::LocalEntity => "local_entity",
-        Holder::Exporter => "exporter",
-        Holder::Anyone => "anyone",
-    }
-}
-
-fn scope_str(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Shipment => "shipment",
-        Scope::Model => "model",
-        Scope::Importer => "importer",
-    }
-}
-
-fn needed_str(needed: NeededBefore) -> &'static str {
-    match needed {
-        NeededBefore::Departure => "departure",
-        NeededBefore::Arrival => "arrival",
-        NeededBefore::Clearance => "clearance",
     }
 }
 

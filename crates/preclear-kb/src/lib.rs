@@ -9,7 +9,9 @@
 //!
 //! The file format is documented in `docs/kb-format.md`.
 
+pub mod coverage;
 mod error;
+pub mod facts;
 mod hs;
 mod load;
 mod model;

@@ -6,8 +6,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use preclear_domain::{
-    BatteryChemistry, BatteryPacking, Category, Condition, Country, Currency, Eccn, Encryption,
-    HsCode, HsPrefix, Money, Percent, Purpose, Radio, RadioSet, Rounding, RoundingMode,
+    BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Country, Currency, Eccn,
+    Encryption, HsCode, HsPrefix, Money, Percent, Purpose, Radio, RadioSet, Rounding, RoundingMode,
     TransportMode,
 };
 use sha2::{Digest, Sha256};
@@ -25,7 +25,10 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
     let mut errors = Vec::new();
     let version = version_of(files);
     let mut files: Vec<&SourceFile> = files.iter().collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Unions before markets, which build on them; otherwise path order.
+    files.sort_by(|a, b| {
+        (!a.path.starts_with("unions/"), &a.path).cmp(&(!b.path.starts_with("unions/"), &b.path))
+    });
 
     let nomenclature = match files.iter().find(|file| file.path == "hs/hs2022.csv") {
         Some(file) => hs::parse(&file.path, &file.text, &mut errors),
@@ -45,6 +48,8 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
         name: String::new(),
         edition: String::new(),
         markets: BTreeMap::new(),
+        unions: BTreeMap::new(),
+        market_unions: BTreeMap::new(),
         regimes: Vec::new(),
         categories: BTreeMap::new(),
         shared_documents: Vec::new(),
@@ -68,13 +73,41 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
             message: "the KB has no kb.toml naming it".to_owned(),
         });
     }
+    // Every member of a union is a market of the KB, and says so.
+    for (union, _, location) in loader.unions.values() {
+        for member in &union.members {
+            let message = match loader.market_unions.get(member.as_str()) {
+                None => format!(
+                    "union `{}` lists member `{member}`, which has no markets/{member}.toml",
+                    union.id
+                ),
+                Some(named) if named.as_deref() != Some(&*union.id) => format!(
+                    "union `{}` lists member `{member}`, but markets/{member}.toml does not say `union = \"{}\"` in its [market] table",
+                    union.id, union.id
+                ),
+                Some(_) => continue,
+            };
+            errors.push(KbError { file: location.file.to_string(), line: location.line, message });
+        }
+    }
+    let unions = loader.unions.values().map(|(union, ..)| union.clone()).collect();
     let Loader { name, edition, markets, regimes, categories, shared_documents, .. } = loader;
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
         return Err(KbErrors(errors));
     }
-    Ok(Kb { version, name, edition, markets, regimes, categories, shared_documents, nomenclature })
+    Ok(Kb {
+        version,
+        name,
+        edition,
+        markets,
+        unions,
+        regimes,
+        categories,
+        shared_documents,
+        nomenclature,
+    })
 }
 
 /// `sha256:` and the first 16 hex digits of the hash of every file's path and content, in path order.
@@ -100,9 +133,48 @@ struct Loader<'n> {
     name: String,
     edition: String,
     markets: BTreeMap<Country, Market>,
+    /// Unions by id, with their rules and where they are declared.
+    unions: BTreeMap<String, (Union, Body, Location)>,
+    /// For every market file (by the code in its name): the union its `[market]` names, if any.
+    market_unions: BTreeMap<String, Option<String>>,
     regimes: Vec<ExportRegime>,
     categories: BTreeMap<Category, CategoryRule>,
     shared_documents: Vec<DocumentRule>,
+}
+
+/// The facts and rules of a market file or a union file. `valid` is false when something in it
+/// was reported as an error (the market is then not built).
+#[derive(Clone)]
+struct Body {
+    valid: bool,
+    rounding: Option<Fact<Rounding>>,
+    valuation: Option<Fact<Valuation>>,
+    de_minimis: Option<Fact<DeMinimis>>,
+    importer: Option<Fact<ImporterRule>>,
+    ior_unsuitable: Vec<IorUnsuitable>,
+    levies: Vec<Levy>,
+    requirements: Vec<Requirement>,
+    restrictions: Vec<Restriction>,
+    documents: Vec<DocumentRule>,
+    absences: Vec<Absence>,
+}
+
+impl Default for Body {
+    fn default() -> Body {
+        Body {
+            valid: true,
+            rounding: None,
+            valuation: None,
+            de_minimis: None,
+            importer: None,
+            ior_unsuitable: Vec::new(),
+            levies: Vec::new(),
+            requirements: Vec::new(),
+            restrictions: Vec::new(),
+            documents: Vec::new(),
+            absences: Vec::new(),
+        }
+    }
 }
 
 /// Reading one file: the context, the file's sources and a handle on the loader.
@@ -125,6 +197,21 @@ const MARKET_KEYS: &[&str] = &[
     "requirement",
     "restriction",
     "document",
+    "absent",
+];
+const UNION_KEYS: &[&str] = &[
+    "union",
+    "sources",
+    "rounding",
+    "valuation",
+    "de_minimis",
+    "importer",
+    "ior_unsuitable",
+    "levy",
+    "requirement",
+    "restriction",
+    "document",
+    "absent",
 ];
 const REGIME_FILE_KEYS: &[&str] = &[
     "regime",
@@ -194,10 +281,14 @@ impl<'n> Loader<'n> {
             path.strip_prefix("markets/").and_then(|rest| rest.strip_suffix(".toml"))
         {
             reader.market_file(name, table, span);
+        } else if let Some(name) =
+            path.strip_prefix("unions/").and_then(|rest| rest.strip_suffix(".toml"))
+        {
+            reader.union_file(name, table, span);
         } else if path.starts_with("export-controls/") {
             reader.regime_file(table, span);
         } else {
-            reader.ctx.error(&(0..0), "unexpected TOML file: the KB has kb.toml, hs/categories.toml, shared/documents.toml, markets/<CC>.toml and export-controls/<id>.toml");
+            reader.ctx.error(&(0..0), "unexpected TOML file: the KB has kb.toml, hs/categories.toml, shared/documents.toml, unions/<ID>.toml, markets/<CC>.toml and export-controls/<id>.toml");
         }
     }
 }
@@ -494,30 +585,16 @@ impl FileReader<'_, '_, '_> {
         )
     }
 
-    fn market_file(&mut self, file_code: &str, root: &DeTable<'_>, span: Range<usize>) {
-        let table =
-            TableReader::new(&mut self.ctx, root, span.clone(), "market file", &[MARKET_KEYS]);
-        self.sources(&table);
-        let Some(header) = table.get("market").and_then(|entry| {
-            TableReader::from_value(
-                &mut self.ctx,
-                entry.value,
-                "[market]",
-                &[&["country", "name", "currency"]],
-            )
-        }) else {
-            self.ctx.error(&span, "market file has no [market] table");
-            return;
-        };
-        let country = header.parsed(&mut self.ctx, "country", country);
-        let name = header.str(&mut self.ctx, "name");
-        let currency = header.parsed(&mut self.ctx, "currency", currency);
-        if let Some(country) = country
-            && country.as_str() != file_code
-        {
-            self.ctx.error(&header.span, format!("market `{country}` is in file markets/{file_code}.toml; the file must be named markets/{country}.toml"));
-        }
-        let rounding = self.fact(&table, "rounding", &["mode", "decimal_places"], |reader, t| {
+    /// Reads what a market file and a union file have in common. A market of a union starts from
+    /// the union's rules: its levies may be computed on the union's (`base = ["eu.duty"]`), its
+    /// restrictions may name the union's requirements, and single facts it omits are the union's.
+    fn body(
+        &mut self,
+        table: &TableReader<'_, '_>,
+        currency: Option<Currency>,
+        inherited: Option<&Body>,
+    ) -> Body {
+        let rounding = self.opt_fact(table, "rounding", &["mode", "decimal_places"], |reader, t| {
             let mode = t.parsed(&mut reader.ctx, "mode", |text| {
                 RoundingMode::parse(text).ok_or_else(|| format!("`{text}` is not a rounding mode; expected one of: half_up, half_even, down, up"))
             });
@@ -529,7 +606,7 @@ impl FileReader<'_, '_, '_> {
             Some(Rounding { mode: mode?, decimal_places: places? })
         });
         let valuation =
-            self.fact(&table, "valuation", &["basis", "landing_charge_percent"], |reader, t| {
+            self.opt_fact(table, "valuation", &["basis", "landing_charge_percent"], |reader, t| {
                 let basis = t.parsed(&mut reader.ctx, "basis", |text| match text {
                     "CIF" => Ok(Known::Known(ValuationBasis::Cif)),
                     "FOB" => Ok(Known::Known(ValuationBasis::Fob)),
@@ -543,54 +620,171 @@ impl FileReader<'_, '_, '_> {
                 });
                 Some(Valuation { basis: basis?, landing_charge: landing? })
             });
-        let market_currency = currency;
-        let de_minimis = if table.has("de_minimis") {
-            self.fact(&table, "de_minimis", &["value", "waives"], |reader, t| {
-                let value = t.parsed(&mut reader.ctx, "value", |text| match text {
-                    "unknown" => Ok(Known::Unknown),
-                    "none" => Ok(Known::Known(None)),
-                    amount => {
-                        let amount = decimal(amount)?;
-                        market_currency
-                            .map(|currency| Known::Known(Some(Money::new(amount, currency))))
-                            .ok_or_else(|| "the market currency is invalid".to_owned())
-                    }
-                });
-                let waives = t.opt_list(&mut reader.ctx, "waives", |text| match text {
-                    "duty" | "tax" => Ok(text.to_owned()),
-                    other => Err(format!("`{other}` is not waivable; expected duty or tax")),
-                });
-                let waives = waives?.unwrap_or_default();
-                Some(DeMinimis {
-                    value: value?,
-                    waives_duty: waives.iter().any(|w| w == "duty"),
-                    waives_tax: waives.iter().any(|w| w == "tax"),
-                })
+        let de_minimis = self.opt_fact(table, "de_minimis", &["value", "waives"], |reader, t| {
+            let value = t.parsed(&mut reader.ctx, "value", |text| match text {
+                "unknown" => Ok(Known::Unknown),
+                "none" => Ok(Known::Known(None)),
+                amount => {
+                    let amount = decimal(amount)?;
+                    currency
+                        .map(|currency| Known::Known(Some(Money::new(amount, currency))))
+                        .ok_or_else(|| "the market currency is invalid".to_owned())
+                }
+            });
+            let waives = t.opt_list(&mut reader.ctx, "waives", |text| match text {
+                "duty" | "tax" => Ok(text.to_owned()),
+                other => Err(format!("`{other}` is not waivable; expected duty or tax")),
+            });
+            let waives = waives?.unwrap_or_default();
+            Some(DeMinimis {
+                value: value?,
+                waives_duty: waives.iter().any(|w| w == "duty"),
+                waives_tax: waives.iter().any(|w| w == "tax"),
             })
-            .map(Some)
-        } else {
-            Some(None)
-        };
+        });
         let importer =
-            self.fact(&table, "importer", &["non_resident_allowed", "route"], |reader, t| {
+            self.opt_fact(table, "importer", &["non_resident_allowed", "route"], |reader, t| {
                 let allowed = t.known_bool(&mut reader.ctx, "non_resident_allowed");
                 let route = t.str(&mut reader.ctx, "route");
                 Some(ImporterRule { non_resident_allowed: allowed?, route: route?.to_owned() })
             });
-        let ior_unsuitable = self.ior_unsuitable(&table);
-        let levies = self.levies(&table, currency);
-        let requirements = self.requirements(&table, "requirement");
-        let restrictions = self.restrictions(&table, &requirements);
-        let documents = self.documents(&table);
-        let (
-            Some(country),
-            Some(name),
-            Some(currency),
-            Some(rounding),
-            Some(valuation),
-            Some(de_minimis),
-            Some(importer),
-        ) = (country, name, currency, rounding, valuation, de_minimis, importer)
+        let mut body = inherited.cloned().unwrap_or_default();
+        body.valid &= rounding.is_some() && valuation.is_some() && de_minimis.is_some();
+        body.valid &= importer.is_some();
+        // A fact the file gives replaces the union's.
+        if let Some(Some(fact)) = rounding {
+            body.rounding = Some(fact);
+        }
+        if let Some(Some(fact)) = valuation {
+            body.valuation = Some(fact);
+        }
+        if let Some(Some(fact)) = de_minimis {
+            body.de_minimis = Some(fact);
+        }
+        if let Some(Some(fact)) = importer {
+            body.importer = Some(fact);
+        }
+        body.ior_unsuitable.extend(self.ior_unsuitable(table));
+        body.levies = self.levies(table, currency, std::mem::take(&mut body.levies));
+        body.requirements.extend(self.requirements(table, "requirement"));
+        let restrictions = self.restrictions(table, &body.requirements);
+        body.restrictions.extend(restrictions);
+        body.documents.extend(self.documents(table));
+        body.absences.extend(self.absences(table));
+        body
+    }
+
+    fn union_file(&mut self, file_code: &str, root: &DeTable<'_>, span: Range<usize>) {
+        let table =
+            TableReader::new(&mut self.ctx, root, span.clone(), "union file", &[UNION_KEYS]);
+        self.sources(&table);
+        let Some(header) = table.get("union").and_then(|entry| {
+            TableReader::from_value(
+                &mut self.ctx,
+                entry.value,
+                "[union]",
+                &[&["id", "name", "currency", "members"]],
+            )
+        }) else {
+            self.ctx.error(&span, "union file has no [union] table");
+            return;
+        };
+        let id = header.str(&mut self.ctx, "id");
+        let name = header.str(&mut self.ctx, "name");
+        let currency = header.parsed(&mut self.ctx, "currency", currency);
+        let members = header.list(&mut self.ctx, "members", country);
+        if let Some(id) = id
+            && id != file_code
+        {
+            self.ctx.error(&header.span, format!("union `{id}` is in file unions/{file_code}.toml; the file must be named unions/{id}.toml"));
+        }
+        let body = self.body(&table, currency, None);
+        let (Some(id), Some(name), Some(members)) = (id, name, members) else { return };
+        let union =
+            Union { id: Arc::from(id), name: name.to_owned(), members, file: self.file.clone() };
+        let location = self.location(&header.span);
+        self.loader.unions.insert(id.to_owned(), (union, body, location));
+    }
+
+    fn market_file(&mut self, file_code: &str, root: &DeTable<'_>, span: Range<usize>) {
+        let table =
+            TableReader::new(&mut self.ctx, root, span.clone(), "market file", &[MARKET_KEYS]);
+        self.sources(&table);
+        let Some(header) = table.get("market").and_then(|entry| {
+            TableReader::from_value(
+                &mut self.ctx,
+                entry.value,
+                "[market]",
+                &[&["country", "name", "currency", "union"]],
+            )
+        }) else {
+            self.ctx.error(&span, "market file has no [market] table");
+            return;
+        };
+        let country = header.parsed(&mut self.ctx, "country", country);
+        let name = header.str(&mut self.ctx, "name");
+        let currency = header.parsed(&mut self.ctx, "currency", currency);
+        let union_id = header.opt_str(&mut self.ctx, "union").flatten();
+        self.loader.market_unions.insert(file_code.to_owned(), union_id.map(str::to_owned));
+        if let Some(country) = country
+            && country.as_str() != file_code
+        {
+            self.ctx.error(&header.span, format!("market `{country}` is in file markets/{file_code}.toml; the file must be named markets/{country}.toml"));
+        }
+        // Unions are read before markets, so the union's rules are at hand.
+        let loader = &*self.loader;
+        let union = union_id.and_then(|id| loader.unions.get(id));
+        let union_error = match (union_id, union, country) {
+            (Some(id), None, _) => {
+                let known: Vec<&str> = loader.unions.keys().map(String::as_str).collect();
+                Some(format!(
+                    "union `{id}` is not defined (unions/<ID>.toml); defined: {}",
+                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                ))
+            }
+            (Some(id), Some((union, ..)), Some(country)) if !union.members.contains(&country) => {
+                Some(format!(
+                    "market `{country}` names union `{id}`, whose `members` do not list it"
+                ))
+            }
+            _ => None,
+        };
+        let inherited = union.map(|(union, body, _)| (union.id.clone(), body.clone()));
+        if let Some(message) = union_error {
+            self.ctx.error(&header.span, message);
+        }
+        let body = self.body(&table, currency, inherited.as_ref().map(|(_, body)| body));
+        let mut complete = body.valid;
+        for (key, present) in [
+            ("rounding", body.rounding.is_some()),
+            ("valuation", body.valuation.is_some()),
+            ("importer", body.importer.is_some()),
+        ] {
+            if !present && table.get(key).is_none() {
+                let from_union =
+                    if inherited.is_some() { " (and its union gives none)" } else { "" };
+                self.ctx
+                    .error(&table.span, format!("market file has no [{key}] table{from_union}"));
+                complete = false;
+            }
+        }
+        let Body {
+            rounding: Some(rounding),
+            valuation: Some(valuation),
+            de_minimis,
+            importer: Some(importer),
+            ior_unsuitable,
+            levies,
+            requirements,
+            restrictions,
+            documents,
+            absences,
+            ..
+        } = body
+        else {
+            return;
+        };
+        let (Some(country), Some(name), Some(currency), true) = (country, name, currency, complete)
         else {
             return;
         };
@@ -607,23 +801,48 @@ impl FileReader<'_, '_, '_> {
             requirements,
             restrictions,
             documents,
+            absences,
+            union: inherited.map(|(id, _)| id),
             file: self.file.clone(),
         };
         self.loader.markets.insert(country, market);
     }
 
-    /// Reads a single-table fact (`[rounding]`), its own keys read by `read`.
-    fn fact<T>(
+    /// `[[absent]]`: sourced statements that the market's law has nothing on a topic.
+    fn absences(&mut self, root: &TableReader<'_, '_>) -> Vec<Absence> {
+        self.each(root, "absent", &[&["topic"], FACT_KEYS], |this, rule| {
+            let topic = rule.parsed(&mut this.ctx, "topic", |text| {
+                match Topic::parse(text) {
+                    Some(topic) if topic.may_be_absent() => Ok(topic),
+                    _ => {
+                        let topics: Vec<&str> = Topic::ALL.iter().filter(|t| t.may_be_absent()).map(|t| t.as_str()).collect();
+                        Err(format!("`{text}` is not a topic that can be absent; expected one of: {}", topics.join(", ")))
+                    }
+                }
+            });
+            let provenance = this.provenance(rule)?;
+            if provenance.note.is_none() {
+                this.ctx.error(&rule.span, "[[absent]] needs a `note` saying what was established (e.g. \"no IMEI registration regime for imported devices\")");
+                return None;
+            }
+            if provenance.confidence == Confidence::Unknown {
+                this.ctx.error(&rule.span, "[[absent]] cannot have confidence \"unknown\": an absence that is not established is a [[requirement]] or [[restriction]] of unknown confidence, which the engine asks the operator to confirm");
+                return None;
+            }
+            Some(Absence { topic: topic?, provenance })
+        })
+    }
+
+    /// Reads an optional single-table fact (`[rounding]`), its own keys read by `read`: `None` if
+    /// it is present but invalid (the problems are reported), `Some(None)` if it is absent.
+    fn opt_fact<T>(
         &mut self,
         root: &TableReader<'_, '_>,
         key: &str,
         keys: &[&str],
         read: impl FnOnce(&mut Self, &TableReader<'_, '_>) -> Option<T>,
-    ) -> Option<Fact<T>> {
-        let Some(entry) = root.get(key) else {
-            self.ctx.error(&root.span, format!("market file has no [{key}] table"));
-            return None;
-        };
+    ) -> Option<Option<Fact<T>>> {
+        let Some(entry) = root.get(key) else { return Some(None) };
         let table = TableReader::from_value(
             &mut self.ctx,
             entry.value,
@@ -632,7 +851,7 @@ impl FileReader<'_, '_, '_> {
         )?;
         let value = read(self, &table);
         let provenance = self.provenance(&table);
-        Some(Fact { value: value?, provenance: provenance? })
+        Some(Some(Fact { value: value?, provenance: provenance? }))
     }
 
     fn ior_unsuitable(&mut self, root: &TableReader<'_, '_>) -> Vec<IorUnsuitable> {
@@ -668,13 +887,15 @@ impl FileReader<'_, '_, '_> {
         )
     }
 
+    /// Reads `[[levy]]` after the `inherited` levies (a union's), which a levy's `base` may name.
     fn levies(
         &mut self,
         root: &TableReader<'_, '_>,
         market_currency: Option<Currency>,
+        inherited: Vec<Levy>,
     ) -> Vec<Levy> {
-        let Some(entry) = root.get("levy") else { return Vec::new() };
-        let mut levies: Vec<Levy> = Vec::new();
+        let mut levies = inherited;
+        let Some(entry) = root.get("levy") else { return levies };
         for (rule, span) in tables(&mut self.ctx, entry) {
             let rule = TableReader::new(
                 &mut self.ctx,
@@ -722,7 +943,7 @@ impl FileReader<'_, '_, '_> {
                 rule.list(&mut self.ctx, "base", |text| match text {
                     "customs_value" => Ok(BaseComponent::CustomsValue),
                     id => earlier.iter().position(|earlier| &**earlier == id).map(BaseComponent::Levy).ok_or_else(|| {
-                        format!("`{id}` is neither customs_value nor the id of a levy above this one in the file")
+                        format!("`{id}` is neither customs_value nor the id of a levy above this one (in this file or its union)")
                     }),
                 })
             };
@@ -999,7 +1220,7 @@ impl FileReader<'_, '_, '_> {
                     match requirements.iter().position(|r| &*r.id == req) {
                         Some(idx) => Some(RestrictionEffect::Licensed(idx)),
                         None => {
-                            this.ctx.error(&rule.span, format!("restriction names requirement `{req}`, which is not a [[requirement]] of this file"));
+                            this.ctx.error(&rule.span, format!("restriction names requirement `{req}`, which is not a [[requirement]] of this file or its union"));
                             None
                         }
                     }

@@ -37,6 +37,7 @@ pub struct Kb {
     pub(crate) name: String,
     pub(crate) edition: String,
     pub(crate) markets: BTreeMap<Country, Market>,
+    pub(crate) unions: Vec<Union>,
     pub(crate) regimes: Vec<ExportRegime>,
     pub(crate) categories: BTreeMap<Category, CategoryRule>,
     pub(crate) shared_documents: Vec<DocumentRule>,
@@ -69,6 +70,11 @@ impl Kb {
         self.markets.values()
     }
 
+    /// Every customs union, by id.
+    pub fn unions(&self) -> &[Union] {
+        &self.unions
+    }
+
     /// The export-control regimes that apply to shipments leaving `origin`.
     pub fn regimes_for_origin(&self, origin: Country) -> impl Iterator<Item = &ExportRegime> {
         self.regimes.iter().filter(move |regime| regime.origins.contains(&origin))
@@ -82,6 +88,11 @@ impl Kb {
     /// The category rule (default HS code, expected prefixes).
     pub fn category(&self, category: Category) -> Option<&CategoryRule> {
         self.categories.get(&category)
+    }
+
+    /// Every category rule.
+    pub fn categories(&self) -> impl Iterator<Item = &CategoryRule> {
+        self.categories.values()
     }
 
     /// Documents that every destination requires.
@@ -217,6 +228,12 @@ pub struct Market {
     pub restrictions: Vec<Restriction>,
     /// Documents beyond the shared ones.
     pub documents: Vec<DocumentRule>,
+    /// Topics on which the market's law has nothing (no VAT, no IMEI registration…), each a
+    /// sourced fact, so that "no rule" is never confused with "not researched".
+    pub absences: Vec<Absence>,
+    /// The customs union the market belongs to (`EU`), whose common rules come first in
+    /// `levies`, `requirements`, `restrictions`, `documents` and `absences`.
+    pub union: Option<Arc<str>>,
     /// The file it was loaded from.
     pub file: Arc<str>,
 }
@@ -226,6 +243,110 @@ impl Market {
     pub fn requirement(&self, id: &str) -> Option<&Requirement> {
         self.requirements.iter().find(|requirement| &*requirement.id == id)
     }
+}
+
+/// A customs union (`unions/<ID>.toml`): one tariff and common rules for its members, whose
+/// market files give what is national (VAT, registrations). The union's rules are merged into each
+/// member's [`Market`], so the engine sees one market.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Its id (`EU`), the file name.
+    pub id: Arc<str>,
+    /// Its name.
+    pub name: String,
+    /// The member countries.
+    pub members: Vec<Country>,
+    /// The file it was loaded from.
+    pub file: Arc<str>,
+}
+
+/// What the KB must say about every market, one way or another: the rows of `preclear kb
+/// coverage`. The `[[absent]]` table can state that a market's law has nothing on the last six.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Topic {
+    /// The basis of the customs value (`[valuation]`).
+    Valuation,
+    /// Whether a non-resident may be importer of record (`[importer]`).
+    Importer,
+    /// Customs duty on the IT headings ([`IT_HEADINGS`]).
+    Duty,
+    /// VAT, GST or sales tax on importation (levies of kind `tax`).
+    Vat,
+    /// Radio and telecom type approval (requirements of kind `type_approval`, or any requirement
+    /// whose `when` names a radio, such as the EU's Radio Equipment Directive conformity).
+    Radio,
+    /// Product safety and conformity schemes (requirements of kind `conformity`).
+    Safety,
+    /// IMEI registration of cellular devices (requirements of kind `imei`).
+    Imei,
+    /// Import rules for encryption (requirements of kind `encryption`).
+    Encryption,
+    /// Rules on used and refurbished goods (restrictions and requirements whose `when` names a
+    /// condition other than new).
+    Used,
+}
+
+impl Topic {
+    /// Every topic, in table order.
+    pub const ALL: [Topic; 9] = [
+        Topic::Valuation,
+        Topic::Importer,
+        Topic::Duty,
+        Topic::Vat,
+        Topic::Radio,
+        Topic::Safety,
+        Topic::Imei,
+        Topic::Encryption,
+        Topic::Used,
+    ];
+
+    /// The KB spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Valuation => "valuation",
+            Topic::Importer => "importer",
+            Topic::Duty => "duty",
+            Topic::Vat => "vat",
+            Topic::Radio => "radio",
+            Topic::Safety => "safety",
+            Topic::Imei => "imei",
+            Topic::Encryption => "encryption",
+            Topic::Used => "used",
+        }
+    }
+
+    /// Parses the KB spelling.
+    pub fn parse(text: &str) -> Option<Topic> {
+        Topic::ALL.into_iter().find(|topic| topic.as_str() == text)
+    }
+
+    /// Whether an `[[absent]]` table may declare it (the others are facts every market has).
+    pub fn may_be_absent(self) -> bool {
+        !matches!(self, Topic::Valuation | Topic::Importer | Topic::Duty)
+    }
+}
+
+impl fmt::Display for Topic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The HS headings of IT and data-centre hardware whose duty every market must state (rate or
+/// "unknown"): computers, their parts, telecom and network apparatus, power converters, storage
+/// media, cables, integrated circuits, monitors and printers.
+pub const IT_HEADINGS: [&str; 9] =
+    ["8471", "8473", "8517", "8504", "8523", "8544", "8542", "8528", "8443"];
+
+/// A sourced statement that a market's law has nothing on a topic (`[[absent]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Absence {
+    /// The topic.
+    pub topic: Topic,
+    /// Provenance; its `note` (required here) says what was established, e.g. "no IMEI
+    /// registration regime for imported devices". Never of unknown confidence: what is not known
+    /// is written as a rule of unknown confidence, which the engine asks the operator to confirm.
+    pub provenance: Provenance,
 }
 
 /// The basis of the customs value.
@@ -324,7 +445,7 @@ pub enum BaseComponent {
 }
 
 /// A duty, tax or fee.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Levy {
     /// Rule id.
     pub id: Arc<str>,
@@ -442,6 +563,17 @@ pub enum Scope {
     Importer,
 }
 
+impl Scope {
+    /// The KB spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Shipment => "shipment",
+            Scope::Model => "model",
+            Scope::Importer => "importer",
+        }
+    }
+}
+
 /// Who applies for and holds a requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Holder {
@@ -459,6 +591,20 @@ pub enum Holder {
     Anyone,
 }
 
+impl Holder {
+    /// The KB spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Holder::Importer => "importer",
+            Holder::Manufacturer => "manufacturer",
+            Holder::ImporterOrManufacturer => "importer_or_manufacturer",
+            Holder::LocalEntity => "local_entity",
+            Holder::Exporter => "exporter",
+            Holder::Anyone => "anyone",
+        }
+    }
+}
+
 /// By when a requirement must be in hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NeededBefore {
@@ -468,6 +614,17 @@ pub enum NeededBefore {
     Arrival,
     /// Before customs clearance.
     Clearance,
+}
+
+impl NeededBefore {
+    /// The KB spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NeededBefore::Departure => "departure",
+            NeededBefore::Arrival => "arrival",
+            NeededBefore::Clearance => "clearance",
+        }
+    }
 }
 
 /// A range of days.
@@ -480,7 +637,7 @@ pub struct LeadTime {
 }
 
 /// Something that must be obtained before goods can clear.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Requirement {
     /// Rule id.
     pub id: Arc<str>,
@@ -518,7 +675,7 @@ pub enum RestrictionEffect {
 }
 
 /// A restriction on importing some goods.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Restriction {
     /// Rule id.
     pub id: Arc<str>,
@@ -537,7 +694,7 @@ pub struct Restriction {
 }
 
 /// A document the destination requires.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct DocumentRule {
     /// Rule id.
     pub id: Arc<str>,

@@ -714,3 +714,76 @@ as_of = 2026-01-01
         "DTA is listed as a fee, apart from duties and taxes"
     );
 }
+
+#[test]
+fn a_low_confidence_fact_is_flagged_for_confirmation_once() {
+    let market = zedland(
+        r#"
+[[requirement]]
+id = "zz.registration"
+kind = "registration"
+name = "Importer registration"
+authority = "Zedland Customs"
+scope = "importer"
+holder = "importer"
+lead_time_days = { min = 1, max = 3 }
+needed_before = "clearance"
+source = "zz-law"
+confidence = "low"
+as_of = 2026-01-01
+"#,
+    );
+    let assessment = assess(&kb(&market, None), &request(json!({}), json!({})), "2026-06-01");
+    let warnings: Vec<_> =
+        assessment.findings.iter().filter(|f| f.code == "kb.low_confidence").collect();
+    assert_eq!(warnings.len(), 1, "{:?}", codes(&assessment));
+    assert_eq!(warnings[0].rule.as_deref(), Some("zz.registration"));
+    assert_eq!(warnings[0].severity, Severity::Warning);
+    assert!(warnings[0].message.contains("confirm"), "{}", warnings[0].message);
+}
+
+#[test]
+fn a_rule_of_unknown_confidence_asks_the_operator_instead_of_instructing() {
+    let market = zedland(
+        r#"
+[[requirement]]
+id = "zz.radio-unknown"
+kind = "type_approval"
+name = "Radio type approval"
+authority = "Zedland telecom regulator"
+scope = "model"
+holder = "importer"
+lead_time_days = "unknown"
+needed_before = "clearance"
+when = { radio = "any" }
+note = "No source found on whether Zedland requires type approval"
+source = "zz-law"
+confidence = "unknown"
+as_of = 2026-01-01
+"#,
+    );
+    let ap = request(
+        json!({}),
+        json!({ "category": "wireless_access_point", "hs_code": "851762", "radio": ["wifi"] }),
+    );
+    let assessment = assess(&kb(&market, None), &ap, "2026-06-01");
+    let finding = assessment.findings.iter().find(|f| f.code == "requirement.unconfirmed").unwrap();
+    assert_eq!(finding.severity, Severity::Condition);
+    assert!(finding.message.starts_with("Not established:"), "{}", finding.message);
+    assert!(finding.message.contains("No source found"), "the note is shown: {}", finding.message);
+    assert_eq!(assessment.verdict, Verdict::ClearableWithConditions);
+}
+
+#[test]
+fn an_unknown_fact_behind_information_becomes_a_condition() {
+    // The importer rule says "yes" but at unknown confidence: the operator must confirm it.
+    let market = zedland("").replace(
+        "route = \"A non-resident may import through a customs representative\"\nsource = \"zz-law\"\nconfidence = \"high\"",
+        "route = \"A non-resident may import through a customs representative\"\nsource = \"zz-law\"\nconfidence = \"unknown\"",
+    );
+    let assessment = assess(&kb(&market, None), &request(json!({}), json!({})), "2026-06-01");
+    let finding = assessment.findings.iter().find(|f| f.code == "kb.unknown_fact").unwrap();
+    assert_eq!(finding.severity, Severity::Condition);
+    assert!(finding.message.contains("non-resident"), "{}", finding.message);
+    assert_eq!(assessment.verdict, Verdict::ClearableWithConditions);
+}

@@ -1,0 +1,447 @@
+//! Every fact of a KB as a flat list, each with a stable key and a one-line description of its
+//! value: what `preclear kb check` scans for stale facts, `preclear kb diff` compares between two
+//! versions, and the reference pages list.
+//!
+//! A union's rules are merged into each member market by the loader; here they are listed once,
+//! under the union.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use crate::model::{
+    AnyOr, BaseComponent, Conditions, Kb, Known, LevyMethod, LevyRate, Market, Provenance,
+    RateValue, Requirement, RestrictionEffect, Source, ValuationBasis,
+};
+
+/// One fact.
+#[derive(Debug, Clone)]
+pub struct FactEntry<'k> {
+    /// Where it belongs: a market (`TR`), a union (`EU`), an export-control regime (`us-ear`),
+    /// `categories` or `documents` (the shared files).
+    pub scope: String,
+    /// What it is: `levy`, `rate`, `requirement`, `restriction`, `document`, `importer`, …
+    pub section: &'static str,
+    /// Its key, unique in its scope: a rule id, `tr.kdv rate HS 8471`, `[valuation]`.
+    pub label: String,
+    /// Its value in one line (without provenance).
+    pub value: String,
+    /// Its provenance.
+    pub provenance: &'k Provenance,
+}
+
+/// Every fact, grouped by scope (unions, then markets, regimes and shared files).
+pub fn facts(kb: &Kb) -> Vec<FactEntry<'_>> {
+    let mut out = Vec::new();
+    let mut seen_union_files = HashSet::new();
+    for market in kb.markets() {
+        let union_file = market.union.as_ref().and_then(|id| {
+            kb.unions().iter().find(|union| &union.id == id).map(|union| (id, &union.file))
+        });
+        let scope_of = |provenance: &Provenance| match union_file {
+            Some((id, file)) if &provenance.location.file == file => id.to_string(),
+            _ => market.country.as_str().to_owned(),
+        };
+        let mut market_facts = Vec::new();
+        market_entries(market, &mut |section, label, value, provenance| {
+            market_facts.push(FactEntry {
+                scope: scope_of(provenance),
+                section,
+                label,
+                value,
+                provenance,
+            });
+        });
+        for fact in market_facts {
+            // A union's facts appear in every member; keep the first.
+            if fact.scope != market.country.as_str()
+                && !seen_union_files.insert((fact.scope.clone(), fact.label.clone()))
+            {
+                continue;
+            }
+            out.push(fact);
+        }
+    }
+    for regime in kb.regimes() {
+        let scope = regime.id.to_string();
+        let mut push = |section, label: String, value: String, provenance| {
+            out.push(FactEntry { scope: scope.clone(), section, label, value, provenance });
+        };
+        let origins: Vec<&str> = regime.origins.iter().map(|c| c.as_str()).collect();
+        push(
+            "regime",
+            "[regime]".to_owned(),
+            format!("{}; origins {}", regime.name, origins.join(" ")),
+            &regime.provenance,
+        );
+        for group in regime.groups.values() {
+            let countries: Vec<&str> = group.countries.iter().map(|c| c.as_str()).collect();
+            push(
+                "country group",
+                format!("group {}", group.id),
+                format!("{}: {}", group.name, countries.join(" ")),
+                &group.provenance,
+            );
+        }
+        for rule in &regime.classifications {
+            let eccn = rule.eccn.as_ref().map_or("not listed", |eccn| eccn.as_str());
+            push(
+                "classification",
+                rule.id.to_string(),
+                format!(
+                    "{eccn}{}: {}",
+                    applicability(rule.when.as_ref(), rule.unless.as_ref()),
+                    rule.determination
+                ),
+                &rule.provenance,
+            );
+        }
+        for rule in &regime.licence_rules {
+            let destinations = if rule.all_destinations {
+                "all destinations".to_owned()
+            } else {
+                rule.destinations.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" ")
+            };
+            let required = match rule.licence_required {
+                Known::Known(true) => "licence required",
+                Known::Known(false) => "no licence required",
+                Known::Unknown => "licence requirement unknown",
+            };
+            let exception = rule.exception.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
+            push(
+                "licence rule",
+                rule.id.to_string(),
+                format!("{} to {destinations}: {required}{exception}", rule.eccns.join(", ")),
+                &rule.provenance,
+            );
+        }
+        for rule in &regime.embargoes {
+            let destinations: Vec<&str> = rule.destinations.iter().map(|c| c.as_str()).collect();
+            push(
+                "embargo",
+                rule.id.to_string(),
+                format!(
+                    "{} ({}){}",
+                    rule.name,
+                    destinations.join(" "),
+                    applicability(rule.when.as_ref(), rule.unless.as_ref())
+                ),
+                &rule.provenance,
+            );
+        }
+        for rule in &regime.requirements {
+            push("requirement", rule.id.to_string(), requirement(rule), &rule.provenance);
+        }
+    }
+    for category in kb.categories() {
+        let expected: Vec<&str> = category.expected_hs.iter().map(|p| p.as_str()).collect();
+        out.push(FactEntry {
+            scope: "categories".to_owned(),
+            section: "category",
+            label: category.category.as_str().to_owned(),
+            value: format!("default HS {}; expected {}", category.default_hs, expected.join(" ")),
+            provenance: &category.provenance,
+        });
+    }
+    for document in kb.shared_documents() {
+        out.push(FactEntry {
+            scope: "documents".to_owned(),
+            section: "document",
+            label: document.id.to_string(),
+            value: format!(
+                "{}{}",
+                document.name,
+                applicability(document.when.as_ref(), document.unless.as_ref())
+            ),
+            provenance: &document.provenance,
+        });
+    }
+    out
+}
+
+/// Calls `push(section, label, value, provenance)` for every fact of a market, in file order.
+fn market_entries<'m>(
+    market: &'m Market,
+    push: &mut impl FnMut(&'static str, String, String, &'m Provenance),
+) {
+    push(
+        "rounding",
+        "[rounding]".to_owned(),
+        market.rounding.value.to_string(),
+        &market.rounding.provenance,
+    );
+    let basis = match market.valuation.value.basis {
+        Known::Known(ValuationBasis::Cif) => "CIF",
+        Known::Known(ValuationBasis::Fob) => "FOB",
+        Known::Unknown => "unknown",
+    };
+    let landing = market
+        .valuation
+        .value
+        .landing_charge
+        .map(|p| format!(" + {p}% landing charge"))
+        .unwrap_or_default();
+    push(
+        "valuation",
+        "[valuation]".to_owned(),
+        format!("{basis}{landing}"),
+        &market.valuation.provenance,
+    );
+    if let Some(de_minimis) = &market.de_minimis {
+        let value = match &de_minimis.value.value {
+            Known::Known(Some(money)) => money.to_string(),
+            Known::Known(None) => "none".to_owned(),
+            Known::Unknown => "unknown".to_owned(),
+        };
+        let mut waives = Vec::new();
+        if de_minimis.value.waives_duty {
+            waives.push("duty");
+        }
+        if de_minimis.value.waives_tax {
+            waives.push("tax");
+        }
+        let waives = if waives.is_empty() {
+            String::new()
+        } else {
+            format!(", waives {}", waives.join(" and "))
+        };
+        push(
+            "de minimis",
+            "[de_minimis]".to_owned(),
+            format!("{value}{waives}"),
+            &de_minimis.provenance,
+        );
+    }
+    let allowed = match market.importer.value.non_resident_allowed {
+        Known::Known(true) => "yes",
+        Known::Known(false) => "no",
+        Known::Unknown => "unknown",
+    };
+    push(
+        "importer",
+        "[importer]".to_owned(),
+        format!(
+            "non-resident may be importer of record: {allowed}. {}",
+            market.importer.value.route
+        ),
+        &market.importer.provenance,
+    );
+    for rule in &market.ior_unsuitable {
+        let purposes: Vec<&str> = rule.purposes.iter().map(|p| p.as_str()).collect();
+        push(
+            "ior unsuitable",
+            rule.id.to_string(),
+            format!(
+                "for {}: {} Instead: {}",
+                purposes.join(", "),
+                rule.reason,
+                rule.recommendation
+            ),
+            &rule.provenance,
+        );
+    }
+    for levy in &market.levies {
+        let base: Vec<String> = levy
+            .base
+            .iter()
+            .map(|component| match component {
+                BaseComponent::CustomsValue => "customs value".to_owned(),
+                BaseComponent::Levy(idx) => {
+                    market.levies.get(*idx).map_or_else(String::new, |l| l.id.to_string())
+                }
+            })
+            .collect();
+        let method = match levy.method {
+            LevyMethod::Percent => "percent of",
+            LevyMethod::Inclusive => "tax-inclusive (por dentro) percent of",
+            LevyMethod::Fixed => "fixed amount per shipment",
+        };
+        let mut value =
+            format!("{} ({}): {method} {}", levy.name, levy.kind.as_str(), base.join(" + "));
+        if let Some(minimum) = &levy.minimum {
+            let _ = write!(value, "; minimum {minimum}");
+        }
+        if let Some(maximum) = &levy.maximum {
+            let _ = write!(value, "; maximum {maximum}");
+        }
+        value.push_str(&applicability(levy.when.as_ref(), levy.unless.as_ref()));
+        push("levy", levy.id.to_string(), value.trim_end().to_owned(), &levy.provenance);
+        for rate in &levy.rates {
+            push("rate", rate_label(&levy.id, rate), rate_value(&rate.value), &rate.provenance);
+        }
+    }
+    for rule in &market.requirements {
+        push("requirement", rule.id.to_string(), requirement(rule), &rule.provenance);
+    }
+    for rule in &market.restrictions {
+        let effect = match rule.effect {
+            RestrictionEffect::Prohibited => "prohibited".to_owned(),
+            RestrictionEffect::Licensed(idx) => {
+                format!("licensed: {}", market.requirements.get(idx).map_or("", |r| &*r.id))
+            }
+        };
+        let exceptions =
+            rule.exceptions.as_ref().map(|e| format!("; exceptions: {e}")).unwrap_or_default();
+        push(
+            "restriction",
+            rule.id.to_string(),
+            format!(
+                "{} ({effect}){}{exceptions}",
+                rule.name,
+                applicability(rule.when.as_ref(), rule.unless.as_ref())
+            ),
+            &rule.provenance,
+        );
+    }
+    for document in &market.documents {
+        push(
+            "document",
+            document.id.to_string(),
+            format!(
+                "{}{}",
+                document.name,
+                applicability(document.when.as_ref(), document.unless.as_ref())
+            ),
+            &document.provenance,
+        );
+    }
+    for absence in &market.absences {
+        push(
+            "absent",
+            format!("absent {}", absence.topic),
+            absence.provenance.note.clone().unwrap_or_default(),
+            &absence.provenance,
+        );
+    }
+}
+
+/// `tr.kdv rate HS 8471 origin CN from 2023-07-10`: unique within a levy.
+pub fn rate_label(levy: &str, rate: &LevyRate) -> String {
+    let mut label = format!("{levy} rate");
+    match &rate.hs {
+        Some(hs) => {
+            let _ = write!(label, " HS {hs}");
+        }
+        None => label.push_str(" all lines"),
+    }
+    if let Some(origins) = &rate.origins {
+        let origins: Vec<&str> = origins.iter().map(|c| c.as_str()).collect();
+        let _ = write!(label, " origin {}", origins.join("/"));
+    }
+    if let Some(from) = rate.provenance.effective_from {
+        let _ = write!(label, " from {from}");
+    }
+    label
+}
+
+/// `20%`, `154.23 BRL` or `unknown`.
+pub fn rate_value(value: &RateValue) -> String {
+    match value {
+        RateValue::Percent(percent) => format!("{percent}%"),
+        RateValue::Amount(money) => money.to_string(),
+        RateValue::Unknown => "unknown".to_owned(),
+    }
+}
+
+/// A requirement in one line.
+pub fn requirement(rule: &Requirement) -> String {
+    let lead = match rule.lead_time {
+        Known::Known(days) => format!("{}–{} days", days.min, days.max),
+        Known::Unknown => "lead time unknown".to_owned(),
+    };
+    format!(
+        "{} — {} ({}, {lead}, before {}, held by {}, per {}){}",
+        rule.name,
+        rule.authority,
+        rule.kind.as_str(),
+        rule.needed_before.as_str(),
+        rule.holder.as_str(),
+        rule.scope.as_str(),
+        applicability(rule.when.as_ref(), rule.unless.as_ref())
+    )
+}
+
+/// `; when radio: any; unless purpose: temporary_import`, or empty for a rule on every line.
+pub fn applicability(when: Option<&Conditions>, unless: Option<&Conditions>) -> String {
+    let mut out = String::new();
+    if let Some(when) = when {
+        let _ = write!(out, "; when {}", conditions(when));
+    }
+    if let Some(unless) = unless {
+        let _ = write!(out, "; unless {}", conditions(unless));
+    }
+    out
+}
+
+/// `radio: any, category: server | switch`.
+pub fn conditions(conditions: &Conditions) -> String {
+    fn list<T>(values: &[T], name: impl Fn(&T) -> String) -> String {
+        values.iter().map(name).collect::<Vec<_>>().join(" | ")
+    }
+    let mut parts = Vec::new();
+    if let Some(values) = &conditions.category {
+        parts.push(format!("category: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    if let Some(values) = &conditions.hs {
+        parts.push(format!("HS: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    match &conditions.radio {
+        Some(AnyOr::Any) => parts.push("radio: any".to_owned()),
+        Some(AnyOr::Some(set)) => parts.push(format!(
+            "radio: {}",
+            set.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" | ")
+        )),
+        None => {}
+    }
+    if let Some(values) = &conditions.encryption {
+        parts.push(format!("encryption: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    match &conditions.battery {
+        Some(AnyOr::Any) => parts.push("battery: any".to_owned()),
+        Some(AnyOr::Some(values)) => {
+            parts.push(format!("battery: {}", list(values, |v| v.as_str().to_owned())));
+        }
+        None => {}
+    }
+    if let Some(values) = &conditions.battery_packing {
+        parts.push(format!("battery packing: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    if let Some(values) = &conditions.condition {
+        parts.push(format!("condition: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    if let Some(values) = &conditions.purpose {
+        parts.push(format!("purpose: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    if let Some(values) = &conditions.transport_mode {
+        parts.push(format!("transport: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    if let Some(values) = &conditions.origin {
+        parts.push(format!("origin: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    if let Some(values) = &conditions.shipped_from {
+        parts.push(format!("shipped from: {}", list(values, |v| v.as_str().to_owned())));
+    }
+    if let Some(gpu) = conditions.gpu {
+        parts.push(format!("GPU: {}", if gpu { "yes" } else { "no" }));
+    }
+    for (name, value) in [
+        ("GPU TPP ≥", conditions.gpu_tpp_min),
+        ("GPU TPP <", conditions.gpu_tpp_below),
+        ("GPU density ≥", conditions.gpu_density_min),
+        ("GPU density <", conditions.gpu_density_below),
+    ] {
+        if let Some(value) = value {
+            parts.push(format!("{name} {value}"));
+        }
+    }
+    parts.join(", ")
+}
+
+/// The references (URL or document) of a fact's sources, joined.
+pub fn sources(provenance: &Provenance) -> String {
+    provenance
+        .sources
+        .iter()
+        .map(|source: &std::sync::Arc<Source>| source.reference())
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
