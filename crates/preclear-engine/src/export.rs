@@ -82,7 +82,7 @@ pub(crate) fn assess<'k>(
             controls.push(control);
         }
     }
-    us_reexport(kb, shipment, lines, findings);
+    reexports(kb, shipment, lines, as_of, findings);
     ExportResult { controls, line_eccns, regimes }
 }
 
@@ -290,18 +290,61 @@ fn report(
     });
 }
 
-/// US-origin items exported from another country may still be subject to the EAR (re-export).
-fn us_reexport(kb: &Kb, shipment: &Shipment, lines: &[LineView<'_>], findings: &mut Findings) {
-    let Ok(us) = Country::parse("US") else { return };
-    if kb.regimes_for_origin(shipment.origin).any(|regime| regime.origins.contains(&us)) {
-        return;
-    }
-    let us_lines: Vec<usize> = lines
-        .iter()
-        .filter(|line| line.item.country_of_origin == us)
-        .map(|line| line.index)
-        .collect();
-    if !us_lines.is_empty() {
-        findings.push(Severity::Warning, "export.us_reexport", format!("Items of US origin are re-exported from {}: the US EAR may still apply to them (re-export rules). Check their ECCN and the destination against the EAR.", shipment.origin), us_lines);
+/// Regimes that follow their origins' goods (`[reexport]`, the US EAR) when the shipment leaves
+/// another country: lines made in the regime's origins are classified and checked against its
+/// licence rules and embargoes as a re-export; lines made elsewhere that would need the regime's
+/// licence are flagged, because the regime may reach them too (de minimis content, foreign
+/// direct product rules) and only the manufacturer can say.
+fn reexports(
+    kb: &Kb,
+    shipment: &Shipment,
+    lines: &[LineView<'_>],
+    as_of: Date,
+    findings: &mut Findings,
+) {
+    let governing: Vec<&str> =
+        kb.regimes_for_origin(shipment.origin).map(|regime| &*regime.id).collect();
+    for regime in kb.regimes() {
+        let Some(reexport) = regime.reexport.as_ref().filter(|r| r.provenance.in_force(as_of))
+        else {
+            continue;
+        };
+        if governing.contains(&&*regime.id) {
+            continue;
+        }
+        let (own, foreign): (Vec<LineView<'_>>, Vec<LineView<'_>>) = lines
+            .iter()
+            .partition(|line| regime.origins.contains(&line.item.country_of_origin));
+        if !own.is_empty() {
+            embargoes(regime, shipment, &own, as_of, findings);
+        }
+        for line in own.iter().chain(&foreign) {
+            let made_here = regime.origins.contains(&line.item.country_of_origin);
+            let made_in = line.item.country_of_origin;
+            let mut scratch = Findings::default();
+            let classification = classify(regime, shipment, *line, as_of, &mut scratch);
+            let LineEccn::Found { eccn: Some(eccn), .. } = classification else {
+                if made_here && let LineEccn::Undetermined(what) = classification {
+                    findings.push_rule(Severity::Condition, "export.reexport_undetermined", format!("{}: this item was made in {made_in} and stays subject to the regime when re-exported from {}; its classification cannot be determined without {what}. Declare it, or the ECCN.", regime.name, shipment.origin), None, &reexport.provenance, vec![line.index]);
+                }
+                continue;
+            };
+            let licence = regime.licence_rules.iter().find(|rule| {
+                rule.provenance.in_force(as_of) && rule.covers(eccn, shipment.destination)
+            });
+            let required = licence.map(|rule| rule.licence_required.known().copied());
+            let rule_id = licence.map(|rule| &*rule.id);
+            let provenance = licence.map_or(&reexport.provenance, |rule| &rule.provenance);
+            match (made_here, required) {
+                (true, Some(Some(true))) => findings.push_rule(Severity::Condition, "export.reexport_licence", format!("{}: made in {made_in}, this item stays subject to the regime when re-exported from {}: {eccn} to {} needs its licence{}, in addition to {}'s own export controls.", regime.name, shipment.origin, shipment.destination, licence.and_then(|rule| rule.exception.as_deref()).map(|e| format!(" ({e})")).unwrap_or_default(), shipment.origin), rule_id, provenance, vec![line.index]),
+                (true, Some(Some(false))) => findings.push_rule(Severity::Info, "export.reexport_no_licence", format!("{}: made in {made_in}, this item stays subject to the regime when re-exported from {}; {eccn} to {} needs no licence{}.", regime.name, shipment.origin, shipment.destination, licence.and_then(|rule| rule.exception.as_deref()).map(|e| format!(" ({e})")).unwrap_or_default()), rule_id, provenance, vec![line.index]),
+                (true, _) => findings.push_rule(Severity::Condition, "export.reexport_undetermined", format!("{}: made in {made_in}, this item stays subject to the regime when re-exported from {}; whether {eccn} needs its licence to {} is not determined.", regime.name, shipment.origin, shipment.destination), rule_id, provenance, vec![line.index]),
+                (false, Some(Some(true))) => {
+                    let how = reexport.value.foreign_made.as_deref().unwrap_or("its re-export rules");
+                    findings.push_rule(Severity::Warning, "export.foreign_made_may_be_subject", format!("{}: this item was made in {made_in}, not in {}, but as {eccn} it would need the regime's licence to {}; the regime may still reach it through {how}. Confirm with the manufacturer before the goods leave.", regime.name, regime.origins.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("/"), shipment.destination), rule_id, provenance, vec![line.index]);
+                }
+                (false, _) => {}
+            }
+        }
     }
 }

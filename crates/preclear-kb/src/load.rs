@@ -221,6 +221,7 @@ const REGIME_FILE_KEYS: &[&str] = &[
     "licence_rule",
     "embargo",
     "requirement",
+    "reexport",
 ];
 const CONDITION_KEYS: &[&str] = &[
     "category",
@@ -1453,8 +1454,12 @@ impl FileReader<'_, '_, '_> {
             },
         );
         let requirements = self.requirements(&table, "requirement");
-        if let (Some(id), Some(name), Some(origins), Some(provenance)) =
-            (id, name, origins, provenance)
+        let reexport = self.opt_fact(&table, "reexport", &["foreign_made"], |reader, t| {
+            let foreign_made = t.opt_str(&mut reader.ctx, "foreign_made")?;
+            Some(Reexport { foreign_made: foreign_made.map(str::to_owned) })
+        });
+        if let (Some(id), Some(name), Some(origins), Some(provenance), Some(reexport)) =
+            (id, name, origins, provenance, reexport)
         {
             let file = self.file.clone();
             self.loader.regimes.push(ExportRegime {
@@ -1466,6 +1471,7 @@ impl FileReader<'_, '_, '_> {
                 licence_rules,
                 embargoes,
                 requirements,
+                reexport,
                 provenance,
                 file,
             });

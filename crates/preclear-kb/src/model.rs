@@ -787,10 +787,22 @@ pub struct ExportRegime {
     pub embargoes: Vec<Embargo>,
     /// Origin-side requirements.
     pub requirements: Vec<Requirement>,
+    /// Whether the regime follows goods of its origins when they are re-exported from another
+    /// country (the US EAR does; the EU's and the UK's do not), and what may reach foreign-made items.
+    pub reexport: Option<Fact<Reexport>>,
     /// Provenance of the regime.
     pub provenance: Provenance,
     /// The file.
     pub file: Arc<str>,
+}
+
+/// A regime's reach beyond shipments from its own origins (`[reexport]`): goods of its origins
+/// stay subject to it wherever they are re-exported from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reexport {
+    /// The rules that may also reach items made elsewhere (for the EAR: de minimis US content and
+    /// the foreign direct product rules), for the operator to check with the manufacturer.
+    pub foreign_made: Option<String>,
 }
 
 /// A named group of countries.
