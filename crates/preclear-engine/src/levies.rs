@@ -93,10 +93,7 @@ pub(crate) fn compute(
         let extra = landing.of(customs_value).unwrap_or_default();
         customs_value = customs_value.checked_add(extra).unwrap_or(customs_value);
     }
-    let line_customs_values: Vec<Decimal> = line_values
-        .iter()
-        .map(|value| share(customs_value, *value, goods, line_values.len()))
-        .collect();
+    let line_customs_values = allocate(customs_value, &line_values);
 
     let waived = de_minimis_waiver(market, customs_value, currency, as_of, findings);
 
@@ -367,22 +364,27 @@ fn fixed_levy<'k>(
             .collect();
         return (amounts, reported);
     };
-    let applicable_total: Decimal = sum(customs_values
+    // The amount is shared among the lines it may apply to, in proportion to their values.
+    let weights: Vec<Decimal> = customs_values
         .iter()
         .zip(&applicability)
         .filter(|(_, tri)| **tri != Tri::No)
-        .map(|(value, _)| *value));
-    let n_applicable = applicability.iter().filter(|tri| **tri != Tri::No).count();
+        .map(|(value, _)| *value)
+        .collect();
+    let mut parts = allocate(amount, &weights).into_iter();
     let amounts = applicability
         .iter()
         .zip(customs_values)
         .map(|(tri, value)| match tri {
             Tri::No => LineAmount::NotApplicable,
-            Tri::Maybe(_) => LineAmount::Unknown,
+            Tri::Maybe(_) => {
+                parts.next();
+                LineAmount::Unknown
+            }
             Tri::Yes => LineAmount::Amount {
                 rate: None,
                 base: *value,
-                amount: share(amount, *value, applicable_total, n_applicable),
+                amount: parts.next().unwrap_or_default(),
                 source: rate,
             },
         })
@@ -452,13 +454,11 @@ fn limit(
             .filter(|(_, a)| matches!(a, LineAmount::Amount { .. }))
             .map(|(idx, _)| idx)
             .collect();
-        let base_total: Decimal =
-            sum(applicable.iter().filter_map(|&idx| customs_values.get(idx).copied()));
-        for &idx in &applicable {
-            if let (Some(LineAmount::Amount { amount, .. }), Some(value)) =
-                (amounts.get_mut(idx), customs_values.get(idx))
-            {
-                *amount = share(limited, *value, base_total, applicable.len());
+        let weights: Vec<Decimal> =
+            applicable.iter().filter_map(|&idx| customs_values.get(idx).copied()).collect();
+        for (&idx, part) in applicable.iter().zip(allocate(limited, &weights)) {
+            if let Some(LineAmount::Amount { amount, .. }) = amounts.get_mut(idx) {
+                *amount = part;
             }
         }
     }
@@ -582,6 +582,21 @@ fn sum_known(amounts: &[LineAmount<'_>]) -> Option<Decimal> {
 
 fn sum(values: impl Iterator<Item = Decimal>) -> Decimal {
     values.fold(Decimal::ZERO, |acc, value| acc.checked_add(value).unwrap_or(acc))
+}
+
+/// Splits `total` in proportion to `weights` (equally when they sum to zero), so that the parts
+/// add up to `total` exactly: the last part takes what division leaves over, and a cascade summed
+/// over lines then loses nothing to the digits a division cannot represent (which matters when a
+/// market rounds down).
+fn allocate(total: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
+    let whole = sum(weights.iter().copied());
+    let mut parts: Vec<Decimal> =
+        weights.iter().map(|weight| share(total, *weight, whole, weights.len())).collect();
+    if let Some((last, others)) = parts.split_last_mut() {
+        let allocated = sum(others.iter().copied());
+        *last = total.checked_sub(allocated).unwrap_or(*last);
+    }
+    parts
 }
 
 /// `total × part / whole`, or an equal split when `whole` is zero.

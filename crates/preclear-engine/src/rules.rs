@@ -329,6 +329,8 @@ pub(crate) fn timeline(
     let mut departure_days: Option<u32> = Some(0);
     let mut critical: Option<String> = None;
     let mut critical_days = 0;
+    // Once a departure requirement's lead time is unknown, it is the one the date waits for.
+    let mut critical_unknown = false;
     let mut all_days: Option<u32> = Some(0);
     for entry in
         applicable.iter().filter(|entry| !entry.lines.is_empty() || entry.because_of.is_some())
@@ -339,11 +341,14 @@ pub(crate) fn timeline(
         if requirement.needed_before == NeededBefore::Departure {
             departure_days = departure_days.and_then(|all| days.map(|days| all.max(days)));
             match days {
-                Some(days) if days > critical_days || critical.is_none() => {
+                Some(days) if !critical_unknown && (days > critical_days || critical.is_none()) => {
                     critical_days = days;
                     critical = Some(requirement.id.to_string());
                 }
-                None => critical = Some(requirement.id.to_string()),
+                None if !critical_unknown => {
+                    critical_unknown = true;
+                    critical = Some(requirement.id.to_string());
+                }
                 _ => {}
             }
         }

@@ -787,3 +787,57 @@ fn an_unknown_fact_behind_information_becomes_a_condition() {
     assert!(finding.message.contains("non-resident"), "{}", finding.message);
     assert_eq!(assessment.verdict, Verdict::ClearableWithConditions);
 }
+
+#[test]
+fn the_ship_date_names_the_requirement_whose_lead_time_is_unknown() {
+    // An unknown-lead-time requirement first, then a known one: the unknown one holds the date.
+    let unknown = RADIO_APPROVAL
+        .replace("lead_time_days = { min = 10, max = 20 }", "lead_time_days = \"unknown\"");
+    let known = RADIO_APPROVAL.replace("id = \"zz.radio\"", "id = \"zz.radio-filing\"");
+    let market = zedland(&format!("{unknown}\n{known}"));
+    let assessment = assess(
+        &kb(&market, None),
+        &request(json!({}), json!({ "radio": ["bluetooth"] })),
+        "2026-06-01",
+    );
+    assert_eq!(assessment.earliest_ship_date, None);
+    assert_eq!(assessment.timeline.critical_requirement.as_deref(), Some("zz.radio"));
+    let finding =
+        assessment.findings.iter().find(|f| f.code == "timeline.unknown_lead_time").unwrap();
+    assert!(finding.message.contains("zz.radio is not established"), "{}", finding.message);
+}
+
+#[test]
+fn line_shares_add_up_exactly_so_rounding_down_loses_nothing() {
+    // Freight shared 750000 : 150000 leaves repeating decimals in each line's customs value; the
+    // shares must still add up to the customs value, or 7.8% rounded down gives 77999.
+    let market = zedland(
+        r#"
+[[levy]]
+id = "zz.tax"
+kind = "tax"
+name = "Consumption tax"
+base = ["customs_value"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "7.8"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#,
+    )
+    .replace("mode = \"half_up\"\ndecimal_places = 2", "mode = \"down\"\ndecimal_places = 0");
+    let mut shipment = request(
+        json!({ "freight": "100000.00" }),
+        json!({ "quantity": 1, "unit_value": "750000.00" }),
+    );
+    let mut second = shipment["items"][0].clone();
+    second["unit_value"] = json!("150000.00");
+    shipment["items"].as_array_mut().unwrap().push(second);
+    let assessment = assess(&kb(&market, None), &shipment, "2026-06-01");
+    assert_eq!(assessment.landed_cost.customs_value, "1000000");
+    assert_eq!(charge(&assessment, "zz.tax").as_deref(), Some("78000"));
+}
