@@ -342,16 +342,7 @@ fn describe_market(kb: &Kb, market: &preclear_kb::Market) -> String {
     }
     let _ = writeln!(out, "\nLevies, in order of computation:");
     for levy in &market.levies {
-        let base: Vec<String> = levy
-            .base
-            .iter()
-            .map(|component| match component {
-                preclear_kb::BaseComponent::CustomsValue => "customs value".to_owned(),
-                preclear_kb::BaseComponent::Levy(idx) => {
-                    market.levies.get(*idx).map_or_else(String::new, |l| l.id.to_string())
-                }
-            })
-            .collect();
+        let base = facts::levy_base(market, levy);
         let _ = writeln!(
             out,
             "  [{}] {} ({}, {:?} on {})  {}",
@@ -359,7 +350,7 @@ fn describe_market(kb: &Kb, market: &preclear_kb::Market) -> String {
             levy.name,
             levy.kind.as_str(),
             levy.method,
-            base.join(" + "),
+            base,
             provenance(&levy.provenance)
         );
         for rate in &levy.rates {

@@ -312,9 +312,8 @@ fn reexports(
         if governing.contains(&&*regime.id) {
             continue;
         }
-        let (own, foreign): (Vec<LineView<'_>>, Vec<LineView<'_>>) = lines
-            .iter()
-            .partition(|line| regime.origins.contains(&line.item.country_of_origin));
+        let (own, foreign): (Vec<LineView<'_>>, Vec<LineView<'_>>) =
+            lines.iter().partition(|line| regime.origins.contains(&line.item.country_of_origin));
         if !own.is_empty() {
             embargoes(regime, shipment, &own, as_of, findings);
         }

@@ -94,6 +94,11 @@ pub(crate) fn compute(
         customs_value = customs_value.checked_add(extra).unwrap_or(customs_value);
     }
     let line_customs_values = allocate(customs_value, &line_values);
+    // International freight and insurance as declared, shared by value: a base component of
+    // their own for markets whose customs value excludes them but whose VAT includes them.
+    let transport =
+        freight.unwrap_or_default().checked_add(insurance.unwrap_or_default()).unwrap_or_default();
+    let line_transport = allocate(transport, &line_values);
 
     let waived = de_minimis_waiver(market, customs_value, currency, as_of, findings);
 
@@ -121,9 +126,11 @@ pub(crate) fn compute(
         } else {
             lines
                 .iter()
-                .zip(&line_customs_values)
-                .map(|(line, customs)| {
-                    percent_levy(levy, &results, shipment, *line, *customs, as_of)
+                .zip(line_customs_values.iter().zip(&line_values).zip(&line_transport))
+                .map(|(line, ((customs, goods), transport))| {
+                    let values =
+                        LineValues { customs: *customs, goods: *goods, transport: *transport };
+                    percent_levy(levy, &results, shipment, *line, values, as_of)
                 })
                 .collect()
         };
@@ -274,13 +281,24 @@ pub(crate) fn payer(seller_pays: bool) -> &'static str {
     if seller_pays { "seller" } else { "buyer" }
 }
 
+/// The values of one line that a levy's base may name.
+#[derive(Clone, Copy)]
+struct LineValues {
+    /// Its share of the customs value.
+    customs: Decimal,
+    /// Its goods value (quantity × unit value).
+    goods: Decimal,
+    /// Its share of the declared international freight and insurance.
+    transport: Decimal,
+}
+
 /// A percent or inclusive levy on one line.
 fn percent_levy<'k>(
     levy: &'k Levy,
     earlier: &[Vec<LineAmount<'k>>],
     shipment: &Shipment,
     line: LineView<'_>,
-    customs_value: Decimal,
+    values: LineValues,
     as_of: Date,
 ) -> LineAmount<'k> {
     let line_idx = line.index;
@@ -296,7 +314,9 @@ fn percent_levy<'k>(
     let mut base = Decimal::ZERO;
     for component in &levy.base {
         let part = match component {
-            BaseComponent::CustomsValue => Some(customs_value),
+            BaseComponent::CustomsValue => Some(values.customs),
+            BaseComponent::GoodsValue => Some(values.goods),
+            BaseComponent::FreightAndInsurance => Some(values.transport),
             BaseComponent::Levy(idx) => earlier
                 .get(*idx)
                 .and_then(|amounts| amounts.get(line_idx))

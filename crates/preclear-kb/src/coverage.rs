@@ -159,7 +159,11 @@ fn cell(market: &Market, topic: Topic, date: Date) -> Cell {
                 let kind_matches = match topic {
                     Topic::Radio => {
                         requirement.kind == RequirementKind::TypeApproval
-                            || requirement.when.as_ref().is_some_and(|when| when.radio.is_some())
+                            || (requirement.kind != RequirementKind::Imei
+                                && requirement
+                                    .when
+                                    .as_ref()
+                                    .is_some_and(|when| when.radio.is_some()))
                     }
                     Topic::Safety => requirement.kind == RequirementKind::Conformity,
                     Topic::Imei => requirement.kind == RequirementKind::Imei,

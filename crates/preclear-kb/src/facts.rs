@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use crate::model::{
-    AnyOr, BaseComponent, Conditions, Kb, Known, LevyMethod, LevyRate, Market, Provenance,
+    AnyOr, BaseComponent, Conditions, Kb, Known, Levy, LevyMethod, LevyRate, Market, Provenance,
     RateValue, Requirement, RestrictionEffect, Source, ValuationBasis,
 };
 
@@ -240,23 +240,13 @@ fn market_entries<'m>(
         );
     }
     for levy in &market.levies {
-        let base: Vec<String> = levy
-            .base
-            .iter()
-            .map(|component| match component {
-                BaseComponent::CustomsValue => "customs value".to_owned(),
-                BaseComponent::Levy(idx) => {
-                    market.levies.get(*idx).map_or_else(String::new, |l| l.id.to_string())
-                }
-            })
-            .collect();
         let method = match levy.method {
             LevyMethod::Percent => "percent of",
             LevyMethod::Inclusive => "tax-inclusive (por dentro) percent of",
             LevyMethod::Fixed => "fixed amount per shipment",
         };
         let mut value =
-            format!("{} ({}): {method} {}", levy.name, levy.kind.as_str(), base.join(" + "));
+            format!("{} ({}): {method} {}", levy.name, levy.kind.as_str(), levy_base(market, levy));
         if let Some(minimum) = &levy.minimum {
             let _ = write!(value, "; minimum {minimum}");
         }
@@ -312,6 +302,23 @@ fn market_entries<'m>(
             &absence.provenance,
         );
     }
+}
+
+/// A levy's base in words: `customs value + tr.duty`.
+pub fn levy_base(market: &Market, levy: &Levy) -> String {
+    let parts: Vec<String> = levy
+        .base
+        .iter()
+        .map(|component| match component {
+            BaseComponent::CustomsValue => "customs value".to_owned(),
+            BaseComponent::GoodsValue => "goods value".to_owned(),
+            BaseComponent::FreightAndInsurance => "freight and insurance".to_owned(),
+            BaseComponent::Levy(idx) => {
+                market.levies.get(*idx).map_or_else(String::new, |l| l.id.to_string())
+            }
+        })
+        .collect();
+    parts.join(" + ")
 }
 
 /// `tr.kdv rate HS 8471 origin CN from 2023-07-10`: unique within a levy.

@@ -943,8 +943,10 @@ impl FileReader<'_, '_, '_> {
                 let earlier: Vec<Arc<str>> = levies.iter().map(|levy| levy.id.clone()).collect();
                 rule.list(&mut self.ctx, "base", |text| match text {
                     "customs_value" => Ok(BaseComponent::CustomsValue),
+                    "goods_value" => Ok(BaseComponent::GoodsValue),
+                    "freight_and_insurance" => Ok(BaseComponent::FreightAndInsurance),
                     id => earlier.iter().position(|earlier| &**earlier == id).map(BaseComponent::Levy).ok_or_else(|| {
-                        format!("`{id}` is neither customs_value nor the id of a levy above this one (in this file or its union)")
+                        format!("`{id}` is neither customs_value, goods_value, freight_and_insurance nor the id of a levy above this one (in this file or its union)")
                     }),
                 })
             };

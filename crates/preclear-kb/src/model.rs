@@ -440,6 +440,11 @@ pub enum LevyMethod {
 pub enum BaseComponent {
     /// The customs value.
     CustomsValue,
+    /// The goods value, without transport or insurance (an FOB base on a CIF market).
+    GoodsValue,
+    /// The declared international freight and insurance (for a VAT base that adds them to an
+    /// FOB customs value).
+    FreightAndInsurance,
     /// An earlier levy of the same market, by index into `Market::levies`.
     Levy(usize),
 }
