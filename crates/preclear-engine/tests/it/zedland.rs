@@ -841,3 +841,46 @@ as_of = 2026-01-01
     assert_eq!(assessment.landed_cost.customs_value, "1000000");
     assert_eq!(charge(&assessment, "zz.tax").as_deref(), Some("78000"));
 }
+
+#[test]
+fn a_levy_base_may_name_the_goods_value_or_the_freight_and_insurance() {
+    // Zedland values CIF (900.00 goods + 100.00 freight); one levy is on FOB, one on transport.
+    let market = zedland(
+        r#"
+[[levy]]
+id = "zz.fob-levy"
+kind = "fee"
+name = "Levy on the FOB value"
+base = ["goods_value"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "1"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[levy]]
+id = "zz.vat"
+kind = "tax"
+name = "VAT on customs value, the FOB levy and transport"
+base = ["customs_value", "zz.fob-levy", "freight_and_insurance"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "10"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#,
+    );
+    let assessment = assess(&kb(&market, None), &request(json!({}), json!({})), "2026-06-01");
+    assert_eq!(assessment.landed_cost.customs_value, "1000.00");
+    assert_eq!(charge(&assessment, "zz.fob-levy").as_deref(), Some("9.00"));
+    // 10% × (1000.00 + 9.00 + 100.00)
+    assert_eq!(charge(&assessment, "zz.vat").as_deref(), Some("110.90"));
+}
