@@ -8,10 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use preclear_domain::{Country, Date};
 use preclear_engine::scenario::{self, Scenario};
-use preclear_kb::{
-    Kb, Known, Provenance, RateValue, RestrictionEffect, SourceFile, Topic, ValuationBasis,
-    coverage, facts,
-};
+use preclear_kb::{Kb, SourceFile, Topic, coverage, facts};
 
 use crate::Format;
 
@@ -279,157 +276,42 @@ pub(crate) fn show(market: &str, dir: Option<&Path>) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// Every fact of the market (its union's included), one per line, with its provenance.
 fn describe_market(kb: &Kb, market: &preclear_kb::Market) -> String {
     let mut out = String::new();
+    let union = market.union.as_ref().map(|id| format!(", member of the {id} customs union"));
     let _ = writeln!(
         out,
-        "{} ({}), currency {}  [{}; KB {}]",
+        "{} ({}), currency {}{}  [{}; KB {}]",
         market.name,
         market.country,
         market.currency,
+        union.unwrap_or_default(),
         market.file,
         kb.version()
     );
-    let _ = writeln!(
-        out,
-        "\nRounding: {}  {}",
-        market.rounding.value,
-        provenance(&market.rounding.provenance)
-    );
-    let basis = match market.valuation.value.basis {
-        Known::Known(ValuationBasis::Cif) => "CIF",
-        Known::Known(ValuationBasis::Fob) => "FOB",
-        Known::Unknown => "unknown",
-    };
-    let landing = market
-        .valuation
-        .value
-        .landing_charge
-        .map(|p| format!(" + {p}% landing charge"))
-        .unwrap_or_default();
-    let _ =
-        writeln!(out, "Valuation: {basis}{landing}  {}", provenance(&market.valuation.provenance));
-    if let Some(de_minimis) = &market.de_minimis {
-        let value = match &de_minimis.value.value {
-            Known::Known(Some(money)) => money.to_string(),
-            Known::Known(None) => "none".to_owned(),
-            Known::Unknown => "unknown".to_owned(),
-        };
-        let _ = writeln!(out, "De minimis: {value}  {}", provenance(&de_minimis.provenance));
-    }
-    let allowed = match market.importer.value.non_resident_allowed {
-        Known::Known(true) => "yes",
-        Known::Known(false) => "no",
-        Known::Unknown => "unknown",
-    };
-    let _ = writeln!(
-        out,
-        "Non-resident may be importer of record: {allowed}. {}  {}",
-        market.importer.value.route,
-        provenance(&market.importer.provenance)
-    );
-    for rule in &market.ior_unsuitable {
-        let purposes: Vec<&str> = rule.purposes.iter().map(|p| p.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "IOR not suitable for {}: {} → {}  [{}] {}",
-            purposes.join(", "),
-            rule.reason,
-            rule.recommendation,
-            rule.id,
-            provenance(&rule.provenance)
-        );
-    }
-    let _ = writeln!(out, "\nLevies, in order of computation:");
-    for levy in &market.levies {
-        let base = facts::levy_base(market, levy);
-        let _ = writeln!(
-            out,
-            "  [{}] {} ({}, {:?} on {})  {}",
-            levy.id,
-            levy.name,
-            levy.kind.as_str(),
-            levy.method,
-            base,
-            provenance(&levy.provenance)
-        );
-        for rate in &levy.rates {
-            let value = match &rate.value {
-                RateValue::Percent(percent) => format!("{percent}%"),
-                RateValue::Amount(money) => money.to_string(),
-                RateValue::Unknown => "unknown".to_owned(),
-            };
-            let hs =
-                rate.hs.as_ref().map_or_else(|| "all lines".to_owned(), |hs| format!("HS {hs}"));
-            let origins = rate
-                .origins
-                .as_ref()
-                .map(|o| {
-                    format!(
-                        ", origin {}",
-                        o.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("/")
-                    )
-                })
-                .unwrap_or_default();
-            let _ = writeln!(out, "      {hs}{origins}: {value}  {}", provenance(&rate.provenance));
+    let scopes = [Some(market.country.as_str()), market.union.as_deref()];
+    let mut section = "";
+    for fact in facts::facts(kb).iter().filter(|fact| scopes.contains(&Some(fact.scope.as_str()))) {
+        if fact.section != section && fact.section != "rate" {
+            section = fact.section;
+            let _ = writeln!(out, "\n{}:", facts::heading(section));
         }
-    }
-    let _ = writeln!(out, "\nRequirements:");
-    for requirement in &market.requirements {
-        let lead = match requirement.lead_time {
-            Known::Known(days) => format!("{}–{} days", days.min, days.max),
-            Known::Unknown => "lead time unknown".to_owned(),
-        };
+        let indent = if fact.section == "rate" { "      " } else { "  " };
+        let period = facts::period(fact.provenance).map(|p| format!(", {p}")).unwrap_or_default();
         let _ = writeln!(
             out,
-            "  [{}] {} — {} ({}, {lead})  {}",
-            requirement.id,
-            requirement.name,
-            requirement.authority,
-            requirement.kind.as_str(),
-            provenance(&requirement.provenance)
-        );
-    }
-    let _ = writeln!(out, "\nRestrictions:");
-    for restriction in &market.restrictions {
-        let effect = match restriction.effect {
-            RestrictionEffect::Prohibited => "prohibited".to_owned(),
-            RestrictionEffect::Licensed(idx) => {
-                format!("licensed ({})", market.requirements.get(idx).map_or("", |r| &*r.id))
-            }
-        };
-        let _ = writeln!(
-            out,
-            "  [{}] {} — {effect}  {}",
-            restriction.id,
-            restriction.name,
-            provenance(&restriction.provenance)
-        );
-    }
-    let _ = writeln!(out, "\nDocuments (beyond the shared list):");
-    for document in &market.documents {
-        let _ = writeln!(
-            out,
-            "  [{}] {}  {}",
-            document.id,
-            document.name,
-            provenance(&document.provenance)
+            "{indent}{} {}  ({} confidence, as of {}{period}; {})",
+            if fact.label.starts_with('[') {
+                fact.label.clone()
+            } else {
+                format!("[{}]", fact.label)
+            },
+            fact.value,
+            fact.provenance.confidence,
+            fact.provenance.as_of,
+            fact.provenance.source()
         );
     }
     out
-}
-
-fn provenance(provenance: &Provenance) -> String {
-    let period = match (provenance.effective_from, provenance.effective_to) {
-        (None, None) => String::new(),
-        (Some(from), None) => format!(", from {from}"),
-        (None, Some(to)) => format!(", until {to}"),
-        (Some(from), Some(to)) => format!(", {from} to {to}"),
-    };
-    format!(
-        "({} confidence, as of {}{period}; {})",
-        provenance.confidence,
-        provenance.as_of,
-        provenance.source()
-    )
 }

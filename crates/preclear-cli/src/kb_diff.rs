@@ -87,12 +87,7 @@ fn load(dir: Option<&Path>) -> anyhow::Result<Option<Kb>> {
 
 fn fields(fact: &FactEntry<'_>) -> [(&'static str, String); 6] {
     let provenance = fact.provenance;
-    let period = match (provenance.effective_from, provenance.effective_to) {
-        (None, None) => "always".to_owned(),
-        (Some(from), None) => format!("from {from}"),
-        (None, Some(to)) => format!("until {to}"),
-        (Some(from), Some(to)) => format!("{from} to {to}"),
-    };
+    let period = facts::period(provenance).unwrap_or_else(|| "always".to_owned());
     [
         ("value", fact.value.clone()),
         ("confidence", provenance.confidence.as_str().to_owned()),

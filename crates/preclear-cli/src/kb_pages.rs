@@ -297,7 +297,7 @@ fn fact_sections(facts: &[&FactEntry<'_>]) -> String {
     for fact in facts {
         if fact.section != section && fact.section != "rate" {
             section = fact.section;
-            let _ = writeln!(out, "\n## {}\n", heading(section));
+            let _ = writeln!(out, "\n## {}\n", facts::heading(section));
         }
         let cited: Vec<String> = fact
             .provenance
@@ -343,35 +343,8 @@ fn fact_sections(facts: &[&FactEntry<'_>]) -> String {
     out
 }
 
-fn heading(section: &str) -> &str {
-    match section {
-        "rounding" => "Rounding",
-        "valuation" => "Valuation",
-        "de minimis" => "De minimis",
-        "importer" => "Importer of record",
-        "ior unsuitable" => "Where a non-resident importer of record is not suitable",
-        "levy" => "Duties, taxes and fees, in order of computation",
-        "requirement" => "Requirements",
-        "restriction" => "Restrictions",
-        "document" => "Documents",
-        "absent" => "What the law does not have",
-        "regime" => "Regime",
-        "country group" => "Country groups",
-        "classification" => "Classification (the first rule that matches wins)",
-        "licence rule" => "Licence rules (the first rule that matches wins)",
-        "embargo" => "Embargoes",
-        "category" => "Hardware categories",
-        other => other,
-    }
-}
-
 fn basis(provenance: &Provenance) -> String {
-    let period = match (provenance.effective_from, provenance.effective_to) {
-        (None, None) => String::new(),
-        (Some(from), None) => format!(" · in force from {from}"),
-        (None, Some(to)) => format!(" · in force until {to} (exclusive)"),
-        (Some(from), Some(to)) => format!(" · in force {from} to {to} (exclusive)"),
-    };
+    let period = facts::period(provenance).map(|p| format!(" · in force {p}")).unwrap_or_default();
     format!(
         "{} confidence · as of {}{period} · {}",
         provenance.confidence, provenance.as_of, provenance.location

@@ -109,6 +109,21 @@ fn engine(c: &mut Criterion) {
         })
     });
     group.finish();
+
+    // Breadth: one 100-line shipment into every market of the KB (58 with the EU members).
+    let everywhere: Vec<Shipment> =
+        kb.markets().map(|market| shipment(market.country.as_str(), 100)).collect();
+    let lines = u64::try_from(everywhere.len() * 100).unwrap();
+    let mut group = c.benchmark_group("every_market");
+    group.throughput(Throughput::Elements(lines));
+    group.bench_function("100_lines_into_each_market", |b| {
+        b.iter(|| {
+            for shipment in &everywhere {
+                black_box(preclear_engine::assess(&kb, black_box(shipment), as_of));
+            }
+        })
+    });
+    group.finish();
 }
 
 criterion_group!(benches, engine);

@@ -443,6 +443,40 @@ pub fn conditions(conditions: &Conditions) -> String {
     parts.join(", ")
 }
 
+/// The heading under which a section of facts is listed.
+pub fn heading(section: &str) -> &str {
+    match section {
+        "rounding" => "Rounding",
+        "valuation" => "Valuation",
+        "de minimis" => "De minimis",
+        "importer" => "Importer of record",
+        "ior unsuitable" => "Where a non-resident importer of record is not suitable",
+        "levy" => "Duties, taxes and fees, in order of computation",
+        "requirement" => "Requirements",
+        "restriction" => "Restrictions",
+        "document" => "Documents",
+        "absent" => "What the law does not have",
+        "regime" => "Regime",
+        "country group" => "Country groups",
+        "classification" => "Classification (the first rule that matches wins)",
+        "licence rule" => "Licence rules (the first rule that matches wins)",
+        "embargo" => "Embargoes",
+        "category" => "Hardware categories",
+        other => other,
+    }
+}
+
+/// The period a fact is law, when it is bounded: `from 2026-01-01`, `until 2026-01-01
+/// (exclusive)`, `2025-01-01 to 2026-01-01 (exclusive)`.
+pub fn period(provenance: &Provenance) -> Option<String> {
+    match (provenance.effective_from, provenance.effective_to) {
+        (None, None) => None,
+        (Some(from), None) => Some(format!("from {from}")),
+        (None, Some(to)) => Some(format!("until {to} (exclusive)")),
+        (Some(from), Some(to)) => Some(format!("{from} to {to} (exclusive)")),
+    }
+}
+
 /// The references (URL or document) of a fact's sources, joined.
 pub fn sources(provenance: &Provenance) -> String {
     provenance
