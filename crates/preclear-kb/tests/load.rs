@@ -177,7 +177,7 @@ as_of = 2026-01-01
     for text in [
         "apply to the same HS prefix and origins on overlapping dates",
         "id `zz.vat` is already defined at markets/ZZ.toml:",
-        "`zz.later` is neither customs_value nor the id of a levy above this one",
+        "`zz.later` is neither customs_value, goods_value, freight_and_insurance nor the id of a levy above this one",
         "HS prefix `8517` does not exist in the HS 2022 nomenclature",
         "effective_from 2026-06-01 must be before effective_to 2026-01-01",
         "restriction names requirement `zz.none`, which is not a [[requirement]] of this file",
@@ -202,9 +202,25 @@ fn a_kb_without_nomenclature_or_manifest_is_refused() {
 }
 
 #[test]
-fn the_bundled_kb_is_valid_and_covers_the_foundation_markets() {
+fn the_bundled_kb_is_valid_and_covers_every_listed_market() {
     let kb = preclear_kb_bundle::load().unwrap_or_else(|errors| panic!("{errors}"));
-    for code in ["TR", "IN", "VN", "BR", "SA", "EG", "MX", "DE", "US", "CN"] {
+    // The foundation markets, the markets of issue 3, and the 27 EU members.
+    let eu = [
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    ];
+    let others = [
+        "TR", "IN", "VN", "BR", "SA", "EG", "MX", "US", "CN", "AE", "AR", "CL", "CO", "PE", "MY",
+        "PH", "ID", "TH", "SG", "JP", "KR", "KZ", "UZ", "RS", "ZA", "NG", "KE", "GB", "CA", "AU",
+    ];
+    let union = kb.unions().iter().find(|union| &*union.id == "EU").expect("the EU union");
+    for code in eu {
+        let country = preclear_domain::Country::parse(code).unwrap();
+        assert!(union.members.contains(&country), "{code} is not an EU member in unions/EU.toml");
+        assert_eq!(kb.market(country).and_then(|m| m.union.as_deref()), Some("EU"), "{code}");
+    }
+    assert!(kb.regimes().iter().any(|regime| &*regime.id == "uk-export-controls"));
+    for code in others.into_iter().chain(eu) {
         let country = preclear_domain::Country::parse(code).unwrap();
         assert!(kb.market(country).is_some(), "the bundled KB has no market {code}");
     }
