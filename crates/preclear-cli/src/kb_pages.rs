@@ -158,6 +158,9 @@ const SHAPES: [(&str, &str); 3] = [
     ("GPU server (TPP 4800) from the US", include_str!("../../../examples/shapes/gpu-server.json")),
 ];
 
+/// The origin of the shapes when the market is their usual origin.
+const SUBSTITUTE_ORIGIN: &str = "NL";
+
 /// The verdict of each shape in each market, with the rules behind the blockers and conditions.
 fn shapes_page(kb: &Kb, date: Date) -> String {
     let mut page = String::new();
@@ -191,6 +194,13 @@ fn shape_line(kb: &Kb, country: preclear_domain::Country, template: &str, date: 
             *value = serde_json::Value::from(country.as_str());
         }
     }
+    // An import comes from another country: into the shapes' own origin, ship from the
+    // Netherlands instead.
+    let mut note = String::new();
+    if request.get("origin").and_then(serde_json::Value::as_str) == Some(country.as_str()) {
+        request["origin"] = serde_json::Value::from(SUBSTITUTE_ORIGIN);
+        note = format!(" (shipped from {SUBSTITUTE_ORIGIN})");
+    }
     let shipment = match preclear_domain::request::parse_shipment_value(&request) {
         Ok(shipment) => shipment,
         Err(errors) => return format!("the request is invalid: {errors}"),
@@ -211,7 +221,7 @@ fn shape_line(kb: &Kb, country: preclear_domain::Country, template: &str, date: 
         });
         rules.iter().map(|rule| format!("`{rule}`")).collect::<Vec<_>>().join(", ")
     };
-    let mut line = format!("**{}**", assessment.verdict.as_str());
+    let mut line = format!("**{}**{note}", assessment.verdict.as_str());
     let blockers = rules(preclear_engine::Severity::Blocker);
     if !blockers.is_empty() {
         let _ = write!(line, "; blockers {blockers}");

@@ -355,6 +355,15 @@ impl Reader {
                 format!("`{term}` is for sea and inland waterway transport only; this shipment goes by {mode} (use FCA, CPT, CIP, DAP, DPU or DDP)"),
             );
         }
+        if let (Some(origin), Some(destination)) = (origin, destination)
+            && origin == destination
+        {
+            self.error(
+                "destination".to_owned(),
+                format!("`{destination}` is also the origin: preclear assesses an import into the destination from another country; a move within {destination} needs no import clearance"),
+            );
+            return None;
+        }
         Some(Shipment {
             reference: reference?.unwrap_or_default(),
             client: client?,

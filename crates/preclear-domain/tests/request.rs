@@ -144,6 +144,15 @@ fn sea_only_incoterms_are_refused_for_air() {
 }
 
 #[test]
+fn an_import_needs_a_destination_other_than_the_origin() {
+    let mut request = product_example();
+    request["origin"] = json!("TR");
+    let errors = errors_of(&request);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].starts_with("destination: `TR` is also the origin"), "{errors:?}");
+}
+
+#[test]
 fn absent_radio_stays_unknown_and_an_empty_list_means_none() {
     let mut request = product_example();
     request["items"][0].as_object_mut().unwrap().remove("radio");

@@ -67,10 +67,12 @@ fn item(idx: usize) -> Value {
 }
 
 fn shipment(destination: &str, n_lines: usize) -> Shipment {
+    // From the Netherlands (EU export controls), or into the Netherlands from Germany.
+    let origin = if destination == "NL" { "DE" } else { "NL" };
     let request = json!({
         "reference": format!("BENCH-{destination}"),
         "client": { "name": "Bench Client GmbH", "country": "DE", "local_entity_in_destination": false },
-        "origin": "NL",
+        "origin": origin,
         "destination": destination,
         "transport_mode": "sea",
         "incoterm": "DDP",

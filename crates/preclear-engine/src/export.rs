@@ -312,35 +312,63 @@ fn reexports(
         if governing.contains(&&*regime.id) {
             continue;
         }
-        let (own, foreign): (Vec<LineView<'_>>, Vec<LineView<'_>>) =
-            lines.iter().partition(|line| regime.origins.contains(&line.item.country_of_origin));
+        let own: Vec<LineView<'_>> = lines
+            .iter()
+            .copied()
+            .filter(|line| regime.origins.contains(&line.item.country_of_origin))
+            .collect();
         if !own.is_empty() {
             embargoes(regime, shipment, &own, as_of, findings);
         }
-        for line in own.iter().chain(&foreign) {
+        // Foreign-made lines matter only if some licence rule requires a licence to here.
+        let any_licence = regime.licence_rules.iter().any(|rule| {
+            rule.provenance.in_force(as_of)
+                && rule.licence_required.known() == Some(&true)
+                && (rule.all_destinations || rule.destinations.contains(&shipment.destination))
+        });
+        // (made in the regime's origins, ECCN, licence rule index) → lines; one finding each.
+        let mut groups: BTreeMap<(bool, &str, Option<usize>), Vec<usize>> = BTreeMap::new();
+        let mut undetermined: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for line in lines {
             let made_here = regime.origins.contains(&line.item.country_of_origin);
-            let made_in = line.item.country_of_origin;
-            let mut scratch = Findings::default();
-            let classification = classify(regime, shipment, *line, as_of, &mut scratch);
-            let LineEccn::Found { eccn: Some(eccn), .. } = classification else {
-                if made_here && let LineEccn::Undetermined(what) = classification {
-                    findings.push_rule(Severity::Condition, "export.reexport_undetermined", format!("{}: this item was made in {made_in} and stays subject to the regime when re-exported from {}; its classification cannot be determined without {what}. Declare it, or the ECCN.", regime.name, shipment.origin), None, &reexport.provenance, vec![line.index]);
-                }
+            if !made_here && !any_licence {
                 continue;
-            };
-            let licence = regime.licence_rules.iter().find(|rule| {
-                rule.provenance.in_force(as_of) && rule.covers(eccn, shipment.destination)
-            });
-            let required = licence.map(|rule| rule.licence_required.known().copied());
+            }
+            let mut scratch = Findings::default();
+            match classify(regime, shipment, *line, as_of, &mut scratch) {
+                LineEccn::Found { eccn: Some(eccn), .. } => {
+                    let licence = regime.licence_rules.iter().position(|rule| {
+                        rule.provenance.in_force(as_of) && rule.covers(eccn, shipment.destination)
+                    });
+                    groups.entry((made_here, eccn.as_str(), licence)).or_default().push(line.index);
+                }
+                LineEccn::Undetermined(what) if made_here => {
+                    undetermined.entry(what).or_default().push(line.index);
+                }
+                _ => {}
+            }
+        }
+        let from = shipment.origin;
+        let to = shipment.destination;
+        let made_in = regime.origins.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("/");
+        for (what, group) in undetermined {
+            findings.push_rule(Severity::Condition, "export.reexport_undetermined", format!("{}: these items were made in {made_in} and stay subject to the regime when re-exported from {from}; their classification cannot be determined without {what}. Declare it, or the ECCN.", regime.name), None, &reexport.provenance, group);
+        }
+        for ((made_here, eccn, licence), group) in groups {
+            let licence = licence.and_then(|idx| regime.licence_rules.get(idx));
             let rule_id = licence.map(|rule| &*rule.id);
             let provenance = licence.map_or(&reexport.provenance, |rule| &rule.provenance);
-            match (made_here, required) {
-                (true, Some(Some(true))) => findings.push_rule(Severity::Condition, "export.reexport_licence", format!("{}: made in {made_in}, this item stays subject to the regime when re-exported from {}: {eccn} to {} needs its licence{}, in addition to {}'s own export controls.", regime.name, shipment.origin, shipment.destination, licence.and_then(|rule| rule.exception.as_deref()).map(|e| format!(" ({e})")).unwrap_or_default(), shipment.origin), rule_id, provenance, vec![line.index]),
-                (true, Some(Some(false))) => findings.push_rule(Severity::Info, "export.reexport_no_licence", format!("{}: made in {made_in}, this item stays subject to the regime when re-exported from {}; {eccn} to {} needs no licence{}.", regime.name, shipment.origin, shipment.destination, licence.and_then(|rule| rule.exception.as_deref()).map(|e| format!(" ({e})")).unwrap_or_default()), rule_id, provenance, vec![line.index]),
-                (true, _) => findings.push_rule(Severity::Condition, "export.reexport_undetermined", format!("{}: made in {made_in}, this item stays subject to the regime when re-exported from {}; whether {eccn} needs its licence to {} is not determined.", regime.name, shipment.origin, shipment.destination), rule_id, provenance, vec![line.index]),
+            let exception = licence
+                .and_then(|rule| rule.exception.as_deref())
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
+            match (made_here, licence.map(|rule| rule.licence_required.known().copied())) {
+                (true, Some(Some(true))) => findings.push_rule(Severity::Condition, "export.reexport_licence", format!("{}: made in {made_in}, these items stay subject to the regime when re-exported from {from}: {eccn} to {to} needs its licence{exception}, in addition to {from}'s own export controls.", regime.name), rule_id, provenance, group),
+                (true, Some(Some(false))) => findings.push_rule(Severity::Info, "export.reexport_no_licence", format!("{}: made in {made_in}, these items stay subject to the regime when re-exported from {from}; {eccn} to {to} needs no licence{exception}.", regime.name), rule_id, provenance, group),
+                (true, _) => findings.push_rule(Severity::Condition, "export.reexport_undetermined", format!("{}: made in {made_in}, these items stay subject to the regime when re-exported from {from}; whether {eccn} needs its licence to {to} is not determined.", regime.name), rule_id, provenance, group),
                 (false, Some(Some(true))) => {
                     let how = reexport.value.foreign_made.as_deref().unwrap_or("its re-export rules");
-                    findings.push_rule(Severity::Warning, "export.foreign_made_may_be_subject", format!("{}: this item was made in {made_in}, not in {}, but as {eccn} it would need the regime's licence to {}; the regime may still reach it through {how}. Confirm with the manufacturer before the goods leave.", regime.name, regime.origins.iter().map(|c| c.as_str()).collect::<Vec<_>>().join("/"), shipment.destination), rule_id, provenance, vec![line.index]);
+                    findings.push_rule(Severity::Warning, "export.foreign_made_may_be_subject", format!("{}: these items were not made in {made_in}, but as {eccn} they would need the regime's licence to {to}; the regime may still reach them through {how}. Confirm with the manufacturer before the goods leave.", regime.name), rule_id, provenance, group);
                 }
                 (false, _) => {}
             }
