@@ -7,20 +7,11 @@
     reason = "tests fail loudly on broken fixtures"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-fn preclear(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preclear")).args(args).output().expect("the binary runs")
-}
+mod common;
 
-fn repo(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{preclear, repo, text};
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("preclear-cli-test-{}-{name}", std::process::id()));

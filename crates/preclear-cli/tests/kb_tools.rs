@@ -10,19 +10,10 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn preclear(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_preclear")).args(args).output().expect("the binary runs")
-}
+mod common;
 
-fn repo(path: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path).display().to_string()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{preclear, repo, text};
 
 const FACT: &str = "source = \"law\"\nconfidence = \"medium\"\nas_of = 2026-01-01\n";
 
