@@ -307,31 +307,25 @@ fn surface_weak_facts(findings: &mut Vec<Finding>) {
     for finding in findings.iter() {
         let Some(rule) = &finding.rule else { continue };
         let source = finding.source.as_deref().unwrap_or("no source");
+        // A finding about the fact behind `finding`, on the same rule and lines.
+        let about = |severity, code: &str, message| Finding {
+            severity,
+            code: code.to_owned(),
+            message,
+            rule: Some(rule.clone()),
+            source: finding.source.clone(),
+            confidence: finding.confidence,
+            lines: finding.lines.clone(),
+        };
         match finding.confidence {
             Some(Confidence::Low) if !warned.contains(rule) => {
                 warned.push(rule.clone());
-                added.push(Finding {
-                    severity: Severity::Warning,
-                    code: "kb.low_confidence".to_owned(),
-                    message: format!("{rule} rests on a low-confidence fact ({source}); confirm it before relying on it."),
-                    rule: Some(rule.clone()),
-                    source: finding.source.clone(),
-                    confidence: finding.confidence,
-                    lines: finding.lines.clone(),
-                });
+                added.push(about(Severity::Warning, "kb.low_confidence", format!("{rule} rests on a low-confidence fact ({source}); confirm it before relying on it.")));
             }
             Some(Confidence::Unknown)
                 if matches!(finding.severity, Severity::Warning | Severity::Info) =>
             {
-                added.push(Finding {
-                    severity: Severity::Condition,
-                    code: "kb.unknown_fact".to_owned(),
-                    message: format!("{rule} rests on a fact the knowledge base does not establish; confirm it before the shipment moves: {}", finding.message),
-                    rule: Some(rule.clone()),
-                    source: finding.source.clone(),
-                    confidence: finding.confidence,
-                    lines: finding.lines.clone(),
-                });
+                added.push(about(Severity::Condition, "kb.unknown_fact", format!("{rule} rests on a fact the knowledge base does not establish; confirm it before the shipment moves: {}", finding.message)));
             }
             _ => {}
         }
