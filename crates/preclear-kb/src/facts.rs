@@ -305,7 +305,7 @@ fn market_entries<'m>(
 }
 
 /// A levy's base in words: `customs value + tr.duty`.
-pub fn levy_base(market: &Market, levy: &Levy) -> String {
+fn levy_base(market: &Market, levy: &Levy) -> String {
     let parts: Vec<String> = levy
         .base
         .iter()
@@ -322,7 +322,7 @@ pub fn levy_base(market: &Market, levy: &Levy) -> String {
 }
 
 /// `tr.kdv rate HS 8471 origin CN from 2023-07-10`: unique within a levy.
-pub fn rate_label(levy: &str, rate: &LevyRate) -> String {
+fn rate_label(levy: &str, rate: &LevyRate) -> String {
     let mut label = format!("{levy} rate");
     match &rate.hs {
         Some(hs) => {
@@ -341,7 +341,7 @@ pub fn rate_label(levy: &str, rate: &LevyRate) -> String {
 }
 
 /// `20%`, `154.23 BRL` or `unknown`.
-pub fn rate_value(value: &RateValue) -> String {
+fn rate_value(value: &RateValue) -> String {
     match value {
         RateValue::Percent(percent) => format!("{percent}%"),
         RateValue::Amount(money) => money.to_string(),
@@ -350,7 +350,7 @@ pub fn rate_value(value: &RateValue) -> String {
 }
 
 /// A requirement in one line.
-pub fn requirement(rule: &Requirement) -> String {
+fn requirement(rule: &Requirement) -> String {
     let lead = match rule.lead_time {
         Known::Known(days) => format!("{}–{} days", days.min, days.max),
         Known::Unknown => "lead time unknown".to_owned(),
@@ -368,7 +368,7 @@ pub fn requirement(rule: &Requirement) -> String {
 }
 
 /// `; when radio: any; unless purpose: temporary_import`, or empty for a rule on every line.
-pub fn applicability(when: Option<&Conditions>, unless: Option<&Conditions>) -> String {
+fn applicability(when: Option<&Conditions>, unless: Option<&Conditions>) -> String {
     let mut out = String::new();
     if let Some(when) = when {
         let _ = write!(out, "; when {}", conditions(when));
@@ -380,61 +380,40 @@ pub fn applicability(when: Option<&Conditions>, unless: Option<&Conditions>) -> 
 }
 
 /// `radio: any, category: server | switch`.
-pub fn conditions(conditions: &Conditions) -> String {
-    fn list<T>(values: &[T], name: impl Fn(&T) -> String) -> String {
-        values.iter().map(name).collect::<Vec<_>>().join(" | ")
+fn conditions(conditions: &Conditions) -> String {
+    fn joined<T: std::fmt::Display>(values: impl IntoIterator<Item = T>) -> String {
+        values.into_iter().map(|value| value.to_string()).collect::<Vec<_>>().join(" | ")
     }
-    let mut parts = Vec::new();
-    if let Some(values) = &conditions.category {
-        parts.push(format!("category: {}", list(values, |v| v.as_str().to_owned())));
+    fn any_or<T>(value: Option<&AnyOr<T>>, some: impl Fn(&T) -> String) -> Option<String> {
+        value.map(|value| match value {
+            AnyOr::Any => "any".to_owned(),
+            AnyOr::Some(values) => some(values),
+        })
     }
-    if let Some(values) = &conditions.hs {
-        parts.push(format!("HS: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    match &conditions.radio {
-        Some(AnyOr::Any) => parts.push("radio: any".to_owned()),
-        Some(AnyOr::Some(set)) => parts.push(format!(
-            "radio: {}",
-            set.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" | ")
-        )),
-        None => {}
-    }
-    if let Some(values) = &conditions.encryption {
-        parts.push(format!("encryption: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    match &conditions.battery {
-        Some(AnyOr::Any) => parts.push("battery: any".to_owned()),
-        Some(AnyOr::Some(values)) => {
-            parts.push(format!("battery: {}", list(values, |v| v.as_str().to_owned())));
-        }
-        None => {}
-    }
-    if let Some(values) = &conditions.battery_packing {
-        parts.push(format!("battery packing: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    if let Some(values) = &conditions.condition {
-        parts.push(format!("condition: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    if let Some(values) = &conditions.purpose {
-        parts.push(format!("purpose: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    if let Some(values) = &conditions.transport_mode {
-        parts.push(format!("transport: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    if let Some(values) = &conditions.origin {
-        parts.push(format!("origin: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    if let Some(values) = &conditions.shipped_from {
-        parts.push(format!("shipped from: {}", list(values, |v| v.as_str().to_owned())));
-    }
-    if let Some(gpu) = conditions.gpu {
-        parts.push(format!("GPU: {}", if gpu { "yes" } else { "no" }));
-    }
+    let c = conditions;
+    let lists = [
+        ("category", c.category.as_deref().map(joined)),
+        ("HS", c.hs.as_deref().map(joined)),
+        ("radio", any_or(c.radio.as_ref(), |set| joined(set.iter()))),
+        ("encryption", c.encryption.as_deref().map(joined)),
+        ("battery", any_or(c.battery.as_ref(), |values| joined(values))),
+        ("battery packing", c.battery_packing.as_deref().map(joined)),
+        ("condition", c.condition.as_deref().map(joined)),
+        ("purpose", c.purpose.as_deref().map(joined)),
+        ("transport", c.transport_mode.as_deref().map(joined)),
+        ("origin", c.origin.as_deref().map(joined)),
+        ("shipped from", c.shipped_from.as_deref().map(joined)),
+        ("GPU", c.gpu.map(|gpu| if gpu { "yes" } else { "no" }.to_owned())),
+    ];
+    let mut parts: Vec<String> = lists
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| format!("{name}: {value}")))
+        .collect();
     for (name, value) in [
-        ("GPU TPP ≥", conditions.gpu_tpp_min),
-        ("GPU TPP <", conditions.gpu_tpp_below),
-        ("GPU density ≥", conditions.gpu_density_min),
-        ("GPU density <", conditions.gpu_density_below),
+        ("GPU TPP ≥", c.gpu_tpp_min),
+        ("GPU TPP <", c.gpu_tpp_below),
+        ("GPU density ≥", c.gpu_density_min),
+        ("GPU density <", c.gpu_density_below),
     ] {
         if let Some(value) = value {
             parts.push(format!("{name} {value}"));

@@ -593,7 +593,7 @@ impl FileReader<'_, '_, '_> {
         &mut self,
         table: &TableReader<'_, '_>,
         currency: Option<Currency>,
-        inherited: Option<&Body>,
+        inherited: Body,
     ) -> Body {
         let rounding = self.opt_fact(table, "rounding", &["mode", "decimal_places"], |reader, t| {
             let mode = t.parsed(&mut reader.ctx, "mode", |text| {
@@ -649,7 +649,7 @@ impl FileReader<'_, '_, '_> {
                 let route = t.str(&mut reader.ctx, "route");
                 Some(ImporterRule { non_resident_allowed: allowed?, route: route?.to_owned() })
             });
-        let mut body = inherited.cloned().unwrap_or_default();
+        let mut body = inherited;
         body.valid &= rounding.is_some() && valuation.is_some() && de_minimis.is_some();
         body.valid &= importer.is_some();
         // A fact the file gives replaces the union's.
@@ -699,7 +699,7 @@ impl FileReader<'_, '_, '_> {
         {
             self.ctx.error(&header.span, format!("union `{id}` is in file unions/{file_code}.toml; the file must be named unions/{id}.toml"));
         }
-        let body = self.body(&table, currency, None);
+        let body = self.body(&table, currency, Body::default());
         let (Some(id), Some(name), Some(members)) = (id, name, members) else { return };
         let union =
             Union { id: Arc::from(id), name: name.to_owned(), members, file: self.file.clone() };
@@ -750,11 +750,15 @@ impl FileReader<'_, '_, '_> {
             }
             _ => None,
         };
-        let inherited = union.map(|(union, body, _)| (union.id.clone(), body.clone()));
+        // The member starts from (one copy of) the union's rules.
+        let (union_id, inherited) = match union {
+            Some((union, body, _)) => (Some(union.id.clone()), body.clone()),
+            None => (None, Body::default()),
+        };
         if let Some(message) = union_error {
             self.ctx.error(&header.span, message);
         }
-        let body = self.body(&table, currency, inherited.as_ref().map(|(_, body)| body));
+        let body = self.body(&table, currency, inherited);
         let mut complete = body.valid;
         for (key, present) in [
             ("rounding", body.rounding.is_some()),
@@ -763,7 +767,7 @@ impl FileReader<'_, '_, '_> {
         ] {
             if !present && table.get(key).is_none() {
                 let from_union =
-                    if inherited.is_some() { " (and its union gives none)" } else { "" };
+                    if union_id.is_some() { " (and its union gives none)" } else { "" };
                 self.ctx
                     .error(&table.span, format!("market file has no [{key}] table{from_union}"));
                 complete = false;
@@ -803,7 +807,7 @@ impl FileReader<'_, '_, '_> {
             restrictions,
             documents,
             absences,
-            union: inherited.map(|(id, _)| id),
+            union: union_id,
             file: self.file.clone(),
         };
         self.loader.markets.insert(country, market);
