@@ -20,32 +20,41 @@ pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Result<Kb, preclear_kb:
     }
 }
 
+/// Every file below `dir`, at any depth.
+fn files_below(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in
+            fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))?
+        {
+            let path = entry.with_context(|| format!("reading {}", current.display()))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    Ok(files)
+}
+
 /// Reads every file below `dir`, with paths relative to it.
 pub(crate) fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
     if !dir.is_dir() {
         bail!("`{}` is not a knowledge-base directory", dir.display());
     }
     let mut files = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        let entries =
-            fs::read_dir(&current).with_context(|| format!("reading {}", current.display()))?;
-        for entry in entries {
-            let path = entry.with_context(|| format!("reading {}", current.display()))?.path();
-            if path.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let relative = path.strip_prefix(dir).unwrap_or(&path);
-            let relative = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let text =
-                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            files.push(SourceFile { path: relative, text });
-        }
+    for path in files_below(dir)? {
+        let relative = path.strip_prefix(dir).unwrap_or(&path);
+        let relative = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        files.push(SourceFile { path: relative, text });
     }
     Ok(files)
 }
@@ -211,20 +220,10 @@ pub(crate) fn test(paths: &[PathBuf], dir: Option<&Path>) -> anyhow::Result<Exit
     let mut files = Vec::new();
     for root in roots {
         if root.is_dir() {
-            let mut pending = vec![root.clone()];
-            while let Some(current) = pending.pop() {
-                for entry in fs::read_dir(&current)
-                    .with_context(|| format!("reading {}", current.display()))?
-                {
-                    let path =
-                        entry.with_context(|| format!("reading {}", current.display()))?.path();
-                    if path.is_dir() {
-                        pending.push(path);
-                    } else if path.extension().is_some_and(|ext| ext == "json") {
-                        files.push(path);
-                    }
-                }
-            }
+            let below = files_below(root)?;
+            files.extend(
+                below.into_iter().filter(|path| path.extension().is_some_and(|e| e == "json")),
+            );
         } else if root.is_file() {
             files.push(root.clone());
         } else {
