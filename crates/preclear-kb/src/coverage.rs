@@ -177,14 +177,32 @@ fn cell(market: &Market, topic: Topic, date: Date) -> Cell {
                     tally.add(requirement.id.clone(), &requirement.provenance);
                 }
             }
-            for restriction in &market.restrictions {
+            // Restrictions, levies (a surcharge on used goods) and documents count where their
+            // `when` names the topic's attribute.
+            let conditioned = market
+                .restrictions
+                .iter()
+                .map(|rule| (&rule.id, rule.when.as_ref(), &rule.provenance))
+                .chain(
+                    market
+                        .levies
+                        .iter()
+                        .map(|rule| (&rule.id, rule.when.as_ref(), &rule.provenance)),
+                )
+                .chain(
+                    market
+                        .documents
+                        .iter()
+                        .map(|rule| (&rule.id, rule.when.as_ref(), &rule.provenance)),
+                );
+            for (id, when, provenance) in conditioned {
                 let matches = match topic {
-                    Topic::Encryption => names_encryption(restriction.when.as_ref()),
-                    Topic::Used => names_used(restriction.when.as_ref()),
+                    Topic::Encryption => names_encryption(when),
+                    Topic::Used => names_used(when),
                     _ => false,
                 };
-                if matches && restriction.provenance.in_force(date) {
-                    tally.add(restriction.id.clone(), &restriction.provenance);
+                if matches && provenance.in_force(date) {
+                    tally.add(id.clone(), provenance);
                 }
             }
         }

@@ -279,10 +279,11 @@ pub enum Topic {
     Safety,
     /// IMEI registration of cellular devices (requirements of kind `imei`).
     Imei,
-    /// Import rules for encryption (requirements of kind `encryption`).
+    /// Import rules for encryption (requirements of kind `encryption`, or any rule whose `when`
+    /// names an encryption class).
     Encryption,
-    /// Rules on used and refurbished goods (restrictions and requirements whose `when` names a
-    /// condition other than new).
+    /// Rules on used and refurbished goods (requirements, restrictions, levies and documents whose
+    /// `when` names a condition other than new).
     Used,
 }
 

@@ -294,3 +294,19 @@ fn the_bundled_kb_has_no_missing_topic_in_any_market() {
         assert!(missing.is_empty(), "{} {} is missing {missing:?}", row.country, row.name);
     }
 }
+
+#[test]
+fn a_levy_on_used_goods_covers_the_used_topic() {
+    let surcharge = format!(
+        "[[levy]]\nid = \"fr.used-surcharge\"\nkind = \"duty\"\nname = \"Surcharge on used goods\"\nbase = [\"customs_value\"]\nwhen = {{ condition = [\"used\", \"refurbished\"] }}\n{FACT}\n  [[levy.rate]]\n  percent = \"3\"\n  {FACT}"
+    );
+    let kb = kb(&[
+        ("unions/ZU.toml", union_file("[\"FR\"]", "")),
+        ("markets/FR.toml", member_file("FR", "union = \"ZU\"", &surcharge)),
+    ])
+    .unwrap();
+    let rows = coverage(&kb, date("2026-07-01"));
+    let used = rows[0].cells.iter().find(|cell| cell.topic == Topic::Used).unwrap();
+    assert_eq!(used.status, Status::Known(Confidence::High));
+    assert_eq!(used.rules.iter().map(|rule| &**rule).collect::<Vec<_>>(), ["fr.used-surcharge"]);
+}
