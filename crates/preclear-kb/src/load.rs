@@ -650,8 +650,9 @@ impl FileReader<'_, '_, '_> {
                 Some(ImporterRule { non_resident_allowed: allowed?, route: route?.to_owned() })
             });
         let mut body = inherited;
-        body.valid &= rounding.is_some() && valuation.is_some() && de_minimis.is_some();
-        body.valid &= importer.is_some();
+        // `None`: the table is present but invalid (already reported).
+        body.valid &=
+            rounding.is_some() && valuation.is_some() && de_minimis.is_some() && importer.is_some();
         // A fact the file gives replaces the union's.
         if let Some(Some(fact)) = rounding {
             body.rounding = Some(fact);
