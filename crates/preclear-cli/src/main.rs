@@ -9,6 +9,7 @@ mod assess;
 mod kb;
 mod kb_diff;
 mod kb_pages;
+mod service;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,30 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
     },
+    /// Run the service: the API (and web application) on one database.
+    Serve {
+        /// Address to listen on; default 127.0.0.1:8080.
+        #[arg(long, env = "PRECLEAR_LISTEN", value_name = "ADDR:PORT")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: service::DbArgs,
+    },
+    /// Administer organisations, users and API keys on the service's database.
+    Admin {
+        #[command(flatten)]
+        db: service::DbArgs,
+        #[command(subcommand)]
+        command: service::AdminCommand,
+    },
+    /// Verify or export the audit trail.
+    Audit {
+        #[command(flatten)]
+        db: service::DbArgs,
+        #[command(subcommand)]
+        command: service::AuditCommand,
+    },
+    /// Print the service's OpenAPI 3.1 document.
+    Openapi,
     /// Work with a knowledge base.
     Kb {
         #[command(subcommand)]
@@ -149,6 +174,13 @@ fn as_of_or_today(as_of: Option<&str>) -> anyhow::Result<Date> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve { listen, db } => service::serve(&db, listen),
+        Command::Admin { db, command } => service::admin(&db, command),
+        Command::Audit { db, command } => service::audit(&db, command),
+        Command::Openapi => {
+            println!("{}", preclear_server::openapi::document());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Assess { file, format, as_of, kb } => as_of_or_today(as_of.as_deref())
             .and_then(|as_of| assess::run(&file, format, as_of, kb.as_deref())),
         Command::Kb { command: KbCommand::Check { dir, max_age, as_of, deny_stale } } => {

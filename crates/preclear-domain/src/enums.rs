@@ -4,12 +4,13 @@
 use std::fmt;
 
 /// Declares a closed vocabulary: the enum, its spellings, `ALL`, `parse`, `Display` and
-/// `Serialize` (as the spelling).
+/// `Serialize` (as the spelling); with the `openapi` feature, also its schema (a string of one of
+/// the spellings, described by the doc comments of the enum and its variants).
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)+ }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident, $what:literal { $($(#[doc = $vdoc:literal])* $variant:ident => $text:literal,)+ }) => {
+        $(#[doc = $doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vmeta])* $variant,)+ }
+        pub enum $name { $($(#[doc = $vdoc])* $variant,)+ }
 
         impl $name {
             /// Every value, in declaration order.
@@ -45,6 +46,20 @@ macro_rules! vocabulary {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::vocabulary_schema(&[$($doc),*], &[$(($text, &[$($vdoc),*])),+])
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     };

@@ -8,11 +8,16 @@
 //! - [`Money`], [`Percent`] and [`Rounding`]: decimal arithmetic only; rounding is always named.
 //! - [`Shipment`] and its parts: the validated shipment request of PRODUCT.md, built by
 //!   [`request::parse_shipment_request`], which reports every problem with its field path.
+//!
+//! With the `openapi` feature, the types that appear in the JSON contract implement
+//! `utoipa::ToSchema`, and the `openapi` module describes the shipment request for OpenAPI documents.
 
 mod enums;
 mod hs;
 mod iso;
 mod money;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod request;
 mod shipment;
 

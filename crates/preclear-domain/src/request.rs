@@ -109,6 +109,7 @@ impl std::error::Error for RequestErrors {}
 
 const SHIPMENT_FIELDS: &[&str] = &[
     "reference",
+    "business_unit",
     "client",
     "origin",
     "destination",
@@ -328,6 +329,7 @@ impl Reader {
     fn shipment(&mut self, value: &Value) -> Option<Shipment> {
         let obj = self.object(value, "", SHIPMENT_FIELDS)?;
         let reference = self.opt_string(&obj, "reference");
+        let business_unit = self.opt_string(&obj, "business_unit");
         let client = self.required(&obj, "client").and_then(|v| self.client(v, "client"));
         let origin = self.req_parsed(&obj, "origin", Country::parse);
         let destination = self.req_parsed(&obj, "destination", Country::parse);
@@ -366,6 +368,7 @@ impl Reader {
         }
         Some(Shipment {
             reference: reference?.unwrap_or_default(),
+            business_unit: business_unit?,
             client: client?,
             origin: origin?,
             destination: destination?,

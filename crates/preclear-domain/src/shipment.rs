@@ -19,6 +19,9 @@ use crate::money::Money;
 pub struct Shipment {
     /// The client's reference for the shipment.
     pub reference: String,
+    /// The client's business unit that the shipment is for, when given (audit exports are
+    /// filtered by it).
+    pub business_unit: Option<String>,
     /// The company whose goods these are.
     pub client: Client,
     /// The country the goods are exported from.

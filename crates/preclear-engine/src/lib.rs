@@ -23,6 +23,8 @@ mod conditions;
 mod export;
 mod findings;
 mod levies;
+#[cfg(feature = "openapi")]
+mod openapi;
 mod output;
 mod report;
 mod rules;

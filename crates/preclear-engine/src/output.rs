@@ -11,6 +11,15 @@ use serde::Serialize;
 
 /// The verdict of an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "The verdict of an assessment.\n\n\
+- `clearable`: nothing stands in the way.\n\
+- `clearable_with_conditions`: clearable once the listed conditions are met.\n\
+- `not_clearable`: cannot be cleared as requested.\n\
+- `ior_not_suitable`: the goods may be clearable, but a non-resident IOR is not the right structure.")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Nothing stands in the way.
@@ -37,6 +46,15 @@ impl Verdict {
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "openapi",
+    schema(description = "How much a finding matters.\n\n\
+- `blocker`: stops the shipment.\n\
+- `condition`: must be satisfied (or confirmed) before the shipment moves or clears.\n\
+- `warning`: worth the operator's attention; does not change the verdict.\n\
+- `info`: for information.")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Stops the shipment.
@@ -63,6 +81,7 @@ impl Severity {
 
 /// A complete assessment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     /// The verdict.
     pub verdict: Verdict,
@@ -71,6 +90,7 @@ pub struct Assessment {
     /// The KB version used.
     pub kb_version: String,
     /// The date the assessment is made for.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     #[serde(serialize_with = "date")]
     pub as_of: Date,
     /// The request's reference.
@@ -94,6 +114,7 @@ pub struct Assessment {
     /// Per line: classification, value, duty, requirements.
     pub lines: Vec<LineResult>,
     /// The earliest date the cargo may leave; `null` when a lead time it depends on is unknown.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date, required = true))]
     #[serde(serialize_with = "opt_date")]
     pub earliest_ship_date: Option<Date>,
     /// How the earliest ship date was reached.
@@ -102,6 +123,7 @@ pub struct Assessment {
 
 /// One conclusion, tied to the rule that produced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// Blocker, condition, warning or info.
     pub severity: Severity,
@@ -110,10 +132,13 @@ pub struct Finding {
     /// What it means, in a sentence.
     pub message: String,
     /// The KB rule id, when a rule produced it.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub rule: Option<String>,
     /// The rule's source (URL or document), when a rule produced it.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub source: Option<String>,
     /// The confidence of the rule's fact.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub confidence: Option<Confidence>,
     /// The lines concerned (0-based indexes into `items`); empty for the shipment as a whole.
     pub lines: Vec<usize>,
@@ -121,6 +146,7 @@ pub struct Finding {
 
 /// Lead time in days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Days {
     /// Fewest days.
     pub min: u32,
@@ -130,26 +156,34 @@ pub struct Days {
 
 /// A requirement that applies (or may apply) to the shipment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequirementResult {
     /// The rule id (also the requirement's id).
     pub rule: String,
     /// `applies` or `possible` (depends on a fact the request did not give).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementStatus))]
     pub status: &'static str,
     /// Kind (`type_approval`, `conformity`…).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementKindValue))]
     pub kind: &'static str,
     /// Name.
     pub name: String,
     /// Granting authority.
     pub authority: String,
     /// `destination` or `origin`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementSide))]
     pub side: &'static str,
     /// `shipment`, `model` or `importer`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementScope))]
     pub scope: &'static str,
     /// Who applies for and holds it.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementHolder))]
     pub holder: &'static str,
     /// Lead time; `null` when unknown.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub lead_time_days: Option<Days>,
     /// `departure`, `arrival` or `clearance`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::NeededBefore))]
     pub needed_before: &'static str,
     /// Documents it produces.
     pub documents: Vec<String>,
@@ -163,24 +197,32 @@ pub struct RequirementResult {
 
 /// An export-control determination for some lines under one regime.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportControl {
     /// Regime id (`us-ear`).
     pub regime: String,
     /// The ECCN; `null` when the item is not listed in the regime's control list.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub eccn: Option<String>,
     /// `declared` or `determined`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::EccnBasis))]
     pub eccn_basis: &'static str,
     /// Why this classification and this licence answer.
     pub determination: String,
     /// Whether a licence is required; `null` when not determined.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub licence_required: Option<bool>,
     /// The licence exception or basis (ENC, NLR, EU001…).
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub exception: Option<String>,
     /// The licence rule (or classification rule when no licence rule matched).
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub rule: Option<String>,
     /// Source.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub source: Option<String>,
     /// Confidence.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub confidence: Option<Confidence>,
     /// Lines concerned.
     pub lines: Vec<usize>,
@@ -188,23 +230,28 @@ pub struct ExportControl {
 
 /// Who is the importer, and is the IOR structure right.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImporterResult {
     /// Whether the client needs a non-resident IOR (it has no entity in the destination).
     pub non_resident_ior_needed: bool,
     /// Whether a non-resident may import in its own name; `null` when unknown.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub non_resident_allowed: Option<bool>,
     /// How the import must be structured.
     pub route: String,
     /// Whether IOR is a suitable structure for this purpose.
     pub ior_suitable: bool,
     /// The rule.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub rule: Option<String>,
     /// Source.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub source: Option<String>,
 }
 
 /// A document the shipment needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DocumentResult {
     /// Name.
     pub name: String,
@@ -216,6 +263,7 @@ pub struct DocumentResult {
 
 /// One duty, tax or fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Charge {
     /// The levy's rule id.
     pub rule: String,
@@ -223,10 +271,13 @@ pub struct Charge {
     pub name: String,
     /// The rate in percent when one rate applies to every line concerned; `null` for fixed or
     /// mixed rates (see `lines`).
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub rate: Option<String>,
     /// The base the rate applies to (summed over lines).
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub base: Option<String>,
     /// The amount, rounded per the market; `null` when it cannot be computed.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub amount: Option<String>,
     /// Source of the levy.
     pub source: String,
@@ -236,16 +287,20 @@ pub struct Charge {
 
 /// The landed cost, in the shipment currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LandedCost {
     /// The currency of every amount.
     pub currency: Currency,
     /// `CIF`, `FOB` or `unknown`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::ValuationBasis))]
     pub valuation_basis: &'static str,
     /// Sum of the lines' values.
     pub goods_value: String,
     /// Declared international freight.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub freight: Option<String>,
     /// Declared insurance.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub insurance: Option<String>,
     /// The customs value.
     pub customs_value: String,
@@ -260,8 +315,10 @@ pub struct LandedCost {
     /// Whether every charge could be computed (if not, `total` is a lower bound).
     pub complete: bool,
     /// Who pays duties and taxes at destination under the Incoterm: `seller` (DDP) or `buyer`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::Payer))]
     pub duties_and_taxes_paid_by: &'static str,
     /// Who pays the main carriage under the Incoterm.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::Payer))]
     pub freight_paid_by: &'static str,
     /// How the rounding was done.
     pub rounding: String,
@@ -270,30 +327,38 @@ pub struct LandedCost {
 /// One line of the shipment. Values stay typed here and become strings only when serialised,
 /// so that assessing a large shipment does not format thousands of numbers nobody reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineResult {
     /// 0-based index.
     pub line: usize,
     /// Description.
     pub description: String,
     /// The HS code used; `null` when none could be determined.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub hs_code: Option<HsCode>,
     /// `declared`, `category_default` or `none`.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::HsBasis))]
     pub hs_basis: &'static str,
     /// The HS 2022 description of the 6-digit subheading.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
     #[serde(serialize_with = "opt_arc_str")]
     pub hs_description: Option<Arc<str>>,
     /// Quantity × unit value, rounded like every amount of the assessment.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     #[serde(serialize_with = "decimal")]
     pub value: Decimal,
     /// The line's share of the customs value, rounded.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     #[serde(serialize_with = "decimal")]
     pub customs_value: Decimal,
     /// Duty on the line (all duty levies), rounded; `null` when unknown.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
     #[serde(serialize_with = "opt_decimal_rounded")]
     pub duty: Option<Decimal>,
     /// Each levy on the line.
     pub levies: Vec<LineLevy>,
     /// Requirement rule ids that apply to the line.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     #[serde(serialize_with = "arc_strs")]
     pub requirements: Vec<Arc<str>>,
     /// ECCN per regime (`us-ear: 5A992.c`).
@@ -302,29 +367,38 @@ pub struct LineResult {
 
 /// A levy on one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineLevy {
     /// Rule id.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     #[serde(serialize_with = "arc_str")]
     pub rule: Arc<str>,
     /// Rate in percent, when a percentage.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub rate: Option<Percent>,
     /// Base, unrounded.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
     #[serde(serialize_with = "opt_decimal")]
     pub base: Option<Decimal>,
     /// Amount, unrounded; `null` when unknown.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
     #[serde(serialize_with = "opt_decimal")]
     pub amount: Option<Decimal>,
 }
 
 /// The timeline from the assessment date to the earliest ship date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Timeline {
     /// The requirement that sets the earliest ship date, if any.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub critical_requirement: Option<String>,
     /// The most days any requirement needed before departure takes (worst case).
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub days_to_departure: Option<u32>,
     /// The date by which every requirement (including those needed only at arrival or
     /// clearance) can be in hand, worst case; `null` when a lead time is unknown.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date, required = true))]
     #[serde(serialize_with = "opt_date")]
     pub all_requirements_by: Option<Date>,
 }

@@ -1,0 +1,635 @@
+//! `/api/v1/assessments`: create (assess, store with request, result and KB version, audit),
+//! list with filters, fetch one, replay against the KB version it used, re-run against the
+//! current KB.
+
+use std::collections::BTreeSet;
+use std::str::FromStr as _;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use preclear_domain::request::parse_shipment_value;
+use preclear_domain::{Country, Date};
+use preclear_store::audit::sha256_hex;
+use preclear_store::{
+    AssessmentFilter, AssessmentRecord, AssessmentSummary, Change, Mutation, Org,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::{Principal, SUBMITTERS};
+use crate::body::{JsonText, Params};
+use crate::bootstrap::kb_version;
+use crate::clock::{date_of, now_micros, rfc3339, start_of};
+use crate::error::{ApiError, FieldError};
+use crate::ops::event;
+
+/// The engine that made an assessment: this binary's version.
+pub const ENGINE_VERSION: &str = concat!("preclear ", env!("CARGO_PKG_VERSION"));
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/assessments", post(create).get(list))
+        .route("/assessments/{id}", get(fetch))
+        .route("/assessments/{id}/replay", post(replay))
+        .route("/assessments/{id}/rerun", post(rerun))
+}
+
+/// Query of `POST /assessments`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CreateQuery {
+    /// The client organisation (name or id) the assessment is for; an operator's or admin's
+    /// own organisation when absent. Clients may only name their own.
+    org: Option<String>,
+    /// The date to assess for (`YYYY-MM-DD`); today (UTC) when absent.
+    as_of: Option<String>,
+}
+
+/// A stored assessment as the API returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct StoredAssessment<'a> {
+    /// Identifier.
+    id: Uuid,
+    /// The client organisation.
+    org_id: Uuid,
+    /// When it was stored (RFC 3339).
+    created_at: String,
+    /// Who submitted it.
+    created_by: &'a str,
+    /// The KB version used.
+    kb_version: &'a str,
+    /// The engine version used.
+    engine_version: &'a str,
+    /// The request exactly as submitted (only when fetching one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<preclear_domain::openapi::ShipmentRequest>)]
+    request: Option<&'a RawValue>,
+    /// The assessment.
+    #[schema(value_type = preclear_engine::Assessment)]
+    assessment: &'a RawValue,
+}
+
+fn raw(text: &str) -> Result<&RawValue, ApiError> {
+    serde_json::from_str::<&RawValue>(text).map_err(ApiError::internal)
+}
+
+fn json_response(status: StatusCode, body: &impl Serialize) -> Result<Response, ApiError> {
+    let text = serde_json::to_string(body).map_err(ApiError::internal)?;
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+/// Finds an organisation the caller may see, by name or id; 404 otherwise (never saying
+/// whether it exists).
+pub(crate) async fn visible_org(
+    state: &AppState,
+    principal: &Principal,
+    key: &str,
+) -> Result<Org, ApiError> {
+    let vis = principal.visibility();
+    let found = match Uuid::from_str(key) {
+        Ok(id) => state.store.org(id, vis).await?,
+        Err(_) => match state.store.org_by_name(key).await? {
+            Some(org) => state.store.org(org.id, vis).await?,
+            None => None,
+        },
+    };
+    found.ok_or_else(|| ApiError::NotFound(format!("organisation `{key}` not found")))
+}
+
+fn parse_date(field: &str, text: &str) -> Result<Date, ApiError> {
+    Date::from_str(text)
+        .map_err(|_| ApiError::bad_field(field, format!("`{text}` is not a date (YYYY-MM-DD)")))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments",
+    tag = "assessments",
+    params(CreateQuery),
+    request_body(content = preclear_domain::openapi::ShipmentRequest, description = "A shipment request", content_type = "application/json"),
+    responses(
+        (status = 201, description = "Assessed and stored", body = StoredAssessment, headers(("location" = String, description = "The assessment's URL"))),
+        (status = 400, description = "Malformed JSON or query", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not submit", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid request; each invalid field named", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    Params(query): Params<CreateQuery>,
+    JsonText(text): JsonText,
+) -> Result<Response, ApiError> {
+    principal.require(SUBMITTERS, "submit assessments")?;
+    let org = match &query.org {
+        Some(key) => visible_org(&state, &principal, key).await?,
+        None => principal.org.clone(),
+    };
+    let now = now_micros();
+    let as_of = match &query.as_of {
+        Some(text) => parse_date("as_of", text)?,
+        None => date_of(now),
+    };
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        ApiError::bad_field(
+            "",
+            format!("malformed JSON at line {} column {}", e.line(), e.column()),
+        )
+    })?;
+    let shipment = parse_shipment_value(&value).map_err(|errors| {
+        ApiError::Invalid(
+            errors
+                .0
+                .into_iter()
+                .map(|e| FieldError { field: e.path, message: e.message })
+                .collect(),
+        )
+    })?;
+    let kb = state.kb.clone();
+    let assessment = if shipment.items.len() > 200 {
+        let shipment = shipment.clone();
+        tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
+            .await
+            .map_err(ApiError::internal)?
+    } else {
+        preclear_engine::assess(&kb, &shipment, as_of)
+    };
+    let result = serde_json::to_string(&assessment).map_err(ApiError::internal)?;
+    let categories: Vec<String> = shipment
+        .items
+        .iter()
+        .map(|i| i.category.as_str().to_owned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let total = if assessment.landed_cost.complete {
+        Decimal::from_str_exact(&assessment.landed_cost.total).ok()
+    } else {
+        None
+    };
+    let id = Uuid::now_v7();
+    let summary = AssessmentSummary {
+        id,
+        org_id: org.id,
+        reference: shipment.reference.clone(),
+        client_name: shipment.client.name.clone(),
+        business_unit: shipment.business_unit.clone(),
+        origin: shipment.origin.to_string(),
+        destination: shipment.destination.to_string(),
+        categories: categories.clone(),
+        verdict: assessment.verdict.as_str().to_owned(),
+        as_of: as_of.to_string(),
+        kb_version: assessment.kb_version.clone(),
+        engine_version: ENGINE_VERSION.to_owned(),
+        currency: shipment.currency.to_string(),
+        total_landed_cost: total,
+        created_by: principal.actor.0.clone(),
+        created_at: now,
+    };
+    let record = AssessmentRecord {
+        request_sha256: sha256_hex(&text),
+        result_sha256: sha256_hex(&result),
+        summary,
+        request: text,
+        result,
+    };
+    let after = json!({
+        "reference": record.summary.reference,
+        "origin": record.summary.origin,
+        "destination": record.summary.destination,
+        "verdict": record.summary.verdict,
+        "as_of": record.summary.as_of,
+        "kb_version": record.summary.kb_version,
+        "engine_version": ENGINE_VERSION,
+        "total_landed_cost": record.summary.total_landed_cost.map(|d| d.to_string()),
+        "currency": record.summary.currency,
+        "request_sha256": record.request_sha256,
+        "result_sha256": record.result_sha256,
+    });
+    let mut audit = event(
+        org.id,
+        &principal.actor,
+        now,
+        "assessment.created",
+        ("assessment", id.to_string()),
+        None,
+        Some(after),
+    );
+    audit.country = Some(record.summary.destination.clone());
+    audit.business_unit = record.summary.business_unit.clone();
+    audit.categories = categories;
+    let body = StoredAssessment {
+        id,
+        org_id: org.id,
+        created_at: rfc3339(now),
+        created_by: &principal.actor.0,
+        kb_version: &record.summary.kb_version,
+        engine_version: ENGINE_VERSION,
+        request: None,
+        assessment: raw(&record.result)?,
+    };
+    let text = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    let verdict = record.summary.verdict.clone();
+    let change = Change { mutation: Mutation::InsertAssessment(Box::new(record)), event: audit };
+    // Answered only once stored: an acknowledged assessment is never lost.
+    state.committer.submit(change).await?;
+    state.metrics.assessment(&verdict);
+    Ok((
+        StatusCode::CREATED,
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::LOCATION, format!("/api/v1/assessments/{id}")),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// Query of `GET /assessments`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListQuery {
+    /// Only this client organisation (name or id).
+    org: Option<String>,
+    /// Only this destination (ISO 3166 alpha-2).
+    destination: Option<String>,
+    /// Only this verdict.
+    verdict: Option<String>,
+    /// Stored on or after this date (`YYYY-MM-DD`, UTC).
+    from: Option<String>,
+    /// Stored before this date (`YYYY-MM-DD`, UTC; exclusive).
+    to: Option<String>,
+    /// Text in the reference or client name (case-insensitive).
+    q: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// One assessment in a list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ListItem {
+    id: Uuid,
+    org_id: Uuid,
+    reference: String,
+    client_name: String,
+    business_unit: Option<String>,
+    origin: String,
+    destination: String,
+    categories: Vec<String>,
+    verdict: String,
+    as_of: String,
+    kb_version: String,
+    currency: String,
+    /// The landed cost when it could be computed in full (decimal string).
+    total_landed_cost: Option<String>,
+    created_by: String,
+    /// RFC 3339.
+    created_at: String,
+}
+
+/// A page of assessments, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Page {
+    items: Vec<ListItem>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+const VERDICTS: [&str; 4] =
+    ["clearable", "clearable_with_conditions", "not_clearable", "ior_not_suitable"];
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments",
+    tag = "assessments",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "A page of assessments the caller may see", body = Page),
+        (status = 400, description = "A bad filter", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Params(query): Params<ListQuery>,
+) -> Result<Response, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_field("limit", "must be between 1 and 200"));
+    }
+    let mut filter = AssessmentFilter { limit, ..AssessmentFilter::default() };
+    if let Some(key) = &query.org {
+        filter.org_id = Some(visible_org(&state, &principal, key).await?.id);
+    }
+    if let Some(destination) = &query.destination {
+        let country = Country::parse(destination)
+            .map_err(|e| ApiError::bad_field("destination", e.to_string()))?;
+        filter.destination = Some(country.to_string());
+    }
+    if let Some(verdict) = &query.verdict {
+        if !VERDICTS.contains(&verdict.as_str()) {
+            return Err(ApiError::bad_field(
+                "verdict",
+                format!("expected one of {}", VERDICTS.join(", ")),
+            ));
+        }
+        filter.verdict = Some(verdict.clone());
+    }
+    if let Some(from) = &query.from {
+        filter.from = start_of(parse_date("from", from)?);
+    }
+    if let Some(to) = &query.to {
+        filter.to = start_of(parse_date("to", to)?);
+    }
+    filter.text = query.q.clone().filter(|q| !q.trim().is_empty());
+    if let Some(cursor) = &query.cursor {
+        filter.before_id = Some(
+            Uuid::from_str(cursor)
+                .map_err(|_| ApiError::bad_field("cursor", "not a cursor from a previous page"))?,
+        );
+    }
+    let rows = state.store.assessments(principal.visibility(), &filter).await?;
+    let next_cursor =
+        if rows.len() == limit as usize { rows.last().map(|r| r.id.to_string()) } else { None };
+    let items = rows
+        .into_iter()
+        .map(|s| ListItem {
+            id: s.id,
+            org_id: s.org_id,
+            reference: s.reference,
+            client_name: s.client_name,
+            business_unit: s.business_unit,
+            origin: s.origin,
+            destination: s.destination,
+            categories: s.categories,
+            verdict: s.verdict,
+            as_of: s.as_of,
+            kb_version: s.kb_version,
+            currency: s.currency,
+            total_landed_cost: s.total_landed_cost.map(|d| d.to_string()),
+            created_by: s.created_by,
+            created_at: rfc3339(s.created_at),
+        })
+        .collect();
+    json_response(StatusCode::OK, &Page { items, next_cursor })
+}
+
+async fn load(
+    state: &AppState,
+    principal: &Principal,
+    id: &str,
+) -> Result<AssessmentRecord, ApiError> {
+    let not_found = || ApiError::NotFound(format!("assessment `{id}` not found"));
+    let uuid = Uuid::from_str(id).map_err(|_| not_found())?;
+    state.store.assessment(uuid, principal.visibility()).await?.ok_or_else(not_found)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}",
+    tag = "assessments",
+    params(("id" = Uuid, Path, description = "The assessment id")),
+    responses(
+        (status = 200, description = "The assessment with its request", body = StoredAssessment),
+        (status = 404, description = "No such assessment, or not the caller's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn fetch(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = load(&state, &principal, &id).await?;
+    let s = &record.summary;
+    json_response(
+        StatusCode::OK,
+        &StoredAssessment {
+            id: s.id,
+            org_id: s.org_id,
+            created_at: rfc3339(s.created_at),
+            created_by: &s.created_by,
+            kb_version: &s.kb_version,
+            engine_version: &s.engine_version,
+            request: Some(raw(&record.request)?),
+            assessment: raw(&record.result)?,
+        },
+    )
+}
+
+/// One difference between two assessments: the JSON path, the value then and now (absent
+/// when the path did not exist).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub(crate) struct Difference {
+    path: String,
+    #[schema(value_type = Object)]
+    then: Option<Value>,
+    #[schema(value_type = Object)]
+    now: Option<Value>,
+}
+
+const MAX_DIFFERENCES: usize = 500;
+
+fn diff(path: &str, then: Option<&Value>, now: Option<&Value>, out: &mut Vec<Difference>) {
+    if out.len() >= MAX_DIFFERENCES || then == now {
+        return;
+    }
+    match (then, now) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for key in keys {
+                diff(&format!("{path}.{key}"), a.get(key), b.get(key), out);
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) => {
+            for i in 0..a.len().max(b.len()) {
+                diff(&format!("{path}[{i}]"), a.get(i), b.get(i), out);
+            }
+        }
+        _ => out.push(Difference { path: path.to_owned(), then: then.cloned(), now: now.cloned() }),
+    }
+}
+
+fn differences(then: &str, now: &str) -> Result<Vec<Difference>, ApiError> {
+    let then: Value = serde_json::from_str(then).map_err(ApiError::internal)?;
+    let now: Value = serde_json::from_str(now).map_err(ApiError::internal)?;
+    let mut out = Vec::new();
+    diff("$", Some(&then), Some(&now), &mut out);
+    Ok(out)
+}
+
+async fn reassess(
+    state: &AppState,
+    record: &AssessmentRecord,
+    kb_version_wanted: &str,
+    as_of: Date,
+) -> Result<(String, String), ApiError> {
+    let kb = kb_version(state, kb_version_wanted).await?;
+    let value: Value = serde_json::from_str(&record.request).map_err(ApiError::internal)?;
+    let shipment = parse_shipment_value(&value).map_err(|e| {
+        ApiError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
+    })?;
+    let version = kb.version().as_str().to_owned();
+    let assessment =
+        tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
+            .await
+            .map_err(ApiError::internal)?;
+    Ok((version, serde_json::to_string(&assessment).map_err(ApiError::internal)?))
+}
+
+/// The answer of a replay.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Replay {
+    id: Uuid,
+    /// The KB version used, then and now.
+    kb_version: String,
+    as_of: String,
+    /// Whether the replay gives the stored result byte for byte.
+    reproduced: bool,
+    result_sha256_stored: String,
+    result_sha256_replayed: String,
+    /// The engine that made the stored result.
+    engine_version_then: String,
+    /// The engine that replayed it.
+    engine_version_now: String,
+    /// Where the results differ (empty when reproduced).
+    differences: Vec<Difference>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/replay",
+    tag = "assessments",
+    params(("id" = Uuid, Path, description = "The assessment id")),
+    responses(
+        (status = 200, description = "Re-assessed with the stored request, date and KB version", body = Replay),
+        (status = 404, description = "No such assessment, or not the caller's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn replay(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let record = load(&state, &principal, &id).await?;
+    let s = &record.summary;
+    let as_of = Date::from_str(&s.as_of).map_err(ApiError::internal)?;
+    let (_, result) = reassess(&state, &record, &s.kb_version, as_of).await?;
+    let replayed = sha256_hex(&result);
+    json_response(
+        StatusCode::OK,
+        &Replay {
+            id: s.id,
+            kb_version: s.kb_version.clone(),
+            as_of: s.as_of.clone(),
+            reproduced: replayed == record.result_sha256 && result == record.result,
+            result_sha256_stored: record.result_sha256.clone(),
+            result_sha256_replayed: replayed,
+            engine_version_then: s.engine_version.clone(),
+            engine_version_now: ENGINE_VERSION.to_owned(),
+            differences: differences(&record.result, &result)?,
+        },
+    )
+}
+
+/// Query of a re-run.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RerunQuery {
+    /// The date to assess for; the stored assessment's date when absent, so that only the
+    /// KB's changes show.
+    as_of: Option<String>,
+}
+
+/// The answer of a re-run against the current KB.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct Rerun<'a> {
+    id: Uuid,
+    as_of: String,
+    kb_version_then: String,
+    kb_version_now: String,
+    verdict_then: String,
+    verdict_now: String,
+    /// Whether anything in the assessment changed.
+    changed: bool,
+    /// What changed, path by path (at most 500).
+    differences: Vec<Difference>,
+    /// The assessment with the current KB.
+    #[schema(value_type = preclear_engine::Assessment)]
+    assessment: &'a RawValue,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/assessments/{id}/rerun",
+    tag = "assessments",
+    params(("id" = Uuid, Path, description = "The assessment id"), RerunQuery),
+    responses(
+        (status = 200, description = "Re-assessed with the current KB; what changed", body = Rerun),
+        (status = 404, description = "No such assessment, or not the caller's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn rerun(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    Params(query): Params<RerunQuery>,
+) -> Result<Response, ApiError> {
+    let record = load(&state, &principal, &id).await?;
+    let s = &record.summary;
+    let as_of = match &query.as_of {
+        Some(text) => parse_date("as_of", text)?,
+        None => Date::from_str(&s.as_of).map_err(ApiError::internal)?,
+    };
+    let current = state.kb.version().as_str().to_owned();
+    let (version, result) = reassess(&state, &record, &current, as_of).await?;
+    let now: Value = serde_json::from_str(&result).map_err(ApiError::internal)?;
+    let differences = differences(&record.result, &result)?;
+    json_response(
+        StatusCode::OK,
+        &Rerun {
+            id: s.id,
+            as_of: as_of.to_string(),
+            kb_version_then: s.kb_version.clone(),
+            kb_version_now: version,
+            verdict_then: s.verdict.clone(),
+            verdict_now: now.get("verdict").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            changed: !differences.is_empty(),
+            differences,
+            assessment: raw(&result)?,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_name_each_changed_leaf() {
+        let then = r#"{"verdict":"clearable","lines":[{"duty":"1"}],"kb_version":"a"}"#;
+        let now =
+            r#"{"verdict":"not_clearable","lines":[{"duty":"1"},{"duty":"2"}],"kb_version":"a"}"#;
+        let found = differences(then, now).map_err(|e| format!("{e:?}"));
+        let paths: Vec<String> = found.unwrap_or_default().into_iter().map(|d| d.path).collect();
+        assert_eq!(paths, vec!["$.lines[1]", "$.verdict"]);
+        assert!(differences(then, then).map(|d| d.is_empty()).unwrap_or(false));
+    }
+}

@@ -1,0 +1,144 @@
+//! `/api/v1/audit/events`: an organisation's audit trail, read-only, filtered by period,
+//! country, business unit or hardware category, as JSON, JSON Lines or CSV. There is no route
+//! that edits or deletes an event.
+
+use std::io::Write;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
+use axum::routing::get;
+use preclear_store::audit::{CSV_HEADER, csv_row};
+use preclear_store::{EventFilter, Store, StoreError};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::assessments::visible_org;
+use crate::auth::{AUDITORS, Principal};
+use crate::body::Params;
+use crate::clock::start_of;
+use crate::error::ApiError;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route("/audit/events", get(events))
+}
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// One JSON object per line.
+    JsonLines,
+    /// RFC 4180 CSV with a header row.
+    Csv,
+}
+
+impl ExportFormat {
+    /// Parses `jsonl` or `csv`.
+    pub fn parse(text: &str) -> Option<ExportFormat> {
+        match text {
+            "jsonl" | "ndjson" => Some(ExportFormat::JsonLines),
+            "csv" => Some(ExportFormat::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// Writes an organisation's events that pass `filter`, in chain order. Returns the count.
+pub async fn export(
+    store: &Store,
+    org: Uuid,
+    filter: &EventFilter,
+    format: ExportFormat,
+    out: &mut impl Write,
+) -> Result<u64, StoreError> {
+    let io = |e: std::io::Error| StoreError::Invalid(format!("writing the export: {e}"));
+    if format == ExportFormat::Csv {
+        writeln!(out, "{CSV_HEADER}").map_err(io)?;
+    }
+    let mut after = 0;
+    let mut count = 0;
+    loop {
+        let page = store.audit_events(org, filter, after, 2000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for event in &page {
+            match format {
+                ExportFormat::JsonLines => {
+                    let line = serde_json::to_string(event)
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+                    writeln!(out, "{line}").map_err(io)?;
+                }
+                ExportFormat::Csv => writeln!(out, "{}", csv_row(event)).map_err(io)?,
+            }
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Query of the audit export.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EventsQuery {
+    /// The organisation (name or id); the caller's when absent.
+    org: Option<String>,
+    /// From this date (`YYYY-MM-DD`, UTC, inclusive).
+    from: Option<String>,
+    /// To this date (`YYYY-MM-DD`, UTC, exclusive).
+    to: Option<String>,
+    /// Destination country (ISO 3166 alpha-2).
+    country: Option<String>,
+    /// Business unit, as given in shipment requests.
+    business_unit: Option<String>,
+    /// Hardware category (`server`, `switch`…).
+    category: Option<String>,
+    /// `jsonl` (default) or `csv`.
+    format: Option<String>,
+}
+
+fn date(field: &str, text: &str) -> Result<i64, ApiError> {
+    text.parse::<preclear_domain::Date>()
+        .ok()
+        .and_then(start_of)
+        .ok_or_else(|| ApiError::bad_field(field, format!("`{text}` is not a date (YYYY-MM-DD)")))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", params(EventsQuery),
+    responses(
+        (status = 200, description = "The events, in chain order: JSON Lines or CSV", content_type = "application/x-ndjson", body = String),
+        (status = 403, description = "The role may not read the audit trail", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation within reach", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn events(
+    State(state): State<AppState>,
+    principal: Principal,
+    Params(query): Params<EventsQuery>,
+) -> Result<Response, ApiError> {
+    principal.require(AUDITORS, "read the audit trail")?;
+    let org = match &query.org {
+        Some(key) => visible_org(&state, &principal, key).await?,
+        None => principal.org.clone(),
+    };
+    let format = match query.format.as_deref() {
+        None => ExportFormat::JsonLines,
+        Some(text) => ExportFormat::parse(text)
+            .ok_or_else(|| ApiError::bad_field("format", "expected jsonl or csv"))?,
+    };
+    let filter = EventFilter {
+        from: query.from.as_deref().map(|t| date("from", t)).transpose()?,
+        to: query.to.as_deref().map(|t| date("to", t)).transpose()?,
+        country: query.country.clone(),
+        business_unit: query.business_unit.clone(),
+        category: query.category.clone(),
+    };
+    let mut body = Vec::new();
+    export(&state.store, org.id, &filter, format, &mut body).await?;
+    let content_type = match format {
+        ExportFormat::JsonLines => "application/x-ndjson",
+        ExportFormat::Csv => "text/csv; charset=utf-8",
+    };
+    Ok((StatusCode::OK, [(header::CONTENT_TYPE, content_type)], body).into_response())
+}

@@ -1,0 +1,99 @@
+//! Reading request bodies and query strings into problem-detail errors instead of axum's plain
+//! text rejections.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// A JSON body as text: checked for size (413), media type (415) and UTF-8 (400).
+#[derive(Debug)]
+pub struct JsonText(pub String);
+
+fn is_json(headers: &HeaderMap) -> bool {
+    match headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(value) => {
+            let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+        }
+    }
+}
+
+impl FromRequest<AppState> for JsonText {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        if !is_json(request.headers()) {
+            return Err(ApiError::UnsupportedMediaType(
+                "send the body as JSON with `Content-Type: application/json`".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(request, state).await.map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(state.max_body_bytes)
+            } else {
+                ApiError::bad_field("", format!("the body cannot be read: {e}"))
+            }
+        })?;
+        String::from_utf8(bytes.to_vec())
+            .map(JsonText)
+            .map_err(|_| ApiError::bad_field("", "the body is not UTF-8 text"))
+    }
+}
+
+/// A JSON body parsed into `T`; malformed JSON is a 400, a valid document of the wrong shape a
+/// 422 naming the field.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let JsonText(text) = JsonText::from_request(request, state).await?;
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            ApiError::bad_field(
+                "",
+                format!("malformed JSON at line {} column {}", e.line(), e.column()),
+            )
+        })?;
+        serde_json::from_value(value).map(Json).map_err(|e| {
+            let message = e.to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .filter(|_| {
+                    message.starts_with("missing field") || message.starts_with("unknown field")
+                })
+                .unwrap_or_default()
+                .to_owned();
+            ApiError::Invalid(vec![crate::error::FieldError { field, message }])
+        })
+    }
+}
+
+/// Query parameters parsed into `T`; a bad parameter is a 400 naming it.
+#[derive(Debug)]
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state).await.map(|Query(t)| Params(t)).map_err(
+            |e: QueryRejection| {
+                let text = e.body_text();
+                let field = text.split('`').nth(1).unwrap_or_default().to_owned();
+                ApiError::bad_field(&field, text)
+            },
+        )
+    }
+}

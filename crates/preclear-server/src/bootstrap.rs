@@ -1,0 +1,135 @@
+//! Opening the service's database: connect, migrate, keep a snapshot of the bundled KB (so that
+//! any assessment can be replayed against the KB version it used, years later), and on a new
+//! database make the provider organisation and its first admin.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use preclear_kb::{Kb, SourceFile};
+use preclear_store::{OrgKind, Role, Store, StoreError, StoreOptions, redact};
+use serde_json::json;
+
+use crate::clock::now_micros;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::ops::{self, Actor};
+
+/// The first admin's credentials, printed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstAdmin {
+    /// The provider organisation.
+    pub org: String,
+    /// Sign-in name.
+    pub username: String,
+    /// The password (not stored anywhere in the clear).
+    pub password: String,
+}
+
+/// An opened, migrated database with the KB it serves.
+#[derive(Debug)]
+pub struct Opened {
+    /// The database.
+    pub store: Store,
+    /// The bundled KB.
+    pub kb: Arc<Kb>,
+    /// Set when this start made the first admin.
+    pub first_admin: Option<FirstAdmin>,
+}
+
+/// Connects and migrates.
+pub async fn open_store(url: &str, options: &StoreOptions) -> anyhow::Result<Store> {
+    let store = Store::connect(url, options)
+        .await
+        .with_context(|| format!("opening database `{}`", redact(url)))?;
+    store.migrate().await.context("bringing the database schema up to date")?;
+    Ok(store)
+}
+
+/// The KB files as stored in a snapshot.
+pub fn snapshot_json(files: &[SourceFile]) -> String {
+    json!(files.iter().map(|f| json!({ "path": f.path, "text": f.text })).collect::<Vec<_>>())
+        .to_string()
+}
+
+/// The KB files of a snapshot.
+pub fn snapshot_files(text: &str) -> Result<Vec<SourceFile>, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let list = value.as_array().ok_or("a KB snapshot is a JSON array")?;
+    list.iter()
+        .map(|f| {
+            let field = |k: &str| f.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+            match (field("path"), field("text")) {
+                (Some(path), Some(text)) => Ok(SourceFile { path, text }),
+                _ => Err("a KB snapshot entry needs `path` and `text`".to_owned()),
+            }
+        })
+        .collect()
+}
+
+/// Opens the service's database and prepares it.
+pub async fn open(config: &Config) -> anyhow::Result<Opened> {
+    let store = open_store(&config.database_url, &config.store).await?;
+    let files = preclear_kb_bundle::files();
+    let kb = preclear_kb::load(&files)
+        .map_err(|errors| anyhow::anyhow!("the bundled knowledge base is invalid:\n{errors}"))?;
+    store
+        .save_kb_version(kb.version().as_str(), &snapshot_json(&files), now_micros())
+        .await
+        .context("storing the KB snapshot")?;
+    let first_admin = first_admin(&store, &config.provider_name).await?;
+    Ok(Opened { store, kb: Arc::new(kb), first_admin })
+}
+
+/// On a database without users, makes the provider organisation and an admin with a random
+/// password. When several instances start at once, one wins and the others see its work.
+async fn first_admin(store: &Store, provider_name: &str) -> anyhow::Result<Option<FirstAdmin>> {
+    if store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let actor = Actor("system:first-start".into());
+    let at = now_micros();
+    let org = match store.org_by_name(provider_name).await? {
+        Some(org) => org,
+        None => {
+            match ops::create_org(store, &actor, provider_name, OrgKind::Provider, None, at).await {
+                Ok(org) => org,
+                Err(ApiError::Conflict(_)) => return Ok(None),
+                Err(other) => anyhow::bail!("creating the provider organisation: {other:?}"),
+            }
+        }
+    };
+    match ops::create_user(store, &actor, &org, "admin", None, Role::Admin, at).await {
+        Ok((user, Some(password))) => {
+            Ok(Some(FirstAdmin { org: org.name, username: user.username, password }))
+        }
+        Ok((_, None)) => Ok(None),
+        Err(ApiError::Conflict(_)) => Ok(None),
+        Err(other) => anyhow::bail!("creating the first admin: {other:?}"),
+    }
+}
+
+/// Loads a KB version: the current one, or a stored snapshot.
+pub async fn kb_version(state: &crate::AppState, version: &str) -> Result<Arc<Kb>, ApiError> {
+    if state.kb.version().as_str() == version {
+        return Ok(state.kb.clone());
+    }
+    if let Some(kb) = state.kbs.lock().ok().and_then(|m| m.get(version).cloned()) {
+        return Ok(kb);
+    }
+    let text = state.store.kb_version_files(version).await?.ok_or_else(|| {
+        ApiError::internal(StoreError::Corrupt(format!("KB version {version} has no snapshot")))
+    })?;
+    let files = snapshot_files(&text).map_err(ApiError::internal)?;
+    let kb = tokio::task::spawn_blocking(move || preclear_kb::load(&files))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| ApiError::internal(format!("KB snapshot {version} does not load: {e}")))?;
+    let kb = Arc::new(kb);
+    if let Ok(mut map) = state.kbs.lock() {
+        if map.len() >= 8 {
+            map.clear();
+        }
+        map.insert(version.to_owned(), kb.clone());
+    }
+    Ok(kb)
+}

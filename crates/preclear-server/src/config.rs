@@ -1,0 +1,174 @@
+//! Configuration: built-in defaults, overridden by an optional TOML file, overridden by the
+//! environment and flags (the shell resolves those two; see `preclear serve --help`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use preclear_store::StoreOptions;
+use serde::Deserialize;
+
+/// The default address: this machine only.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The default request body limit: 16 MiB (a 10,000-line request is about 8 MB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// The default name of the provider organisation made on first start.
+pub const DEFAULT_PROVIDER: &str = "IOR Provider";
+
+/// The optional TOML file. Every key is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// `listen = "127.0.0.1:8080"`.
+    pub listen: Option<String>,
+    /// `database_url = "postgres://…"` or `"sqlite:/path/preclear.db"`.
+    pub database_url: Option<String>,
+    /// `data_dir = "/var/lib/preclear"`: where the default SQLite file lives.
+    pub data_dir: Option<PathBuf>,
+    /// `max_body_bytes = 16777216`.
+    pub max_body_bytes: Option<usize>,
+    /// `sqlite_sync = "normal" | "full"`.
+    pub sqlite_sync: Option<String>,
+    /// `max_connections = 8`.
+    pub max_connections: Option<u32>,
+    /// `batch_size = 256`: how many writes may share one transaction.
+    pub batch_size: Option<usize>,
+    /// `provider_name = "IOR Provider"`: the organisation made on first start.
+    pub provider_name: Option<String>,
+}
+
+impl FileConfig {
+    /// Reads a TOML file; unknown keys are errors.
+    pub fn read(path: &Path) -> anyhow::Result<FileConfig> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading configuration file `{}`", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("configuration file `{}` is invalid", path.display()))
+    }
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Database URL.
+    pub database_url: String,
+    /// Body size limit.
+    pub max_body_bytes: usize,
+    /// Pool and SQLite settings.
+    pub store: StoreOptions,
+    /// How many writes may share one transaction.
+    pub batch_size: usize,
+    /// The provider organisation made on first start.
+    pub provider_name: String,
+}
+
+/// Where the default SQLite file lives when nothing says otherwise:
+/// `$XDG_DATA_HOME/preclear`, else `$HOME/.local/share/preclear`, else `./preclear-data`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir).join("preclear");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(home).join(".local/share/preclear");
+    }
+    PathBuf::from("preclear-data")
+}
+
+/// The SQLite URL of the database file in `data_dir`.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite:{}", data_dir.join("preclear.db").display())
+}
+
+/// The values given by the environment or flags (they win over the file).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--listen` / `PRECLEAR_LISTEN`.
+    pub listen: Option<String>,
+    /// `--database-url` / `PRECLEAR_DATABASE_URL`.
+    pub database_url: Option<String>,
+    /// `--data-dir` / `PRECLEAR_DATA_DIR`.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Resolves defaults < file < overrides. Creates the data directory when the database is
+    /// the default SQLite file.
+    pub fn resolve(file: FileConfig, overrides: Overrides) -> anyhow::Result<Config> {
+        let listen_text = overrides.listen.or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.into());
+        let listen: SocketAddr = listen_text
+            .parse()
+            .with_context(|| format!("listen address `{listen_text}` is not ADDRESS:PORT"))?;
+        let database_url = match overrides.database_url.or(file.database_url) {
+            Some(url) => url,
+            None => {
+                let dir = overrides.data_dir.or(file.data_dir).unwrap_or_else(default_data_dir);
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating data directory `{}`", dir.display()))?;
+                sqlite_url(&dir)
+            }
+        };
+        let sqlite_sync_full = match file.sqlite_sync.as_deref() {
+            None | Some("normal") => false,
+            Some("full") => true,
+            Some(other) => bail!("sqlite_sync = `{other}`: expected \"normal\" or \"full\""),
+        };
+        let batch_size = file.batch_size.unwrap_or(256);
+        if batch_size == 0 {
+            bail!("batch_size must be at least 1");
+        }
+        Ok(Config {
+            listen,
+            database_url,
+            max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+            store: StoreOptions {
+                max_connections: file.max_connections.unwrap_or(8).max(2),
+                sqlite_sync_full,
+            },
+            batch_size,
+            provider_name: file.provider_name.unwrap_or_else(|| DEFAULT_PROVIDER.into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let file: FileConfig =
+            toml::from_str("listen = \"0.0.0.0:9000\"\ndatabase_url = \"sqlite:/tmp/a.db\"\nsqlite_sync = \"full\"").unwrap();
+        let config = Config::resolve(file.clone(), Overrides::default()).unwrap();
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert!(config.store.sqlite_sync_full);
+        let config = Config::resolve(
+            file,
+            Overrides { listen: Some("127.0.0.1:1".into()), ..Overrides::default() },
+        )
+        .unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:1");
+        assert_eq!(config.database_url, "sqlite:/tmp/a.db");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        assert!(toml::from_str::<FileConfig>("listne = \"x\"").is_err());
+        let file = FileConfig {
+            sqlite_sync: Some("fast".into()),
+            database_url: Some("sqlite:x".into()),
+            ..FileConfig::default()
+        };
+        let error = Config::resolve(file, Overrides::default()).unwrap_err().to_string();
+        assert!(error.contains("sqlite_sync"), "{error}");
+        let error = Config::resolve(
+            FileConfig::default(),
+            Overrides { listen: Some("nowhere".into()), ..Overrides::default() },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("nowhere"), "{error}");
+    }
+}

@@ -1,0 +1,192 @@
+//! preclear's HTTP service: `preclear serve`.
+//!
+//! The API v1 (JSON, `Authorization: Bearer <API key>`), OpenAPI 3.1 at `/api/v1/openapi.json`
+//! with a browsable page at `/api/v1/docs`, `/healthz`, `/readyz` and Prometheus `/metrics`.
+//! The state an instance holds is a cache or a counter only (loaded KB versions, verified key
+//! secrets, metrics): everything that matters is in the database, so several instances can
+//! serve one PostgreSQL database.
+//!
+//! Code map: [`config`] (flags, environment, TOML), [`bootstrap`] (open the database, migrate,
+//! snapshot the KB, first admin), [`auth`] (API keys, roles), [`ops`] (administrative changes,
+//! shared with the shell), `assessments`, `admin_api`, `kb_api`, `audit_api` (the routes),
+//! [`error`] (problem details), [`metrics`], `openapi`.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod metrics;
+pub mod ops;
+
+mod admin_api;
+mod assessments;
+pub mod audit_api;
+mod body;
+mod kb_api;
+pub mod openapi;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use preclear_kb::Kb;
+use preclear_store::{GroupCommitter, Store};
+use tokio::net::TcpListener;
+use tracing::Instrument as _;
+
+pub use crate::bootstrap::{FirstAdmin, Opened, open};
+pub use crate::config::Config;
+use crate::error::ApiError;
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The shared parts.
+#[derive(Debug)]
+pub struct Inner {
+    /// The database.
+    pub store: Store,
+    /// Batches assessment writes.
+    pub committer: GroupCommitter,
+    /// The KB this binary carries (the current one).
+    pub kb: Arc<Kb>,
+    /// Older KB versions loaded from their snapshots, by version.
+    pub kbs: Mutex<HashMap<String, Arc<Kb>>>,
+    /// Verified API-key secrets.
+    pub keys: auth::KeyCache,
+    /// Counters.
+    pub metrics: metrics::Metrics,
+    /// The body size limit, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// The state for an opened database. Spawns the group committer on the current runtime.
+    pub fn new(store: Store, kb: Arc<Kb>, config: &Config) -> AppState {
+        let committer = GroupCommitter::spawn(store.clone(), config.batch_size);
+        AppState(Arc::new(Inner {
+            store,
+            committer,
+            kb,
+            kbs: Mutex::new(HashMap::new()),
+            keys: auth::KeyCache::default(),
+            metrics: metrics::Metrics::default(),
+            max_body_bytes: config.max_body_bytes,
+        }))
+    }
+}
+
+/// The whole application: API, documentation, health and metrics.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(assessments::routes())
+        .merge(admin_api::routes())
+        .merge(kb_api::routes())
+        .merge(audit_api::routes())
+        .layer(DefaultBodyLimit::max(state.max_body_bytes));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
+        .merge(openapi::routes())
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
+pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Counts and times every request, and gives it an id (`x-request-id`) that the log carries.
+async fn observe(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    let span = tracing::info_span!("request", %method, %route, request_id = %id);
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let status = response.status().as_u16();
+    state.metrics.request(&method, &route, status, started.elapsed());
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    if status >= 500 {
+        tracing::warn!(parent: &span, status, "request failed");
+    } else {
+        tracing::debug!(parent: &span, status, elapsed = ?started.elapsed(), "request");
+    }
+    response
+}
+
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    state
+        .store
+        .ping()
+        .await
+        .map_err(|e| ApiError::Unavailable(format!("the database does not answer: {e}")))?;
+    Ok("ready\n")
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(),
+    )
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route; the API is described at /api/v1/openapi.json".into())
+}

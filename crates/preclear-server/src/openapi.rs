@@ -1,0 +1,67 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations and the engine's types,
+//! at `/api/v1/openapi.json`, and Swagger UI at `/api/v1/docs`, served from the binary.
+
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "preclear API",
+        description = "Pre-qualification of IT and data-center hardware imports: assess a shipment request against the knowledge base, store it with its KB version, replay it, audit it. Authenticate with `Authorization: Bearer <API key>` (make one with `preclear admin key create`). Errors are RFC 9457 problem details.",
+        license(name = "Apache-2.0")
+    ),
+    paths(
+        crate::assessments::create,
+        crate::assessments::list,
+        crate::assessments::fetch,
+        crate::assessments::replay,
+        crate::assessments::rerun,
+        crate::admin_api::me,
+        crate::admin_api::list_orgs,
+        crate::admin_api::create_org,
+        crate::admin_api::list_users,
+        crate::admin_api::create_user,
+        crate::admin_api::list_keys,
+        crate::admin_api::create_key,
+        crate::admin_api::revoke_key,
+        crate::kb_api::summary,
+        crate::kb_api::coverage_table,
+        crate::kb_api::fact_list,
+        crate::audit_api::events,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "assessments", description = "Assess, store, list, replay"),
+        (name = "administration", description = "Organisations, users, API keys"),
+        (name = "knowledge base", description = "Markets, rules, sources"),
+        (name = "audit", description = "The hash-chained audit trail"),
+    )
+)]
+pub(crate) struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+}
+
+/// The document as JSON (for tests and `preclear openapi`).
+pub fn document() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_default()
+}

@@ -1,0 +1,304 @@
+//! Writing: every state change is a [`Change`] — a mutation and the audit event that records it —
+//! and a batch of changes commits in one transaction, so a change and its event are stored
+//! together or not at all. [`GroupCommitter`] gathers concurrent changes into batches (group
+//! commit): one transaction, and one disk sync, for many acknowledged writes.
+
+use std::collections::{BTreeSet, HashMap};
+
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+use crate::audit::{GENESIS, NewEvent, event_hash};
+use crate::db::{Param, Sql, Tx};
+use crate::model::{ApiKey, AssessmentRecord, Micros, Org, User};
+use crate::{Store, StoreError};
+
+/// A state change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// Nothing changes but the audit trail (an event worth recording, such as an export).
+    Nothing,
+    /// A new organisation (its audit chain starts with the change's event).
+    InsertOrg(Org),
+    /// A new user.
+    InsertUser(User),
+    /// A new API key.
+    InsertApiKey(ApiKey),
+    /// An API key revoked.
+    RevokeApiKey {
+        /// The key.
+        id: Uuid,
+        /// When.
+        at: Micros,
+    },
+    /// A new assessment.
+    InsertAssessment(Box<AssessmentRecord>),
+}
+
+/// A mutation and the audit event recording it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What changes.
+    pub mutation: Mutation,
+    /// The event appended to the owning organisation's chain.
+    pub event: NewEvent,
+}
+
+const INSERT_ORG: Sql = Sql::both(
+    "INSERT INTO organisations (id, name, kind, provider_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+);
+const INSERT_HEAD: Sql = Sql::both(
+    "INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT DO NOTHING",
+);
+const INSERT_USER: Sql = Sql::both(
+    "INSERT INTO users (id, org_id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+);
+const INSERT_KEY: Sql = Sql::both(
+    "INSERT INTO api_keys (id, org_id, prefix, secret_hash, role, label, created_by, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+);
+const REVOKE_KEY: Sql =
+    Sql::both("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL");
+const INSERT_ASSESSMENT: Sql = Sql {
+    sqlite: "INSERT INTO assessments (id, org_id, reference, client_name, business_unit, origin, \
+             destination, categories, verdict, as_of, kb_version, engine_version, currency, \
+             total_landed_cost, request, result, request_sha256, result_sha256, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+    postgres: "INSERT INTO assessments (id, org_id, reference, client_name, business_unit, origin, \
+             destination, categories, verdict, as_of, kb_version, engine_version, currency, \
+             total_landed_cost, request, result, request_sha256, result_sha256, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CAST($14 AS NUMERIC), $15, $16, $17, $18, $19, $20)",
+};
+const LOCK_HEAD: Sql = Sql {
+    sqlite: "SELECT seq, hash FROM audit_heads WHERE org_id = $1",
+    postgres: "SELECT seq, hash FROM audit_heads WHERE org_id = $1 FOR UPDATE",
+};
+const UPDATE_HEAD: Sql = Sql::both("UPDATE audit_heads SET seq = $1, hash = $2 WHERE org_id = $3");
+const INSERT_EVENT: Sql = Sql::both(
+    "INSERT INTO audit_events (org_id, seq, id, at, actor, action, object_type, object_id, country, \
+     business_unit, categories, before, after, prev_hash, hash) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+);
+
+/// Categories as stored: `,a,b,` so that `LIKE '%,a,%'` finds one exactly.
+pub(crate) fn join_categories(categories: &[String]) -> String {
+    if categories.is_empty() { String::new() } else { format!(",{},", categories.join(",")) }
+}
+
+pub(crate) fn split_categories(stored: &str) -> Vec<String> {
+    stored.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+impl Store {
+    /// Commits changes in one transaction: all of them, with their events, or none.
+    pub async fn commit(&self, changes: &[Change]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // Lock the chain heads of the organisations that already exist in a fixed order, so
+        // that two instances committing to the same organisations cannot deadlock.
+        let orgs: BTreeSet<Uuid> = changes.iter().map(|c| c.event.org_id).collect();
+        let mut heads: HashMap<Uuid, (i64, String)> = HashMap::new();
+        for org in orgs {
+            if let Some(head) = read_head(&mut tx, org).await? {
+                heads.insert(org, head);
+            }
+        }
+        for change in changes {
+            apply(&mut tx, &change.mutation).await?;
+            let org = change.event.org_id;
+            let (seq, prev) = match heads.get(&org) {
+                Some(head) => head.clone(),
+                None => read_head(&mut tx, org).await?.ok_or_else(|| {
+                    StoreError::Invalid(format!("organisation {org} does not exist"))
+                })?,
+            };
+            let seq = seq + 1;
+            let hash = event_hash(&change.event, seq, &prev);
+            insert_event(&mut tx, &change.event, seq, &prev, &hash).await?;
+            heads.insert(org, (seq, hash));
+        }
+        for (org, (seq, hash)) in &heads {
+            tx.execute(UPDATE_HEAD, &[Param::Int(*seq), Param::Text(hash), Param::Uuid(*org)])
+                .await?;
+        }
+        tx.commit().await
+    }
+}
+
+async fn read_head(tx: &mut Tx, org: Uuid) -> Result<Option<(i64, String)>, StoreError> {
+    match tx.fetch_optional(LOCK_HEAD, &[Param::Uuid(org)]).await? {
+        Some(row) => Ok(Some((row.int("seq")?, row.text("hash")?))),
+        None => Ok(None),
+    }
+}
+
+async fn insert_event(
+    tx: &mut Tx,
+    e: &NewEvent,
+    seq: i64,
+    prev: &str,
+    hash: &str,
+) -> Result<(), StoreError> {
+    let categories = join_categories(&e.categories);
+    tx.execute(
+        INSERT_EVENT,
+        &[
+            Param::Uuid(e.org_id),
+            Param::Int(seq),
+            Param::Uuid(e.id),
+            Param::Int(e.at),
+            Param::Text(&e.actor),
+            Param::Text(&e.action),
+            Param::Text(&e.object_type),
+            Param::Text(&e.object_id),
+            Param::OptText(e.country.as_deref()),
+            Param::OptText(e.business_unit.as_deref()),
+            Param::Text(&categories),
+            Param::OptText(e.before.as_deref()),
+            Param::OptText(e.after.as_deref()),
+            Param::Text(prev),
+            Param::Text(hash),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
+    match mutation {
+        Mutation::Nothing => {}
+        Mutation::InsertOrg(org) => {
+            tx.execute(
+                INSERT_ORG,
+                &[
+                    Param::Uuid(org.id),
+                    Param::Text(&org.name),
+                    Param::Text(org.kind.as_str()),
+                    Param::OptUuid(org.provider_id),
+                    Param::Int(org.created_at),
+                ],
+            )
+            .await?;
+            tx.execute(INSERT_HEAD, &[Param::Uuid(org.id), Param::Text(GENESIS)]).await?;
+        }
+        Mutation::InsertUser(user) => {
+            tx.execute(
+                INSERT_USER,
+                &[
+                    Param::Uuid(user.id),
+                    Param::Uuid(user.org_id),
+                    Param::Text(&user.username),
+                    Param::Text(&user.password_hash),
+                    Param::Text(user.role.as_str()),
+                    Param::Int(user.created_at),
+                ],
+            )
+            .await?;
+        }
+        Mutation::InsertApiKey(key) => {
+            tx.execute(
+                INSERT_KEY,
+                &[
+                    Param::Uuid(key.id),
+                    Param::Uuid(key.org_id),
+                    Param::Text(&key.prefix),
+                    Param::Text(&key.secret_hash),
+                    Param::Text(key.role.as_str()),
+                    Param::Text(&key.label),
+                    Param::Text(&key.created_by),
+                    Param::Int(key.created_at),
+                ],
+            )
+            .await?;
+        }
+        Mutation::RevokeApiKey { id, at } => {
+            let n = tx.execute(REVOKE_KEY, &[Param::Int(*at), Param::Uuid(*id)]).await?;
+            if n != 1 {
+                return Err(StoreError::Invalid(format!(
+                    "API key {id} does not exist or is already revoked"
+                )));
+            }
+        }
+        Mutation::InsertAssessment(record) => {
+            let s = &record.summary;
+            let categories = join_categories(&s.categories);
+            let total = s.total_landed_cost.map(|d| d.to_string());
+            tx.execute(
+                INSERT_ASSESSMENT,
+                &[
+                    Param::Uuid(s.id),
+                    Param::Uuid(s.org_id),
+                    Param::Text(&s.reference),
+                    Param::Text(&s.client_name),
+                    Param::OptText(s.business_unit.as_deref()),
+                    Param::Text(&s.origin),
+                    Param::Text(&s.destination),
+                    Param::Text(&categories),
+                    Param::Text(&s.verdict),
+                    Param::Text(&s.as_of),
+                    Param::Text(&s.kb_version),
+                    Param::Text(&s.engine_version),
+                    Param::Text(&s.currency),
+                    Param::OptText(total.as_deref()),
+                    Param::Text(&record.request),
+                    Param::Text(&record.result),
+                    Param::Text(&record.request_sha256),
+                    Param::Text(&record.result_sha256),
+                    Param::Text(&s.created_by),
+                    Param::Int(s.created_at),
+                ],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+type Pending = (Change, oneshot::Sender<Result<(), StoreError>>);
+
+/// Gathers changes submitted concurrently into batches committed by one task. A submitter is
+/// answered only after its batch has committed, so an acknowledged change is stored.
+#[derive(Debug, Clone)]
+pub struct GroupCommitter {
+    sender: mpsc::Sender<Pending>,
+}
+
+impl GroupCommitter {
+    /// Starts the committing task on the current Tokio runtime. `max_batch` bounds how many
+    /// changes share one transaction.
+    pub fn spawn(store: Store, max_batch: usize) -> GroupCommitter {
+        let (sender, mut receiver) = mpsc::channel::<Pending>(max_batch.saturating_mul(4).max(1));
+        tokio::spawn(async move {
+            let mut batch: Vec<Pending> = Vec::with_capacity(max_batch);
+            while receiver.recv_many(&mut batch, max_batch.max(1)).await > 0 {
+                let (changes, replies): (Vec<Change>, Vec<_>) = batch.drain(..).unzip();
+                match store.commit(&changes).await {
+                    Ok(()) => {
+                        for reply in replies {
+                            let _ = reply.send(Ok(()));
+                        }
+                    }
+                    Err(error) if changes.len() == 1 => {
+                        for reply in replies {
+                            let _ = reply.send(Err(error.clone()));
+                        }
+                    }
+                    Err(_) => {
+                        // One change spoiled the batch: commit each alone, so that only the
+                        // faulty one fails.
+                        for (change, reply) in changes.iter().zip(replies) {
+                            let _ = reply.send(store.commit(std::slice::from_ref(change)).await);
+                        }
+                    }
+                }
+            }
+        });
+        GroupCommitter { sender }
+    }
+
+    /// Commits a change with others submitted at the same time; returns once it is stored.
+    pub async fn submit(&self, change: Change) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.sender.send((change, reply)).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+}

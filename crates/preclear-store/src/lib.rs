@@ -1,0 +1,166 @@
+//! preclear's storage: organisations, users, API keys, assessments, KB snapshots and the
+//! hash-chained audit trail, on SQLite (the default: one file, nothing to install) or PostgreSQL
+//! (several stateless instances sharing one database).
+//!
+//! One interface, [`Store`], for both. Writes go through [`Store::commit`] as [`Change`]s — a
+//! mutation and the audit event recording it, in one transaction — so that nothing changes
+//! without its event and no half-written change is ever visible. Each backend has its own
+//! append-only migrations (`migrations/sqlite`, `migrations/postgres`), embedded in the binary
+//! and applied by [`Store::migrate`]. Money is NUMERIC on PostgreSQL and decimal text on SQLite:
+//! never a float. The store never reads the clock; callers pass instants.
+
+pub mod audit;
+mod commit;
+pub mod credentials;
+mod db;
+mod migrate;
+mod model;
+mod read;
+
+use std::str::FromStr as _;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use crate::audit::{AuditEvent, EventFilter, NewEvent, VerifyReport};
+pub use crate::commit::{Change, GroupCommitter, Mutation};
+use crate::db::Pool;
+pub use crate::model::*;
+
+/// What can go wrong in the store.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(String),
+    /// A unique name or key is already taken.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// The change is not valid against what is stored.
+    #[error("{0}")]
+    Invalid(String),
+    /// The schema cannot be brought up to date.
+    #[error("migration error: {0}")]
+    Migration(String),
+    /// Stored data does not read back as written.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
+    /// Hashing or randomness failed.
+    #[error("{0}")]
+    Crypto(String),
+    /// The store is shutting down.
+    #[error("the store is closed")]
+    Closed,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(db.message().to_owned())
+            }
+            _ => StoreError::Database(error.to_string()),
+        }
+    }
+}
+
+/// How to open the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// Connections in the pool.
+    pub max_connections: u32,
+    /// SQLite only: sync the disk on every commit (`synchronous = FULL`). The default, NORMAL
+    /// with the write-ahead log, loses nothing when the process is killed; FULL also survives
+    /// a power cut, at the cost of a sync per transaction.
+    pub sqlite_sync_full: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions { max_connections: 8, sqlite_sync_full: false }
+    }
+}
+
+/// The database: SQLite or PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    /// Opens the database named by `url`: `sqlite:PATH` (created if missing) or
+    /// `postgres://…`. Does not migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let connect = PgConnectOptions::from_str(url)?;
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(options.max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(connect)
+                    .await?,
+            )
+        } else if url.starts_with("sqlite:") {
+            let connect = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(if options.sqlite_sync_full {
+                    SqliteSynchronous::Full
+                } else {
+                    SqliteSynchronous::Normal
+                })
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(options.max_connections)
+                    .min_connections(1)
+                    .connect_with(connect)
+                    .await?,
+            )
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "unsupported database URL `{}`: expected sqlite:PATH or postgres://…",
+                redact(url)
+            )));
+        };
+        Ok(Store { pool })
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        if self.pool.is_postgres() { "postgres" } else { "sqlite" }
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A database URL with its password hidden, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = url.get(scheme + 3..at).unwrap_or_default();
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
+    }
+}

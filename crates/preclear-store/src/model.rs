@@ -1,0 +1,243 @@
+//! What the store keeps: organisations, users, API keys, assessments and KB snapshots.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+/// An instant, in microseconds since the Unix epoch (UTC). The store never reads the clock: the
+/// caller says when something happened.
+pub type Micros = i64;
+
+/// Whether an organisation is a client of the IOR provider, or the provider itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// A company whose goods are imported.
+    Client,
+    /// The IOR provider, whose operators serve its clients.
+    Provider,
+}
+
+impl OrgKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Client => "client",
+            OrgKind::Provider => "provider",
+        }
+    }
+}
+
+impl FromStr for OrgKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "client" => Ok(OrgKind::Client),
+            "provider" => Ok(OrgKind::Provider),
+            other => {
+                Err(format!("unknown organisation kind `{other}`; expected client or provider"))
+            }
+        }
+    }
+}
+
+/// What a user or key may do. Client roles belong to client organisations, `operator` to the
+/// provider; `admin` to either (a client's admin manages its own users and keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads its organisation's assessments.
+    ClientViewer,
+    /// Also submits assessments.
+    ClientSubmitter,
+    /// The provider's operator: reads and submits for every client the provider serves.
+    Operator,
+    /// Also manages organisations, users and API keys, and reads the audit trail.
+    Admin,
+}
+
+impl Role {
+    /// Every role, in order of power.
+    pub const ALL: [Role; 4] =
+        [Role::ClientViewer, Role::ClientSubmitter, Role::Operator, Role::Admin];
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ClientViewer => "client_viewer",
+            Role::ClientSubmitter => "client_submitter",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Whether the role may be given to a member of an organisation of `kind`.
+    pub fn fits(self, kind: OrgKind) -> bool {
+        match self {
+            Role::ClientViewer | Role::ClientSubmitter => kind == OrgKind::Client,
+            Role::Operator => kind == OrgKind::Provider,
+            Role::Admin => true,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            format!(
+                "unknown role `{s}`; expected one of {}",
+                Role::ALL.map(Role::as_str).join(", ")
+            )
+        })
+    }
+}
+
+/// An organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Org {
+    /// Identifier.
+    pub id: Uuid,
+    /// Unique name.
+    pub name: String,
+    /// Client or provider.
+    pub kind: OrgKind,
+    /// For a client: the provider organisation that serves it.
+    pub provider_id: Option<Uuid>,
+    /// When it was created.
+    pub created_at: Micros,
+}
+
+/// A user who signs in with a password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Identifier.
+    pub id: Uuid,
+    /// The organisation the user belongs to.
+    pub org_id: Uuid,
+    /// Unique sign-in name.
+    pub username: String,
+    /// The argon2 PHC string of the password; never serialised.
+    #[serde(skip)]
+    pub password_hash: String,
+    /// What the user may do.
+    pub role: Role,
+    /// When the user was created.
+    pub created_at: Micros,
+    /// When the user was disabled, if ever.
+    pub disabled_at: Option<Micros>,
+}
+
+/// An API key. The secret itself is never stored: only its argon2 hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiKey {
+    /// Identifier.
+    pub id: Uuid,
+    /// The organisation the key acts for.
+    pub org_id: Uuid,
+    /// The public part of the key (`pck_…`), by which it is found.
+    pub prefix: String,
+    /// The argon2 PHC string of the secret part; never serialised.
+    #[serde(skip)]
+    pub secret_hash: String,
+    /// What the key may do.
+    pub role: Role,
+    /// A label for people.
+    pub label: String,
+    /// Who created it.
+    pub created_by: String,
+    /// When it was created.
+    pub created_at: Micros,
+    /// When it was revoked, if ever.
+    pub revoked_at: Option<Micros>,
+}
+
+/// A stored assessment: the request, the engine's answer and what they were made with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssessmentRecord {
+    /// The listing fields.
+    pub summary: AssessmentSummary,
+    /// The request text, exactly as submitted.
+    pub request: String,
+    /// The assessment JSON, exactly as returned.
+    pub result: String,
+    /// SHA-256 of `request` (hex).
+    pub request_sha256: String,
+    /// SHA-256 of `result` (hex).
+    pub result_sha256: String,
+}
+
+/// The fields of an assessment that lists and filters use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssessmentSummary {
+    /// Identifier (UUID v7: ordered by creation).
+    pub id: Uuid,
+    /// The client organisation it belongs to.
+    pub org_id: Uuid,
+    /// The request's reference.
+    pub reference: String,
+    /// The client named in the request.
+    pub client_name: String,
+    /// The client's business unit, when the request names one.
+    pub business_unit: Option<String>,
+    /// Origin country.
+    pub origin: String,
+    /// Destination country.
+    pub destination: String,
+    /// The hardware categories of the lines, sorted, without repeats.
+    pub categories: Vec<String>,
+    /// The verdict.
+    pub verdict: String,
+    /// The date the assessment was made for.
+    pub as_of: String,
+    /// The KB version used.
+    pub kb_version: String,
+    /// The engine version used.
+    pub engine_version: String,
+    /// The request's currency.
+    pub currency: String,
+    /// The landed cost, exactly, when the engine could compute it.
+    pub total_landed_cost: Option<rust_decimal::Decimal>,
+    /// Who submitted it.
+    pub created_by: String,
+    /// When it was stored.
+    pub created_at: Micros,
+}
+
+/// Who may be seen: an organisation's own data, or a provider's and its clients'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Only this organisation.
+    Own(Uuid),
+    /// This provider and every client it serves.
+    Provider(Uuid),
+}
+
+/// Filters for listing assessments. All are optional and combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AssessmentFilter {
+    /// Only this client organisation.
+    pub org_id: Option<Uuid>,
+    /// Only this destination (ISO code).
+    pub destination: Option<String>,
+    /// Only this verdict.
+    pub verdict: Option<String>,
+    /// Created at or after.
+    pub from: Option<Micros>,
+    /// Created before.
+    pub to: Option<Micros>,
+    /// Text in the reference or client name (case-insensitive).
+    pub text: Option<String>,
+    /// Continue after this id (the last id of the previous page).
+    pub before_id: Option<Uuid>,
+    /// Page size.
+    pub limit: u32,
+}

@@ -1,0 +1,506 @@
+//! Reading: every query that returns tenant data takes a [`Visibility`], so a caller can only
+//! ever see what its organisation may see.
+
+use std::str::FromStr as _;
+
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::audit::{
+    AuditEvent, BrokenLink, ChainReport, EventFilter, GENESIS, NewEvent, VerifyReport, event_hash,
+    sha256_hex,
+};
+use crate::commit::{join_categories, split_categories};
+use crate::db::{Param, Row, Sql};
+use crate::model::{
+    ApiKey, AssessmentFilter, AssessmentRecord, AssessmentSummary, Micros, Org, OrgKind, User,
+    Visibility,
+};
+use crate::{Store, StoreError};
+
+const ORG_COLUMNS: &str = "id, name, kind, provider_id, created_at";
+const USER_COLUMNS: &str = "id, org_id, username, password_hash, role, created_at, disabled_at";
+const KEY_COLUMNS: &str =
+    "id, org_id, prefix, secret_hash, role, label, created_by, created_at, revoked_at";
+const SUMMARY_COLUMNS: &str = "id, org_id, reference, client_name, business_unit, origin, \
+    destination, categories, verdict, as_of, kb_version, engine_version, currency, created_by, created_at";
+const EVENT_COLUMNS: &str = "org_id, seq, id, at, actor, action, object_type, object_id, country, \
+    business_unit, categories, before, after, prev_hash, hash";
+
+/// The landed-cost column: decimal text on SQLite, NUMERIC cast to text on PostgreSQL.
+const TOTAL_SQLITE: &str = "total_landed_cost";
+const TOTAL_POSTGRES: &str = "total_landed_cost::text AS total_landed_cost";
+
+/// The SQL condition `org_id` visible under `vis`, with `$n` as the organisation parameter.
+fn visible(column: &str, vis: Visibility, n: usize) -> (String, Uuid) {
+    match vis {
+        Visibility::Own(org) => (format!("{column} = ${n}"), org),
+        Visibility::Provider(org) => (
+            format!(
+                "{column} IN (SELECT id FROM organisations WHERE id = ${n} OR provider_id = ${n})"
+            ),
+            org,
+        ),
+    }
+}
+
+fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T, StoreError> {
+    text.parse().map_err(StoreError::Corrupt)
+}
+
+fn org_from(row: &Row) -> Result<Org, StoreError> {
+    Ok(Org {
+        id: row.uuid("id")?,
+        name: row.text("name")?,
+        kind: parse::<OrgKind>(&row.text("kind")?)?,
+        provider_id: row.opt_uuid("provider_id")?,
+        created_at: row.int("created_at")?,
+    })
+}
+
+fn user_from(row: &Row) -> Result<User, StoreError> {
+    Ok(User {
+        id: row.uuid("id")?,
+        org_id: row.uuid("org_id")?,
+        username: row.text("username")?,
+        password_hash: row.text("password_hash")?,
+        role: parse(&row.text("role")?)?,
+        created_at: row.int("created_at")?,
+        disabled_at: row.opt_int("disabled_at")?,
+    })
+}
+
+fn key_from(row: &Row) -> Result<ApiKey, StoreError> {
+    Ok(ApiKey {
+        id: row.uuid("id")?,
+        org_id: row.uuid("org_id")?,
+        prefix: row.text("prefix")?,
+        secret_hash: row.text("secret_hash")?,
+        role: parse(&row.text("role")?)?,
+        label: row.text("label")?,
+        created_by: row.text("created_by")?,
+        created_at: row.int("created_at")?,
+        revoked_at: row.opt_int("revoked_at")?,
+    })
+}
+
+fn summary_from(row: &Row) -> Result<AssessmentSummary, StoreError> {
+    let total = match row.opt_text("total_landed_cost")? {
+        Some(text) => Some(
+            Decimal::from_str_exact(&text)
+                .map_err(|e| StoreError::Corrupt(format!("landed cost `{text}`: {e}")))?,
+        ),
+        None => None,
+    };
+    Ok(AssessmentSummary {
+        id: row.uuid("id")?,
+        org_id: row.uuid("org_id")?,
+        reference: row.text("reference")?,
+        client_name: row.text("client_name")?,
+        business_unit: row.opt_text("business_unit")?,
+        origin: row.text("origin")?,
+        destination: row.text("destination")?,
+        categories: split_categories(&row.text("categories")?),
+        verdict: row.text("verdict")?,
+        as_of: row.text("as_of")?,
+        kb_version: row.text("kb_version")?,
+        engine_version: row.text("engine_version")?,
+        currency: row.text("currency")?,
+        total_landed_cost: total,
+        created_by: row.text("created_by")?,
+        created_at: row.int("created_at")?,
+    })
+}
+
+fn event_from(row: &Row) -> Result<AuditEvent, StoreError> {
+    Ok(AuditEvent {
+        seq: row.int("seq")?,
+        event: NewEvent {
+            id: row.uuid("id")?,
+            org_id: row.uuid("org_id")?,
+            at: row.int("at")?,
+            actor: row.text("actor")?,
+            action: row.text("action")?,
+            object_type: row.text("object_type")?,
+            object_id: row.text("object_id")?,
+            country: row.opt_text("country")?,
+            business_unit: row.opt_text("business_unit")?,
+            categories: split_categories(&row.opt_text("categories")?.unwrap_or_default()),
+            before: row.opt_text("before")?,
+            after: row.opt_text("after")?,
+        },
+        prev_hash: row.text("prev_hash")?,
+        hash: row.text("hash")?,
+    })
+}
+
+/// `LIKE` pattern for a substring, with the wildcards in it escaped.
+fn contains_pattern(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Store {
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.pool.fetch_all(Sql::both("SELECT 1"), &[]).await.map(|_| ())
+    }
+
+    /// An organisation by name.
+    pub async fn org_by_name(&self, name: &str) -> Result<Option<Org>, StoreError> {
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organisations WHERE name = $1");
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Text(name)]).await?;
+        rows.first().map(org_from).transpose()
+    }
+
+    /// An organisation by id, if visible.
+    pub async fn org(&self, id: Uuid, vis: Visibility) -> Result<Option<Org>, StoreError> {
+        let (clause, org) = visible("id", vis, 2);
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1 AND {clause}");
+        let rows = self
+            .pool
+            .fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(id), Param::Uuid(org)])
+            .await?;
+        rows.first().map(org_from).transpose()
+    }
+
+    /// The organisations visible, by name.
+    pub async fn orgs(&self, vis: Visibility) -> Result<Vec<Org>, StoreError> {
+        let (clause, org) = visible("id", vis, 1);
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organisations WHERE {clause} ORDER BY name");
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(org)]).await?;
+        rows.iter().map(org_from).collect()
+    }
+
+    /// Every organisation, by name (for the shell and the audit check).
+    pub async fn all_orgs(&self) -> Result<Vec<Org>, StoreError> {
+        let sql = format!("SELECT {ORG_COLUMNS} FROM organisations ORDER BY name");
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[]).await?;
+        rows.iter().map(org_from).collect()
+    }
+
+    /// How many users exist (zero on a new database).
+    pub async fn count_users(&self) -> Result<i64, StoreError> {
+        let rows = self.pool.fetch_all(Sql::both("SELECT COUNT(*) AS n FROM users"), &[]).await?;
+        rows.first().map_or(Ok(0), |r| r.int("n"))
+    }
+
+    /// A user by sign-in name.
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Text(username)]).await?;
+        rows.first().map(user_from).transpose()
+    }
+
+    /// The users visible, by name.
+    pub async fn users(&self, vis: Visibility) -> Result<Vec<User>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 1);
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {clause} ORDER BY username");
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(org)]).await?;
+        rows.iter().map(user_from).collect()
+    }
+
+    /// An API key by its public prefix (for authentication).
+    pub async fn api_key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>, StoreError> {
+        let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE prefix = $1");
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Text(prefix)]).await?;
+        rows.first().map(key_from).transpose()
+    }
+
+    /// An API key by id, if visible.
+    pub async fn api_key(&self, id: Uuid, vis: Visibility) -> Result<Option<ApiKey>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 2);
+        let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1 AND {clause}");
+        let rows = self
+            .pool
+            .fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(id), Param::Uuid(org)])
+            .await?;
+        rows.first().map(key_from).transpose()
+    }
+
+    /// The API keys visible, newest first.
+    pub async fn api_keys(&self, vis: Visibility) -> Result<Vec<ApiKey>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 1);
+        let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE {clause} ORDER BY id DESC");
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(org)]).await?;
+        rows.iter().map(key_from).collect()
+    }
+
+    /// Stores a KB snapshot (the files, as JSON) under its version, once. Returns whether it
+    /// was new.
+    pub async fn save_kb_version(
+        &self,
+        version: &str,
+        files_json: &str,
+        at: Micros,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .pool
+            .execute(
+                Sql::both(
+                    "INSERT INTO kb_versions (version, files, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                ),
+                &[Param::Text(version), Param::Text(files_json), Param::Int(at)],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// The files of a stored KB version, as JSON.
+    pub async fn kb_version_files(&self, version: &str) -> Result<Option<String>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                Sql::both("SELECT files FROM kb_versions WHERE version = $1"),
+                &[Param::Text(version)],
+            )
+            .await?;
+        rows.first().map(|r| r.text("files")).transpose()
+    }
+
+    /// One assessment with its request and result, if visible.
+    pub async fn assessment(
+        &self,
+        id: Uuid,
+        vis: Visibility,
+    ) -> Result<Option<AssessmentRecord>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 2);
+        let select = |total: &str| {
+            format!(
+                "SELECT {SUMMARY_COLUMNS}, {total}, request, result, request_sha256, result_sha256 \
+                 FROM assessments WHERE id = $1 AND {clause}"
+            )
+        };
+        let rows = self
+            .pool
+            .fetch_all_dynamic(
+                select(TOTAL_SQLITE),
+                select(TOTAL_POSTGRES),
+                &[Param::Uuid(id), Param::Uuid(org)],
+            )
+            .await?;
+        let Some(row) = rows.first() else { return Ok(None) };
+        Ok(Some(AssessmentRecord {
+            summary: summary_from(row)?,
+            request: row.text("request")?,
+            result: row.text("result")?,
+            request_sha256: row.text("request_sha256")?,
+            result_sha256: row.text("result_sha256")?,
+        }))
+    }
+
+    /// Assessments visible and matching the filter, newest first, at most `filter.limit`.
+    pub async fn assessments(
+        &self,
+        vis: Visibility,
+        filter: &AssessmentFilter,
+    ) -> Result<Vec<AssessmentSummary>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 1);
+        let mut conditions = vec![clause];
+        let mut params = vec![Param::Uuid(org)];
+        let pattern = filter.text.as_deref().map(contains_pattern);
+        let mut add = |param, condition: &str| {
+            params.push(param);
+            conditions.push(condition.replace("$?", &format!("${}", params.len())));
+        };
+        if let Some(id) = filter.org_id {
+            add(Param::Uuid(id), "org_id = $?");
+        }
+        if let Some(destination) = &filter.destination {
+            add(Param::Text(destination), "destination = $?");
+        }
+        if let Some(verdict) = &filter.verdict {
+            add(Param::Text(verdict), "verdict = $?");
+        }
+        if let Some(from) = filter.from {
+            add(Param::Int(from), "created_at >= $?");
+        }
+        if let Some(to) = filter.to {
+            add(Param::Int(to), "created_at < $?");
+        }
+        if let Some(before) = filter.before_id {
+            add(Param::Uuid(before), "id < $?");
+        }
+        if let Some(pattern) = &pattern {
+            add(
+                Param::Text(pattern),
+                "(reference LIKE $? ESCAPE '\\' OR client_name LIKE $? ESCAPE '\\')",
+            );
+        }
+        params.push(Param::Int(i64::from(filter.limit)));
+        let limit = params.len();
+        let build = |total: &str, like: &str| {
+            format!(
+                "SELECT {SUMMARY_COLUMNS}, {total} FROM assessments WHERE {} ORDER BY id DESC LIMIT ${limit}",
+                conditions.join(" AND ").replace("LIKE", like)
+            )
+        };
+        let rows = self
+            .pool
+            .fetch_all_dynamic(build(TOTAL_SQLITE, "LIKE"), build(TOTAL_POSTGRES, "ILIKE"), &params)
+            .await?;
+        rows.iter().map(summary_from).collect()
+    }
+
+    /// An organisation's events in chain order, from `after_seq + 1`, at most `limit`,
+    /// filtered.
+    pub async fn audit_events(
+        &self,
+        org: Uuid,
+        filter: &EventFilter,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let mut conditions = vec!["org_id = $1".to_owned(), "seq > $2".to_owned()];
+        let categories;
+        let category_pattern;
+        let mut params = vec![Param::Uuid(org), Param::Int(after_seq)];
+        if let Some(from) = filter.from {
+            params.push(Param::Int(from));
+            conditions.push(format!("at >= ${}", params.len()));
+        }
+        if let Some(to) = filter.to {
+            params.push(Param::Int(to));
+            conditions.push(format!("at < ${}", params.len()));
+        }
+        if let Some(country) = &filter.country {
+            params.push(Param::Text(country));
+            conditions.push(format!("country = ${}", params.len()));
+        }
+        if let Some(unit) = &filter.business_unit {
+            params.push(Param::Text(unit));
+            conditions.push(format!("business_unit = ${}", params.len()));
+        }
+        if let Some(category) = &filter.category {
+            categories = join_categories(std::slice::from_ref(category));
+            category_pattern = contains_pattern(&categories);
+            params.push(Param::Text(&category_pattern));
+            conditions.push(format!("categories LIKE ${} ESCAPE '\\'", params.len()));
+        }
+        params.push(Param::Int(i64::from(limit)));
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE {} ORDER BY seq LIMIT ${}",
+            conditions.join(" AND "),
+            params.len()
+        );
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &params).await?;
+        rows.iter().map(event_from).collect()
+    }
+
+    /// Recomputes every organisation's chain and reports, per organisation, the first broken
+    /// link: a gap in the sequence, a `prev_hash` that is not the previous event's hash, a hash
+    /// that does not match the event, a head that does not match the last event, or a stored
+    /// assessment that no longer matches the hash its creation event recorded.
+    pub async fn verify_audit(&self) -> Result<VerifyReport, StoreError> {
+        const PAGE: u32 = 2000;
+        let mut chains = Vec::new();
+        for org in self.all_orgs().await? {
+            let mut expected_seq = 1;
+            let mut prev = GENESIS.to_owned();
+            let mut broken = None;
+            'pages: loop {
+                let page = self
+                    .audit_events(org.id, &EventFilter::default(), expected_seq - 1, PAGE)
+                    .await?;
+                let done = page.len() < PAGE as usize;
+                for event in page {
+                    if let Some(reason) = self.check_link(&event, expected_seq, &prev).await? {
+                        broken = Some(BrokenLink { seq: event.seq, reason });
+                        break 'pages;
+                    }
+                    prev = event.hash;
+                    expected_seq += 1;
+                }
+                if done {
+                    break;
+                }
+            }
+            let checked = expected_seq - 1;
+            if broken.is_none() {
+                let head = self
+                    .pool
+                    .fetch_all(
+                        Sql::both("SELECT seq, hash FROM audit_heads WHERE org_id = $1"),
+                        &[Param::Uuid(org.id)],
+                    )
+                    .await?;
+                let head = head
+                    .first()
+                    .map(|r| Ok::<_, StoreError>((r.int("seq")?, r.text("hash")?)))
+                    .transpose()?;
+                match head {
+                    Some((seq, hash)) if seq == checked && hash == prev => {}
+                    Some((seq, _)) if seq > checked => {
+                        broken = Some(BrokenLink {
+                            seq: checked + 1,
+                            reason: format!(
+                                "the chain head is at event {seq}, but event {} is missing",
+                                checked + 1
+                            ),
+                        });
+                    }
+                    _ => {
+                        broken = Some(BrokenLink {
+                            seq: checked,
+                            reason: "the chain head does not match the last event".into(),
+                        });
+                    }
+                }
+            }
+            chains.push(ChainReport {
+                org_id: org.id,
+                org_name: org.name,
+                events: checked,
+                broken,
+            });
+        }
+        Ok(VerifyReport { chains })
+    }
+
+    async fn check_link(
+        &self,
+        event: &AuditEvent,
+        expected_seq: i64,
+        prev: &str,
+    ) -> Result<Option<String>, StoreError> {
+        if event.seq != expected_seq {
+            return Ok(Some(format!("event {expected_seq} is missing (next is {})", event.seq)));
+        }
+        if event.prev_hash != prev {
+            return Ok(Some("its prev_hash is not the previous event's hash".into()));
+        }
+        if event_hash(&event.event, event.seq, prev) != event.hash {
+            return Ok(Some("its content does not match its hash".into()));
+        }
+        if event.event.action == "assessment.created" {
+            return self.check_assessment(&event.event).await;
+        }
+        Ok(None)
+    }
+
+    /// Whether the stored assessment still matches what its creation event recorded.
+    async fn check_assessment(&self, event: &NewEvent) -> Result<Option<String>, StoreError> {
+        let recorded: Option<serde_json::Value> =
+            event.after.as_deref().and_then(|a| serde_json::from_str(a).ok());
+        let recorded_hash = |field: &str| {
+            recorded.as_ref().and_then(|v| v.get(field)).and_then(|v| v.as_str()).map(str::to_owned)
+        };
+        let Ok(id) = Uuid::from_str(&event.object_id) else {
+            return Ok(Some(format!("assessment id `{}` is not a UUID", event.object_id)));
+        };
+        let Some(record) = self.assessment(id, Visibility::Own(event.org_id)).await? else {
+            return Ok(Some(format!("assessment {id} is missing")));
+        };
+        if sha256_hex(&record.request) != record.request_sha256
+            || recorded_hash("request_sha256").as_deref() != Some(&record.request_sha256)
+        {
+            return Ok(Some(format!("assessment {id}: the stored request was altered")));
+        }
+        if sha256_hex(&record.result) != record.result_sha256
+            || recorded_hash("result_sha256").as_deref() != Some(&record.result_sha256)
+        {
+            return Ok(Some(format!("assessment {id}: the stored result was altered")));
+        }
+        Ok(None)
+    }
+}
