@@ -33,7 +33,13 @@ impl Reply {
     }
 }
 
-async fn call(app: &Router, method: &str, uri: &str, key: Option<&str>, body: Option<(&str, &str)>) -> Reply {
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    key: Option<&str>,
+    body: Option<(&str, &str)>,
+) -> Reply {
     let mut request = Request::builder().method(method).uri(uri);
     if let Some(key) = key {
         request = request.header("authorization", format!("Bearer {key}"));
@@ -101,7 +107,8 @@ async fn story(url: String) {
     let store: Store = opened.store.clone();
     let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
     let shell = Actor("shell:test".into());
-    let (_, admin) = ops::create_key(&store, &shell, &provider, Role::Admin, "test", 1).await.unwrap();
+    let (_, admin) =
+        ops::create_key(&store, &shell, &provider, Role::Admin, "test", 1).await.unwrap();
     let state = AppState::new(store.clone(), Arc::clone(&opened.kb), &config);
     let app = app(state);
 
@@ -117,34 +124,47 @@ async fn story(url: String) {
     assert_eq!(call(&app, "GET", "/api/v1/docs/", None, None).await.status, StatusCode::OK);
 
     // The provider's admin makes two clients and their keys.
-    let nordwind = post_json(&app, "/api/v1/orgs", &admin, r#"{"name":"Nordwind Systems GmbH"}"#).await;
+    let nordwind =
+        post_json(&app, "/api/v1/orgs", &admin, r#"{"name":"Nordwind Systems GmbH"}"#).await;
     assert_eq!(nordwind.status, StatusCode::CREATED, "{}", nordwind.text);
     let nordwind_id = nordwind.json()["id"].as_str().unwrap().to_owned();
-    assert_eq!(post_json(&app, "/api/v1/orgs", &admin, r#"{"name":"Other Co"}"#).await.status, StatusCode::CREATED);
+    assert_eq!(
+        post_json(&app, "/api/v1/orgs", &admin, r#"{"name":"Other Co"}"#).await.status,
+        StatusCode::CREATED
+    );
     let dup = post_json(&app, "/api/v1/orgs", &admin, r#"{"name":"Other Co"}"#).await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
     let key = |org: &str, role: &str| format!(r#"{{"org":"{org}","role":"{role}"}}"#);
-    let made = post_json(&app, "/api/v1/keys", &admin, &key("Nordwind Systems GmbH", "client_submitter")).await;
+    let made =
+        post_json(&app, "/api/v1/keys", &admin, &key("Nordwind Systems GmbH", "client_submitter"))
+            .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let submitter = made.json()["key"].as_str().unwrap().to_owned();
-    let viewer = post_json(&app, "/api/v1/keys", &admin, &key("Nordwind Systems GmbH", "client_viewer")).await.json()["key"]
+    let viewer =
+        post_json(&app, "/api/v1/keys", &admin, &key("Nordwind Systems GmbH", "client_viewer"))
+            .await
+            .json()["key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let other = post_json(&app, "/api/v1/keys", &admin, &key("Other Co", "client_submitter"))
+        .await
+        .json()["key"]
         .as_str()
         .unwrap()
         .to_owned();
-    let other = post_json(&app, "/api/v1/keys", &admin, &key("Other Co", "client_submitter")).await.json()["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let operator = post_json(&app, "/api/v1/keys", &admin, &key(&first.org, "operator")).await.json()["key"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let operator =
+        post_json(&app, "/api/v1/keys", &admin, &key(&first.org, "operator")).await.json()["key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let wrong = post_json(&app, "/api/v1/keys", &admin, &key("Other Co", "operator")).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(wrong.json()["errors"][0]["field"], "role");
 
     // A client submits the PRODUCT.md example.
-    let created = post_json(&app, "/api/v1/assessments?as_of=2026-11-21", &submitter, EXAMPLE).await;
+    let created =
+        post_json(&app, "/api/v1/assessments?as_of=2026-11-21", &submitter, EXAMPLE).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let body = created.json();
     let id = body["id"].as_str().unwrap().to_owned();
@@ -163,18 +183,28 @@ async fn story(url: String) {
     let hidden = get(&app, &format!("/api/v1/assessments/{id}"), &other).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert!(!hidden.text.contains("RF-2026-014"));
-    assert_eq!(get(&app, "/api/v1/assessments", &other).await.json()["items"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        get(&app, "/api/v1/assessments", &other).await.json()["items"].as_array().unwrap().len(),
+        0
+    );
     let seen = get(&app, "/api/v1/assessments?org=Nordwind%20Systems%20GmbH", &operator).await;
     assert_eq!(seen.json()["items"][0]["id"], id.as_str());
-    assert_eq!(get(&app, "/api/v1/assessments?org=Nordwind%20Systems%20GmbH", &other).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        post_json(&app, "/api/v1/assessments?org=Nordwind%20Systems%20GmbH", &other, EXAMPLE).await.status,
+        get(&app, "/api/v1/assessments?org=Nordwind%20Systems%20GmbH", &other).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        post_json(&app, "/api/v1/assessments?org=Nordwind%20Systems%20GmbH", &other, EXAMPLE)
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
     // An operator submits for the client.
     let second = EXAMPLE.replace("RF-2026-014", "RF-2026-099").replace("\"TR\"", "\"BR\"");
-    let by_operator = post_json(&app, "/api/v1/assessments?org=Nordwind%20Systems%20GmbH", &operator, &second).await;
+    let by_operator =
+        post_json(&app, "/api/v1/assessments?org=Nordwind%20Systems%20GmbH", &operator, &second)
+            .await;
     assert_eq!(by_operator.status, StatusCode::CREATED, "{}", by_operator.text);
     assert_eq!(by_operator.json()["org_id"], nordwind_id.as_str());
 
@@ -184,26 +214,37 @@ async fn story(url: String) {
     assert_eq!(count(get(&app, "/api/v1/assessments?destination=TR", &viewer).await), 1);
     assert_eq!(count(get(&app, "/api/v1/assessments?q=rf-2026-099", &viewer).await), 1);
     assert_eq!(count(get(&app, "/api/v1/assessments?verdict=clearable", &viewer).await), 0);
-    assert_eq!(count(get(&app, "/api/v1/assessments?from=2000-01-01&to=2999-01-01", &viewer).await), 2);
+    assert_eq!(
+        count(get(&app, "/api/v1/assessments?from=2000-01-01&to=2999-01-01", &viewer).await),
+        2
+    );
     assert_eq!(count(get(&app, "/api/v1/assessments?to=2000-01-01", &viewer).await), 0);
     let page = get(&app, "/api/v1/assessments?limit=1", &viewer).await.json();
     assert_eq!(page["items"][0]["reference"], "RF-2026-099", "newest first");
     let cursor = page["next_cursor"].as_str().unwrap();
-    let page2 = get(&app, &format!("/api/v1/assessments?limit=1&cursor={cursor}"), &viewer).await.json();
+    let page2 =
+        get(&app, &format!("/api/v1/assessments?limit=1&cursor={cursor}"), &viewer).await.json();
     assert_eq!(page2["items"][0]["reference"], "RF-2026-014");
     let bad = get(&app, "/api/v1/assessments?verdict=maybe", &viewer).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["errors"][0]["field"], "verdict");
-    assert_eq!(get(&app, "/api/v1/assessments?colour=red", &viewer).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        get(&app, "/api/v1/assessments?colour=red", &viewer).await.status,
+        StatusCode::BAD_REQUEST
+    );
 
     // Replay gives the stored result byte for byte; a re-run with the same KB changes nothing.
     let replay = post_json(&app, &format!("/api/v1/assessments/{id}/replay"), &viewer, "").await;
     assert_eq!(replay.status, StatusCode::OK, "{}", replay.text);
     assert_eq!(replay.json()["reproduced"], true);
-    let rerun = post_json(&app, &format!("/api/v1/assessments/{id}/rerun"), &viewer, "").await.json();
+    let rerun =
+        post_json(&app, &format!("/api/v1/assessments/{id}/rerun"), &viewer, "").await.json();
     assert_eq!(rerun["changed"], false);
     assert_eq!(rerun["verdict_now"], "clearable_with_conditions");
-    let later = post_json(&app, &format!("/api/v1/assessments/{id}/rerun?as_of=2030-01-01"), &viewer, "").await.json();
+    let later =
+        post_json(&app, &format!("/api/v1/assessments/{id}/rerun?as_of=2030-01-01"), &viewer, "")
+            .await
+            .json();
     assert_eq!(later["as_of"], "2030-01-01");
     assert_eq!(later["changed"], true, "the date is part of the result");
 
@@ -215,14 +256,22 @@ async fn story(url: String) {
     assert_eq!(get(&app, "/api/v1/audit/events", &submitter).await.status, StatusCode::FORBIDDEN);
 
     // Bad input.
-    let invalid = post_json(&app, "/api/v1/assessments", &submitter, &EXAMPLE.replace("\"quantity\": 10", "\"quantity\": 0")).await;
+    let invalid = post_json(
+        &app,
+        "/api/v1/assessments",
+        &submitter,
+        &EXAMPLE.replace("\"quantity\": 10", "\"quantity\": 0"),
+    )
+    .await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", invalid.text);
     let problem = invalid.json();
     assert_eq!(problem["status"], 422);
     assert_eq!(problem["errors"][0]["field"], "items[0].quantity");
     let malformed = post_json(&app, "/api/v1/assessments", &submitter, "{\"reference\": ").await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
-    let text = call(&app, "POST", "/api/v1/assessments", Some(&submitter), Some(("text/plain", EXAMPLE))).await;
+    let text =
+        call(&app, "POST", "/api/v1/assessments", Some(&submitter), Some(("text/plain", EXAMPLE)))
+            .await;
     assert_eq!(text.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let huge = format!("{{\"reference\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let too_large = post_json(&app, "/api/v1/assessments", &submitter, &huge).await;
@@ -236,9 +285,20 @@ async fn story(url: String) {
     let forged = format!("{}_{}", &submitter[..16], "0".repeat(48));
     assert_eq!(get(&app, "/api/v1/assessments", &forged).await.status, StatusCode::UNAUTHORIZED);
     let keys = get(&app, "/api/v1/keys", &admin).await.json();
-    let viewer_key = keys.as_array().unwrap().iter().find(|k| viewer.starts_with(k["prefix"].as_str().unwrap())).unwrap();
+    let viewer_key = keys
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| viewer.starts_with(k["prefix"].as_str().unwrap()))
+        .unwrap();
     assert!(viewer_key.get("key").is_none(), "secrets are never listed");
-    let revoke = post_json(&app, &format!("/api/v1/keys/{}/revoke", viewer_key["id"].as_str().unwrap()), &admin, "").await;
+    let revoke = post_json(
+        &app,
+        &format!("/api/v1/keys/{}/revoke", viewer_key["id"].as_str().unwrap()),
+        &admin,
+        "",
+    )
+    .await;
     assert_eq!(revoke.status, StatusCode::OK, "{}", revoke.text);
     assert_eq!(get(&app, "/api/v1/assessments", &viewer).await.status, StatusCode::UNAUTHORIZED);
 
@@ -246,18 +306,30 @@ async fn story(url: String) {
     let kb = get(&app, "/api/v1/kb", &submitter).await.json();
     assert!(kb["markets"].as_array().unwrap().iter().any(|m| m["country"] == "TR"));
     let facts = get(&app, "/api/v1/kb/facts?scope=DE&section=levy", &submitter).await.json();
-    assert!(facts.as_array().unwrap().iter().any(|f| f["scope"] == "EU"), "a member shows its union's facts");
+    assert!(
+        facts.as_array().unwrap().iter().any(|f| f["scope"] == "EU"),
+        "a member shows its union's facts"
+    );
     assert!(facts[0]["sources"][0]["title"].is_string());
-    assert_eq!(get(&app, "/api/v1/kb/facts?scope=ZZ", &submitter).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/api/v1/kb/facts?scope=ZZ", &submitter).await.status,
+        StatusCode::NOT_FOUND
+    );
 
     // The audit trail: exported by country, as CSV, and intact.
-    let events = get(&app, "/api/v1/audit/events?org=Nordwind%20Systems%20GmbH&country=TR", &admin).await;
+    let events =
+        get(&app, "/api/v1/audit/events?org=Nordwind%20Systems%20GmbH&country=TR", &admin).await;
     assert_eq!(events.status, StatusCode::OK);
     let lines: Vec<Value> = events.text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["action"], "assessment.created");
     assert_eq!(lines[0]["object_id"], id.as_str());
-    let csv = get(&app, "/api/v1/audit/events?org=Nordwind%20Systems%20GmbH&format=csv&category=server", &operator).await;
+    let csv = get(
+        &app,
+        "/api/v1/audit/events?org=Nordwind%20Systems%20GmbH&format=csv&category=server",
+        &operator,
+    )
+    .await;
     assert!(csv.text.starts_with("org_id,seq,"));
     assert_eq!(csv.text.lines().count(), 3, "header and the two assessments");
     assert!(store.verify_audit().await.unwrap().ok());
@@ -287,7 +359,10 @@ async fn story(url: String) {
     let problem = fault.json();
     assert!(problem["correlation_id"].is_string());
     assert!(!fault.text.to_lowercase().contains("pool"), "no cause leaks: {}", fault.text);
-    assert_eq!(call(&app, "GET", "/readyz", None, None).await.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        call(&app, "GET", "/readyz", None, None).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
 }
 
 #[tokio::test]
@@ -313,7 +388,9 @@ async fn an_edited_event_breaks_the_chain_there() {
     let provider = store.all_orgs().await.unwrap().remove(0);
     let shell = Actor("shell:test".into());
     for i in 0..3 {
-        ops::create_key(&store, &shell, &provider, Role::Operator, &format!("k{i}"), 10 + i).await.unwrap();
+        ops::create_key(&store, &shell, &provider, Role::Operator, &format!("k{i}"), 10 + i)
+            .await
+            .unwrap();
     }
     assert!(store.verify_audit().await.unwrap().ok());
     // Events: org.created (1), user.created (2), three keys (3, 4, 5).
@@ -337,7 +414,8 @@ async fn the_database_refuses_to_edit_events() {
     let opened = preclear_server::open(&config(url.clone())).await.unwrap();
     opened.store.close().await;
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let update = sqlx::query("UPDATE audit_events SET actor = 'x'").execute(&pool).await.unwrap_err();
+    let update =
+        sqlx::query("UPDATE audit_events SET actor = 'x'").execute(&pool).await.unwrap_err();
     assert!(update.to_string().contains("append-only"), "{update}");
     let delete = sqlx::query("DELETE FROM audit_events").execute(&pool).await.unwrap_err();
     assert!(delete.to_string().contains("append-only"), "{delete}");
