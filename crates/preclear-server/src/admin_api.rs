@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::assessments::visible_org;
+use crate::assessments::named_or_own;
 use crate::auth::{ADMINS, Principal};
-use crate::body::Json;
+use crate::body::{Json, json_response as json};
 use crate::clock::{now_micros, rfc3339};
 use crate::error::ApiError;
 use crate::ops;
@@ -28,12 +28,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/users", get(list_users).post(create_user))
         .route("/keys", get(list_keys).post(create_key))
         .route("/keys/{id}/revoke", post(revoke_key))
-}
-
-fn json(status: StatusCode, body: &impl Serialize) -> Result<Response, ApiError> {
-    use axum::response::IntoResponse as _;
-    let text = serde_json::to_string(body).map_err(ApiError::internal)?;
-    Ok((status, [(axum::http::header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
 /// An organisation.
@@ -209,17 +203,6 @@ fn role(text: &str) -> Result<Role, ApiError> {
     Role::from_str(text).map_err(|e| ApiError::invalid_field("role", e))
 }
 
-async fn target(
-    state: &AppState,
-    principal: &Principal,
-    org: Option<&str>,
-) -> Result<Org, ApiError> {
-    match org {
-        Some(key) => visible_org(state, principal, key).await,
-        None => Ok(principal.org.clone()),
-    }
-}
-
 #[utoipa::path(post, path = "/api/v1/users", tag = "administration", request_body = NewUser,
     responses(
         (status = 201, description = "Created", body = UserView),
@@ -235,7 +218,7 @@ pub(crate) async fn create_user(
 ) -> Result<Response, ApiError> {
     principal.require(ADMINS, "create users")?;
     let role = role(&new.role)?;
-    let org = target(&state, &principal, new.org.as_deref()).await?;
+    let org = named_or_own(&state, &principal, new.org.as_deref()).await?;
     let (user, password) = ops::create_user(
         &state.store,
         &principal.actor,
@@ -330,7 +313,7 @@ pub(crate) async fn create_key(
 ) -> Result<Response, ApiError> {
     principal.require(ADMINS, "create API keys")?;
     let role = role(&new.role)?;
-    let org = target(&state, &principal, new.org.as_deref()).await?;
+    let org = named_or_own(&state, &principal, new.org.as_deref()).await?;
     let (key, full) =
         ops::create_key(&state.store, &principal.actor, &org, role, &new.label, now_micros())
             .await?;

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Principal, SUBMITTERS};
-use crate::body::{JsonText, Params};
+use crate::body::{JsonText, Params, json_response};
 use crate::bootstrap::kb_version;
 use crate::clock::{date_of, now_micros, rfc3339, start_of};
 use crate::error::{ApiError, FieldError};
@@ -80,11 +80,6 @@ fn raw(text: &str) -> Result<&RawValue, ApiError> {
     serde_json::from_str::<&RawValue>(text).map_err(ApiError::internal)
 }
 
-fn json_response(status: StatusCode, body: &impl Serialize) -> Result<Response, ApiError> {
-    let text = serde_json::to_string(body).map_err(ApiError::internal)?;
-    Ok((status, [(header::CONTENT_TYPE, "application/json")], text).into_response())
-}
-
 /// Finds an organisation the caller may see, by name or id; 404 otherwise (never saying
 /// whether it exists).
 pub(crate) async fn visible_org(
@@ -101,6 +96,18 @@ pub(crate) async fn visible_org(
         },
     };
     found.ok_or_else(|| ApiError::NotFound(format!("organisation `{key}` not found")))
+}
+
+/// The organisation a request names (`org`), or else the caller's own.
+pub(crate) async fn named_or_own(
+    state: &AppState,
+    principal: &Principal,
+    org: Option<&str>,
+) -> Result<Org, ApiError> {
+    match org {
+        Some(key) => visible_org(state, principal, key).await,
+        None => Ok(principal.org.clone()),
+    }
 }
 
 fn parse_date(field: &str, text: &str) -> Result<Date, ApiError> {
@@ -132,10 +139,7 @@ pub(crate) async fn create(
     JsonText(text): JsonText,
 ) -> Result<Response, ApiError> {
     principal.require(SUBMITTERS, "submit assessments")?;
-    let org = match &query.org {
-        Some(key) => visible_org(&state, &principal, key).await?,
-        None => principal.org.clone(),
-    };
+    let org = named_or_own(&state, &principal, query.org.as_deref()).await?;
     let now = now_micros();
     let as_of = match &query.as_of {
         Some(text) => parse_date("as_of", text)?,

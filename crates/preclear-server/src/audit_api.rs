@@ -15,7 +15,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::assessments::visible_org;
+use crate::assessments::named_or_own;
 use crate::auth::{AUDITORS, Principal};
 use crate::body::Params;
 use crate::clock::start_of;
@@ -118,10 +118,7 @@ pub(crate) async fn events(
     Params(query): Params<EventsQuery>,
 ) -> Result<Response, ApiError> {
     principal.require(AUDITORS, "read the audit trail")?;
-    let org = match &query.org {
-        Some(key) => visible_org(&state, &principal, key).await?,
-        None => principal.org.clone(),
-    };
+    let org = named_or_own(&state, &principal, query.org.as_deref()).await?;
     let format = match query.format.as_deref() {
         None => ExportFormat::JsonLines,
         Some(text) => ExportFormat::parse(text)

@@ -97,3 +97,13 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
         )
     }
 }
+
+/// A JSON answer.
+pub(crate) fn json_response(
+    status: axum::http::StatusCode,
+    body: &impl serde::Serialize,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse as _;
+    let text = serde_json::to_string(body).map_err(ApiError::internal)?;
+    Ok((status, [(CONTENT_TYPE, "application/json")], text).into_response())
+}

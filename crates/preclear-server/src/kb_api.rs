@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::Principal;
-use crate::body::Params;
+use crate::body::{Params, json_response};
 use crate::clock::{date_of, now_micros};
 use crate::error::ApiError;
 
@@ -21,13 +21,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/kb", get(summary))
         .route("/kb/coverage", get(coverage_table))
         .route("/kb/facts", get(fact_list))
-}
-
-fn json(body: &impl Serialize) -> Result<Response, ApiError> {
-    use axum::response::IntoResponse as _;
-    let text = serde_json::to_string(body).map_err(ApiError::internal)?;
-    Ok((StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/json")], text)
-        .into_response())
 }
 
 /// A market.
@@ -61,23 +54,26 @@ pub(crate) async fn summary(
     _principal: Principal,
 ) -> Result<Response, ApiError> {
     let kb = &state.kb;
-    json(&KbView {
-        version: kb.version().as_str().to_owned(),
-        markets: kb
-            .markets()
-            .map(|m| MarketView {
-                country: m.country.to_string(),
-                name: m.name.clone(),
-                currency: m.currency.to_string(),
-                union: m.union.as_deref().map(str::to_owned),
-                levies: m.levies.len(),
-                requirements: m.requirements.len(),
-                restrictions: m.restrictions.len(),
-            })
-            .collect(),
-        unions: kb.unions().iter().map(|u| u.id.to_string()).collect(),
-        regimes: kb.regimes().iter().map(|r| r.id.to_string()).collect(),
-    })
+    json_response(
+        StatusCode::OK,
+        &KbView {
+            version: kb.version().as_str().to_owned(),
+            markets: kb
+                .markets()
+                .map(|m| MarketView {
+                    country: m.country.to_string(),
+                    name: m.name.clone(),
+                    currency: m.currency.to_string(),
+                    union: m.union.as_deref().map(str::to_owned),
+                    levies: m.levies.len(),
+                    requirements: m.requirements.len(),
+                    restrictions: m.restrictions.len(),
+                })
+                .collect(),
+            unions: kb.unions().iter().map(|u| u.id.to_string()).collect(),
+            regimes: kb.regimes().iter().map(|r| r.id.to_string()).collect(),
+        },
+    )
 }
 
 /// Query of the coverage table.
@@ -135,7 +131,7 @@ pub(crate) async fn coverage_table(
                 .collect(),
         })
         .collect();
-    json(&rows)
+    json_response(StatusCode::OK, &rows)
 }
 
 /// Query of the fact list.
@@ -230,5 +226,5 @@ pub(crate) async fn fact_list(
             query.scope.as_deref().unwrap_or_default()
         )));
     }
-    json(&list)
+    json_response(StatusCode::OK, &list)
 }
