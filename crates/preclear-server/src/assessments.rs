@@ -25,7 +25,6 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::{Principal, SUBMITTERS};
 use crate::body::{JsonText, Params, json_response};
-use crate::bootstrap::kb_version;
 use crate::clock::{date_of, now_micros, rfc3339, start_of};
 use crate::error::{ApiError, FieldError};
 use crate::ops::event;
@@ -483,7 +482,7 @@ async fn reassess(
     kb_version_wanted: &str,
     as_of: Date,
 ) -> Result<(String, String), ApiError> {
-    let kb = kb_version(state, kb_version_wanted).await?;
+    let kb = state.kb_version(kb_version_wanted).await?;
     let value: Value = serde_json::from_str(&record.request).map_err(ApiError::internal)?;
     let shipment = parse_shipment_value(&value).map_err(|e| {
         ApiError::Conflict(format!("the stored request no longer parses with this engine: {e}"))

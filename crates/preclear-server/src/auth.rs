@@ -105,7 +105,7 @@ impl FromRequestParts<AppState> for Principal {
             .trim();
         let invalid = || ApiError::Unauthorized("the API key is not valid".into());
         let (prefix, secret) = split_api_key(token).ok_or_else(invalid)?;
-        let key = state.store.api_key_by_prefix(prefix).await?.ok_or_else(invalid)?;
+        let (key, org) = state.store.api_key_with_org(prefix).await?.ok_or_else(invalid)?;
         if key.revoked_at.is_some() {
             return Err(ApiError::Unauthorized("the API key has been revoked".into()));
         }
@@ -120,10 +120,6 @@ impl FromRequestParts<AppState> for Principal {
             }
             state.keys.remember(prefix, digest, &key.secret_hash);
         }
-        let org =
-            state.store.org(key.org_id, Visibility::Own(key.org_id)).await?.ok_or_else(|| {
-                ApiError::internal(format!("API key {} has no organisation", key.prefix))
-            })?;
         Ok(Principal { org, role: key.role, actor: Actor(format!("key:{}", key.prefix)) })
     }
 }

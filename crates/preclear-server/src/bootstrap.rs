@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use preclear_kb::{Kb, SourceFile};
-use preclear_store::{OrgKind, Role, Store, StoreError, StoreOptions, redact};
+use preclear_store::{OrgKind, Role, Store, StoreOptions, redact};
 use serde_json::json;
 
 use crate::clock::now_micros;
@@ -106,30 +106,4 @@ async fn first_admin(store: &Store, provider_name: &str) -> anyhow::Result<Optio
         Err(ApiError::Conflict(_)) => Ok(None),
         Err(other) => anyhow::bail!("creating the first admin: {other:?}"),
     }
-}
-
-/// Loads a KB version: the current one, or a stored snapshot.
-pub async fn kb_version(state: &crate::AppState, version: &str) -> Result<Arc<Kb>, ApiError> {
-    if state.kb.version().as_str() == version {
-        return Ok(state.kb.clone());
-    }
-    if let Some(kb) = state.kbs.lock().ok().and_then(|m| m.get(version).cloned()) {
-        return Ok(kb);
-    }
-    let text = state.store.kb_version_files(version).await?.ok_or_else(|| {
-        ApiError::internal(StoreError::Corrupt(format!("KB version {version} has no snapshot")))
-    })?;
-    let files = snapshot_files(&text).map_err(ApiError::internal)?;
-    let kb = tokio::task::spawn_blocking(move || preclear_kb::load(&files))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(|e| ApiError::internal(format!("KB snapshot {version} does not load: {e}")))?;
-    let kb = Arc::new(kb);
-    if let Ok(mut map) = state.kbs.lock() {
-        if map.len() >= 8 {
-            map.clear();
-        }
-        map.insert(version.to_owned(), kb.clone());
-    }
-    Ok(kb)
 }

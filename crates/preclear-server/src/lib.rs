@@ -91,6 +91,35 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// A KB version: the one this binary carries, or one loaded from its stored snapshot (and
+    /// kept, a few at a time, for the next replay).
+    pub async fn kb_version(&self, version: &str) -> Result<Arc<Kb>, ApiError> {
+        if self.kb.version().as_str() == version {
+            return Ok(self.kb.clone());
+        }
+        if let Some(kb) = self.kbs.lock().ok().and_then(|m| m.get(version).cloned()) {
+            return Ok(kb);
+        }
+        let text = self.store.kb_version_files(version).await?.ok_or_else(|| {
+            ApiError::internal(format!("KB version {version} has no stored snapshot"))
+        })?;
+        let files = bootstrap::snapshot_files(&text).map_err(ApiError::internal)?;
+        let kb = tokio::task::spawn_blocking(move || preclear_kb::load(&files))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| ApiError::internal(format!("KB snapshot {version} does not load: {e}")))?;
+        let kb = Arc::new(kb);
+        if let Ok(mut map) = self.kbs.lock() {
+            if map.len() >= 8 {
+                map.clear();
+            }
+            map.insert(version.to_owned(), kb.clone());
+        }
+        Ok(kb)
+    }
+}
+
 /// The whole application: API, documentation, health and metrics.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()

@@ -207,6 +207,31 @@ impl Store {
         rows.first().map(key_from).transpose()
     }
 
+    /// An API key by its public prefix, with its organisation: what authentication needs, in
+    /// one query.
+    pub async fn api_key_with_org(
+        &self,
+        prefix: &str,
+    ) -> Result<Option<(ApiKey, Org)>, StoreError> {
+        let key_columns: Vec<String> = KEY_COLUMNS.split(", ").map(|c| format!("k.{c}")).collect();
+        let sql = format!(
+            "SELECT {}, o.name, o.kind, o.provider_id, o.created_at AS org_created_at \
+             FROM api_keys k JOIN organisations o ON o.id = k.org_id WHERE k.prefix = $1",
+            key_columns.join(", ")
+        );
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Text(prefix)]).await?;
+        let Some(row) = rows.first() else { return Ok(None) };
+        let key = key_from(row)?;
+        let org = Org {
+            id: key.org_id,
+            name: row.text("name")?,
+            kind: parse::<OrgKind>(&row.text("kind")?)?,
+            provider_id: row.opt_uuid("provider_id")?,
+            created_at: row.int("org_created_at")?,
+        };
+        Ok(Some((key, org)))
+    }
+
     /// An API key by id, if visible.
     pub async fn api_key(&self, id: Uuid, vis: Visibility) -> Result<Option<ApiKey>, StoreError> {
         let (clause, org) = visible("org_id", vis, 2);
