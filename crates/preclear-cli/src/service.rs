@@ -198,7 +198,7 @@ pub(crate) fn serve(db: &DbArgs, listen: Option<String>) -> anyhow::Result<ExitC
             println!("These are shown once and stored only as hashes. Keep them now.");
         }
         println!(
-            "preclear serve: http://{address}  (API /api/v1, docs /api/v1/docs; database {}; KB {})",
+            "preclear serve: http://{address}  (web application: open it and sign in; API /api/v1, docs /api/v1/docs; database {}; KB {})",
             redact(&config.database_url),
             opened.kb.version()
         );

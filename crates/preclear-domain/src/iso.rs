@@ -26,6 +26,11 @@ pub struct CountryError(String);
 pub struct CurrencyError(String);
 
 impl Country {
+    /// Every country of the table, in code order (for pick lists).
+    pub fn all() -> impl Iterator<Item = Country> {
+        tables().countries.iter().map(|row| Country(row.code))
+    }
+
     /// Parses an upper-case ISO 3166-1 alpha-2 code such as `TR`.
     pub fn parse(text: &str) -> Result<Country, CountryError> {
         let bytes: [u8; 2] = text.as_bytes().try_into().map_err(|_| {

@@ -39,6 +39,43 @@ impl Nomenclature {
         self.entries.get(code).cloned()
     }
 
+    /// Looks codes up for a person: digits (dots and spaces ignored) find the codes that start
+    /// with them; words find the entries whose description contains every word
+    /// (case-insensitive). Subheadings (six digits) come first, then headings and chapters, each
+    /// in code order; at most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<(&str, &str)> {
+        let digits: String = query.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+        let mut found: Vec<(&str, &str)> =
+            if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+                let digits = digits.get(..6).unwrap_or(&digits);
+                self.entries
+                    .iter()
+                    .filter(|(code, _)| code.starts_with(digits))
+                    .map(|(code, description)| (code.as_str(), &**description))
+                    .collect()
+            } else {
+                let words: Vec<String> = query
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                if words.is_empty() {
+                    return Vec::new();
+                }
+                self.entries
+                    .iter()
+                    .filter(|(_, description)| {
+                        let description = description.to_lowercase();
+                        words.iter().all(|w| description.contains(w.as_str()))
+                    })
+                    .map(|(code, description)| (code.as_str(), &**description))
+                    .collect()
+            };
+        found.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+        found.truncate(limit);
+        found
+    }
+
     /// The number of entries (chapters + headings + subheadings).
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -125,5 +162,22 @@ mod tests {
         assert!(nomenclature.contains_prefix(&HsPrefix::parse("84").unwrap()));
         assert!(!nomenclature.contains_prefix(&HsPrefix::parse("85").unwrap()));
         assert_eq!(nomenclature.description("8471"), Some("ADP machines"));
+    }
+
+    #[test]
+    fn search_finds_codes_by_digits_and_entries_by_every_word() {
+        let mut errors = Vec::new();
+        let text = "section,hscode,description,parent,level\nXVI,84,Machinery,TOTAL,2\nXVI,8471,Automatic data-processing machines,84,4\nXVI,847150,Processing units other than those of 847141,8471,6\nXVI,847130,Portable automatic data-processing machines,8471,6\n";
+        let nomenclature = parse("hs/hs2022.csv", text, &mut errors);
+        assert!(errors.is_empty());
+        fn codes(found: Vec<(&str, &str)>) -> Vec<String> {
+            found.into_iter().map(|(c, _)| c.to_owned()).collect()
+        }
+        assert_eq!(codes(nomenclature.search("8471", 10)), ["847130", "847150", "8471"]);
+        assert_eq!(codes(nomenclature.search("8471.50.00", 10)), ["847150"]);
+        assert_eq!(codes(nomenclature.search("PORTABLE data", 10)), ["847130"]);
+        assert_eq!(codes(nomenclature.search("data processing", 1)), ["847130"]);
+        assert!(nomenclature.search("", 10).is_empty());
+        assert!(nomenclature.search("toaster", 10).is_empty());
     }
 }

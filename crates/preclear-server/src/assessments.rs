@@ -139,18 +139,62 @@ pub(crate) async fn create(
 ) -> Result<Response, ApiError> {
     principal.require(SUBMITTERS, "submit assessments")?;
     let org = named_or_own(&state, &principal, query.org.as_deref()).await?;
-    let now = now_micros();
-    let as_of = match &query.as_of {
-        Some(text) => parse_date("as_of", text)?,
-        None => date_of(now),
-    };
+    let as_of = query.as_of.as_deref().map(|text| parse_date("as_of", text)).transpose()?;
     let value: Value = serde_json::from_str(&text).map_err(|e| {
         ApiError::bad_field(
             "",
             format!("malformed JSON at line {} column {}", e.line(), e.column()),
         )
     })?;
-    let shipment = parse_shipment_value(&value).map_err(|errors| {
+    let stored = assess_and_store(&state, &principal, &org, as_of, &value, text).await?;
+    let id = stored.summary.id;
+    let body = StoredAssessment {
+        id,
+        org_id: org.id,
+        created_at: rfc3339(stored.summary.created_at),
+        created_by: &principal.actor.0,
+        kb_version: &stored.summary.kb_version,
+        engine_version: ENGINE_VERSION,
+        request: None,
+        assessment: raw(&stored.result)?,
+    };
+    let text = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    Ok((
+        StatusCode::CREATED,
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::LOCATION, format!("/api/v1/assessments/{id}")),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+/// What [`assess_and_store`] stored.
+#[derive(Debug)]
+pub(crate) struct Stored {
+    /// The listing fields (id, verdict, when…).
+    pub summary: AssessmentSummary,
+    /// The assessment JSON as stored.
+    pub result: String,
+}
+
+/// Validates a shipment request, assesses it for `as_of` (today, UTC, when `None`) against the
+/// current KB, and stores it for `org` with its audit event; answers once committed. `text` is
+/// the request exactly as submitted (what is stored and hashed), `value` its parsed JSON. The
+/// one path by which the API and the web application create assessments.
+pub(crate) async fn assess_and_store(
+    state: &AppState,
+    principal: &Principal,
+    org: &Org,
+    as_of: Option<Date>,
+    value: &Value,
+    text: String,
+) -> Result<Stored, ApiError> {
+    principal.require(SUBMITTERS, "submit assessments")?;
+    let now = now_micros();
+    let as_of = as_of.unwrap_or_else(|| date_of(now));
+    let shipment = parse_shipment_value(value).map_err(|errors| {
         ApiError::Invalid(
             errors
                 .0
@@ -181,9 +225,8 @@ pub(crate) async fn create(
     } else {
         None
     };
-    let id = Uuid::now_v7();
     let summary = AssessmentSummary {
-        id,
+        id: Uuid::now_v7(),
         org_id: org.id,
         reference: shipment.reference.clone(),
         client_name: shipment.client.name.clone(),
@@ -203,20 +246,20 @@ pub(crate) async fn create(
     let record = AssessmentRecord {
         request_sha256: sha256_hex(&text),
         result_sha256: sha256_hex(&result),
-        summary,
+        summary: summary.clone(),
         request: text,
-        result,
+        result: result.clone(),
     };
     let after = json!({
-        "reference": record.summary.reference,
-        "origin": record.summary.origin,
-        "destination": record.summary.destination,
-        "verdict": record.summary.verdict,
-        "as_of": record.summary.as_of,
-        "kb_version": record.summary.kb_version,
+        "reference": summary.reference,
+        "origin": summary.origin,
+        "destination": summary.destination,
+        "verdict": summary.verdict,
+        "as_of": summary.as_of,
+        "kb_version": summary.kb_version,
         "engine_version": ENGINE_VERSION,
-        "total_landed_cost": record.summary.total_landed_cost.map(|d| d.to_string()),
-        "currency": record.summary.currency,
+        "total_landed_cost": summary.total_landed_cost.map(|d| d.to_string()),
+        "currency": summary.currency,
         "request_sha256": record.request_sha256,
         "result_sha256": record.result_sha256,
     });
@@ -225,38 +268,18 @@ pub(crate) async fn create(
         &principal.actor,
         now,
         "assessment.created",
-        ("assessment", id.to_string()),
+        ("assessment", summary.id.to_string()),
         None,
         Some(after),
     );
-    audit.country = Some(record.summary.destination.clone());
-    audit.business_unit = record.summary.business_unit.clone();
+    audit.country = Some(summary.destination.clone());
+    audit.business_unit = summary.business_unit.clone();
     audit.categories = categories;
-    let body = StoredAssessment {
-        id,
-        org_id: org.id,
-        created_at: rfc3339(now),
-        created_by: &principal.actor.0,
-        kb_version: &record.summary.kb_version,
-        engine_version: ENGINE_VERSION,
-        request: None,
-        assessment: raw(&record.result)?,
-    };
-    let text = serde_json::to_string(&body).map_err(ApiError::internal)?;
-    let verdict = record.summary.verdict.clone();
     let change = Change { mutation: Mutation::InsertAssessment(Box::new(record)), event: audit };
     // Answered only once stored: an acknowledged assessment is never lost.
     state.committer.submit(change).await?;
-    state.metrics.assessment(&verdict);
-    Ok((
-        StatusCode::CREATED,
-        [
-            (header::CONTENT_TYPE, "application/json".to_owned()),
-            (header::LOCATION, format!("/api/v1/assessments/{id}")),
-        ],
-        text,
-    )
-        .into_response())
+    state.metrics.assessment(&summary.verdict);
+    Ok(Stored { summary, result })
 }
 
 /// Query of `GET /assessments`.

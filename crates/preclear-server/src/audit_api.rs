@@ -105,6 +105,27 @@ fn date(field: &str, text: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::bad_field(field, format!("`{text}` is not a date (YYYY-MM-DD)")))
 }
 
+/// The filter of an export from its query parameters (dates as `YYYY-MM-DD`, UTC; empty
+/// values are no filter).
+pub(crate) fn event_filter(
+    from: Option<&str>,
+    to: Option<&str>,
+    country: Option<&str>,
+    business_unit: Option<&str>,
+    category: Option<&str>,
+) -> Result<EventFilter, ApiError> {
+    fn given(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|v| !v.is_empty())
+    }
+    Ok(EventFilter {
+        from: given(from).map(|t| date("from", t)).transpose()?,
+        to: given(to).map(|t| date("to", t)).transpose()?,
+        country: given(country).map(str::to_owned),
+        business_unit: given(business_unit).map(str::to_owned),
+        category: given(category).map(str::to_owned),
+    })
+}
+
 #[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", params(EventsQuery),
     responses(
         (status = 200, description = "The events, in chain order: JSON Lines or CSV", content_type = "application/x-ndjson", body = String),
@@ -124,13 +145,13 @@ pub(crate) async fn events(
         Some(text) => ExportFormat::parse(text)
             .ok_or_else(|| ApiError::bad_field("format", "expected jsonl or csv"))?,
     };
-    let filter = EventFilter {
-        from: query.from.as_deref().map(|t| date("from", t)).transpose()?,
-        to: query.to.as_deref().map(|t| date("to", t)).transpose()?,
-        country: query.country.clone(),
-        business_unit: query.business_unit.clone(),
-        category: query.category.clone(),
-    };
+    let filter = event_filter(
+        query.from.as_deref(),
+        query.to.as_deref(),
+        query.country.as_deref(),
+        query.business_unit.as_deref(),
+        query.category.as_deref(),
+    )?;
     let mut body = Vec::new();
     export(&state.store, org.id, &filter, format, &mut body).await?;
     let content_type = match format {

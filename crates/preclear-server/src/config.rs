@@ -12,6 +12,8 @@ use serde::Deserialize;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The default request body limit: 16 MiB (a 10,000-line request is about 8 MB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// How long a web sign-in lasts by default: a working day.
+pub const DEFAULT_SESSION_HOURS: u32 = 12;
 /// The default name of the provider organisation made on first start.
 pub const DEFAULT_PROVIDER: &str = "IOR Provider";
 
@@ -35,6 +37,11 @@ pub struct FileConfig {
     pub batch_size: Option<usize>,
     /// `provider_name = "IOR Provider"`: the organisation made on first start.
     pub provider_name: Option<String>,
+    /// `session_hours = 12`: how long a web sign-in lasts.
+    pub session_hours: Option<u32>,
+    /// `secure_cookies = true`: mark the session cookie `Secure` (set it when users reach
+    /// preclear over HTTPS, as they should beyond this machine).
+    pub secure_cookies: Option<bool>,
 }
 
 impl FileConfig {
@@ -62,6 +69,10 @@ pub struct Config {
     pub batch_size: usize,
     /// The provider organisation made on first start.
     pub provider_name: String,
+    /// How long a web sign-in lasts, in hours.
+    pub session_hours: u32,
+    /// Whether the session cookie is marked `Secure`.
+    pub secure_cookies: bool,
 }
 
 /// Where the default SQLite file lives when nothing says otherwise:
@@ -118,6 +129,10 @@ impl Config {
         if batch_size == 0 {
             bail!("batch_size must be at least 1");
         }
+        let session_hours = file.session_hours.unwrap_or(DEFAULT_SESSION_HOURS);
+        if !(1..=24 * 30).contains(&session_hours) {
+            bail!("session_hours = {session_hours}: expected 1 to 720");
+        }
         Ok(Config {
             listen,
             database_url,
@@ -128,6 +143,8 @@ impl Config {
             },
             batch_size,
             provider_name: file.provider_name.unwrap_or_else(|| DEFAULT_PROVIDER.into()),
+            session_hours,
+            secure_cookies: file.secure_cookies.unwrap_or(false),
         })
     }
 }

@@ -68,6 +68,14 @@ impl From<preclear_store::StoreError> for ApiError {
     }
 }
 
+/// Logs the cause of an internal error under a new correlation id, and returns the id (what
+/// the caller is shown instead of the cause).
+pub fn log_internal(cause: &str) -> String {
+    let id = uuid::Uuid::new_v4().to_string();
+    tracing::error!(correlation_id = %id, %cause, "internal error");
+    id
+}
+
 /// The problem-details body.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -149,8 +157,7 @@ impl IntoResponse for ApiError {
                 None,
             ),
             ApiError::Internal(cause) => {
-                let id = uuid::Uuid::new_v4().to_string();
-                tracing::error!(correlation_id = %id, %cause, "internal error");
+                let id = log_internal(&cause);
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

@@ -26,14 +26,14 @@ pub(crate) fn routes() -> Router<AppState> {
 /// A market.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct MarketView {
-    country: String,
-    name: String,
-    currency: String,
+    pub(crate) country: String,
+    pub(crate) name: String,
+    pub(crate) currency: String,
     /// The customs union it belongs to, if any.
-    union: Option<String>,
-    levies: usize,
-    requirements: usize,
-    restrictions: usize,
+    pub(crate) union: Option<String>,
+    pub(crate) levies: usize,
+    pub(crate) requirements: usize,
+    pub(crate) restrictions: usize,
 }
 
 /// The KB in brief.
@@ -88,17 +88,17 @@ pub(crate) struct CoverageQuery {
 /// `none:<confidence>` or `MISSING`) and the rules behind it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct CoverageRow {
-    country: String,
-    name: String,
-    topics: Vec<CoverageCell>,
+    pub(crate) country: String,
+    pub(crate) name: String,
+    pub(crate) topics: Vec<CoverageCell>,
 }
 
 /// One topic of one market.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct CoverageCell {
-    topic: String,
-    status: String,
-    rules: Vec<String>,
+    pub(crate) topic: String,
+    pub(crate) status: String,
+    pub(crate) rules: Vec<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/kb/coverage", tag = "knowledge base", params(CoverageQuery),
@@ -115,22 +115,7 @@ pub(crate) async fn coverage_table(
         })?,
         None => date_of(now_micros()),
     };
-    let rows: Vec<CoverageRow> = coverage(&state.kb, date)
-        .into_iter()
-        .map(|m| CoverageRow {
-            country: m.country.to_string(),
-            name: m.name,
-            topics: m
-                .cells
-                .into_iter()
-                .map(|c| CoverageCell {
-                    topic: c.topic.as_str().to_owned(),
-                    status: c.status.label(),
-                    rules: c.rules.iter().map(|r| r.to_string()).collect(),
-                })
-                .collect(),
-        })
-        .collect();
+    let rows = coverage_rows(&state.kb, date);
     json_response(StatusCode::OK, &rows)
 }
 
@@ -148,29 +133,29 @@ pub(crate) struct FactsQuery {
 /// A source cited by a fact.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct SourceView {
-    id: String,
-    title: String,
-    url: Option<String>,
-    document: Option<String>,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) url: Option<String>,
+    pub(crate) document: Option<String>,
 }
 
 /// One fact with its provenance.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct FactView {
-    scope: String,
-    section: String,
-    label: String,
-    value: String,
+    pub(crate) scope: String,
+    pub(crate) section: String,
+    pub(crate) label: String,
+    pub(crate) value: String,
     /// `high`, `medium`, `low` or `unknown`.
-    confidence: String,
+    pub(crate) confidence: String,
     /// When it was last checked.
-    as_of: String,
-    effective_from: Option<String>,
-    effective_to: Option<String>,
-    note: Option<String>,
+    pub(crate) as_of: String,
+    pub(crate) effective_from: Option<String>,
+    pub(crate) effective_to: Option<String>,
+    pub(crate) note: Option<String>,
     /// `file:line` in the KB.
-    location: String,
-    sources: Vec<SourceView>,
+    pub(crate) location: String,
+    pub(crate) sources: Vec<SourceView>,
 }
 
 #[utoipa::path(get, path = "/api/v1/kb/facts", tag = "knowledge base", params(FactsQuery),
@@ -181,21 +166,53 @@ pub(crate) async fn fact_list(
     _principal: Principal,
     Params(query): Params<FactsQuery>,
 ) -> Result<Response, ApiError> {
-    let kb = &state.kb;
-    let union = query.scope.as_deref().and_then(|scope| {
+    let list = fact_views(&state.kb, query.scope.as_deref(), query.section.as_deref());
+    if list.is_empty() && query.scope.is_some() {
+        return Err(ApiError::NotFound(format!(
+            "no facts in scope `{}`",
+            query.scope.as_deref().unwrap_or_default()
+        )));
+    }
+    json_response(StatusCode::OK, &list)
+}
+
+/// Each market's coverage on `date`: the table the API and the KB pages show.
+pub(crate) fn coverage_rows(kb: &preclear_kb::Kb, date: preclear_domain::Date) -> Vec<CoverageRow> {
+    coverage(kb, date)
+        .into_iter()
+        .map(|m| CoverageRow {
+            country: m.country.to_string(),
+            name: m.name,
+            topics: m
+                .cells
+                .into_iter()
+                .map(|c| CoverageCell {
+                    topic: c.topic.as_str().to_owned(),
+                    status: c.status.label(),
+                    rules: c.rules.iter().map(|r| r.to_string()).collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The facts in `scope` (a market includes its union's) and `section`, with their provenance.
+pub(crate) fn fact_views(
+    kb: &preclear_kb::Kb,
+    scope: Option<&str>,
+    section: Option<&str>,
+) -> Vec<FactView> {
+    let union = scope.and_then(|scope| {
         kb.markets()
             .find(|m| m.country.as_str() == scope)
             .and_then(|m| m.union.as_deref().map(str::to_owned))
     });
-    let list: Vec<FactView> = facts(kb)
+    facts(kb)
         .into_iter()
         .filter(|f| {
-            query
-                .scope
-                .as_deref()
-                .is_none_or(|s| f.scope == s || union.as_deref() == Some(f.scope.as_str()))
+            scope.is_none_or(|s| f.scope == s || union.as_deref() == Some(f.scope.as_str()))
         })
-        .filter(|f| query.section.as_deref().is_none_or(|s| f.section == s))
+        .filter(|f| section.is_none_or(|s| f.section == s))
         .map(|f| FactView {
             scope: f.scope,
             section: f.section.to_owned(),
@@ -219,12 +236,5 @@ pub(crate) async fn fact_list(
                 })
                 .collect(),
         })
-        .collect();
-    if list.is_empty() && query.scope.is_some() {
-        return Err(ApiError::NotFound(format!(
-            "no facts in scope `{}`",
-            query.scope.as_deref().unwrap_or_default()
-        )));
-    }
-    json_response(StatusCode::OK, &list)
+        .collect()
 }

@@ -1,5 +1,6 @@
 //! preclear's HTTP service: `preclear serve`.
 //!
+//! The web application at `/` (server-rendered pages with sessions; see `web`), and
 //! The API v1 (JSON, `Authorization: Bearer <API key>`), OpenAPI 3.1 at `/api/v1/openapi.json`
 //! with a browsable page at `/api/v1/docs`, `/healthz`, `/readyz` and Prometheus `/metrics`.
 //! The state an instance holds is a cache or a counter only (loaded KB versions, verified key
@@ -9,6 +10,7 @@
 //! Code map: [`config`] (flags, environment, TOML), [`bootstrap`] (open the database, migrate,
 //! snapshot the KB, first admin), [`auth`] (API keys, roles), [`ops`] (administrative changes,
 //! shared with the shell), `assessments`, `admin_api`, `kb_api`, `audit_api` (the routes),
+//! `web` (the pages),
 //! [`error`] (problem details), [`metrics`], `openapi`.
 
 pub mod auth;
@@ -25,6 +27,7 @@ pub mod audit_api;
 mod body;
 mod kb_api;
 pub mod openapi;
+mod web;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -66,6 +69,10 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     /// The body size limit, in bytes.
     pub max_body_bytes: usize,
+    /// How long a web sign-in lasts, in hours.
+    pub session_hours: u32,
+    /// Whether the session cookie is marked `Secure`.
+    pub secure_cookies: bool,
 }
 
 impl std::ops::Deref for AppState {
@@ -87,6 +94,8 @@ impl AppState {
             keys: auth::KeyCache::default(),
             metrics: metrics::Metrics::default(),
             max_body_bytes: config.max_body_bytes,
+            session_hours: config.session_hours,
+            secure_cookies: config.secure_cookies,
         }))
     }
 }
@@ -130,6 +139,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.max_body_bytes));
     Router::new()
         .nest("/api/v1", api)
+        .merge(web::routes().layer(DefaultBodyLimit::max(state.max_body_bytes)))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))

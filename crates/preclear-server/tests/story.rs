@@ -6,32 +6,20 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
+#[path = "support/common.rs"]
+mod common;
+
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt as _;
-use preclear_server::config::{Config, FileConfig, Overrides};
+use axum::http::StatusCode;
+use common::{Reply, call_with, config, postgres_url, raw_sql, sqlite_url};
 use preclear_server::ops::{self, Actor};
 use preclear_server::{AppState, app};
 use preclear_store::{Role, Store};
 use serde_json::Value;
-use tower::ServiceExt as _;
 
 const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    text: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
-    }
-}
 
 async fn call(
     app: &Router,
@@ -40,21 +28,8 @@ async fn call(
     key: Option<&str>,
     body: Option<(&str, &str)>,
 ) -> Reply {
-    let mut request = Request::builder().method(method).uri(uri);
-    if let Some(key) = key {
-        request = request.header("authorization", format!("Bearer {key}"));
-    }
-    let request = match body {
-        Some((content_type, text)) => {
-            request.header("content-type", content_type).body(Body::from(text.to_owned())).unwrap()
-        }
-        None => request.body(Body::empty()).unwrap(),
-    };
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply { status, headers, text: String::from_utf8(bytes.to_vec()).unwrap() }
+    let auth = key.map(|k| format!("Bearer {k}")).unwrap_or_default();
+    call_with(app, method, uri, &[("authorization", &auth)], body).await
 }
 
 async fn post_json(app: &Router, uri: &str, key: &str, body: &str) -> Reply {
@@ -63,38 +38,6 @@ async fn post_json(app: &Router, uri: &str, key: &str, body: &str) -> Reply {
 
 async fn get(app: &Router, uri: &str, key: &str) -> Reply {
     call(app, "GET", uri, Some(key), None).await
-}
-
-fn config(url: String) -> Config {
-    let file = FileConfig { max_body_bytes: Some(1024 * 1024), ..FileConfig::default() };
-    Config::resolve(file, Overrides { database_url: Some(url), ..Overrides::default() }).unwrap()
-}
-
-/// Runs SQL the application never would (tampering, test schemas).
-async fn raw_sql(url: &str, sql: &str) {
-    if url.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
-        pool.close().await;
-    }
-}
-
-fn sqlite_url(name: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("preclear-story-{name}-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    format!("sqlite:{}", dir.join("preclear.db").display())
-}
-
-/// A fresh schema in the test PostgreSQL database; the URL that selects it.
-async fn postgres_url(base: &str) -> String {
-    let schema = format!("story_{}", uuid::Uuid::new_v4().simple());
-    raw_sql(base, &format!("CREATE SCHEMA {schema}")).await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options[search_path]={schema}")
 }
 
 async fn story(url: String) {
@@ -376,7 +319,7 @@ async fn story_on_postgres() {
         eprintln!("skipped: set PRECLEAR_TEST_DATABASE_URL to run the story on PostgreSQL");
         return;
     };
-    story(postgres_url(&base).await).await;
+    story(postgres_url(&base, "story").await).await;
 }
 
 /// An edited event breaks the chain at that event, and the report names it.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::audit::{GENESIS, NewEvent, event_hash};
 use crate::db::{Param, Sql, Tx};
-use crate::model::{ApiKey, AssessmentRecord, Micros, Org, User};
+use crate::model::{ApiKey, AssessmentRecord, Micros, Org, Session, User};
 use crate::{Store, StoreError};
 
 /// A state change.
@@ -33,6 +33,15 @@ pub enum Mutation {
     },
     /// A new assessment.
     InsertAssessment(Box<AssessmentRecord>),
+    /// A user signed in.
+    InsertSession(Session),
+    /// A user signed out.
+    EndSession {
+        /// The session's key.
+        token_sha256: String,
+        /// When.
+        at: Micros,
+    },
 }
 
 /// A mutation and the audit event recording it.
@@ -69,6 +78,11 @@ const INSERT_ASSESSMENT: Sql = Sql {
              total_landed_cost, request, result, request_sha256, result_sha256, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CAST($14 AS NUMERIC), $15, $16, $17, $18, $19, $20)",
 };
+const INSERT_SESSION: Sql = Sql::both(
+    "INSERT INTO sessions (token_sha256, user_id, org_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+);
+const END_SESSION: Sql =
+    Sql::both("UPDATE sessions SET ended_at = $1 WHERE token_sha256 = $2 AND ended_at IS NULL");
 const LOCK_HEAD: Sql = Sql {
     sqlite: "SELECT seq, hash FROM audit_heads WHERE org_id = $1",
     postgres: "SELECT seq, hash FROM audit_heads WHERE org_id = $1 FOR UPDATE",
@@ -248,6 +262,25 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                 ],
             )
             .await?;
+        }
+        Mutation::InsertSession(session) => {
+            tx.execute(
+                INSERT_SESSION,
+                &[
+                    Param::Text(&session.token_sha256),
+                    Param::Uuid(session.user_id),
+                    Param::Uuid(session.org_id),
+                    Param::Int(session.created_at),
+                    Param::Int(session.expires_at),
+                ],
+            )
+            .await?;
+        }
+        Mutation::EndSession { token_sha256, at } => {
+            let n = tx.execute(END_SESSION, &[Param::Int(*at), Param::Text(token_sha256)]).await?;
+            if n != 1 {
+                return Err(StoreError::Invalid("the session does not exist or has ended".into()));
+            }
         }
     }
     Ok(())

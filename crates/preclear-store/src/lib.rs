@@ -1,4 +1,4 @@
-//! preclear's storage: organisations, users, API keys, assessments, KB snapshots and the
+//! preclear's storage: organisations, users, web sessions, API keys, assessments, KB snapshots and the
 //! hash-chained audit trail, on SQLite (the default: one file, nothing to install) or PostgreSQL
 //! (several stateless instances sharing one database).
 //!

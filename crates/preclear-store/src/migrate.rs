@@ -11,10 +11,14 @@ use crate::{Store, StoreError};
 /// One migration: number, name, script.
 pub(crate) type Migration = (i64, &'static str, &'static str);
 
-pub(crate) const SQLITE: &[Migration] =
-    &[(1, "initial", include_str!("../migrations/sqlite/0001_initial.sql"))];
-pub(crate) const POSTGRES: &[Migration] =
-    &[(1, "initial", include_str!("../migrations/postgres/0001_initial.sql"))];
+pub(crate) const SQLITE: &[Migration] = &[
+    (1, "initial", include_str!("../migrations/sqlite/0001_initial.sql")),
+    (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
+];
+pub(crate) const POSTGRES: &[Migration] = &[
+    (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
+    (2, "sessions", include_str!("../migrations/postgres/0002_sessions.sql")),
+];
 
 const LOCK: Sql = Sql { sqlite: "SELECT 1", postgres: "SELECT pg_advisory_xact_lock(7262651)" };
 const CREATE: Sql = Sql::both(

@@ -160,6 +160,36 @@ pub struct ApiKey {
     pub revoked_at: Option<Micros>,
 }
 
+/// A web sign-in session. The cookie holds a random token; the store keeps only its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the cookie's token (hex): the key.
+    pub token_sha256: String,
+    /// The user signed in.
+    pub user_id: Uuid,
+    /// The user's organisation.
+    pub org_id: Uuid,
+    /// When it started.
+    pub created_at: Micros,
+    /// When it ends unless signed out before.
+    pub expires_at: Micros,
+    /// When the user signed out, if so.
+    pub ended_at: Option<Micros>,
+}
+
+/// How many assessments an organisation has for one destination and verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssessmentCount {
+    /// The client organisation.
+    pub org_id: Uuid,
+    /// Destination country.
+    pub destination: String,
+    /// The verdict.
+    pub verdict: String,
+    /// How many.
+    pub count: i64,
+}
+
 /// A stored assessment: the request, the engine's answer and what they were made with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssessmentRecord {

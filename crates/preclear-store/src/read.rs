@@ -13,8 +13,8 @@ use crate::audit::{
 use crate::commit::{join_categories, split_categories};
 use crate::db::{Param, Row, Sql};
 use crate::model::{
-    ApiKey, AssessmentFilter, AssessmentRecord, AssessmentSummary, Micros, Org, OrgKind, User,
-    Visibility,
+    ApiKey, AssessmentCount, AssessmentFilter, AssessmentRecord, AssessmentSummary, Micros, Org,
+    OrgKind, Session, User, Visibility,
 };
 use crate::{Store, StoreError};
 
@@ -232,6 +232,47 @@ impl Store {
         Ok(Some((key, org)))
     }
 
+    /// A session that is live at `now` (not ended, not expired, its user not disabled), with
+    /// its user and organisation: what a signed-in page needs, in one query.
+    pub async fn live_session(
+        &self,
+        token_sha256: &str,
+        now: Micros,
+    ) -> Result<Option<(Session, User, Org)>, StoreError> {
+        let user_columns: Vec<String> =
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+        let sql = format!(
+            "SELECT {}, s.token_sha256, s.created_at AS session_created_at, s.expires_at, \
+             o.name, o.kind, o.provider_id, o.created_at AS org_created_at \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = s.org_id \
+             WHERE s.token_sha256 = $1 AND s.ended_at IS NULL AND s.expires_at > $2 \
+             AND u.disabled_at IS NULL",
+            user_columns.join(", ")
+        );
+        let rows = self
+            .pool
+            .fetch_all_dynamic(sql.clone(), sql, &[Param::Text(token_sha256), Param::Int(now)])
+            .await?;
+        let Some(row) = rows.first() else { return Ok(None) };
+        let user = user_from(row)?;
+        let session = Session {
+            token_sha256: row.text("token_sha256")?,
+            user_id: user.id,
+            org_id: user.org_id,
+            created_at: row.int("session_created_at")?,
+            expires_at: row.int("expires_at")?,
+            ended_at: None,
+        };
+        let org = Org {
+            id: user.org_id,
+            name: row.text("name")?,
+            kind: parse::<OrgKind>(&row.text("kind")?)?,
+            provider_id: row.opt_uuid("provider_id")?,
+            created_at: row.int("org_created_at")?,
+        };
+        Ok(Some((session, user, org)))
+    }
+
     /// An API key by id, if visible.
     pub async fn api_key(&self, id: Uuid, vis: Visibility) -> Result<Option<ApiKey>, StoreError> {
         let (clause, org) = visible("org_id", vis, 2);
@@ -365,6 +406,29 @@ impl Store {
             .fetch_all_dynamic(build(TOTAL_SQLITE, "LIKE"), build(TOTAL_POSTGRES, "ILIKE"), &params)
             .await?;
         rows.iter().map(summary_from).collect()
+    }
+
+    /// How many assessments are visible, by organisation, destination and verdict.
+    pub async fn assessment_counts(
+        &self,
+        vis: Visibility,
+    ) -> Result<Vec<AssessmentCount>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 1);
+        let sql = format!(
+            "SELECT org_id, destination, verdict, COUNT(*) AS n FROM assessments WHERE {clause} \
+             GROUP BY org_id, destination, verdict ORDER BY org_id, destination, verdict"
+        );
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(org)]).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AssessmentCount {
+                    org_id: row.uuid("org_id")?,
+                    destination: row.text("destination")?,
+                    verdict: row.text("verdict")?,
+                    count: row.int("n")?,
+                })
+            })
+            .collect()
     }
 
     /// An organisation's events in chain order, from `after_seq + 1`, at most `limit`,

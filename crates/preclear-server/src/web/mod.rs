@@ -1,0 +1,298 @@
+//! The web application: server-rendered pages for operators and clients, served by
+//! `preclear serve` beside the API.
+//!
+//! - Pages are askama templates (`crates/preclear-server/templates/`), compiled into the
+//!   binary and escaped by default; the stylesheet and the one small script are embedded too
+//!   (`assets/`), so nothing is loaded from elsewhere. Every page works without JavaScript;
+//!   the script only adds HS-code suggestions and a confirmation before revoking a key.
+//! - Charts are SVG drawn on the server ([`svg`]).
+//! - A page acts for a [`session::WebUser`]: the same [`Principal`] (organisation, role,
+//!   visibility) as an API key, so a client user sees exactly what its keys see. Every form
+//!   that changes something carries the session's CSRF token.
+//! - Pages read what the API reads, through the same store queries and the same
+//!   `assess_and_store`, so the two cannot disagree.
+//!
+//! Code map: [`session`] (sign-in, sign-out, CSRF), [`form`] (the shipment form ↔ request
+//! JSON), `pages` (dashboard, assessments, report), `kb` (the KB browser), `admin` (audit log
+//! and API keys), [`svg`] (charts), `view` (the stored assessment as the report reads it).
+
+mod admin;
+mod form;
+mod kb;
+mod pages;
+pub(crate) mod session;
+mod svg;
+mod view;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use preclear_store::{OrgKind, Role};
+
+use crate::AppState;
+use crate::auth::{ADMINS, AUDITORS, Principal, SUBMITTERS};
+use crate::error::{ApiError, log_internal};
+use session::WebUser;
+
+const STYLESHEET: &str = include_str!("../../assets/app.css");
+const SCRIPT: &str = include_str!("../../assets/app.js");
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::dashboard))
+        .route("/sign-in", get(session::sign_in_page).post(session::sign_in))
+        .route("/sign-out", post(session::sign_out))
+        .route("/assessments", get(pages::list))
+        .route("/assessments/new", get(pages::new_form).post(pages::submit_form))
+        .route("/assessments/upload", post(pages::upload))
+        .route("/assessments/{id}", get(pages::report))
+        .route("/assessments/{id}/assessment.json", get(pages::result_json))
+        .route("/assessments/{id}/request.json", get(pages::request_json))
+        .route("/hs", get(pages::hs_lookup))
+        .route("/hs.json", get(pages::hs_json))
+        .route("/kb", get(kb::index))
+        .route("/kb/{scope}", get(kb::market))
+        .route("/audit", get(admin::audit))
+        .route("/audit/export", get(admin::audit_export))
+        .route("/admin/keys", get(admin::keys).post(admin::create_key))
+        .route("/admin/keys/{id}/revoke", post(admin::revoke_key))
+        .route("/static/app.css", get(stylesheet))
+        .route("/static/app.js", get(script))
+        .layer(middleware::from_fn(protect))
+}
+
+/// Headers every page carries, and the refusal of cross-site form posts.
+///
+/// The content security policy allows only this site's own stylesheet, script and forms, so
+/// that even a value that escaped escaping could not run a script or load anything.
+async fn protect(request: Request, next: Next) -> Response {
+    if request.method() == Method::POST && cross_site(&request) {
+        return WebError::Api(ApiError::Forbidden(
+            "a form of another site may not post here".into(),
+        ))
+        .into_response();
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Whether a request says it comes from another site (`Origin` or `Sec-Fetch-Site`).
+fn cross_site(request: &Request) -> bool {
+    let headers = request.headers();
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    if origin == "null" {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin_host != host
+}
+
+async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", STYLESHEET)
+}
+
+async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", SCRIPT)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")],
+        body,
+    )
+        .into_response()
+}
+
+/// What the page frame shows: who is signed in, what they may reach, and the form token.
+#[derive(Debug, Clone)]
+pub(crate) struct Nav {
+    pub user: String,
+    pub org: String,
+    pub role: String,
+    pub csrf: String,
+    /// The section the page belongs to (`dashboard`, `assessments`, `new`, `kb`, `audit`,
+    /// `keys`), for `aria-current`.
+    pub section: &'static str,
+    pub can_submit: bool,
+    pub can_audit: bool,
+    pub is_admin: bool,
+    pub kb_version: String,
+}
+
+impl Nav {
+    pub(crate) fn new(user: &WebUser, section: &'static str, kb_version: &str) -> Nav {
+        let p = &user.principal;
+        Nav {
+            user: user.username.clone(),
+            org: p.org.name.clone(),
+            role: p.role.as_str().replace('_', " "),
+            csrf: user.csrf.clone(),
+            section,
+            can_submit: SUBMITTERS.contains(&p.role),
+            can_audit: AUDITORS.contains(&p.role),
+            is_admin: ADMINS.contains(&p.role),
+            kb_version: kb_version.to_owned(),
+        }
+    }
+
+    /// `aria-current="page"` for the current section's link.
+    pub(crate) fn current(&self, section: &str) -> &'static str {
+        if self.section == section { "page" } else { "false" }
+    }
+}
+
+/// A page's failure: a sign-in to ask for, or an API error shown as a page.
+#[derive(Debug)]
+pub(crate) enum WebError {
+    /// Not signed in: go to the sign-in page, then back to `next`.
+    SignIn { next: String },
+    /// Anything else, with the API's status and message.
+    Api(ApiError),
+}
+
+impl From<ApiError> for WebError {
+    fn from(error: ApiError) -> Self {
+        WebError::Api(error)
+    }
+}
+
+impl From<preclear_store::StoreError> for WebError {
+    fn from(error: preclear_store::StoreError) -> Self {
+        WebError::Api(error.into())
+    }
+}
+
+/// An error page.
+#[derive(Debug, askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    title: String,
+    detail: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let error = match self {
+            WebError::SignIn { next } => {
+                let mut target = String::from("/sign-in?next=");
+                target.extend(form_urlencoded_byte_serialize(&next));
+                return Redirect::to(&target).into_response();
+            }
+            WebError::Api(error) => error,
+        };
+        let (status, title, detail) = match error {
+            ApiError::BadRequest(errors) | ApiError::Invalid(errors) => (
+                StatusCode::BAD_REQUEST,
+                "The request cannot be used",
+                errors
+                    .iter()
+                    .map(|e| {
+                        if e.field.is_empty() {
+                            e.message.clone()
+                        } else {
+                            format!("{}: {}", e.field, e.message)
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "Not signed in", m),
+            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
+            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m),
+            ApiError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", m),
+            ApiError::TooLarge(limit) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too large",
+                format!("the upload is over the limit of {limit} bytes"),
+            ),
+            ApiError::UnsupportedMediaType(m) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported upload", m)
+            }
+            ApiError::Unavailable(m) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "Unavailable, try again shortly", m)
+            }
+            ApiError::Internal(cause) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side",
+                format!(
+                    "Please try again; if it persists, give your administrator this id: {}",
+                    log_internal(&cause)
+                ),
+            ),
+        };
+        let page = ErrorPage { status: status.as_u16(), title: title.to_owned(), detail };
+        render_status(status, &page).unwrap_or_else(|e| e.into_response())
+    }
+}
+
+/// Percent-encodes a query value.
+fn form_urlencoded_byte_serialize(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.bytes().flat_map(|b| {
+        let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/');
+        let chars: Vec<char> =
+            if keep { vec![char::from(b)] } else { format!("%{b:02X}").chars().collect() };
+        chars
+    })
+}
+
+/// Renders a page with a status.
+pub(crate) fn render_status(
+    status: StatusCode,
+    page: &impl askama::Template,
+) -> Result<Response, WebError> {
+    let html = page.render().map_err(|e| WebError::Api(ApiError::internal(e)))?;
+    Ok((status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response())
+}
+
+/// Renders a page.
+pub(crate) fn render(page: &impl askama::Template) -> Result<Response, WebError> {
+    render_status(StatusCode::OK, page)
+}
+
+/// The first value of a form field.
+pub(crate) fn form_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// How a verdict reads, and its style class.
+pub(crate) fn verdict_label(verdict: &str) -> (&'static str, &'static str) {
+    match verdict {
+        "clearable" => ("Clearable", "v-clearable"),
+        "clearable_with_conditions" => ("Clearable with conditions", "v-conditions"),
+        "not_clearable" => ("Not clearable", "v-blocked"),
+        "ior_not_suitable" => ("IOR not suitable", "v-ior"),
+        _ => ("Unknown verdict", "v-unknown"),
+    }
+}
+
+/// The verdicts in the order pages list them.
+pub(crate) const VERDICTS: [&str; 4] =
+    ["not_clearable", "ior_not_suitable", "clearable_with_conditions", "clearable"];
+
+/// Whether the principal may see other organisations (a provider's staff).
+pub(crate) fn sees_clients(principal: &Principal) -> bool {
+    principal.org.kind == OrgKind::Provider && principal.role != Role::ClientViewer
+}

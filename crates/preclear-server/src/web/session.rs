@@ -1,0 +1,293 @@
+//! Signing in and out of the web application, and the protection of its forms.
+//!
+//! - A session is a random 256-bit token in an `HttpOnly`, `SameSite=Lax` cookie; the store
+//!   keeps only its SHA-256, with the user, the organisation and an expiry
+//!   (`session_hours`). Signing in and out are audited like any change.
+//! - Every form that changes something carries a CSRF token derived from the session token
+//!   (SHA-256 of a fixed label and the token), compared in constant time: a page of another
+//!   site can neither read the cookie nor compute the token. The sign-in form, which has no
+//!   session yet, uses a double-submit token instead (a random value in a cookie and in the
+//!   form). A cross-site `Origin` on a form is refused as well.
+//! - A wrong user name and a wrong password get the same answer, and an unknown user still
+//!   costs an argon2 verification, so the answer does not tell which names exist.
+
+use std::sync::LazyLock;
+
+use axum::extract::{FromRequestParts, OriginalUri, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use preclear_store::credentials::{hash_secret, random_hex, verify_secret};
+use preclear_store::{Change, Mutation, Session};
+use sha2::{Digest as _, Sha256};
+
+use super::{WebError, form_value, render_status};
+use crate::AppState;
+use crate::auth::Principal;
+use crate::clock::now_micros;
+use crate::error::ApiError;
+use crate::ops::{Actor, event};
+
+/// The session cookie.
+pub(crate) const SESSION_COOKIE: &str = "preclear_session";
+/// The sign-in form's double-submit cookie.
+const SIGNIN_COOKIE: &str = "preclear_signin";
+/// The name of the CSRF field of every form.
+pub(crate) const CSRF_FIELD: &str = "_csrf";
+
+/// A signed-in user: who, acting as what, and the token their forms must carry.
+#[derive(Debug, Clone)]
+pub(crate) struct WebUser {
+    pub principal: Principal,
+    pub username: String,
+    pub csrf: String,
+    token_sha256: String,
+}
+
+fn sha256(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+fn csrf_of(token: &str) -> String {
+    sha256(&format!("preclear-csrf-v1:{token}"))
+}
+
+/// Compares two tokens in time independent of where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A cookie's value from the request's `Cookie` headers.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("invalid=1; Max-Age=0"))
+}
+
+impl WebUser {
+    /// Refuses a form whose CSRF token is not this session's.
+    pub(crate) fn check_csrf(&self, submitted: Option<&str>) -> Result<(), WebError> {
+        match submitted {
+            Some(token) if same(token, &self.csrf) => Ok(()),
+            _ => Err(WebError::Api(ApiError::Forbidden(
+                "the form has expired or did not come from this site; reload the page and try again"
+                    .into(),
+            ))),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for WebUser {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let next = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.to_string(), |u| u.0.to_string());
+        let sign_in = || WebError::SignIn { next: next.clone() };
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(sign_in)?;
+        let token_sha256 = sha256(token);
+        let (_, user, org) =
+            state.store.live_session(&token_sha256, now_micros()).await?.ok_or_else(sign_in)?;
+        Ok(WebUser {
+            principal: Principal {
+                org,
+                role: user.role,
+                actor: Actor(format!("user:{}", user.username)),
+            },
+            username: user.username,
+            csrf: csrf_of(token),
+            token_sha256,
+        })
+    }
+}
+
+/// The sign-in page.
+#[derive(Debug, askama::Template)]
+#[template(path = "sign_in.html")]
+pub(crate) struct SignInPage {
+    csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+/// Where to go after signing in: a path of this site only (never `//host` or a URL).
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct NextQuery {
+    next: Option<String>,
+}
+
+pub(crate) async fn sign_in_page(
+    State(state): State<AppState>,
+    axum::extract::Query(query): axum::extract::Query<NextQuery>,
+) -> Result<Response, WebError> {
+    let csrf = random_hex(32)?;
+    let page = SignInPage {
+        csrf: csrf.clone(),
+        next: safe_next(query.next.as_deref().unwrap_or("/")),
+        username: String::new(),
+        error: None,
+    };
+    let mut response = render_status(StatusCode::OK, &page)?;
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(&state, SIGNIN_COOKIE, &csrf, 3600));
+    Ok(response)
+}
+
+/// A hash to verify against when the user does not exist, so that the answer takes as long.
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_secret("preclear-no-such-user").unwrap_or_default());
+
+pub(crate) async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let username = form_value(&pairs, "username").unwrap_or_default().trim().to_owned();
+    let password = form_value(&pairs, "password").unwrap_or_default().to_owned();
+    let next = safe_next(form_value(&pairs, "next").unwrap_or("/"));
+    let expected = cookie(&headers, SIGNIN_COOKIE).unwrap_or_default();
+    let submitted = form_value(&pairs, CSRF_FIELD).unwrap_or_default();
+    let again = |error: &str, status: StatusCode| -> Result<Response, WebError> {
+        let csrf = random_hex(32)?;
+        let page = SignInPage {
+            csrf: csrf.clone(),
+            next: next.clone(),
+            username: username.clone(),
+            error: Some(error.to_owned()),
+        };
+        let mut response = render_status(status, &page)?;
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, set_cookie(&state, SIGNIN_COOKIE, &csrf, 3600));
+        Ok(response)
+    };
+    if expected.is_empty() || !same(expected, submitted) {
+        return again(
+            "The sign-in form had expired (or cookies are blocked). Please sign in again.",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let user = state.store.user_by_name(&username).await?;
+    let hash = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+    let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    let user = match user {
+        Some(user) if matches && user.disabled_at.is_none() => user,
+        _ => {
+            tracing::info!(username = %username, "sign-in refused");
+            return again("The user name or password is not correct.", StatusCode::UNAUTHORIZED);
+        }
+    };
+    let token = random_hex(32)?;
+    let now = now_micros();
+    let max_age = i64::from(state.session_hours) * 3600;
+    let session = Session {
+        token_sha256: sha256(&token),
+        user_id: user.id,
+        org_id: user.org_id,
+        created_at: now,
+        expires_at: now.saturating_add(max_age.saturating_mul(1_000_000)),
+        ended_at: None,
+    };
+    let actor = Actor(format!("user:{}", user.username));
+    let change = Change {
+        event: event(
+            user.org_id,
+            &actor,
+            now,
+            "session.started",
+            ("user", user.id.to_string()),
+            None,
+            Some(
+                serde_json::json!({ "username": user.username, "expires_at": session.expires_at }),
+            ),
+        ),
+        mutation: Mutation::InsertSession(session),
+    };
+    state.store.commit(&[change]).await?;
+    let mut response = Redirect::to(&next).into_response();
+    let headers = response.headers_mut();
+    headers.append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &token, max_age));
+    headers.append(header::SET_COOKIE, set_cookie(&state, SIGNIN_COOKIE, "", 0));
+    Ok(response)
+}
+
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    user: WebUser,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
+    let now = now_micros();
+    let change = Change {
+        event: event(
+            user.principal.org.id,
+            &user.principal.actor,
+            now,
+            "session.ended",
+            ("user", user.username.clone()),
+            None,
+            None,
+        ),
+        mutation: Mutation::EndSession { token_sha256: user.token_sha256.clone(), at: now },
+    };
+    state.store.commit(&[change]).await?;
+    let mut response = Redirect::to("/sign-in").into_response();
+    response.headers_mut().append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, "", 0));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/assessments/1?x=2"), "/assessments/1?x=2");
+        assert_eq!(safe_next("//evil.example/"), "/");
+        assert_eq!(safe_next("https://evil.example/"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "ab"));
+        assert_ne!(csrf_of("a"), csrf_of("b"));
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, HeaderValue::from_static("a=1; preclear_session=xyz"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("xyz"));
+        assert_eq!(cookie(&headers, "b"), None);
+    }
+}

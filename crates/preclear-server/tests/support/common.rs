@@ -1,0 +1,86 @@
+//! What the server's test files share: calling the application in process, the configuration
+//! of a test database, and fresh SQLite files or PostgreSQL schemas.
+
+#![allow(dead_code, reason = "each test file uses a part")]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt as _;
+use preclear_server::config::{Config, FileConfig, Overrides};
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
+    }
+}
+
+/// Calls the application with headers and an optional body `(content type, text)`.
+pub async fn call_with(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &str)>,
+) -> Reply {
+    let mut request = Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        if !value.is_empty() {
+            request = request.header(*name, *value);
+        }
+    }
+    let request = match body {
+        Some((content_type, text)) => {
+            request.header("content-type", content_type).body(Body::from(text.to_owned())).unwrap()
+        }
+        None => request.body(Body::empty()).unwrap(),
+    };
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Reply { status, headers, text: String::from_utf8(bytes.to_vec()).unwrap() }
+}
+
+/// The configuration of a test instance on `url`.
+pub fn config(url: String) -> Config {
+    let file = FileConfig { max_body_bytes: Some(1024 * 1024), ..FileConfig::default() };
+    Config::resolve(file, Overrides { database_url: Some(url), ..Overrides::default() }).unwrap()
+}
+
+/// Runs SQL the application never would (tampering, test schemas).
+pub async fn raw_sql(url: &str, sql: &str) {
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+/// A new SQLite file in a directory of its own.
+pub fn sqlite_url(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("preclear-{name}-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    format!("sqlite:{}", dir.join("preclear.db").display())
+}
+
+/// A fresh schema in the test PostgreSQL database; the URL that selects it.
+pub async fn postgres_url(base: &str, name: &str) -> String {
+    let schema = format!("{name}_{}", uuid::Uuid::new_v4().simple());
+    raw_sql(base, &format!("CREATE SCHEMA {schema}")).await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options[search_path]={schema}")
+}

@@ -1,0 +1,436 @@
+//! The web application over HTTP, on SQLite always and on PostgreSQL when
+//! `PRECLEAR_TEST_DATABASE_URL` is set: signing in and out, CSRF, the form with its validation
+//! errors next to the fields, the upload, the report, tenancy (a client user sees only its
+//! organisation), the audit log and API-key management. The same flows in a real browser are
+//! in `browser.rs`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+#[path = "support/common.rs"]
+mod common;
+
+use axum::Router;
+use axum::http::StatusCode;
+use common::{Reply, call_with, postgres_url, sqlite_url};
+use preclear_server::ops::{self, Actor};
+use preclear_server::{AppState, app};
+use preclear_store::{OrgKind, Role};
+use serde_json::Value;
+
+const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
+
+/// A browser's cookie jar, reduced to what these tests need.
+#[derive(Default, Clone)]
+struct Jar(Vec<(String, String)>);
+
+impl Jar {
+    fn take(&mut self, reply: &Reply) {
+        for value in reply.headers.get_all("set-cookie") {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.0.retain(|(n, _)| n != name);
+            if !text.contains("Max-Age=0") {
+                self.0.push((name.to_owned(), value.to_owned()));
+            }
+        }
+    }
+
+    fn header(&self) -> String {
+        self.0.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+    }
+}
+
+fn encode(pairs: &[(String, String)]) -> String {
+    fn enc(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    char::from(b).to_string()
+                }
+                b' ' => "+".into(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+/// The value of the first hidden `_csrf` field of a page.
+fn csrf(html: &str) -> String {
+    let at = html.find(r#"name="_csrf" value=""#).expect("a CSRF field");
+    html[at + 20..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
+}
+
+struct Browser<'a> {
+    app: &'a Router,
+    jar: Jar,
+}
+
+impl Browser<'_> {
+    async fn get(&mut self, uri: &str) -> Reply {
+        let cookie = self.jar.header();
+        let reply = call_with(self.app, "GET", uri, &[("cookie", &cookie)], None).await;
+        self.jar.take(&reply);
+        reply
+    }
+
+    async fn post(&mut self, uri: &str, pairs: &[(String, String)]) -> Reply {
+        let cookie = self.jar.header();
+        let body = encode(pairs);
+        let headers =
+            [("cookie", cookie.as_str()), ("origin", "http://localhost"), ("host", "localhost")];
+        let reply = call_with(
+            self.app,
+            "POST",
+            uri,
+            &headers,
+            Some(("application/x-www-form-urlencoded", &body)),
+        )
+        .await;
+        self.jar.take(&reply);
+        reply
+    }
+
+    async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
+        let page = self.get("/sign-in?next=/").await;
+        let token = csrf(&page.text);
+        self.post(
+            "/sign-in",
+            &pairs(&[
+                ("_csrf", &token),
+                ("next", "/"),
+                ("username", username),
+                ("password", password),
+            ]),
+        )
+        .await
+    }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// The PRODUCT.md example as the form posts it: one control per field, named by its path.
+fn example_form(token: &str) -> Vec<(String, String)> {
+    let example: Value = serde_json::from_str(EXAMPLE).unwrap();
+    let mut out = pairs(&[("_csrf", token), ("action", "assess"), ("as_of", "2026-11-21")]);
+    fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    flatten(&name, v, out);
+                }
+            }
+            Value::Array(items) if prefix == "items" => {
+                for (i, item) in items.iter().enumerate() {
+                    flatten(&format!("items[{i}]"), item, out);
+                }
+            }
+            Value::Array(list) if prefix.ends_with(".radio") => {
+                if list.is_empty() {
+                    out.push((prefix.to_owned(), "none".to_owned()));
+                }
+                for r in list {
+                    out.push((prefix.to_owned(), r.as_str().unwrap().to_owned()));
+                }
+            }
+            Value::Array(list) => {
+                let lines: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                out.push((prefix.to_owned(), lines.join("\n")));
+            }
+            Value::Null => {}
+            Value::String(s) => out.push((prefix.to_owned(), s.clone())),
+            other => out.push((prefix.to_owned(), other.to_string())),
+        }
+    }
+    flatten("", &example, &mut out);
+    out
+}
+
+fn multipart(token: &str, json: &str) -> (String, String) {
+    let boundary = "preclear-test-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"as_of\"\r\n\r\n2026-11-21\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"request.json\"\r\nContent-Type: application/json\r\n\r\n{json}\r\n\
+         --{boundary}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn web_story(url: String) {
+    let config = common::config(url);
+    let opened = preclear_server::open(&config).await.unwrap();
+    let first = opened.first_admin.clone().unwrap();
+    let store = opened.store.clone();
+    let shell = Actor("shell:test".into());
+    let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
+    let nordwind = ops::create_org(
+        &store,
+        &shell,
+        "Nordwind Systems GmbH",
+        OrgKind::Client,
+        Some(provider.id),
+        1,
+    )
+    .await
+    .unwrap();
+    let other = ops::create_org(&store, &shell, "Other Co", OrgKind::Client, Some(provider.id), 1)
+        .await
+        .unwrap();
+    let password = "correct horse battery";
+    ops::create_user(&store, &shell, &nordwind, "lena", Some(password), Role::ClientSubmitter, 1)
+        .await
+        .unwrap();
+    ops::create_user(&store, &shell, &other, "otto", Some(password), Role::ClientSubmitter, 1)
+        .await
+        .unwrap();
+    let app = app(AppState::new(store.clone(), opened.kb.clone(), &config));
+
+    // Not signed in: every page sends to the sign-in page, and back after.
+    let mut lena = Browser { app: &app, jar: Jar::default() };
+    let reply = lena.get("/assessments/new").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.headers["location"], "/sign-in?next=/assessments/new");
+
+    // Sign-in: the form's own token is required; a wrong password says nothing more.
+    let page = lena.get("/sign-in").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.headers["content-security-policy"].to_str().unwrap().contains("default-src 'none'")
+    );
+    assert!(page.text.contains(r#"<label for="password">Password</label>"#));
+    let forged = lena
+        .post("/sign-in", &pairs(&[("_csrf", "00"), ("username", "lena"), ("password", password)]))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong = lena.sign_in("lena", "not the password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.text.contains("The user name or password is not correct."));
+    let unknown = lena.sign_in("nobody", "not the password").await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNAUTHORIZED,
+        "an unknown name answers as a wrong password"
+    );
+    assert!(unknown.text.contains("The user name or password is not correct."));
+    let signed = lena.sign_in("lena", password).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.text);
+    let cookie = signed.headers["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+
+    // The form: a post without the session's token is refused, and so is another site's post.
+    let form = lena.get("/assessments/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains(r#"<label for="f-items-0-quantity">Quantity"#));
+    let token = csrf(&form.text);
+    let refused =
+        lena.post("/assessments/new", &pairs(&[("_csrf", "bad"), ("action", "assess")])).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let cookie = lena.jar.header();
+    let cross = call_with(
+        &app,
+        "POST",
+        "/assessments/new",
+        &[("cookie", &cookie), ("origin", "https://evil.example"), ("host", "localhost")],
+        Some(("application/x-www-form-urlencoded", &encode(&pairs(&[("_csrf", &token)])))),
+    )
+    .await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN);
+
+    // A failed validation: each problem next to its field, nothing stored.
+    let mut bad = example_form(&token);
+    bad.retain(|(k, _)| k != "destination");
+    for (k, v) in &mut bad {
+        if k == "items[0].quantity" {
+            *v = "ten".into();
+        }
+    }
+    let invalid = lena.post("/assessments/new", &bad).await;
+    assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(invalid.text.contains(r#"id="f-destination-error""#), "{}", invalid.text);
+    assert!(invalid.text.contains(r#"id="f-items-0-quantity-error""#));
+    assert!(invalid.text.contains(r##"<a href="#f-destination">destination</a>"##));
+    assert!(invalid.text.contains(r#"value="Nordwind Systems GmbH""#), "entered values are kept");
+    assert!(
+        store
+            .assessments(
+                preclear_store::Visibility::Own(nordwind.id),
+                &preclear_store::AssessmentFilter { limit: 10, ..Default::default() }
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Lines are added without losing what was entered.
+    let mut add = example_form(&token);
+    add.retain(|(k, _)| k != "action");
+    add.push(("action".into(), "add".into()));
+    let added = lena.post("/assessments/new", &add).await;
+    assert_eq!(added.status, StatusCode::OK);
+    assert!(added.text.contains(r#"id="f-items-1-description""#));
+    assert!(added.text.contains("PowerEdge R660"));
+
+    // The example entered in the form: stored, and the report reads as a report.
+    let created = lena.post("/assessments/new", &example_form(&token)).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text);
+    let report_url = created.headers["location"].to_str().unwrap().to_owned();
+    let report = lena.get(&report_url).await;
+    assert_eq!(report.status, StatusCode::OK);
+    for expected in [
+        "Clearable with conditions",
+        "What must happen first",
+        "TAREKS import inspection of CE-marked products",
+        "Ministry of Trade",
+        "Export controls at origin",
+        "Landed cost (EUR)",
+        "99,945.00",
+        "Documents checklist",
+        "Commercial invoice",
+        "<svg",
+        "earliest ship date 2026-11-21",
+        "assessment.json",
+    ] {
+        assert!(report.text.contains(expected), "the report lacks {expected:?}");
+    }
+    let json = lena.get(&format!("{report_url}/assessment.json")).await;
+    assert_eq!(json.status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_str::<Value>(&json.text).unwrap()["verdict"],
+        "clearable_with_conditions"
+    );
+
+    // Upload: a JSON request, then a broken one, then an invalid one.
+    let cookie = lena.jar.header();
+    let upload = async |json: &str| {
+        let (content_type, body) = multipart(&token, json);
+        let headers = [("cookie", cookie.as_str())];
+        call_with(&app, "POST", "/assessments/upload", &headers, Some((&content_type, &body))).await
+    };
+    let uploaded = upload(EXAMPLE).await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.text);
+    let broken = upload("{\"origin\": ").await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.text.contains("`request.json` is not valid JSON"), "{}", broken.text);
+    let invalid_json = EXAMPLE.replace("\"destination\": \"TR\"", "\"destination\": \"XX\"");
+    let shown = upload(&invalid_json).await;
+    assert_eq!(shown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        shown.text.contains(r#"id="f-destination-error""#),
+        "the uploaded request is shown in the form"
+    );
+
+    // The HS lookup.
+    let hs = lena.get("/hs?q=8471.50").await;
+    assert!(hs.text.contains("847150"));
+    let hs = lena.get("/hs.json?q=portable%20data").await;
+    assert!(
+        serde_json::from_str::<Value>(&hs.text).unwrap()[0]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with("8471")
+    );
+
+    // A client user is kept to its organisation: no audit log, no keys, nothing of Nordwind.
+    let mut otto = Browser { app: &app, jar: Jar::default() };
+    assert_eq!(otto.sign_in("otto", password).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(otto.get(&report_url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        otto.get(&format!("{report_url}/assessment.json")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let dashboard = otto.get("/").await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(!dashboard.text.contains("RF-2026-014") && !dashboard.text.contains("By client"));
+    assert!(!otto.get("/assessments").await.text.contains("RF-2026-014"));
+    assert_eq!(otto.get("/audit").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(otto.get("/admin/keys").await.status, StatusCode::FORBIDDEN);
+    assert!(!dashboard.text.contains(r#"href="/admin/keys""#));
+
+    // The provider's admin sees every client, the audit log, and manages keys.
+    let mut admin = Browser { app: &app, jar: Jar::default() };
+    assert_eq!(admin.sign_in("admin", &first.password).await.status, StatusCode::SEE_OTHER);
+    let dashboard = admin.get("/").await;
+    assert!(dashboard.text.contains("By client") && dashboard.text.contains("RF-2026-014"));
+    assert!(dashboard.text.contains("Requirements with the longest lead times"));
+    assert_eq!(admin.get(&report_url).await.status, StatusCode::OK);
+    let audit = admin.get(&format!("/audit?org={}&country=TR", nordwind.id)).await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert!(audit.text.contains("assessment.created") && !audit.text.contains("session.started"));
+    let audit = admin.get(&format!("/audit?org={}", nordwind.id)).await;
+    assert!(audit.text.contains("session.started"));
+    let csv = admin.get(&format!("/audit/export?org={}&format=csv", nordwind.id)).await;
+    assert!(csv.headers["content-disposition"].to_str().unwrap().contains(".csv"));
+    assert!(csv.text.lines().count() > 3);
+    let keys = admin.get("/admin/keys").await;
+    let token = csrf(&keys.text);
+    let made = admin
+        .post(
+            "/admin/keys",
+            &pairs(&[
+                ("_csrf", &token),
+                ("org", &other.id.to_string()),
+                ("role", "client_viewer"),
+                ("label", "ERP"),
+            ]),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK);
+    let at = made.text.find("value=\"pck_").unwrap();
+    let key: String = made.text[at + 7..].chars().take_while(|c| *c != '"').collect();
+    let api =
+        call_with(&app, "GET", "/api/v1/me", &[("authorization", &format!("Bearer {key}"))], None)
+            .await;
+    assert_eq!(api.status, StatusCode::OK, "the key made in the page works");
+    let wrong_role = admin
+        .post(
+            "/admin/keys",
+            &pairs(&[("_csrf", &token), ("org", &other.id.to_string()), ("role", "operator")]),
+        )
+        .await;
+    assert_eq!(wrong_role.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let listed = store.api_keys(preclear_store::Visibility::Own(other.id)).await.unwrap();
+    let revoke = admin
+        .post(&format!("/admin/keys/{}/revoke", listed[0].id), &pairs(&[("_csrf", &token)]))
+        .await;
+    assert_eq!(revoke.status, StatusCode::SEE_OTHER);
+    let api =
+        call_with(&app, "GET", "/api/v1/me", &[("authorization", &format!("Bearer {key}"))], None)
+            .await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    assert!(admin.get("/kb").await.text.contains("Coverage on"));
+    let market = admin.get("/kb/TR").await;
+    assert!(market.text.contains("Türkiye") && market.text.contains("markets/TR.toml:"));
+    assert_eq!(admin.get("/kb/XX").await.status, StatusCode::NOT_FOUND);
+
+    // Signing out ends the session everywhere: the old cookie no longer signs in.
+    let old = lena.jar.clone();
+    let page = lena.get("/").await;
+    let out = lena.post("/sign-out", &pairs(&[("_csrf", &csrf(&page.text))])).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(lena.jar.0.iter().all(|(n, _)| n != "preclear_session"));
+    let mut replay = Browser { app: &app, jar: old };
+    assert_eq!(replay.get("/").await.status, StatusCode::SEE_OTHER);
+
+    // Every sign-in, sign-out and change is in a chain that verifies.
+    let report = store.verify_audit().await.unwrap();
+    assert!(report.ok(), "{report:?}");
+}
+
+#[tokio::test]
+async fn web_story_on_sqlite() {
+    web_story(sqlite_url("web")).await;
+}
+
+#[tokio::test]
+async fn web_story_on_postgres() {
+    let Ok(base) = std::env::var("PRECLEAR_TEST_DATABASE_URL") else {
+        eprintln!("PRECLEAR_TEST_DATABASE_URL is not set: the PostgreSQL web story is skipped");
+        return;
+    };
+    web_story(postgres_url(&base, "web").await).await;
+}

@@ -1,0 +1,14 @@
+-- Web sign-in sessions. The cookie carries a random token; only its SHA-256 is stored, so a
+-- copy of the database does not sign anyone in. A session ends when the user signs out
+-- (ended_at) or at expires_at, whichever comes first.
+
+CREATE TABLE sessions (
+    token_sha256 TEXT PRIMARY KEY,
+    user_id      UUID NOT NULL REFERENCES users (id),
+    org_id       UUID NOT NULL REFERENCES organisations (id),
+    created_at   BIGINT NOT NULL,
+    expires_at   BIGINT NOT NULL,
+    ended_at     BIGINT
+);
+
+CREATE INDEX sessions_user ON sessions (user_id);
