@@ -415,7 +415,8 @@ pub(crate) async fn list(
     json_response(StatusCode::OK, &Page { items, next_cursor })
 }
 
-async fn load(
+/// An assessment the caller may see, by id; 404 otherwise (never saying whether it exists).
+pub(crate) async fn load(
     state: &AppState,
     principal: &Principal,
     id: &str,

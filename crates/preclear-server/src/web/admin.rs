@@ -126,7 +126,7 @@ pub(crate) async fn audit(
         })
         .collect();
     let page = AuditPage {
-        nav: Nav::new(&user, "audit", state.kb.version().as_str()),
+        nav: Nav::new(&user, "audit", &state),
         orgs: state.store.orgs(user.principal.visibility()).await?,
         org,
         from: text(&query.from),
@@ -223,7 +223,7 @@ async fn keys_page(
         })
         .collect();
     Ok(KeysPage {
-        nav: Nav::new(user, "keys", state.kb.version().as_str()),
+        nav: Nav::new(user, "keys", state),
         keys,
         orgs,
         roles: Role::ALL.iter().map(|r| r.as_str()).collect(),

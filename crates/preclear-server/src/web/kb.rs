@@ -47,7 +47,7 @@ pub(crate) async fn index(
         .map(|row| row.topics.iter().map(|c| c.topic.clone()).collect())
         .unwrap_or_default();
     let page = KbIndexPage {
-        nav: Nav::new(&user, "kb", kb.version().as_str()),
+        nav: Nav::new(&user, "kb", &state),
         version: kb.version().as_str().to_owned(),
         today: today.to_string(),
         markets: kb
@@ -110,12 +110,6 @@ pub(crate) async fn market(
             None => sections.push(FactSection { name: fact.section.clone(), facts: vec![fact] }),
         }
     }
-    let page = KbMarketPage {
-        nav: Nav::new(&user, "kb", kb.version().as_str()),
-        scope,
-        title,
-        sections,
-        count,
-    };
+    let page = KbMarketPage { nav: Nav::new(&user, "kb", &state), scope, title, sections, count };
     render(&page)
 }

@@ -142,7 +142,7 @@ pub(crate) struct Nav {
 }
 
 impl Nav {
-    pub(crate) fn new(user: &WebUser, section: &'static str, kb_version: &str) -> Nav {
+    pub(crate) fn new(user: &WebUser, section: &'static str, state: &AppState) -> Nav {
         let p = &user.principal;
         Nav {
             user: user.username.clone(),
@@ -153,7 +153,7 @@ impl Nav {
             can_submit: SUBMITTERS.contains(&p.role),
             can_audit: AUDITORS.contains(&p.role),
             is_admin: ADMINS.contains(&p.role),
-            kb_version: kb_version.to_owned(),
+            kb_version: state.kb.version().as_str().to_owned(),
         }
     }
 

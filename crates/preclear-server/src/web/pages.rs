@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use preclear_domain::{Country, Date};
-use preclear_store::{AssessmentFilter, AssessmentSummary, Org, Visibility};
+use preclear_store::{AssessmentFilter, AssessmentSummary, Org};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
@@ -22,7 +22,7 @@ use super::{
     Nav, VERDICTS, WebError, form_value, render, render_status, sees_clients, verdict_label,
 };
 use crate::AppState;
-use crate::assessments::{assess_and_store, visible_org};
+use crate::assessments::{assess_and_store, load, visible_org};
 use crate::auth::SUBMITTERS;
 use crate::clock::{date_of, now_micros, rfc3339};
 use crate::error::ApiError;
@@ -232,7 +232,7 @@ pub(crate) async fn dashboard(
     });
     lead_times.truncate(10);
     let page = DashboardPage {
-        nav: Nav::new(&user, "dashboard", state.kb.version().as_str()),
+        nav: Nav::new(&user, "dashboard", &state),
         total,
         verdict_chart: svg::bar_chart("by-verdict", "Assessments by verdict", &verdict_bars, ""),
         destination_chart: svg::bar_chart(
@@ -321,7 +321,7 @@ pub(crate) async fn list(
         });
     let orgs = if sees_clients(&user.principal) { state.store.orgs(vis).await? } else { vec![] };
     let page = ListPage {
-        nav: Nav::new(&user, "assessments", state.kb.version().as_str()),
+        nav: Nav::new(&user, "assessments", &state),
         recent: summaries.iter().map(row).collect(),
         orgs,
         org: org_id.map(|id| id.to_string()).unwrap_or_default(),
@@ -409,7 +409,7 @@ impl NewPage {
         currencies.sort_by(|a, b| a.code.cmp(&b.code));
         currencies.dedup_by(|a, b| a.code == b.code);
         Ok(NewPage {
-            nav: Nav::new(user, "new", state.kb.version().as_str()),
+            nav: Nav::new(user, "new", state),
             sections: form.sections(&errors),
             lines: form.line_views(&errors),
             line_count: form.lines,
@@ -527,8 +527,7 @@ pub(crate) async fn submit_form(
     render_status(status, &page)
 }
 
-/// The most bytes of JSON an upload may have (the request parser's own limit is larger; the
-/// body limit of the service applies first).
+/// A JSON request uploaded as a file or pasted (multipart; the service's body limit applies).
 pub(crate) async fn upload(
     State(state): State<AppState>,
     user: WebUser,
@@ -673,6 +672,22 @@ pub(crate) struct CostRow {
     pub confidence: String,
 }
 
+impl CostRow {
+    /// A row that is an amount only (goods value, freight, subtotals, the total).
+    fn value(label: String, kind: &'static str, value: &str) -> CostRow {
+        CostRow {
+            label,
+            kind,
+            rate: String::new(),
+            base: String::new(),
+            amount: amount(value),
+            source: String::new(),
+            source_is_link: false,
+            confidence: String::new(),
+        }
+    }
+}
+
 /// A line of the shipment.
 #[derive(Debug)]
 pub(crate) struct ReportLine {
@@ -727,7 +742,7 @@ pub(crate) async fn report(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let vis = user.principal.visibility();
-    let record = find(&state, vis, &id).await?;
+    let record = load(&state, &user.principal, &id).await?;
     let a = AssessmentView::parse(&record.result).map_err(ApiError::internal)?;
     let request: Value = serde_json::from_str(&record.request).unwrap_or(Value::Null);
     let (verdict, verdict_class) = verdict_label(&a.verdict);
@@ -774,47 +789,21 @@ pub(crate) async fn report(
         })
         .collect();
     let c = &a.landed_cost;
-    let mut cost = vec![CostRow {
-        label: "Goods value".into(),
-        kind: "value",
-        rate: String::new(),
-        base: String::new(),
-        amount: amount(&c.goods_value),
-        source: String::new(),
-        source_is_link: false,
-        confidence: String::new(),
-    }];
+    let mut cost = vec![CostRow::value("Goods value".into(), "value", &c.goods_value)];
     for (label, value) in [("Freight", &c.freight), ("Insurance", &c.insurance)] {
         if let Some(v) = value {
-            cost.push(CostRow {
-                label: label.into(),
-                kind: "value",
-                rate: String::new(),
-                base: String::new(),
-                amount: amount(v),
-                source: String::new(),
-                source_is_link: false,
-                confidence: String::new(),
-            });
+            cost.push(CostRow::value(label.into(), "value", v));
         }
     }
-    cost.push(CostRow {
-        label: format!("Customs value ({} basis)", c.valuation_basis),
-        kind: "subtotal",
-        rate: String::new(),
-        base: String::new(),
-        amount: amount(&c.customs_value),
-        source: String::new(),
-        source_is_link: false,
-        confidence: String::new(),
-    });
+    let basis = format!("Customs value ({} basis)", c.valuation_basis);
+    cost.push(CostRow::value(basis, "subtotal", &c.customs_value));
     let mut segments = vec![Segment {
         label: "Customs value".into(),
         value: dec(&c.customs_value),
         class: "value".into(),
     }];
     for (kind, charges) in [("duty", &c.duties), ("tax", &c.taxes), ("fee", &c.fees)] {
-        for charge in charges.iter() {
+        for charge in charges {
             cost.push(CostRow {
                 label: charge.name.clone(),
                 kind,
@@ -832,20 +821,9 @@ pub(crate) async fn report(
             });
         }
     }
-    cost.push(CostRow {
-        label: if c.complete {
-            "Landed cost".into()
-        } else {
-            "Landed cost (at least: some amounts unknown)".into()
-        },
-        kind: "total",
-        rate: String::new(),
-        base: String::new(),
-        amount: amount(&c.total),
-        source: String::new(),
-        source_is_link: false,
-        confidence: String::new(),
-    });
+    let total_label =
+        if c.complete { "Landed cost" } else { "Landed cost (at least: some amounts unknown)" };
+    cost.push(CostRow::value(total_label.into(), "total", &c.total));
     let cost_chart = svg::cost_chart(
         "landed-cost",
         "Landed cost breakdown",
@@ -893,7 +871,7 @@ pub(crate) async fn report(
         })
         .collect();
     let page = ReportPage {
-        nav: Nav::new(&user, "assessments", state.kb.version().as_str()),
+        nav: Nav::new(&user, "assessments", &state),
         id: record.summary.id,
         verdict,
         verdict_class,
@@ -922,16 +900,6 @@ fn dec(text: &str) -> Option<Decimal> {
     Decimal::from_str_exact(text).ok()
 }
 
-async fn find(
-    state: &AppState,
-    vis: Visibility,
-    id: &str,
-) -> Result<preclear_store::AssessmentRecord, WebError> {
-    let not_found = || ApiError::NotFound(format!("assessment `{id}` not found"));
-    let uuid = Uuid::from_str(id).map_err(|_| not_found())?;
-    Ok(state.store.assessment(uuid, vis).await?.ok_or_else(not_found)?)
-}
-
 fn json_download(text: String, filename: String) -> Response {
     (
         StatusCode::OK,
@@ -949,7 +917,7 @@ pub(crate) async fn result_json(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let record = find(&state, user.principal.visibility(), &id).await?;
+    let record = load(&state, &user.principal, &id).await?;
     Ok(json_download(record.result, format!("assessment-{}.json", record.summary.id)))
 }
 
@@ -958,7 +926,7 @@ pub(crate) async fn request_json(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let record = find(&state, user.principal.visibility(), &id).await?;
+    let record = load(&state, &user.principal, &id).await?;
     Ok(json_download(record.request, format!("request-{}.json", record.summary.id)))
 }
 
@@ -1005,7 +973,7 @@ pub(crate) async fn hs_lookup(
 ) -> Result<Response, WebError> {
     let q = query.q.unwrap_or_default();
     let hits = if q.trim().is_empty() { vec![] } else { hs_search(&state, &q, 100) };
-    render(&HsPage { nav: Nav::new(&user, "new", state.kb.version().as_str()), q, hits })
+    render(&HsPage { nav: Nav::new(&user, "new", &state), q, hits })
 }
 
 pub(crate) async fn hs_json(

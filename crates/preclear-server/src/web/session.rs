@@ -144,17 +144,24 @@ pub(crate) async fn sign_in_page(
     State(state): State<AppState>,
     axum::extract::Query(query): axum::extract::Query<NextQuery>,
 ) -> Result<Response, WebError> {
+    let next = safe_next(query.next.as_deref().unwrap_or("/"));
+    sign_in_form(&state, StatusCode::OK, next, String::new(), None)
+}
+
+/// The sign-in page with a new double-submit token (in the form and in its cookie).
+fn sign_in_form(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    username: String,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
     let csrf = random_hex(32)?;
-    let page = SignInPage {
-        csrf: csrf.clone(),
-        next: safe_next(query.next.as_deref().unwrap_or("/")),
-        username: String::new(),
-        error: None,
-    };
-    let mut response = render_status(StatusCode::OK, &page)?;
+    let page = SignInPage { csrf, next, username, error: error.map(str::to_owned) };
+    let mut response = render_status(status, &page)?;
     response
         .headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state, SIGNIN_COOKIE, &csrf, 3600));
+        .append(header::SET_COOKIE, set_cookie(state, SIGNIN_COOKIE, &page.csrf, 3600));
     Ok(response)
 }
 
@@ -172,19 +179,8 @@ pub(crate) async fn sign_in(
     let next = safe_next(form_value(&pairs, "next").unwrap_or("/"));
     let expected = cookie(&headers, SIGNIN_COOKIE).unwrap_or_default();
     let submitted = form_value(&pairs, CSRF_FIELD).unwrap_or_default();
-    let again = |error: &str, status: StatusCode| -> Result<Response, WebError> {
-        let csrf = random_hex(32)?;
-        let page = SignInPage {
-            csrf: csrf.clone(),
-            next: next.clone(),
-            username: username.clone(),
-            error: Some(error.to_owned()),
-        };
-        let mut response = render_status(status, &page)?;
-        response
-            .headers_mut()
-            .append(header::SET_COOKIE, set_cookie(&state, SIGNIN_COOKIE, &csrf, 3600));
-        Ok(response)
+    let again = |error: &str, status: StatusCode| {
+        sign_in_form(&state, status, next.clone(), username.clone(), Some(error))
     };
     if expected.is_empty() || !same(expected, submitted) {
         return again(
