@@ -5,8 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use preclear_domain::Date;
 use preclear_domain::request::parse_shipment_request;
+use preclear_domain::{Date, Shipment};
+use serde_json::Value;
 
 use crate::Format;
 
@@ -16,24 +17,13 @@ pub(crate) fn run(
     as_of: Date,
     kb_dir: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let text = read_request(file)?;
-    let shipment = match parse_shipment_request(&text) {
-        Ok(shipment) => shipment,
-        Err(errors) => {
-            eprintln!("{}: the shipment request is invalid:", file.display());
-            for error in &errors.0 {
-                eprintln!("  {error}");
-            }
-            return Ok(ExitCode::from(2));
-        }
+    let (shipment, _) = match read_shipment(file)? {
+        Ok(read) => read,
+        Err(code) => return Ok(code),
     };
-    let kb = match crate::kb::load(kb_dir)? {
+    let kb = match load_kb(kb_dir)? {
         Ok(kb) => kb,
-        Err(errors) => {
-            eprintln!("{errors}");
-            eprintln!("the knowledge base is invalid: {} problems", errors.0.len());
-            return Ok(ExitCode::from(1));
-        }
+        Err(code) => return Ok(code),
     };
     let assessment = preclear_engine::assess(&kb, &shipment, as_of);
     match format {
@@ -44,6 +34,38 @@ pub(crate) fn run(
         Format::Text => print!("{}", preclear_engine::render_text(&assessment)),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads and validates a shipment request file: the shipment and the request's JSON, or (after
+/// printing every problem) exit status 2.
+pub(crate) fn read_shipment(file: &Path) -> anyhow::Result<Result<(Shipment, Value), ExitCode>> {
+    let text = read_request(file)?;
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(_) => Value::Null,
+    };
+    match parse_shipment_request(&text) {
+        Ok(shipment) => Ok(Ok((shipment, value))),
+        Err(errors) => {
+            eprintln!("{}: the shipment request is invalid:", file.display());
+            for error in &errors.0 {
+                eprintln!("  {error}");
+            }
+            Ok(Err(ExitCode::from(2)))
+        }
+    }
+}
+
+/// Loads the KB (bundled, or `kb_dir`), or (after printing its problems) exit status 1.
+pub(crate) fn load_kb(kb_dir: Option<&Path>) -> anyhow::Result<Result<preclear_kb::Kb, ExitCode>> {
+    match crate::kb::load(kb_dir)? {
+        Ok(kb) => Ok(Ok(kb)),
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("the knowledge base is invalid: {} problems", errors.0.len());
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
 }
 
 fn read_request(file: &Path) -> anyhow::Result<String> {

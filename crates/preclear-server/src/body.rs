@@ -49,6 +49,25 @@ impl FromRequest<AppState> for JsonText {
     }
 }
 
+/// A raw body (an uploaded file): checked for size (413).
+#[derive(Debug)]
+pub struct RawBody(pub Vec<u8>);
+
+impl FromRequest<AppState> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(request, state).await.map_err(|e: BytesRejection| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge(state.max_body_bytes)
+            } else {
+                ApiError::bad_field("", format!("the body cannot be read: {e}"))
+            }
+        })?;
+        Ok(RawBody(bytes.to_vec()))
+    }
+}
+
 /// A JSON body parsed into `T`; malformed JSON is a 400, a valid document of the wrong shape a
 /// 422 naming the field.
 #[derive(Debug)]

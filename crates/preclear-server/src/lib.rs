@@ -25,6 +25,7 @@ mod admin_api;
 mod assessments;
 pub mod audit_api;
 mod body;
+mod documents;
 mod kb_api;
 pub mod openapi;
 mod web;
@@ -136,6 +137,7 @@ pub fn app(state: AppState) -> Router {
         .merge(admin_api::routes())
         .merge(kb_api::routes())
         .merge(audit_api::routes())
+        .merge(documents::routes())
         .layer(DefaultBodyLimit::max(state.max_body_bytes));
     Router::new()
         .nest("/api/v1", api)

@@ -33,6 +33,9 @@ use crate::AppState;
         crate::kb_api::coverage_table,
         crate::kb_api::fact_list,
         crate::audit_api::events,
+        crate::documents::import,
+        crate::documents::document,
+        crate::documents::audit,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -40,6 +43,7 @@ use crate::AppState;
         (name = "administration", description = "Organisations, users, API keys"),
         (name = "knowledge base", description = "Markets, rules, sources"),
         (name = "audit", description = "The hash-chained audit trail"),
+        (name = "documents", description = "Spreadsheet import, generated documents, document audit"),
     )
 )]
 pub(crate) struct ApiDoc;

@@ -12,6 +12,8 @@
 
 #[path = "support/common.rs"]
 mod common;
+#[path = "support/sheets.rs"]
+mod sheets;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
@@ -226,5 +228,91 @@ async fn a_client_enters_a_shipment_and_reads_its_report() {
         assert_eq!(browser.wait_for("main h1", WAIT).await.text().await, heading, "{path}");
         shot(&browser, name).await;
     }
+    browser.quit().await;
+}
+
+/// The story in a real browser: a client uploads a spreadsheet packing list, confirms
+/// the columns and supplies what the sheet lacks, gets an assessment with its documents, and the
+/// document audit catches a planted quantity and an omitted LTE module.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_imports_a_packing_list_and_audits_its_documents() {
+    let Some(browser) =
+        Browser::launch("a_client_imports_a_packing_list_and_audits_its_documents").await
+    else {
+        return;
+    };
+    let (base, _) = start().await;
+    let dir = screenshot_dir().join("fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.canonicalize().unwrap().display().to_string()
+    };
+    let packing = write("lista-de-empaque.xlsx", sheets::packing_list());
+    let invoice = write("invoice.xlsx", sheets::invoice());
+    let planted = write("packing-list.xlsx", sheets::planted_packing_list());
+    let spec = write("spec-list.xlsx", sheets::specification_list_with_modem());
+
+    sign_in(&browser, &base, "lena", PASSWORD).await;
+    browser.set_window_size(1280, 1600).await;
+    browser.goto(&format!("{base}/assessments/new")).await;
+    browser.wait_for("#u-file", WAIT).await.send_keys(&packing).await;
+    type_into(&browser, "u-as_of", "").await;
+    browser.find("form[action='/assessments/upload'] button[type=submit]").await.click().await;
+    browser.wait_for("#import-form", WAIT).await;
+    assert!(
+        browser
+            .find("#import-status")
+            .await
+            .text()
+            .await
+            .contains("not make a valid shipment request yet")
+    );
+    assert_eq!(
+        browser.find("#map_G").await.property("value").await.unwrap(),
+        "quantity",
+        "Cantidad is the quantity"
+    );
+    assert!(browser.find("#import-problems").await.text().await.contains("--client-country"));
+    shot(&browser, "14-import-mapping").await;
+
+    type_into(&browser, "d-client_country", "DE").await;
+    for (id, value) in [
+        ("d-local_entity_in_destination", "false"),
+        ("d-transport_mode", "air"),
+        ("d-purpose", "business_use"),
+    ] {
+        browser.find(&format!("#{id}")).await.select_by_value(value).await;
+    }
+    browser.find("#import-assess").await.click().await;
+    let verdict = browser.wait_for(".verdict-banner h1", WAIT).await;
+    assert!(!verdict.text().await.is_empty());
+    let report_url = browser.current_url().await;
+    let page = browser.page_source().await;
+    assert!(page.contains("PL-2026-88") && page.contains("Generated documents"));
+    for slug in ["commercial-invoice.pdf", "packing-list.pdf", "specification-list.pdf"] {
+        let href = format!("/documents/{slug}");
+        let link = browser.find(&format!("a[href$='{href}']")).await;
+        assert!(link.attr("href").await.unwrap().starts_with(report_url.trim_start_matches(&base)));
+    }
+    shot(&browser, "15-import-report").await;
+
+    browser.goto(&format!("{base}/documents/audit")).await;
+    browser
+        .wait_for("#a-files", WAIT)
+        .await
+        .send_keys(&format!("{invoice}\n{planted}\n{spec}"))
+        .await;
+    browser.find("#audit-form button[type=submit]").await.click().await;
+    let outcome = browser.wait_for("#audit-outcome", WAIT).await;
+    assert!(outcome.text().await.starts_with("Blocked"));
+    let findings = browser.find("#audit-findings").await.text().await;
+    assert!(
+        findings.contains("quantity 2 on invoice.xlsx but 3 on packing-list.xlsx"),
+        "{findings}"
+    );
+    assert!(findings.contains("NIM-LTEA-EA") && findings.contains("cellular"), "{findings}");
+    shot(&browser, "16-document-audit").await;
     browser.quit().await;
 }

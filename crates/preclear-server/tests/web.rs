@@ -8,109 +8,18 @@
 
 #[path = "support/common.rs"]
 mod common;
+#[path = "support/session.rs"]
+mod session;
 
-use axum::Router;
 use axum::http::StatusCode;
-use common::{Reply, call_with, postgres_url, sqlite_url};
+use common::{call_with, postgres_url, sqlite_url};
 use preclear_server::ops::{self, Actor};
 use preclear_server::{AppState, app};
 use preclear_store::{OrgKind, Role};
 use serde_json::Value;
+use session::{Browser, Jar, csrf, encode, pairs};
 
 const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
-
-/// A browser's cookie jar, reduced to what these tests need.
-#[derive(Default, Clone)]
-struct Jar(Vec<(String, String)>);
-
-impl Jar {
-    fn take(&mut self, reply: &Reply) {
-        for value in reply.headers.get_all("set-cookie") {
-            let text = value.to_str().unwrap();
-            let pair = text.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            self.0.retain(|(n, _)| n != name);
-            if !text.contains("Max-Age=0") {
-                self.0.push((name.to_owned(), value.to_owned()));
-            }
-        }
-    }
-
-    fn header(&self) -> String {
-        self.0.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
-    }
-}
-
-fn encode(pairs: &[(String, String)]) -> String {
-    fn enc(text: &str) -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    char::from(b).to_string()
-                }
-                b' ' => "+".into(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
-}
-
-/// The value of the first hidden `_csrf` field of a page.
-fn csrf(html: &str) -> String {
-    let at = html.find(r#"name="_csrf" value=""#).expect("a CSRF field");
-    html[at + 20..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
-}
-
-struct Browser<'a> {
-    app: &'a Router,
-    jar: Jar,
-}
-
-impl Browser<'_> {
-    async fn get(&mut self, uri: &str) -> Reply {
-        let cookie = self.jar.header();
-        let reply = call_with(self.app, "GET", uri, &[("cookie", &cookie)], None).await;
-        self.jar.take(&reply);
-        reply
-    }
-
-    async fn post(&mut self, uri: &str, pairs: &[(String, String)]) -> Reply {
-        let cookie = self.jar.header();
-        let body = encode(pairs);
-        let headers =
-            [("cookie", cookie.as_str()), ("origin", "http://localhost"), ("host", "localhost")];
-        let reply = call_with(
-            self.app,
-            "POST",
-            uri,
-            &headers,
-            Some(("application/x-www-form-urlencoded", &body)),
-        )
-        .await;
-        self.jar.take(&reply);
-        reply
-    }
-
-    async fn sign_in(&mut self, username: &str, password: &str) -> Reply {
-        let page = self.get("/sign-in?next=/").await;
-        let token = csrf(&page.text);
-        self.post(
-            "/sign-in",
-            &pairs(&[
-                ("_csrf", &token),
-                ("next", "/"),
-                ("username", username),
-                ("password", password),
-            ]),
-        )
-        .await
-    }
-}
-
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
-}
 
 /// The PRODUCT.md example as the form posts it: one control per field, named by its path.
 fn example_form(token: &str) -> Vec<(String, String)> {
@@ -148,17 +57,6 @@ fn example_form(token: &str) -> Vec<(String, String)> {
     }
     flatten("", &example, &mut out);
     out
-}
-
-fn multipart(token: &str, json: &str) -> (String, String) {
-    let boundary = "preclear-test-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"as_of\"\r\n\r\n2026-11-21\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"request.json\"\r\nContent-Type: application/json\r\n\r\n{json}\r\n\
-         --{boundary}--\r\n"
-    );
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn web_story(url: String) {
@@ -307,9 +205,19 @@ async fn web_story(url: String) {
     // Upload: a JSON request, then a broken one, then an invalid one.
     let cookie = lena.jar.header();
     let upload = async |json: &str| {
-        let (content_type, body) = multipart(&token, json);
+        let (content_type, body) = common::multipart_body(
+            &[("_csrf", &token), ("as_of", "2026-11-21")],
+            &[("file", "request.json", json.as_bytes())],
+        );
         let headers = [("cookie", cookie.as_str())];
-        call_with(&app, "POST", "/assessments/upload", &headers, Some((&content_type, &body))).await
+        common::call_bytes(
+            &app,
+            "POST",
+            "/assessments/upload",
+            &headers,
+            Some((&content_type, body)),
+        )
+        .await
     };
     let uploaded = upload(EXAMPLE).await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.text);

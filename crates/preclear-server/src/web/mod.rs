@@ -17,6 +17,7 @@
 //! and API keys), [`svg`] (charts), `view` (the stored assessment as the report reads it).
 
 mod admin;
+mod documents;
 mod form;
 mod kb;
 mod pages;
@@ -48,6 +49,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/assessments", get(pages::list))
         .route("/assessments/new", get(pages::new_form).post(pages::submit_form))
         .route("/assessments/upload", post(pages::upload))
+        .route("/assessments/import", post(documents::import_confirm))
+        .route("/assessments/{id}/documents/{file}", get(documents::download_document))
+        .route("/documents/audit", get(documents::audit_form).post(documents::audit_submit))
         .route("/assessments/{id}", get(pages::report))
         .route("/assessments/{id}/assessment.json", get(pages::result_json))
         .route("/assessments/{id}/request.json", get(pages::request_json))

@@ -468,7 +468,7 @@ fn chosen_date(text: &str) -> Result<Option<Date>, ApiError> {
 }
 
 /// Stores the request or, when the parser refuses it, says why (by field).
-async fn try_assess(
+pub(crate) async fn try_assess(
     state: &AppState,
     user: &WebUser,
     org: &str,
@@ -562,6 +562,20 @@ pub(crate) async fn upload(
     let org = fields.get("org").cloned().unwrap_or_default();
     let as_of = fields.get("as_of").cloned().unwrap_or_default();
     let pasted = fields.get("json").map(|t| t.trim().to_owned()).unwrap_or_default();
+    if let Some((name, bytes)) = &file
+        && super::documents::is_spreadsheet(name, bytes)
+    {
+        let mut fields = fields.clone();
+        fields.insert("file_name".to_owned(), name.clone());
+        return super::documents::import_upload(
+            &state,
+            &user,
+            &fields,
+            name.clone(),
+            bytes.clone(),
+        )
+        .await;
+    }
     let (source, text) = match file {
         Some((name, bytes)) => match String::from_utf8(bytes) {
             Ok(text) => (format!("`{name}`"), text),

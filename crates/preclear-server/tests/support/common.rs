@@ -15,7 +15,10 @@ use tower::ServiceExt as _;
 pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
+    /// The body as text (invalid UTF-8 replaced: see `bytes` for files).
     pub text: String,
+    /// The body as bytes.
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -32,6 +35,18 @@ pub async fn call_with(
     headers: &[(&str, &str)],
     body: Option<(&str, &str)>,
 ) -> Reply {
+    let body = body.map(|(content_type, text)| (content_type, text.as_bytes().to_vec()));
+    call_bytes(app, method, uri, headers, body).await
+}
+
+/// Calls the application with headers and an optional body `(content type, bytes)`.
+pub async fn call_bytes(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, Vec<u8>)>,
+) -> Reply {
     let mut request = Request::builder().method(method).uri(uri);
     for (name, value) in headers {
         if !value.is_empty() {
@@ -39,16 +54,39 @@ pub async fn call_with(
         }
     }
     let request = match body {
-        Some((content_type, text)) => {
-            request.header("content-type", content_type).body(Body::from(text.to_owned())).unwrap()
+        Some((content_type, bytes)) => {
+            request.header("content-type", content_type).body(Body::from(bytes)).unwrap()
         }
         None => request.body(Body::empty()).unwrap(),
     };
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply { status, headers, text: String::from_utf8(bytes.to_vec()).unwrap() }
+    let bytes = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Reply { status, headers, text: String::from_utf8_lossy(&bytes).into_owned(), bytes }
+}
+
+/// A multipart/form-data body: text fields, then files `(field, file name, bytes)`.
+pub fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "preclear-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// The configuration of a test instance on `url`.
