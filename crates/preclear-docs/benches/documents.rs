@@ -95,6 +95,7 @@ fn defaults() -> RequestDefaults {
         client_country: Some("DE".to_owned()),
         transport_mode: Some("sea".to_owned()),
         purpose: Some("business_use".to_owned()),
+        local_entity_in_destination: Some(false),
         ..RequestDefaults::default()
     }
 }

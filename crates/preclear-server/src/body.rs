@@ -36,14 +36,8 @@ impl FromRequest<AppState> for JsonText {
                 "send the body as JSON with `Content-Type: application/json`".into(),
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|e: BytesRejection| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge(state.max_body_bytes)
-            } else {
-                ApiError::bad_field("", format!("the body cannot be read: {e}"))
-            }
-        })?;
-        String::from_utf8(bytes.to_vec())
+        let RawBody(bytes) = RawBody::from_request(request, state).await?;
+        String::from_utf8(bytes)
             .map(JsonText)
             .map_err(|_| ApiError::bad_field("", "the body is not UTF-8 text"))
     }

@@ -19,35 +19,19 @@ mod webdriver;
 
 use std::time::Duration;
 
-use preclear_server::ops::{self, Actor};
-use preclear_server::{AppState, app};
-use preclear_store::{OrgKind, Role};
 use webdriver::{Browser, keys, screenshot_dir};
 
-const PASSWORD: &str = "correct horse battery";
+use common::PASSWORD;
 const WAIT: Duration = Duration::from_secs(10);
 
 /// Starts the application on a free local port; returns its base URL and the admin's password.
 async fn start() -> (String, String) {
-    let config = common::config(common::sqlite_url("browser"));
-    let opened = preclear_server::open(&config).await.unwrap();
-    let first = opened.first_admin.clone().unwrap();
-    let store = opened.store.clone();
-    let shell = Actor("shell:test".into());
-    let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
-    for (org, user) in [("Nordwind Systems GmbH", "lena"), ("Other Co", "otto")] {
-        let org = ops::create_org(&store, &shell, org, OrgKind::Client, Some(provider.id), 1)
-            .await
-            .unwrap();
-        ops::create_user(&store, &shell, &org, user, Some(PASSWORD), Role::ClientSubmitter, 1)
-            .await
-            .unwrap();
-    }
+    let setup = common::TwoClients::open(common::sqlite_url("browser")).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app(AppState::new(store, opened.kb.clone(), &config));
+    let router = setup.app();
     tokio::spawn(async move { axum::serve(listener, router).await });
-    (base, first.password)
+    (base, setup.first.password)
 }
 
 async fn shot(browser: &Browser, name: &str) {

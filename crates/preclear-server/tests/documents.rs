@@ -17,8 +17,7 @@ mod sheets;
 use axum::http::StatusCode;
 use common::{call_bytes, call_with, multipart_body, postgres_url, sqlite_url};
 use preclear_server::ops::{self, Actor};
-use preclear_server::{AppState, app};
-use preclear_store::{OrgKind, Role};
+use preclear_store::Role;
 use serde_json::Value;
 use session::{Browser, Jar, csrf, pairs};
 
@@ -29,33 +28,12 @@ fn attached_docs(pdf: &[u8]) -> Value {
 }
 
 async fn documents_story(url: String) {
-    let config = common::config(url);
-    let opened = preclear_server::open(&config).await.unwrap();
-    let first = opened.first_admin.clone().unwrap();
-    let store = opened.store.clone();
+    let setup = common::TwoClients::open(url).await;
+    let (store, first, provider, nordwind) =
+        (setup.store.clone(), &setup.first, &setup.provider, &setup.nordwind);
     let shell = Actor("shell:test".into());
-    let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
-    let nordwind = ops::create_org(
-        &store,
-        &shell,
-        "Nordwind Systems GmbH",
-        OrgKind::Client,
-        Some(provider.id),
-        1,
-    )
-    .await
-    .unwrap();
-    let other = ops::create_org(&store, &shell, "Other Co", OrgKind::Client, Some(provider.id), 1)
-        .await
-        .unwrap();
-    let password = "correct horse battery";
-    ops::create_user(&store, &shell, &nordwind, "lena", Some(password), Role::ClientSubmitter, 1)
-        .await
-        .unwrap();
-    ops::create_user(&store, &shell, &other, "otto", Some(password), Role::ClientSubmitter, 1)
-        .await
-        .unwrap();
-    let app = app(AppState::new(store.clone(), opened.kb.clone(), &config));
+    let password = common::PASSWORD;
+    let app = setup.app();
 
     // The web application: upload the spreadsheet on the new-assessment page.
     let mut lena = Browser { app: &app, jar: Jar::default() };
@@ -214,7 +192,7 @@ async fn documents_story(url: String) {
 
     // The API: import, import and assess, documents, audit; bad input.
     let (_, key) =
-        ops::create_key(&store, &shell, &nordwind, Role::ClientSubmitter, "docs", 2).await.unwrap();
+        ops::create_key(&store, &shell, nordwind, Role::ClientSubmitter, "docs", 2).await.unwrap();
     let auth = format!("Bearer {key}");
     let headers = [("authorization", auth.as_str())];
     let query = "file_name=lista.xlsx&client_country=DE&local_entity_in_destination=false&transport_mode=air&purpose=business_use";

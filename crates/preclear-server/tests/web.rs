@@ -13,9 +13,6 @@ mod session;
 
 use axum::http::StatusCode;
 use common::{call_with, postgres_url, sqlite_url};
-use preclear_server::ops::{self, Actor};
-use preclear_server::{AppState, app};
-use preclear_store::{OrgKind, Role};
 use serde_json::Value;
 use session::{Browser, Jar, csrf, encode, pairs};
 
@@ -60,33 +57,11 @@ fn example_form(token: &str) -> Vec<(String, String)> {
 }
 
 async fn web_story(url: String) {
-    let config = common::config(url);
-    let opened = preclear_server::open(&config).await.unwrap();
-    let first = opened.first_admin.clone().unwrap();
-    let store = opened.store.clone();
-    let shell = Actor("shell:test".into());
-    let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
-    let nordwind = ops::create_org(
-        &store,
-        &shell,
-        "Nordwind Systems GmbH",
-        OrgKind::Client,
-        Some(provider.id),
-        1,
-    )
-    .await
-    .unwrap();
-    let other = ops::create_org(&store, &shell, "Other Co", OrgKind::Client, Some(provider.id), 1)
-        .await
-        .unwrap();
-    let password = "correct horse battery";
-    ops::create_user(&store, &shell, &nordwind, "lena", Some(password), Role::ClientSubmitter, 1)
-        .await
-        .unwrap();
-    ops::create_user(&store, &shell, &other, "otto", Some(password), Role::ClientSubmitter, 1)
-        .await
-        .unwrap();
-    let app = app(AppState::new(store.clone(), opened.kb.clone(), &config));
+    let setup = common::TwoClients::open(url).await;
+    let (store, first, nordwind, other) =
+        (setup.store.clone(), &setup.first, &setup.nordwind, &setup.other);
+    let password = common::PASSWORD;
+    let app = setup.app();
 
     // Not signed in: every page sends to the sign-in page, and back after.
     let mut lena = Browser { app: &app, jar: Jar::default() };

@@ -122,3 +122,54 @@ pub async fn postgres_url(base: &str, name: &str) -> String {
     let sep = if base.contains('?') { '&' } else { '?' };
     format!("{base}{sep}options[search_path]={schema}")
 }
+
+/// The password of the test users `lena` and `otto`.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A service with its provider and two clients, each with a submitting user: `lena` at
+/// Nordwind Systems GmbH and `otto` at Other Co (password [`PASSWORD`]).
+pub struct TwoClients {
+    pub config: Config,
+    pub store: preclear_store::Store,
+    pub kb: std::sync::Arc<preclear_kb::Kb>,
+    pub first: preclear_server::bootstrap::FirstAdmin,
+    pub provider: preclear_store::Org,
+    pub nordwind: preclear_store::Org,
+    pub other: preclear_store::Org,
+}
+
+impl TwoClients {
+    /// Opens the service on `url` and creates the two clients and their users.
+    pub async fn open(url: String) -> TwoClients {
+        use preclear_server::ops::{self, Actor};
+        use preclear_store::{OrgKind, Role};
+        let config = config(url);
+        let opened = preclear_server::open(&config).await.unwrap();
+        let first = opened.first_admin.clone().unwrap();
+        let store = opened.store.clone();
+        let shell = Actor("shell:test".into());
+        let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
+        let mut clients = Vec::new();
+        for (name, user) in [("Nordwind Systems GmbH", "lena"), ("Other Co", "otto")] {
+            let org = ops::create_org(&store, &shell, name, OrgKind::Client, Some(provider.id), 1)
+                .await
+                .unwrap();
+            ops::create_user(&store, &shell, &org, user, Some(PASSWORD), Role::ClientSubmitter, 1)
+                .await
+                .unwrap();
+            clients.push(org);
+        }
+        let other = clients.pop().unwrap();
+        let nordwind = clients.pop().unwrap();
+        TwoClients { config, store, kb: opened.kb, first, provider, nordwind, other }
+    }
+
+    /// The application.
+    pub fn app(&self) -> Router {
+        preclear_server::app(preclear_server::AppState::new(
+            self.store.clone(),
+            self.kb.clone(),
+            &self.config,
+        ))
+    }
+}
