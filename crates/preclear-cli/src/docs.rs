@@ -10,7 +10,6 @@ use preclear_docs::{AuditOptions, DocKind, Entity, InputFile, Parties, PriceBand
 use preclear_domain::Date;
 use preclear_engine::Severity;
 use preclear_import::{Limits, MappingOverride, RequestDefaults};
-use rust_decimal::Decimal;
 
 use crate::Format;
 
@@ -287,18 +286,6 @@ pub(crate) struct AuditFlags {
     bands: Option<PathBuf>,
 }
 
-fn parse_rate(text: &str) -> anyhow::Result<(String, Decimal)> {
-    let (currency, rate) =
-        text.split_once('=').with_context(|| format!("--usd-rate `{text}`: expected CUR=RATE"))?;
-    let currency = preclear_domain::Currency::parse(currency.trim())
-        .map_err(|e| anyhow::anyhow!("--usd-rate `{text}`: {e}"))?;
-    let rate = preclear_domain::parse_decimal(rate.trim())
-        .ok()
-        .filter(|r| *r > Decimal::ZERO)
-        .with_context(|| format!("--usd-rate `{text}`: the rate must be a positive decimal"))?;
-    Ok((currency.to_string(), rate))
-}
-
 /// `preclear docs audit FILE…`: exit 0 when the audit ran, whatever it found.
 pub(crate) fn audit(
     files: &[PathBuf],
@@ -347,7 +334,13 @@ pub(crate) fn audit(
         kb: &kb,
         as_of,
         bands: &bands,
-        usd_rates: flags.usd_rates.iter().map(|t| parse_rate(t)).collect::<anyhow::Result<_>>()?,
+        usd_rates: flags
+            .usd_rates
+            .iter()
+            .map(|t| {
+                preclear_docs::parse_usd_rate(t).map_err(|e| anyhow::anyhow!("--usd-rate {e}"))
+            })
+            .collect::<anyhow::Result<_>>()?,
         request,
         defaults: defaults.defaults(),
         limits,

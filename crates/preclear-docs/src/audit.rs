@@ -20,13 +20,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use preclear_domain::Date;
 use preclear_engine::Severity;
-use preclear_import::{Limits, MappingOverride, RequestDefaults};
+use preclear_import::{
+    Limits, MappingOverride, RequestDefaults, fold_text, parse_condition, parse_radio,
+};
 use preclear_kb::Kb;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::bands::PriceBands;
-use crate::model::{ShipmentDocs, money_text};
+use crate::model::{ShipmentDocs, money_text, radio_label};
 use crate::{ATTACHMENT_NAME, Attached, DocKind};
 
 /// One file given to the audit.
@@ -118,6 +120,21 @@ impl AuditReport {
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
+}
+
+/// Parses an exchange rate for the price bands, `CUR=RATE`: US dollars per unit of the
+/// currency (`EUR=1.08`), as the CLI's `--usd-rate` and the API's `usd_rate` take it.
+pub fn parse_usd_rate(text: &str) -> Result<(String, Decimal), String> {
+    let (currency, rate) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected CUR=RATE, e.g. EUR=1.08"))?;
+    let currency =
+        preclear_domain::Currency::parse(currency.trim()).map_err(|e| format!("`{text}`: {e}"))?;
+    let rate = preclear_domain::parse_decimal(rate.trim())
+        .ok()
+        .filter(|r| *r > Decimal::ZERO)
+        .ok_or_else(|| format!("`{text}`: the rate must be a positive decimal"))?;
+    Ok((currency.to_string(), rate))
 }
 
 /// Why an audit could not run at all (a single unreadable document is a finding instead).
@@ -378,12 +395,6 @@ fn from_preclear_pdf(file: &str, attached: Attached) -> Doc {
 }
 
 fn from_table(file: &InputFile, table: &preclear_import::Table) -> Doc {
-    let meta = |keys: &[&str]| {
-        table.metadata.iter().find_map(|(key, value, _)| {
-            let key = fold(key);
-            keys.iter().any(|k| key.contains(k)).then(|| value.trim().to_owned())
-        })
-    };
     let lines: Vec<Line> = table
         .lines
         .iter()
@@ -416,38 +427,22 @@ fn from_table(file: &InputFile, table: &preclear_import::Table) -> Doc {
         kind,
         recognised_by,
         currency: currency.map(|c| c.to_uppercase()),
-        reference: meta(&[
-            "invoice no",
-            "reference",
-            "fatura no",
-            "factura no",
-            "invoice number",
-            "ref",
-        ]),
+        reference: table
+            .meta(&[
+                "invoice no",
+                "invoice number",
+                "invoice",
+                "reference",
+                "ref",
+                "fatura no",
+                "factura no",
+                "packing list no",
+            ])
+            .map(|(value, _, _)| value.trim().to_owned()),
         lines,
         data: None,
         bytes: Some(file.bytes.clone()),
     }
-}
-
-/// Lowercase with Turkish, Spanish and Portuguese accents folded.
-fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(|ch| ch.to_lowercase())
-        .map(|ch| match ch {
-            'ı' => 'i',
-            'ş' => 's',
-            'ğ' => 'g',
-            'ç' => 'c',
-            'ö' | 'ó' | 'ô' | 'õ' => 'o',
-            'ü' | 'ú' => 'u',
-            'á' | 'à' | 'â' | 'ã' => 'a',
-            'é' | 'ê' => 'e',
-            'í' => 'i',
-            'ñ' => 'n',
-            other => other,
-        })
-        .collect()
 }
 
 const INVOICE_WORDS: [&str; 6] =
@@ -465,7 +460,7 @@ const SPEC_WORDS: [&str; 5] =
     ["specification", "especificac", "teknik", "spec list", "equipment list"];
 
 fn kind_in(text: &str) -> Option<DocKind> {
-    let text = fold(text).replace(['-', '_'], " ");
+    let text = fold_text(text);
     // Specification and packing before invoice: "specification list of invoice 7" is a list.
     if SPEC_WORDS.iter().any(|w| text.contains(w)) {
         Some(DocKind::SpecificationList)
@@ -507,7 +502,7 @@ fn recognise(
 // Matching
 
 fn normalise(text: &str) -> String {
-    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
+    fold_text(text).replace(' ', "")
 }
 
 fn key(line: &Line) -> String {
@@ -717,58 +712,31 @@ fn compare_lines(da: &Doc, a: &Line, db: &Doc, b: &Line, findings: &mut Findings
     }
 }
 
-/// Radio technologies a text mentions (keywords; the bare word "radio" alone is not one).
+/// The radio technologies a text names (the importer's vocabulary, as printed on documents), or
+/// a generic "radio module" when it names a radio or modem module without its technology.
 fn radios_in(text: &str) -> Vec<&'static str> {
-    const WORDS: [(&str, &str); 16] = [
-        ("wi-fi", "Wi-Fi"),
-        ("wifi", "Wi-Fi"),
-        ("wlan", "Wi-Fi"),
-        ("802.11", "Wi-Fi"),
-        ("bluetooth", "Bluetooth"),
-        ("lte", "cellular"),
-        ("5g", "cellular"),
-        ("4g", "cellular"),
-        ("cellular", "cellular"),
-        ("modem", "cellular"),
-        ("gsm", "cellular"),
-        ("gnss", "GNSS"),
-        ("gps", "GNSS"),
-        ("lora", "LoRa"),
-        ("zigbee", "Zigbee"),
-        ("nfc", "NFC"),
-    ];
-    let text = fold(text);
-    let mut found: Vec<&'static str> = WORDS
-        .iter()
-        .filter(|(word, _)| {
-            text.match_indices(word).any(|(at, _)| {
-                let before = text.get(..at).and_then(|s| s.chars().last());
-                let after = text.get(at + word.len()..).and_then(|s| s.chars().next());
-                !before.is_some_and(char::is_alphanumeric)
-                    && !after.is_some_and(char::is_alphanumeric)
-            })
-        })
-        .map(|(_, name)| *name)
-        .collect();
-    if text.contains("radio module") && found.is_empty() {
-        found.push("radio module");
+    match parse_radio(text) {
+        Ok(radios) => radios.into_iter().map(radio_label).collect(),
+        Err(_) => {
+            let folded = fold_text(text);
+            if folded.contains("radio module") || folded.split(' ').any(|w| w == "modem") {
+                vec![GENERIC_RADIO]
+            } else {
+                Vec::new()
+            }
+        }
     }
-    found.sort_unstable();
-    found.dedup();
-    found
 }
+
+/// A radio whose technology is not named.
+const GENERIC_RADIO: &str = "radio module";
 
 /// What a line declares about radios: `Some(empty)` = declares none, `Some(list)` = declares
 /// these, `None` = says nothing.
 fn declared_radios(line: &Line) -> Option<Vec<&'static str>> {
-    let from_field = line.radio.as_deref().map(|text| {
-        let folded = fold(text.trim());
-        if ["", "none", "no", "-", "n/a", "yok", "ninguno", "nenhum"].contains(&folded.as_str()) {
-            Vec::new()
-        } else {
-            let found = radios_in(text);
-            if found.is_empty() { vec!["radio"] } else { found }
-        }
+    let from_field = line.radio.as_deref().map(|text| match parse_radio(text) {
+        Ok(radios) => radios.into_iter().map(radio_label).collect(),
+        Err(_) => vec![GENERIC_RADIO],
     });
     let from_text =
         radios_in(&format!("{} {}", line.description, line.specification.as_deref().unwrap_or("")));
@@ -827,9 +795,15 @@ fn compare_specification(invoice: &Doc, spec: &Doc, findings: &mut Findings) {
         };
         if !radios.is_empty() {
             let on_invoice = declared_radios(line).unwrap_or_default();
-            let missing: Vec<&str> =
-                radios.iter().copied().filter(|r| !on_invoice.contains(r)).collect();
-            if !missing.is_empty() && !on_invoice.contains(&"radio") {
+            // A radio of unnamed technology on one side matches any declared radio.
+            let missing: Vec<&str> = radios
+                .iter()
+                .copied()
+                .filter(|r| {
+                    !on_invoice.contains(r) && (*r != GENERIC_RADIO || on_invoice.is_empty())
+                })
+                .collect();
+            if !missing.is_empty() && !on_invoice.contains(&GENERIC_RADIO) {
                 findings.add(
                     Severity::Blocker,
                     "docs.radio_undeclared",
@@ -853,27 +827,9 @@ fn compare_specification(invoice: &Doc, spec: &Doc, findings: &mut Findings) {
     }
 }
 
-fn condition_of(text: &str) -> Option<&'static str> {
-    let text = fold(text.trim());
-    const REFURBISHED: [&str; 6] = [
-        "refurb",
-        "recondicionad",
-        "reacondicionad",
-        "remanufactur",
-        "yenilenmis",
-        "reconditioned",
-    ];
-    const USED: [&str; 5] = ["used", "usado", "kullanilmis", "ikinci el", "second hand"];
-    const NEW: [&str; 4] = ["new", "nuevo", "novo", "yeni"];
-    if REFURBISHED.iter().any(|w| text.contains(w)) {
-        Some("refurbished")
-    } else if USED.iter().any(|w| text.contains(w)) {
-        Some("used")
-    } else if NEW.iter().any(|w| text == *w || text.starts_with(w)) {
-        Some("new")
-    } else {
-        None
-    }
+/// A condition other than new that a free text names (`… refurbished R660 …`).
+fn not_new_in_text(text: &str) -> Option<&'static str> {
+    fold_text(text).split(' ').find_map(parse_condition).filter(|c| *c != "new")
 }
 
 fn check_refurbished(invoice: &Doc, docs: &[Doc], findings: &mut Findings) {
@@ -882,7 +838,7 @@ fn check_refurbished(invoice: &Doc, docs: &[Doc], findings: &mut Findings) {
         others.push((doc, pair(&invoice.lines, &doc.lines)));
     }
     for (i, line) in invoice.lines.iter().enumerate() {
-        let own = line.condition.as_deref().and_then(condition_of);
+        let own = line.condition.as_deref().and_then(parse_condition);
         let elsewhere: Option<(&Doc, &Line, &'static str)> =
             others.iter().find_map(|(doc, pairs)| {
                 pairs.iter().find_map(|(a, b)| {
@@ -891,8 +847,8 @@ fn check_refurbished(invoice: &Doc, docs: &[Doc], findings: &mut Findings) {
                     let cond = other
                         .condition
                         .as_deref()
-                        .and_then(condition_of)
-                        .or_else(|| other.specification.as_deref().and_then(condition_of))
+                        .and_then(parse_condition)
+                        .or_else(|| other.specification.as_deref().and_then(not_new_in_text))
                         .filter(|c| *c != "new")?;
                     Some((*doc, other, cond))
                 })
@@ -954,7 +910,7 @@ fn check_bands(invoice: &Doc, options: &AuditOptions<'_>, findings: &mut Finding
         let (Some(value), Some(category)) = (line.unit_value, line.category.as_deref()) else {
             continue;
         };
-        let condition = line.condition.as_deref().and_then(condition_of);
+        let condition = line.condition.as_deref().and_then(parse_condition);
         let Some(band) = options.bands.find(category, condition.unwrap_or("new")) else { continue };
         let Some(rate) = rate else {
             unconverted = true;
@@ -1112,24 +1068,25 @@ fn check_required(
 
 #[cfg(test)]
 mod tests {
+    use preclear_domain::Radio;
+
     use super::*;
 
     #[test]
     fn radios_are_found_by_word_not_inside_words() {
-        assert_eq!(radios_in("Edge router with LTE modem"), vec!["cellular"]);
-        assert_eq!(radios_in("Radio: Wi-Fi, Bluetooth"), vec!["Bluetooth", "Wi-Fi"]);
+        assert_eq!(radios_in("Edge router with LTE modem"), vec![radio_label(Radio::Cellular)]);
+        assert_eq!(radios_in("Radio: Wi-Fi, Bluetooth"), vec!["Wi-Fi", "Bluetooth"]);
         assert!(radios_in("Radio: none; Encryption: mass market").is_empty());
         assert!(radios_in("Ultra-slim 4GB DIMM").is_empty(), "4GB is not 4G");
-        assert_eq!(radios_in("includes a radio module"), vec!["radio module"]);
+        assert_eq!(radios_in("includes a radio module"), vec![GENERIC_RADIO]);
     }
 
     #[test]
-    fn conditions_are_read_in_four_languages() {
-        assert_eq!(condition_of("Refurbished"), Some("refurbished"));
-        assert_eq!(condition_of("Yenilenmiş"), Some("refurbished"));
-        assert_eq!(condition_of("usado"), Some("used"));
-        assert_eq!(condition_of("novo"), Some("new"));
-        assert_eq!(condition_of("grade A"), None);
+    fn conditions_other_than_new_are_found_in_free_text() {
+        assert_eq!(not_new_in_text("2x Xeon, refurbished, grade A"), Some("refurbished"));
+        assert_eq!(not_new_in_text("Sunucu, yenilenmiş"), Some("refurbished"));
+        assert_eq!(not_new_in_text("servidor usado"), Some("used"));
+        assert_eq!(not_new_in_text("new 1U server"), None);
     }
 
     #[test]

@@ -23,7 +23,9 @@ mod xlsx;
 use preclear_engine::Assessment;
 use serde::Serialize;
 
-pub use audit::{AuditFinding, AuditOptions, AuditReport, AuditedDocument, InputFile, audit};
+pub use audit::{
+    AuditFinding, AuditOptions, AuditReport, AuditedDocument, InputFile, audit, parse_usd_rate,
+};
 pub use bands::PriceBands;
 pub use model::{Entity, Parties, ShipmentDocs};
 

@@ -500,23 +500,46 @@ fn differences(then: &str, now: &str) -> Result<Vec<Difference>, ApiError> {
     Ok(out)
 }
 
+/// What a re-assessment of a stored request gives: the shipment, the request's JSON and the
+/// assessment.
+pub(crate) struct Reassessed {
+    pub shipment: preclear_domain::Shipment,
+    pub request: Value,
+    pub assessment: preclear_engine::Assessment,
+}
+
+/// Re-assesses a stored request with the KB version `kb_version_wanted` on `as_of`: the one path
+/// of replay, rerun and the documents of an assessment.
+pub(crate) async fn reassessed(
+    state: &AppState,
+    record: &AssessmentRecord,
+    kb_version_wanted: &str,
+    as_of: Date,
+) -> Result<Reassessed, ApiError> {
+    let kb = state.kb_version(kb_version_wanted).await?;
+    let request: Value = serde_json::from_str(&record.request).map_err(ApiError::internal)?;
+    let shipment = parse_shipment_value(&request).map_err(|e| {
+        ApiError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
+    })?;
+    let (shipment, assessment) = tokio::task::spawn_blocking(move || {
+        let assessment = preclear_engine::assess(&kb, &shipment, as_of);
+        (shipment, assessment)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(Reassessed { shipment, request, assessment })
+}
+
+/// [`reassessed`], as the KB version used and the assessment's JSON.
 async fn reassess(
     state: &AppState,
     record: &AssessmentRecord,
     kb_version_wanted: &str,
     as_of: Date,
 ) -> Result<(String, String), ApiError> {
-    let kb = state.kb_version(kb_version_wanted).await?;
-    let value: Value = serde_json::from_str(&record.request).map_err(ApiError::internal)?;
-    let shipment = parse_shipment_value(&value).map_err(|e| {
-        ApiError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
-    })?;
-    let version = kb.version().as_str().to_owned();
-    let assessment =
-        tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
-            .await
-            .map_err(ApiError::internal)?;
-    Ok((version, serde_json::to_string(&assessment).map_err(ApiError::internal)?))
+    let again = reassessed(state, record, kb_version_wanted, as_of).await?;
+    let result = serde_json::to_string(&again.assessment).map_err(ApiError::internal)?;
+    Ok((again.assessment.kb_version, result))
 }
 
 /// The answer of a replay.

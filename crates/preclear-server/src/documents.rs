@@ -15,15 +15,13 @@ use preclear_docs::{
     ShipmentDocs,
 };
 use preclear_domain::Date;
-use preclear_domain::request::parse_shipment_value;
 use preclear_import::{Imported, Limits, MappingOverride, RequestDefaults};
 use preclear_store::{OrgKind, Visibility};
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::AppState;
-use crate::assessments::{assess_and_store, load, named_or_own};
+use crate::assessments::{Reassessed, assess_and_store, load, named_or_own, reassessed};
 use crate::auth::{Principal, SUBMITTERS};
 use crate::body::{Params, RawBody, json_response};
 use crate::clock::{date_of, now_micros};
@@ -413,15 +411,11 @@ pub(crate) async fn generate_document(
     }
     let record = load(state, principal, id).await?;
     let as_of = Date::from_str(&record.summary.as_of).map_err(ApiError::internal)?;
-    let kb = state.kb_version(&record.summary.kb_version).await?;
-    let value: Value = serde_json::from_str(&record.request).map_err(ApiError::internal)?;
-    let shipment = parse_shipment_value(&value).map_err(|e| {
-        ApiError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
-    })?;
+    let Reassessed { shipment, request, assessment } =
+        reassessed(state, &record, &record.summary.kb_version, as_of).await?;
     let parties = parties(state, record.summary.org_id, shipment.destination.as_str()).await?;
     let bytes = tokio::task::spawn_blocking(move || {
-        let assessment = preclear_engine::assess(&kb, &shipment, as_of);
-        let docs = ShipmentDocs::new(&shipment, &assessment, &parties).with_request(value);
+        let docs = ShipmentDocs::new(&shipment, &assessment, &parties).with_request(request);
         preclear_docs::one(&docs, &assessment, kind, format).map(|g| g.bytes)
     })
     .await
@@ -558,25 +552,14 @@ pub(crate) async fn run_audit(
         })?),
         None => None,
     };
-    let mut usd_rates = Vec::new();
-    for text in upload.fields.get("usd_rate").into_iter().flatten().filter(|t| !t.trim().is_empty())
-    {
-        let (currency, rate) = text.split_once('=').ok_or_else(|| {
-            ApiError::bad_field("usd_rate", format!("`{text}`: expected CUR=RATE"))
-        })?;
-        let currency = preclear_domain::Currency::parse(currency.trim())
-            .map_err(|e| ApiError::bad_field("usd_rate", e.to_string()))?;
-        let rate = preclear_domain::parse_decimal(rate.trim())
-            .ok()
-            .filter(|r| *r > Decimal::ZERO)
-            .ok_or_else(|| {
-                ApiError::bad_field(
-                    "usd_rate",
-                    format!("`{text}`: the rate must be a positive decimal"),
-                )
-            })?;
-        usd_rates.push((currency.to_string(), rate));
-    }
+    let usd_rates = upload
+        .fields
+        .get("usd_rate")
+        .into_iter()
+        .flatten()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| preclear_docs::parse_usd_rate(t).map_err(|e| ApiError::bad_field("usd_rate", e)))
+        .collect::<Result<Vec<_>, _>>()?;
     let flat: BTreeMap<String, String> = upload
         .fields
         .iter()

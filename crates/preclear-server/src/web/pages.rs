@@ -562,19 +562,11 @@ pub(crate) async fn upload(
     let org = fields.get("org").cloned().unwrap_or_default();
     let as_of = fields.get("as_of").cloned().unwrap_or_default();
     let pasted = fields.get("json").map(|t| t.trim().to_owned()).unwrap_or_default();
-    if let Some((name, bytes)) = &file
-        && super::documents::is_spreadsheet(name, bytes)
+    if let Some((name, bytes)) =
+        file.take_if(|(name, bytes)| super::documents::is_spreadsheet(name, bytes))
     {
-        let mut fields = fields.clone();
         fields.insert("file_name".to_owned(), name.clone());
-        return super::documents::import_upload(
-            &state,
-            &user,
-            &fields,
-            name.clone(),
-            bytes.clone(),
-        )
-        .await;
+        return super::documents::import_upload(&state, &user, &fields, name, bytes).await;
     }
     let (source, text) = match file {
         Some((name, bytes)) => match String::from_utf8(bytes) {
