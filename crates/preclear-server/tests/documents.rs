@@ -186,6 +186,27 @@ async fn documents_story(url: String) {
             && audited.text.contains("NIM-LTEA-EA"),
         "the omitted radio module is caught"
     );
+    // Spreadsheets alone, with what they do not say given in the form: the destination's
+    // required documents are checked too.
+    let invoice = sheets::invoice();
+    let from_sheets = lena
+        .upload(
+            "/documents/audit",
+            &[
+                ("_csrf", &token),
+                ("client_name", "Nordwind Systems GmbH"),
+                ("client_country", "DE"),
+                ("local_entity_in_destination", "false"),
+                ("transport_mode", "air"),
+                ("incoterm", "DDP"),
+                ("purpose", "business_use"),
+            ],
+            &[("file", "invoice.xlsx", &invoice), ("file", "spec-list.xlsx", &spec)],
+        )
+        .await;
+    assert_eq!(from_sheets.status, StatusCode::OK, "{}", from_sheets.text);
+    assert!(from_sheets.text.contains("Required documents checked for TR"), "{}", from_sheets.text);
+    assert!(from_sheets.text.contains("docs.required_missing"), "the packing list is missing");
     let forged =
         lena.upload("/documents/audit", &[("_csrf", "00")], &[("file", "x.csv", b"a,b\n")]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
