@@ -10,6 +10,7 @@ mod docs;
 mod kb;
 mod kb_diff;
 mod kb_pages;
+mod program;
 mod service;
 
 use std::path::PathBuf;
@@ -81,6 +82,14 @@ enum Command {
         db: service::DbArgs,
         #[command(subcommand)]
         command: service::AuditCommand,
+    },
+    /// Programs on the service's database: rollout view, credential alerts, KB-change impact,
+    /// consignment transitions.
+    Program {
+        #[command(flatten)]
+        db: service::DbArgs,
+        #[command(subcommand)]
+        command: program::ProgramCommand,
     },
     /// Print the service's OpenAPI 3.1 document.
     Openapi,
@@ -206,7 +215,7 @@ enum DocsCommand {
 
 /// How to print an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     /// A report for a person.
     Text,
     /// The JSON assessment contract.
@@ -215,7 +224,7 @@ enum Format {
 
 /// The date a command is made for: `--as-of`, or today (UTC). The CLI is the edge where the clock
 /// may be read; the engine and the KB never do.
-fn as_of_or_today(as_of: Option<&str>) -> anyhow::Result<Date> {
+pub(crate) fn as_of_or_today(as_of: Option<&str>) -> anyhow::Result<Date> {
     match as_of {
         Some(text) => text
             .parse::<Date>()
@@ -236,6 +245,7 @@ fn main() -> ExitCode {
         Command::Serve { listen, db } => service::serve(&db, listen),
         Command::Admin { db, command } => service::admin(&db, command),
         Command::Audit { db, command } => service::audit(&db, command),
+        Command::Program { db, command } => program::program(&db, command),
         Command::Import { file, mapping, request } => docs::import(&file, &mapping, &request),
         Command::Docs { command: DocsCommand::Generate { request, out, as_of, kb, parties } } => {
             as_of_or_today(as_of.as_deref())

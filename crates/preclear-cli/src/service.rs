@@ -33,7 +33,7 @@ pub(crate) struct DbArgs {
 }
 
 impl DbArgs {
-    fn resolve(&self, listen: Option<String>) -> anyhow::Result<Config> {
+    pub(crate) fn resolve(&self, listen: Option<String>) -> anyhow::Result<Config> {
         let file = match &self.config {
             Some(path) => FileConfig::read(path)?,
             None => FileConfig::default(),
@@ -160,7 +160,7 @@ pub(crate) enum AuditCommand {
     },
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")
 }
 
@@ -210,7 +210,7 @@ pub(crate) fn serve(db: &DbArgs, listen: Option<String>) -> anyhow::Result<ExitC
     })
 }
 
-fn api_error(error: ApiError) -> anyhow::Error {
+pub(crate) fn api_error(error: ApiError) -> anyhow::Error {
     match error {
         ApiError::Invalid(errors) | ApiError::BadRequest(errors) => anyhow::anyhow!(
             "{}",
@@ -231,7 +231,7 @@ fn api_error(error: ApiError) -> anyhow::Error {
     }
 }
 
-fn shell_actor() -> Actor {
+pub(crate) fn shell_actor() -> Actor {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "unknown".into());

@@ -191,8 +191,33 @@ pub(crate) async fn assess_and_store(
     value: &Value,
     text: String,
 ) -> Result<Stored, ApiError> {
+    let prepared = prepare(state, principal, org, as_of, value, text, now_micros()).await?;
+    // Answered only once stored: an acknowledged assessment is never lost.
+    state.committer.submit(prepared.change).await?;
+    state.metrics.assessment(&prepared.stored.summary.verdict);
+    Ok(prepared.stored)
+}
+
+/// An assessment made and ready to store: the change (record and audit event), what the
+/// caller is answered, and the assessment itself.
+pub(crate) struct Prepared {
+    pub(crate) change: Change,
+    pub(crate) stored: Stored,
+    pub(crate) assessment: preclear_engine::Assessment,
+}
+
+/// Validates and assesses a request, and builds the change that stores it, without storing
+/// it: [`assess_and_store`] submits it alone; a consignment commits it with its own record.
+pub(crate) async fn prepare(
+    state: &AppState,
+    principal: &Principal,
+    org: &Org,
+    as_of: Option<Date>,
+    value: &Value,
+    text: String,
+    now: i64,
+) -> Result<Prepared, ApiError> {
     principal.require(SUBMITTERS, "submit assessments")?;
-    let now = now_micros();
     let as_of = as_of.unwrap_or_else(|| date_of(now));
     let shipment = parse_shipment_value(value).map_err(|errors| {
         ApiError::Invalid(
@@ -276,10 +301,7 @@ pub(crate) async fn assess_and_store(
     audit.business_unit = summary.business_unit.clone();
     audit.categories = categories;
     let change = Change { mutation: Mutation::InsertAssessment(Box::new(record)), event: audit };
-    // Answered only once stored: an acknowledged assessment is never lost.
-    state.committer.submit(change).await?;
-    state.metrics.assessment(&summary.verdict);
-    Ok(Stored { summary, result })
+    Ok(Prepared { change, stored: Stored { summary, result }, assessment })
 }
 
 /// Query of `GET /assessments`.

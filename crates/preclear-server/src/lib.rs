@@ -28,6 +28,8 @@ mod body;
 mod documents;
 mod kb_api;
 pub mod openapi;
+pub mod programs;
+mod programs_api;
 mod web;
 
 use std::collections::HashMap;
@@ -138,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .merge(kb_api::routes())
         .merge(audit_api::routes())
         .merge(documents::routes())
+        .merge(programs_api::routes())
         .layer(DefaultBodyLimit::max(state.max_body_bytes));
     Router::new()
         .nest("/api/v1", api)

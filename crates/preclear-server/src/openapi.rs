@@ -36,6 +36,24 @@ use crate::AppState;
         crate::documents::import,
         crate::documents::document,
         crate::documents::audit,
+        crate::programs_api::list_entities,
+        crate::programs_api::create_entity,
+        crate::programs_api::fetch_entity,
+        crate::programs_api::add_credential,
+        crate::programs_api::alerts,
+        crate::programs_api::upload_evidence,
+        crate::programs_api::download_evidence,
+        crate::programs_api::list_programs,
+        crate::programs_api::create_program,
+        crate::programs_api::rollout,
+        crate::programs_api::assign_entity,
+        crate::programs_api::set_consignee,
+        crate::programs_api::record_approval,
+        crate::programs_api::list_consignments,
+        crate::programs_api::create_consignment,
+        crate::programs_api::fetch_consignment,
+        crate::programs_api::transition,
+        crate::programs_api::impact,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -44,6 +62,7 @@ use crate::AppState;
         (name = "knowledge base", description = "Markets, rules, sources"),
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "documents", description = "Spreadsheet import, generated documents, document audit"),
+        (name = "programs", description = "IOR entity registry, programs, import positions, consignments, rollout view, KB-change impact"),
     )
 )]
 pub(crate) struct ApiDoc;

@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use crate::audit::{GENESIS, NewEvent, event_hash};
 use crate::db::{Param, Sql, Tx};
-use crate::model::{ApiKey, AssessmentRecord, Micros, Org, Session, User};
+use crate::model::{
+    ApiKey, AssessmentRecord, EvidenceDocument, Micros, Org, ProgramRecord, Session, User,
+};
 use crate::{Store, StoreError};
 
 /// A state change.
@@ -35,6 +37,10 @@ pub enum Mutation {
     InsertAssessment(Box<AssessmentRecord>),
     /// A user signed in.
     InsertSession(Session),
+    /// A program record created (version 1) or changed (the next version).
+    PutRecord(Box<ProgramRecord>),
+    /// An evidence document uploaded (stored once per organisation and content).
+    InsertEvidence(Box<EvidenceDocument>),
     /// A user signed out.
     EndSession {
         /// The session's key.
@@ -83,6 +89,18 @@ const INSERT_SESSION: Sql = Sql::both(
 );
 const END_SESSION: Sql =
     Sql::both("UPDATE sessions SET ended_at = $1 WHERE token_sha256 = $2 AND ended_at IS NULL");
+const INSERT_RECORD: Sql = Sql::both(
+    "INSERT INTO program_records (id, kind, org_id, parent_id, key, state, body, version, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+);
+const UPDATE_RECORD: Sql = Sql::both(
+    "UPDATE program_records SET key = $1, state = $2, body = $3, version = $4, updated_at = $5 \
+     WHERE id = $6 AND kind = $7 AND org_id = $8 AND version = $9",
+);
+const INSERT_EVIDENCE: Sql = Sql::both(
+    "INSERT INTO evidence_documents (org_id, sha256, file_name, content_type, size, bytes, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+);
 const LOCK_HEAD: Sql = Sql {
     sqlite: "SELECT seq, hash FROM audit_heads WHERE org_id = $1",
     postgres: "SELECT seq, hash FROM audit_heads WHERE org_id = $1 FOR UPDATE",
@@ -272,6 +290,64 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                     Param::Uuid(session.org_id),
                     Param::Int(session.created_at),
                     Param::Int(session.expires_at),
+                ],
+            )
+            .await?;
+        }
+        Mutation::PutRecord(r) => {
+            if r.version == 1 {
+                tx.execute(
+                    INSERT_RECORD,
+                    &[
+                        Param::Uuid(r.id),
+                        Param::Text(r.kind.as_str()),
+                        Param::Uuid(r.org_id),
+                        Param::OptUuid(r.parent_id),
+                        Param::Text(&r.key),
+                        Param::Text(&r.state),
+                        Param::Text(&r.body),
+                        Param::Int(1),
+                        Param::Int(r.created_at),
+                        Param::Int(r.updated_at),
+                    ],
+                )
+                .await?;
+            } else {
+                let n = tx
+                    .execute(
+                        UPDATE_RECORD,
+                        &[
+                            Param::Text(&r.key),
+                            Param::Text(&r.state),
+                            Param::Text(&r.body),
+                            Param::Int(r.version),
+                            Param::Int(r.updated_at),
+                            Param::Uuid(r.id),
+                            Param::Text(r.kind.as_str()),
+                            Param::Uuid(r.org_id),
+                            Param::Int(r.version - 1),
+                        ],
+                    )
+                    .await?;
+                if n != 1 {
+                    return Err(StoreError::Conflict(format!(
+                        "the {} was changed by someone else since it was read; reload it and try again",
+                        r.kind.as_str()
+                    )));
+                }
+            }
+        }
+        Mutation::InsertEvidence(d) => {
+            tx.execute(
+                INSERT_EVIDENCE,
+                &[
+                    Param::Uuid(d.org_id),
+                    Param::Text(&d.sha256),
+                    Param::Text(&d.file_name),
+                    Param::Text(&d.content_type),
+                    Param::Int(i64::try_from(d.bytes.len()).unwrap_or(i64::MAX)),
+                    Param::Bytes(&d.bytes),
+                    Param::Int(d.created_at),
                 ],
             )
             .await?;

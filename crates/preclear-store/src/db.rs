@@ -38,6 +38,7 @@ pub(crate) enum Param<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
+    Bytes(&'a [u8]),
 }
 
 macro_rules! bind_all {
@@ -50,6 +51,7 @@ macro_rules! bind_all {
                 Param::Text(v) => query.bind(v.to_string()),
                 Param::OptText(v) => query.bind(v.map(str::to_owned)),
                 Param::Int(v) => query.bind(*v),
+                Param::Bytes(v) => query.bind(v.to_vec()),
             };
         }
         query
@@ -89,6 +91,9 @@ impl Row {
     }
     pub(crate) fn int(&self, column: &str) -> Result<i64, StoreError> {
         get!(self, column, i64)
+    }
+    pub(crate) fn bytes(&self, column: &str) -> Result<Vec<u8>, StoreError> {
+        get!(self, column, Vec<u8>)
     }
     pub(crate) fn opt_int(&self, column: &str) -> Result<Option<i64>, StoreError> {
         get!(self, column, Option<i64>)

@@ -16,6 +16,7 @@ mod db;
 mod migrate;
 mod model;
 mod read;
+mod records;
 
 use std::str::FromStr as _;
 use std::time::Duration;

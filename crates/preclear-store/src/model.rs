@@ -271,3 +271,70 @@ pub struct AssessmentFilter {
     /// Page size.
     pub limit: u32,
 }
+
+/// What a program record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// An IOR entity of a provider's registry (its credentials inside).
+    Entity,
+    /// A program with its import positions.
+    Program,
+    /// A consignment of a program.
+    Consignment,
+}
+
+impl RecordKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Entity => "entity",
+            RecordKind::Program => "program",
+            RecordKind::Consignment => "consignment",
+        }
+    }
+}
+
+/// A program record: the indexed columns and the record itself as JSON. The store does not
+/// read the JSON (`preclear-program` owns its shape); `version` starts at 1 and each update
+/// must name the next version, so a change made on a stale read is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramRecord {
+    /// Entity, program or consignment.
+    pub kind: RecordKind,
+    /// Identifier.
+    pub id: Uuid,
+    /// The owning organisation (the provider for an entity, the client for the rest).
+    pub org_id: Uuid,
+    /// The program of a consignment.
+    pub parent_id: Option<Uuid>,
+    /// Entity: its country; program: its reference; consignment: its destination.
+    pub key: String,
+    /// A consignment's state; empty for the others.
+    pub state: String,
+    /// The record, as JSON.
+    pub body: String,
+    /// 1 when created, +1 on every change.
+    pub version: i64,
+    /// When it was created.
+    pub created_at: Micros,
+    /// When it last changed.
+    pub updated_at: Micros,
+}
+
+/// An uploaded evidence document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceDocument {
+    /// The organisation that uploaded it.
+    pub org_id: Uuid,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// The file's name.
+    pub file_name: String,
+    /// Its media type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// When it was uploaded.
+    pub created_at: Micros,
+}

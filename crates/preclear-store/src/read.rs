@@ -32,7 +32,7 @@ const TOTAL_SQLITE: &str = "total_landed_cost";
 const TOTAL_POSTGRES: &str = "total_landed_cost::text AS total_landed_cost";
 
 /// The SQL condition `org_id` visible under `vis`, with `$n` as the organisation parameter.
-fn visible(column: &str, vis: Visibility, n: usize) -> (String, Uuid) {
+pub(crate) fn visible(column: &str, vis: Visibility, n: usize) -> (String, Uuid) {
     match vis {
         Visibility::Own(org) => (format!("{column} = ${n}"), org),
         Visibility::Provider(org) => (

@@ -14,13 +14,15 @@
 //!
 //! Code map: [`session`] (sign-in, sign-out, CSRF), [`form`] (the shipment form ↔ request
 //! JSON), `pages` (dashboard, assessments, report), `kb` (the KB browser), `admin` (audit log
-//! and API keys), [`svg`] (charts), `view` (the stored assessment as the report reads it).
+//! and API keys), `programs` (programs, their rollout view, consignments and the IOR entity
+//! registry), [`svg`] (charts), `view` (the stored assessment as the report reads it).
 
 mod admin;
 mod documents;
 mod form;
 mod kb;
 mod pages;
+mod programs;
 pub(crate) mod session;
 mod svg;
 mod view;
@@ -63,6 +65,17 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit/export", get(admin::audit_export))
         .route("/admin/keys", get(admin::keys).post(admin::create_key))
         .route("/admin/keys/{id}/revoke", post(admin::revoke_key))
+        .route("/programs", get(programs::list).post(programs::create))
+        .route("/programs/{id}", get(programs::show))
+        .route("/programs/{id}/kb-impact", get(programs::kb_impact))
+        .route("/programs/{id}/positions/{destination}/entity", post(programs::assign_entity))
+        .route("/programs/{id}/positions/{destination}/consignee", post(programs::set_consignee))
+        .route("/programs/{id}/positions/{destination}/approvals", post(programs::record_approval))
+        .route("/programs/{id}/consignments", post(programs::create_consignment))
+        .route("/consignments/{id}", get(programs::consignment))
+        .route("/consignments/{id}/transitions", post(programs::transition))
+        .route("/ior-entities", get(programs::entities).post(programs::create_entity))
+        .route("/ior-entities/{id}/credentials", post(programs::add_credential))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .layer(middleware::from_fn(protect))
@@ -137,11 +150,13 @@ pub(crate) struct Nav {
     pub role: String,
     pub csrf: String,
     /// The section the page belongs to (`dashboard`, `assessments`, `new`, `kb`, `audit`,
-    /// `keys`), for `aria-current`.
+    /// `keys`, `programs`, `entities`), for `aria-current`.
     pub section: &'static str,
     pub can_submit: bool,
     pub can_audit: bool,
     pub is_admin: bool,
+    /// The provider's operators and admins, who manage the IOR entity registry.
+    pub manages_registry: bool,
     pub kb_version: String,
 }
 
@@ -157,6 +172,8 @@ impl Nav {
             can_submit: SUBMITTERS.contains(&p.role),
             can_audit: AUDITORS.contains(&p.role),
             is_admin: ADMINS.contains(&p.role),
+            manages_registry: crate::programs::OPERATORS.contains(&p.role)
+                && p.org.kind == OrgKind::Provider,
             kb_version: state.kb.version().as_str().to_owned(),
         }
     }

@@ -1,0 +1,1267 @@
+//! Programs in the service: the IOR entity registry, programs and their import positions,
+//! consignments and their transitions, the rollout view and the KB-change impact. Each
+//! operation checks the caller's role, reads through the caller's `Visibility`, decides with
+//! `preclear-program`, and commits one change per record with its audit event. The API
+//! (`programs_api`), the web pages (`web/programs`) and the shell (`preclear program`) all call
+//! these functions, so they act alike.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use preclear_kb::Kb;
+use preclear_program::impact::{AssessmentChange, NeedsChange, compare, compare_needs};
+use preclear_program::{
+    ApprovalRecord, ApprovalStatus, AssessedAs, Consignment, Credential, DocumentRef, Entity,
+    EntityRef, Evidence, Position, Program, Relationship, Required, Rollout, State, Transition,
+    Window,
+};
+use preclear_store::{
+    Change, EvidenceDocument, Mutation, NewEvent, Org, OrgKind, ProgramRecord, RecordKind, Role,
+    Visibility,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::assessments::{named_or_own, prepare, reassessed};
+use crate::auth::{Principal, SUBMITTERS};
+use crate::clock::date_of;
+use crate::error::{ApiError, FieldError};
+use crate::ops::event;
+
+/// Roles that manage the IOR entity registry, assign entities and move consignments: the
+/// provider's operators and admins.
+pub const OPERATORS: &[Role] = &[Role::Operator, Role::Admin];
+
+const MAX_TEXT: usize = 300;
+
+/// Collects every invalid field of an input before answering.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError { field: field.into(), message: message.into() });
+    }
+
+    /// A required, bounded, single-line text.
+    pub(crate) fn text(&mut self, field: &str, value: &str) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.push(field, "must not be empty");
+        } else if value.chars().count() > MAX_TEXT || value.chars().any(char::is_control) {
+            self.push(
+                field,
+                format!("must be at most {MAX_TEXT} characters without control characters"),
+            );
+        }
+        value.to_owned()
+    }
+
+    pub(crate) fn opt_text(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        value.map(str::trim).filter(|v| !v.is_empty()).map(|v| self.text(field, v))
+    }
+
+    pub(crate) fn date(&mut self, field: &str, value: Option<&str>) -> Option<Date> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+        match value.parse::<Date>() {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.push(field, format!("`{value}` is not a date (YYYY-MM-DD)"));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn country(&mut self, field: &str, value: &str) -> String {
+        match preclear_domain::Country::parse(value.trim()) {
+            Ok(country) => country.to_string(),
+            Err(e) => {
+                self.push(field, e.to_string());
+                value.trim().to_owned()
+            }
+        }
+    }
+
+    pub(crate) fn done(self) -> Result<(), ApiError> {
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::Invalid(self.0)) }
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(ApiError::internal)
+}
+
+fn from_record<T: for<'de> Deserialize<'de>>(record: &ProgramRecord) -> Result<T, ApiError> {
+    serde_json::from_str(&record.body).map_err(|e| {
+        ApiError::internal(format!(
+            "stored {} {} does not read: {e}",
+            record.kind.as_str(),
+            record.id
+        ))
+    })
+}
+
+fn with_country(mut event: NewEvent, country: &str) -> NewEvent {
+    event.country = Some(country.to_owned());
+    event
+}
+
+// ---------------------------------------------------------------------------------------------
+// The IOR entity registry
+
+/// A new IOR entity.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEntity {
+    /// Legal name.
+    pub name: String,
+    /// The market it is established in and imports into.
+    pub country: String,
+    /// `own` (the provider's entity) or `partner` (a local partner; must be disclosed).
+    pub relationship: String,
+    /// For a partner: whether it is disclosed to clients as the importer of record. An
+    /// undisclosed sub-agent is refused.
+    #[serde(default)]
+    pub disclosed: bool,
+    /// Trade registry or tax number.
+    pub registry_number: String,
+}
+
+/// The provider organisation whose registry the caller manages.
+fn registry_owner(principal: &Principal) -> Result<Uuid, ApiError> {
+    principal.require(OPERATORS, "manage the IOR entity registry")?;
+    match principal.org.kind {
+        OrgKind::Provider => Ok(principal.org.id),
+        OrgKind::Client => Err(ApiError::Forbidden(
+            "the IOR entity registry belongs to the provider; a client's admin cannot manage it"
+                .into(),
+        )),
+    }
+}
+
+/// Registers an IOR entity.
+pub async fn create_entity(
+    state: &AppState,
+    principal: &Principal,
+    new: &NewEntity,
+    now: i64,
+) -> Result<Entity, ApiError> {
+    let owner = registry_owner(principal)?;
+    let mut p = Problems::default();
+    let name = p.text("name", &new.name);
+    let country = p.country("country", &new.country);
+    let registry_number = p.text("registry_number", &new.registry_number);
+    let relationship = match (new.relationship.as_str(), new.disclosed) {
+        ("own", _) => Relationship::Own,
+        ("partner", true) => Relationship::DisclosedPartner,
+        ("partner", false) => {
+            p.push(
+                "disclosed",
+                "an undisclosed sub-agent cannot act as importer of record: a partner must be \
+                 disclosed to the client (set disclosed to true once it is)",
+            );
+            Relationship::DisclosedPartner
+        }
+        (other, _) => {
+            p.push(
+                "relationship",
+                format!("`{other}` is not a relationship; expected own or partner"),
+            );
+            Relationship::Own
+        }
+    };
+    p.done()?;
+    let entity = Entity {
+        id: Uuid::now_v7(),
+        org_id: owner,
+        name,
+        country,
+        relationship,
+        registry_number,
+        credentials: vec![],
+        created_at: now,
+        updated_at: now,
+    };
+    let after = json!({ "name": entity.name, "country": entity.country,
+        "relationship": relationship.as_str(), "registry_number": entity.registry_number });
+    let audit = event(
+        owner,
+        &principal.actor,
+        now,
+        "ior_entity.created",
+        ("ior_entity", entity.id.to_string()),
+        None,
+        Some(after),
+    );
+    put_entity(state, &entity, 1, with_country(audit, &entity.country)).await?;
+    Ok(entity)
+}
+
+async fn put_entity(
+    state: &AppState,
+    entity: &Entity,
+    version: i64,
+    audit: NewEvent,
+) -> Result<(), ApiError> {
+    let record = ProgramRecord {
+        kind: RecordKind::Entity,
+        id: entity.id,
+        org_id: entity.org_id,
+        parent_id: None,
+        key: entity.country.clone(),
+        state: String::new(),
+        body: to_json(entity)?,
+        version,
+        created_at: entity.created_at,
+        updated_at: entity.updated_at,
+    };
+    state
+        .store
+        .commit(&[Change { mutation: Mutation::PutRecord(Box::new(record)), event: audit }])
+        .await?;
+    Ok(())
+}
+
+/// An entity of the caller's registry, with its stored version.
+pub async fn entity(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<(Entity, i64), ApiError> {
+    let owner = registry_owner(principal)?;
+    let record = state
+        .store
+        .record(RecordKind::Entity, id, Visibility::Own(owner))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("IOR entity {id} not found")))?;
+    Ok((from_record(&record)?, record.version))
+}
+
+/// The entities of a provider's registry (for computing positions, any caller whose program it
+/// serves may read them; listing them through the API needs an operator).
+pub(crate) async fn registry(state: &AppState, provider: Uuid) -> Result<Vec<Entity>, ApiError> {
+    state
+        .store
+        .records(RecordKind::Entity, Visibility::Own(provider))
+        .await?
+        .iter()
+        .map(from_record)
+        .collect()
+}
+
+/// The caller's registry.
+pub async fn entities(state: &AppState, principal: &Principal) -> Result<Vec<Entity>, ApiError> {
+    let owner = registry_owner(principal)?;
+    registry(state, owner).await
+}
+
+/// Evidence as given in input: a reference, an uploaded document's SHA-256, or both.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceInput {
+    /// Where the proof is (registry URL, document-system number).
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// The SHA-256 of a document uploaded with `POST /api/v1/evidence`.
+    #[serde(default)]
+    pub document_sha256: Option<String>,
+}
+
+async fn evidence(
+    state: &AppState,
+    vis: Visibility,
+    field: &str,
+    input: &EvidenceInput,
+    p: &mut Problems,
+) -> Result<Evidence, ApiError> {
+    let reference = p.opt_text(&format!("{field}.reference"), input.reference.as_deref());
+    let document = match input.document_sha256.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(sha) => match state.store.evidence(sha, vis).await? {
+            Some(doc) => Some(DocumentRef {
+                sha256: doc.sha256,
+                file_name: doc.file_name,
+                size: u64::try_from(doc.bytes.len()).unwrap_or(u64::MAX),
+            }),
+            None => {
+                p.push(
+                    format!("{field}.document_sha256"),
+                    format!("no uploaded document has SHA-256 `{sha}`"),
+                );
+                None
+            }
+        },
+    };
+    let evidence = Evidence { reference, document };
+    if !evidence.is_present() {
+        p.push(field, "give a reference or an uploaded document as evidence");
+    }
+    Ok(evidence)
+}
+
+/// A new credential of an entity.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCredential {
+    /// The KB requirement it satisfies (`tr.tareks-company`), if it is one.
+    #[serde(default)]
+    pub requirement: Option<String>,
+    /// What it is.
+    pub name: String,
+    /// Its number.
+    pub number: String,
+    /// Who issued it.
+    pub issuer: String,
+    /// The proof.
+    pub evidence: EvidenceInput,
+    /// From when it is valid (YYYY-MM-DD).
+    #[serde(default)]
+    pub valid_from: Option<String>,
+    /// When it expires (YYYY-MM-DD), if it does.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+}
+
+/// Adds a credential to an entity.
+pub async fn add_credential(
+    state: &AppState,
+    principal: &Principal,
+    entity_id: Uuid,
+    new: &NewCredential,
+    now: i64,
+) -> Result<Entity, ApiError> {
+    let (mut entity, version) = entity(state, principal, entity_id).await?;
+    let mut p = Problems::default();
+    let requirement = p.opt_text("requirement", new.requirement.as_deref());
+    if let Some(rule) = &requirement {
+        let known = preclear_domain::Country::parse(&entity.country)
+            .ok()
+            .and_then(|country| state.kb.market(country))
+            .is_some_and(|m| m.requirement(rule).is_some());
+        if !known {
+            p.push(
+                "requirement",
+                format!(
+                    "`{rule}` is not a requirement of {} in the current KB (see /api/v1/kb/facts)",
+                    entity.country
+                ),
+            );
+        }
+    }
+    let credential = Credential {
+        id: Uuid::now_v7(),
+        requirement,
+        name: p.text("name", &new.name),
+        number: p.text("number", &new.number),
+        issuer: p.text("issuer", &new.issuer),
+        evidence: evidence(
+            state,
+            Visibility::Provider(entity.org_id),
+            "evidence",
+            &new.evidence,
+            &mut p,
+        )
+        .await?,
+        valid_from: p.date("valid_from", new.valid_from.as_deref()),
+        expires_on: p.date("expires_on", new.expires_on.as_deref()),
+        added_at: now,
+        added_by: principal.actor.0.clone(),
+    };
+    if let (Some(from), Some(to)) = (credential.valid_from, credential.expires_on)
+        && to <= from
+    {
+        p.push("expires_on", "must be after valid_from");
+    }
+    p.done()?;
+    let after = serde_json::to_value(&credential).map_err(ApiError::internal)?;
+    entity.credentials.push(credential);
+    entity.updated_at = now;
+    let audit = event(
+        entity.org_id,
+        &principal.actor,
+        now,
+        "ior_entity.credential_added",
+        ("ior_entity", entity.id.to_string()),
+        None,
+        Some(after),
+    );
+    put_entity(state, &entity, version + 1, with_country(audit, &entity.country)).await?;
+    Ok(entity)
+}
+
+/// Uploads an evidence document; answers its reference (stored once per content).
+pub async fn upload_evidence(
+    state: &AppState,
+    principal: &Principal,
+    file_name: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+    now: i64,
+) -> Result<DocumentRef, ApiError> {
+    principal.require(SUBMITTERS, "upload evidence")?;
+    let mut p = Problems::default();
+    let file_name = p.text("file_name", file_name);
+    if bytes.is_empty() {
+        p.push("", "the document is empty");
+    }
+    p.done()?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    let owner = principal.org.id;
+    let audit = event(
+        owner,
+        &principal.actor,
+        now,
+        "evidence.uploaded",
+        ("evidence", sha256.clone()),
+        None,
+        Some(json!({ "file_name": file_name, "size": size })),
+    );
+    let doc = EvidenceDocument {
+        org_id: owner,
+        sha256: sha256.clone(),
+        file_name: file_name.clone(),
+        content_type: content_type.to_owned(),
+        bytes,
+        created_at: now,
+    };
+    state
+        .store
+        .commit(&[Change { mutation: Mutation::InsertEvidence(Box::new(doc)), event: audit }])
+        .await?;
+    Ok(DocumentRef { sha256, file_name, size })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Programs and positions
+
+/// A destination of a new program.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDestination {
+    /// ISO 3166 alpha-2.
+    pub country: String,
+    /// First day of the deployment window (YYYY-MM-DD).
+    pub window_start: String,
+    /// Last day of the deployment window (YYYY-MM-DD).
+    pub window_end: String,
+    /// Clearance SLA in hours from arrival (default 72).
+    #[serde(default)]
+    pub clearance_target_hours: Option<u32>,
+    /// Planned transit days from release at origin (default 7).
+    #[serde(default)]
+    pub transit_days: Option<u32>,
+}
+
+/// A new program.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProgram {
+    /// A short reference, unique for the client.
+    pub reference: String,
+    /// What it is.
+    pub name: String,
+    /// The client organisation (name or id); a client's own users omit it.
+    #[serde(default)]
+    pub client: Option<String>,
+    /// The destinations.
+    pub destinations: Vec<NewDestination>,
+}
+
+fn destination(p: &mut Problems, field: &str, d: &NewDestination) -> Position {
+    let destination = p.country(&format!("{field}.country"), &d.country);
+    let start = p.date(&format!("{field}.window_start"), Some(&d.window_start));
+    let end = p.date(&format!("{field}.window_end"), Some(&d.window_end));
+    if d.window_start.trim().is_empty() {
+        p.push(format!("{field}.window_start"), "must not be empty");
+    }
+    if d.window_end.trim().is_empty() {
+        p.push(format!("{field}.window_end"), "must not be empty");
+    }
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        p.push(format!("{field}.window_end"), "must not be before window_start");
+    }
+    let hours = d.clearance_target_hours.unwrap_or(72);
+    if !(1..=2160).contains(&hours) {
+        p.push(format!("{field}.clearance_target_hours"), "must be between 1 and 2160 hours");
+    }
+    let transit = d.transit_days.unwrap_or(7);
+    if transit > 180 {
+        p.push(format!("{field}.transit_days"), "must be at most 180 days");
+    }
+    let fallback = Date::constant(2000, 1, 1);
+    Position {
+        destination,
+        window: Window { start: start.unwrap_or(fallback), end: end.unwrap_or(fallback) },
+        clearance_target_hours: hours,
+        transit_days: transit,
+        entity: None,
+        consignee: None,
+        records: vec![],
+    }
+}
+
+/// Creates a program.
+pub async fn create_program(
+    state: &AppState,
+    principal: &Principal,
+    new: &NewProgram,
+    now: i64,
+) -> Result<Program, ApiError> {
+    principal.require(SUBMITTERS, "create programs")?;
+    let org = named_or_own(state, principal, new.client.as_deref()).await?;
+    if org.kind != OrgKind::Client {
+        return Err(ApiError::invalid_field(
+            "client",
+            "a program is made for a client organisation; name the client",
+        ));
+    }
+    let mut p = Problems::default();
+    let reference = p.text("reference", &new.reference);
+    let name = p.text("name", &new.name);
+    if new.destinations.is_empty() {
+        p.push("destinations", "a program needs at least one destination");
+    }
+    if new.destinations.len() > 250 {
+        p.push("destinations", "a program has at most 250 destinations");
+    }
+    let mut positions: Vec<Position> = Vec::new();
+    for (i, d) in new.destinations.iter().enumerate() {
+        let position = destination(&mut p, &format!("destinations[{i}]"), d);
+        if positions.iter().any(|q| q.destination == position.destination) {
+            p.push(
+                format!("destinations[{i}].country"),
+                format!("{} is listed twice", position.destination),
+            );
+        }
+        positions.push(position);
+    }
+    p.done()?;
+    let program = Program {
+        id: Uuid::now_v7(),
+        org_id: org.id,
+        client_name: org.name.clone(),
+        reference,
+        name,
+        positions,
+        created_at: now,
+        updated_at: now,
+    };
+    let after = json!({ "reference": program.reference, "name": program.name,
+        "destinations": program.positions.iter().map(|p| json!({ "country": p.destination,
+            "window": p.window, "clearance_target_hours": p.clearance_target_hours })).collect::<Vec<_>>() });
+    let audit = event(
+        org.id,
+        &principal.actor,
+        now,
+        "program.created",
+        ("program", program.id.to_string()),
+        None,
+        Some(after),
+    );
+    put_program(state, &program, 1, audit).await.map_err(|e| match e {
+        ApiError::Conflict(_) => ApiError::Conflict(format!(
+            "{} already has a program with reference `{}`",
+            org.name, program.reference
+        )),
+        other => other,
+    })?;
+    Ok(program)
+}
+
+async fn put_program(
+    state: &AppState,
+    program: &Program,
+    version: i64,
+    audit: NewEvent,
+) -> Result<(), ApiError> {
+    let record = program_record(program, version)?;
+    state
+        .store
+        .commit(&[Change { mutation: Mutation::PutRecord(Box::new(record)), event: audit }])
+        .await?;
+    Ok(())
+}
+
+fn program_record(program: &Program, version: i64) -> Result<ProgramRecord, ApiError> {
+    Ok(ProgramRecord {
+        kind: RecordKind::Program,
+        id: program.id,
+        org_id: program.org_id,
+        parent_id: None,
+        key: program.reference.clone(),
+        state: String::new(),
+        body: to_json(program)?,
+        version,
+        created_at: program.created_at,
+        updated_at: program.updated_at,
+    })
+}
+
+/// A program the caller may see, with its stored version.
+pub async fn program(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<(Program, i64), ApiError> {
+    let record = state
+        .store
+        .record(RecordKind::Program, id, principal.visibility())
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("program {id} not found")))?;
+    Ok((from_record(&record)?, record.version))
+}
+
+/// The programs the caller may see, oldest first.
+pub async fn programs(state: &AppState, principal: &Principal) -> Result<Vec<Program>, ApiError> {
+    state
+        .store
+        .records(RecordKind::Program, principal.visibility())
+        .await?
+        .iter()
+        .map(from_record)
+        .collect()
+}
+
+/// A program's consignments, oldest first.
+pub async fn consignments(
+    state: &AppState,
+    principal: &Principal,
+    program: &Program,
+) -> Result<Vec<Consignment>, ApiError> {
+    state
+        .store
+        .children(program.id, principal.visibility())
+        .await?
+        .iter()
+        .map(from_record)
+        .collect()
+}
+
+/// The provider serving a program's client (whose registry names its entities).
+async fn provider_of(state: &AppState, program: &Program) -> Result<Uuid, ApiError> {
+    let org =
+        state.store.org(program.org_id, Visibility::Own(program.org_id)).await?.ok_or_else(
+            || ApiError::internal(format!("program {} has no organisation", program.id)),
+        )?;
+    Ok(org.provider_id.unwrap_or(org.id))
+}
+
+fn position_index(program: &Program, destination: &str) -> Result<usize, ApiError> {
+    program.positions.iter().position(|p| p.destination == destination).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "program {} has no destination {destination}",
+            program.reference
+        ))
+    })
+}
+
+/// Everything needed to judge one position now.
+#[derive(Debug)]
+pub struct PositionContext {
+    /// The program.
+    pub program: Program,
+    /// Its stored version.
+    pub version: i64,
+    /// The provider's registry.
+    pub entities: Vec<Entity>,
+    /// The program's consignments.
+    pub consignments: Vec<Consignment>,
+}
+
+impl PositionContext {
+    /// Loads a program with its registry and consignments.
+    pub async fn load(state: &AppState, principal: &Principal, id: Uuid) -> Result<Self, ApiError> {
+        let (program, version) = program(state, principal, id).await?;
+        let entities = registry(state, provider_of(state, &program).await?).await?;
+        let consignments = consignments(state, principal, &program).await?;
+        Ok(PositionContext { program, version, entities, consignments })
+    }
+
+    /// The needs and standing of a destination's position on `on`.
+    pub fn standing(
+        &self,
+        destination: &str,
+        on: Date,
+    ) -> Result<(Vec<preclear_program::Need>, preclear_program::PositionStatus), ApiError> {
+        let position = &self.program.positions[position_index(&self.program, destination)?];
+        let entity =
+            position.entity.as_ref().and_then(|e| self.entities.iter().find(|x| x.id == e.id));
+        let list: Vec<&Consignment> =
+            self.consignments.iter().filter(|c| c.destination == destination).collect();
+        Ok(preclear_program::position_standing(position, entity, &list, on))
+    }
+}
+
+/// Assigns an IOR entity to a destination; refused, with every reason, when the entity lacks a
+/// registration the destination's assessments require or is established elsewhere.
+pub async fn assign_entity(
+    state: &AppState,
+    principal: &Principal,
+    program_id: Uuid,
+    destination: &str,
+    entity_id: Uuid,
+    now: i64,
+) -> Result<Program, ApiError> {
+    principal.require(OPERATORS, "assign IOR entities")?;
+    let mut ctx = PositionContext::load(state, principal, program_id).await?;
+    let index = position_index(&ctx.program, destination)?;
+    let entity = ctx.entities.iter().find(|e| e.id == entity_id).ok_or_else(|| {
+        ApiError::invalid_field(
+            "entity_id",
+            format!("IOR entity {entity_id} is not in the registry"),
+        )
+    })?;
+    let (needs, _) = ctx.standing(destination, date_of(now))?;
+    let gaps = preclear_program::entity_gaps(entity, destination, &needs, date_of(now));
+    if !gaps.is_empty() {
+        return Err(ApiError::Invalid(
+            gaps.into_iter()
+                .map(|message| FieldError { field: "entity_id".into(), message })
+                .collect(),
+        ));
+    }
+    let assigned = EntityRef { id: entity.id, name: entity.name.clone() };
+    let before = ctx.program.positions[index].entity.clone();
+    ctx.program.positions[index].entity = Some(assigned.clone());
+    ctx.program.updated_at = now;
+    let audit = event(
+        ctx.program.org_id,
+        &principal.actor,
+        now,
+        "position.entity_assigned",
+        ("program", ctx.program.id.to_string()),
+        Some(json!({ "destination": destination, "entity": before })),
+        Some(json!({ "destination": destination, "entity": assigned })),
+    );
+    put_program(state, &ctx.program, ctx.version + 1, with_country(audit, destination)).await?;
+    Ok(ctx.program)
+}
+
+/// A consignee as given.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewConsignee {
+    /// Legal name.
+    pub legal_name: String,
+    /// Tax identifier.
+    pub tax_id: String,
+    /// Full address.
+    pub address: String,
+}
+
+/// Records (or replaces) a destination's consignee after checking it.
+pub async fn set_consignee(
+    state: &AppState,
+    principal: &Principal,
+    program_id: Uuid,
+    destination: &str,
+    new: &NewConsignee,
+    now: i64,
+) -> Result<Program, ApiError> {
+    principal.require(SUBMITTERS, "record consignees")?;
+    let (mut program, version) = program(state, principal, program_id).await?;
+    let index = position_index(&program, destination)?;
+    let consignee = preclear_program::consignee::check_consignee(
+        destination,
+        &new.legal_name,
+        &new.tax_id,
+        &new.address,
+    )
+    .map_err(|problems| {
+        ApiError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| FieldError { field: p.field, message: p.message })
+                .collect(),
+        )
+    })?;
+    let before = program.positions[index].consignee.clone();
+    program.positions[index].consignee = Some(consignee.clone());
+    program.updated_at = now;
+    let audit = event(
+        program.org_id,
+        &principal.actor,
+        now,
+        "position.consignee_recorded",
+        ("program", program.id.to_string()),
+        Some(json!({ "destination": destination, "consignee": before })),
+        Some(json!({ "destination": destination, "consignee": consignee })),
+    );
+    put_program(state, &program, version + 1, with_country(audit, destination)).await?;
+    Ok(program)
+}
+
+/// An approval or confirmation as given.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApproval {
+    /// The item it answers: a requirement's rule id, or `<rule>@origin` / `<rule>@destination`
+    /// for a specification list's confirmations (the position's `items`).
+    pub item: String,
+    /// `applied`, `granted` or `refused`.
+    pub status: String,
+    /// The authority's reference.
+    pub reference: String,
+    /// The proof (needed for `granted`).
+    #[serde(default)]
+    pub evidence: EvidenceInput,
+    /// When it expires (YYYY-MM-DD), if it does.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+}
+
+/// Records an approval or a specification-list confirmation on a position.
+pub async fn record_approval(
+    state: &AppState,
+    principal: &Principal,
+    program_id: Uuid,
+    destination: &str,
+    new: &NewApproval,
+    now: i64,
+) -> Result<Program, ApiError> {
+    principal.require(SUBMITTERS, "record approvals")?;
+    let mut ctx = PositionContext::load(state, principal, program_id).await?;
+    let index = position_index(&ctx.program, destination)?;
+    let (needs, _) = ctx.standing(destination, date_of(now))?;
+    let mut p = Problems::default();
+    let item = new.item.trim().to_owned();
+    match needs.iter().find(|n| n.key == item) {
+        None => p.push("item", format!(
+            "`{item}` is not an item the position in {destination} needs; its items are: {}",
+            needs.iter().filter(|n| n.kind != preclear_program::NeedKind::Registration)
+                .map(|n| n.key.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+        Some(n) if n.kind == preclear_program::NeedKind::Registration => p.push("item", format!(
+            "`{item}` is a registration the importer of record holds: record it as a credential of the IOR entity"
+        )),
+        Some(_) => {}
+    }
+    let status = match new.status.as_str() {
+        "applied" => ApprovalStatus::Applied,
+        "granted" => ApprovalStatus::Granted,
+        "refused" => ApprovalStatus::Refused,
+        other => {
+            p.push(
+                "status",
+                format!("`{other}` is not a status; expected applied, granted or refused"),
+            );
+            ApprovalStatus::Applied
+        }
+    };
+    let reference = p.text("reference", &new.reference);
+    let expires_on = p.date("expires_on", new.expires_on.as_deref());
+    let given = new.evidence.reference.is_some() || new.evidence.document_sha256.is_some();
+    let evidence = if status == ApprovalStatus::Granted || given {
+        evidence(state, principal.visibility(), "evidence", &new.evidence, &mut p).await?
+    } else {
+        Evidence::default()
+    };
+    p.done()?;
+    let record = ApprovalRecord {
+        item: item.clone(),
+        status,
+        reference,
+        evidence,
+        expires_on,
+        updated_at: now,
+        updated_by: principal.actor.0.clone(),
+    };
+    let position = &mut ctx.program.positions[index];
+    let before =
+        position.records.iter().position(|r| r.item == item).map(|i| position.records.remove(i));
+    position.records.push(record.clone());
+    position.records.sort_by(|a, b| a.item.cmp(&b.item));
+    ctx.program.updated_at = now;
+    let audit = event(
+        ctx.program.org_id,
+        &principal.actor,
+        now,
+        "position.approval_recorded",
+        ("program", ctx.program.id.to_string()),
+        before.map(|b| json!({ "destination": destination, "approval": b })),
+        Some(json!({ "destination": destination, "approval": record })),
+    );
+    put_program(state, &ctx.program, ctx.version + 1, with_country(audit, destination)).await?;
+    Ok(ctx.program)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consignments
+
+/// Creates a consignment: the request is assessed with the current KB and stored, and the
+/// consignment and its assessment are committed together.
+pub async fn create_consignment(
+    state: &AppState,
+    principal: &Principal,
+    program_id: Uuid,
+    request: &Value,
+    as_of: Option<Date>,
+    now: i64,
+) -> Result<Consignment, ApiError> {
+    principal.require(SUBMITTERS, "create consignments")?;
+    let (program, _) = program(state, principal, program_id).await?;
+    let destination = request.get("destination").and_then(Value::as_str).unwrap_or_default();
+    if program.position(destination).is_none() {
+        return Err(ApiError::invalid_field(
+            "request.destination",
+            format!(
+                "`{destination}` is not a destination of program {}; its destinations are {}",
+                program.reference,
+                program
+                    .positions
+                    .iter()
+                    .map(|p| p.destination.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let org = org_of(state, &program).await?;
+    let prepared =
+        prepare(state, principal, &org, as_of, request, request.to_string(), now).await?;
+    let summary = &prepared.stored.summary;
+    let existing = consignments(state, principal, &program).await?;
+    if existing.iter().any(|c| c.reference == summary.reference) {
+        return Err(ApiError::Conflict(format!(
+            "program {} already has a consignment `{}`",
+            program.reference, summary.reference
+        )));
+    }
+    let consignment = Consignment {
+        id: Uuid::now_v7(),
+        program_id: program.id,
+        org_id: program.org_id,
+        reference: summary.reference.clone(),
+        destination: destination.to_owned(),
+        state: State::Draft,
+        assessment: AssessedAs {
+            id: summary.id,
+            verdict: summary.verdict.clone(),
+            kb_version: summary.kb_version.clone(),
+            as_of: prepared.assessment.as_of,
+            requirements: prepared.assessment.requirements.iter().map(Required::from).collect(),
+        },
+        declaration_reference: None,
+        events: vec![Transition {
+            from: None,
+            to: State::Draft,
+            at: now,
+            actor: principal.actor.0.clone(),
+            note: None,
+        }],
+        created_at: now,
+        updated_at: now,
+    };
+    let audit = event(
+        program.org_id,
+        &principal.actor,
+        now,
+        "consignment.created",
+        ("consignment", consignment.id.to_string()),
+        None,
+        Some(json!({ "program": program.reference, "reference": consignment.reference,
+            "destination": destination, "assessment": summary.id, "verdict": summary.verdict })),
+    );
+    let record = consignment_record(&consignment, 1)?;
+    state
+        .store
+        .commit(&[
+            prepared.change,
+            Change {
+                mutation: Mutation::PutRecord(Box::new(record)),
+                event: with_country(audit, destination),
+            },
+        ])
+        .await?;
+    state.metrics.assessment(&summary.verdict);
+    Ok(consignment)
+}
+
+async fn org_of(state: &AppState, program: &Program) -> Result<Org, ApiError> {
+    state
+        .store
+        .org(program.org_id, Visibility::Own(program.org_id))
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("program {} has no organisation", program.id)))
+}
+
+fn consignment_record(c: &Consignment, version: i64) -> Result<ProgramRecord, ApiError> {
+    Ok(ProgramRecord {
+        kind: RecordKind::Consignment,
+        id: c.id,
+        org_id: c.org_id,
+        parent_id: Some(c.program_id),
+        key: c.destination.clone(),
+        state: c.state.as_str().to_owned(),
+        body: to_json(c)?,
+        version,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    })
+}
+
+/// A consignment the caller may see, with its stored version.
+pub async fn consignment(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<(Consignment, i64), ApiError> {
+    let record = state
+        .store
+        .record(RecordKind::Consignment, id, principal.visibility())
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("consignment {id} not found")))?;
+    Ok((from_record(&record)?, record.version))
+}
+
+/// A transition as asked.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTransition {
+    /// The state to enter.
+    pub to: String,
+    /// When it happened (RFC 3339); now when omitted. Not in the future, not before the last event.
+    #[serde(default)]
+    pub at: Option<String>,
+    /// The customs declaration's reference (needed to enter `cleared`).
+    #[serde(default)]
+    pub declaration_reference: Option<String>,
+    /// A note for the file.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Moves a consignment to another state, if its guards allow; refused with the reason.
+pub async fn transition(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    new: &NewTransition,
+    now: i64,
+) -> Result<Consignment, ApiError> {
+    principal.require(OPERATORS, "move consignments")?;
+    let (mut consignment, version) = consignment(state, principal, id).await?;
+    let mut p = Problems::default();
+    let to = match new.to.parse::<State>() {
+        Ok(to) => Some(to),
+        Err(e) => {
+            p.push("to", e);
+            None
+        }
+    };
+    let at = match new.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => now,
+        Some(text) => match text.parse::<jiff::Timestamp>() {
+            Ok(t) if t.as_microsecond() <= now => t.as_microsecond(),
+            Ok(_) => {
+                p.push("at", "must not be in the future");
+                now
+            }
+            Err(_) => {
+                p.push("at", format!("`{text}` is not an RFC 3339 instant (2026-11-21T10:00:00Z)"));
+                now
+            }
+        },
+    };
+    let declaration = p.opt_text("declaration_reference", new.declaration_reference.as_deref());
+    let note = p.opt_text("note", new.note.as_deref());
+    p.done()?;
+    let Some(to) = to else { return Err(ApiError::internal("unreachable: state checked")) };
+    let ctx = PositionContext::load(state, principal, consignment.program_id).await?;
+    let (_, standing) = ctx.standing(&consignment.destination, date_of(at))?;
+    let verdict = consignment.assessment.verdict.clone();
+    let declaration = declaration.or_else(|| consignment.declaration_reference.clone());
+    let facts = preclear_program::lifecycle::Facts {
+        verdict: &verdict,
+        position_prevalidated: standing.prevalidated,
+        position_missing: standing.missing.len(),
+        declaration_reference: declaration.as_deref(),
+    };
+    let from = consignment.state;
+    preclear_program::lifecycle::apply(
+        &mut consignment,
+        to,
+        &facts,
+        at,
+        &principal.actor.0,
+        note.clone(),
+    )
+    .map_err(ApiError::Conflict)?;
+    let audit = event(
+        consignment.org_id,
+        &principal.actor,
+        now,
+        "consignment.transition",
+        ("consignment", consignment.id.to_string()),
+        Some(json!({ "state": from })),
+        Some(json!({ "state": to, "at": crate::clock::rfc3339(at), "note": note,
+            "declaration_reference": consignment.declaration_reference })),
+    );
+    let record = consignment_record(&consignment, version + 1)?;
+    state
+        .store
+        .commit(&[Change {
+            mutation: Mutation::PutRecord(Box::new(record)),
+            event: with_country(audit, &consignment.destination),
+        }])
+        .await?;
+    Ok(consignment)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+/// The rollout view of a program now.
+pub async fn rollout(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    now: i64,
+) -> Result<(PositionContext, Rollout), ApiError> {
+    let ctx = PositionContext::load(state, principal, id).await?;
+    let view = preclear_program::rollout(&ctx.program, &ctx.entities, &ctx.consignments, now);
+    Ok((ctx, view))
+}
+
+/// Credentials of the caller's registry expired or expiring within `within_days` of today.
+pub async fn alerts(
+    state: &AppState,
+    principal: &Principal,
+    within_days: u32,
+    now: i64,
+) -> Result<Vec<preclear_program::ExpiryAlert>, ApiError> {
+    let entities = entities(state, principal).await?;
+    Ok(preclear_program::expiry_alerts(&entities, date_of(now), within_days))
+}
+
+/// One open consignment whose assessment a KB change would change.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConsignmentImpact {
+    /// The consignment.
+    pub id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// Its destination.
+    pub destination: String,
+    /// Its state.
+    #[schema(value_type = String)]
+    pub state: State,
+    /// The KB version it was assessed with.
+    pub kb_version: String,
+    /// What would change.
+    #[schema(value_type = Object)]
+    pub change: AssessmentChange,
+}
+
+/// A position whose needs a KB change would change.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PositionImpact {
+    /// The destination.
+    pub destination: String,
+    /// Items added and removed.
+    #[schema(value_type = Object)]
+    pub change: NeedsChange,
+}
+
+/// What a KB change does to a program's open consignments and positions.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Impact {
+    /// The program.
+    pub program_id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// The KB compared against (the current one, or a candidate).
+    pub kb_version: String,
+    /// The date both assessments are made for.
+    #[schema(value_type = String, format = Date)]
+    pub as_of: Date,
+    /// Open consignments re-assessed.
+    pub checked: usize,
+    /// Those whose assessment would change.
+    pub consignments: Vec<ConsignmentImpact>,
+    /// Positions whose needs would change.
+    pub positions: Vec<PositionImpact>,
+}
+
+/// Re-assesses a program's open consignments (not delivered, closed, returned or re-exported)
+/// with their own KB version and with `kb` (the current KB when `None`), both for `as_of`, and
+/// lists what would change. Nothing is stored.
+pub async fn impact(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    kb: Option<Arc<Kb>>,
+    as_of: Date,
+) -> Result<Impact, ApiError> {
+    let (program, _) = program(state, principal, id).await?;
+    let kb = kb.unwrap_or_else(|| state.kb.clone());
+    let open: Vec<Consignment> = consignments(state, principal, &program)
+        .await?
+        .into_iter()
+        .filter(|c| !c.state.is_done())
+        .collect();
+    let mut changed = Vec::new();
+    let mut old_requirements: BTreeMap<String, Vec<Vec<Required>>> = BTreeMap::new();
+    let mut new_requirements: BTreeMap<String, Vec<Vec<Required>>> = BTreeMap::new();
+    for c in &open {
+        let record =
+            state.store.assessment(c.assessment.id, principal.visibility()).await?.ok_or_else(
+                || {
+                    ApiError::internal(format!(
+                        "assessment {} of consignment {} is missing",
+                        c.assessment.id, c.id
+                    ))
+                },
+            )?;
+        let old = reassessed(state, &record, &c.assessment.kb_version, as_of).await?;
+        let new = {
+            let kb = kb.clone();
+            let shipment = old.shipment.clone();
+            tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
+                .await
+                .map_err(ApiError::internal)?
+        };
+        old_requirements
+            .entry(c.destination.clone())
+            .or_default()
+            .push(old.assessment.requirements.iter().map(Required::from).collect());
+        new_requirements
+            .entry(c.destination.clone())
+            .or_default()
+            .push(new.requirements.iter().map(Required::from).collect());
+        if let Some(change) = compare(&old.assessment, &new) {
+            changed.push(ConsignmentImpact {
+                id: c.id,
+                reference: c.reference.clone(),
+                destination: c.destination.clone(),
+                state: c.state,
+                kb_version: c.assessment.kb_version.clone(),
+                change,
+            });
+        }
+    }
+    let positions = old_requirements
+        .iter()
+        .filter_map(|(destination, old)| {
+            let new = new_requirements.get(destination)?;
+            compare_needs(old.iter().map(Vec::as_slice), new.iter().map(Vec::as_slice))
+                .map(|change| PositionImpact { destination: destination.clone(), change })
+        })
+        .collect();
+    Ok(Impact {
+        program_id: program.id,
+        reference: program.reference,
+        kb_version: kb.version().as_str().to_owned(),
+        as_of,
+        checked: open.len(),
+        consignments: changed,
+        positions,
+    })
+}
