@@ -468,7 +468,10 @@ fn bench(c: &mut Criterion) {
         rt.block_on(async {
             let url = format!("sqlite:{}", dir.join("preclear.db").display());
             let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-            sqlx::raw_sql("CREATE INDEX tmp_parent_id ON program_records (parent_id, id)").execute(&pool).await.unwrap();
+            sqlx::raw_sql("CREATE INDEX tmp_parent_id ON program_records (parent_id, id)")
+                .execute(&pool)
+                .await
+                .unwrap();
             pool.close().await;
         });
         eprintln!("EXPERIMENT: index (parent_id, id) added");
