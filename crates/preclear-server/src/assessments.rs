@@ -181,8 +181,9 @@ pub(crate) struct Stored {
 
 /// Validates a shipment request, assesses it for `as_of` (today, UTC, when `None`) against the
 /// current KB, and stores it for `org` with its audit event; answers once committed. `text` is
-/// the request exactly as submitted (what is stored and hashed), `value` its parsed JSON. The
-/// one path by which the API and the web application create assessments.
+/// the request exactly as submitted (what is stored and hashed), `value` its parsed JSON. With
+/// [`prepare`], which it calls, the one path by which assessments are created (the API, the web
+/// application, and consignments, which commit the prepared change with their own record).
 pub(crate) async fn assess_and_store(
     state: &AppState,
     principal: &Principal,

@@ -629,15 +629,16 @@ pub async fn programs(state: &AppState, principal: &Principal) -> Result<Vec<Pro
         .collect()
 }
 
-/// A program's consignments, oldest first.
+/// A program's consignments (only a destination's, when given), oldest first.
 pub async fn consignments(
     state: &AppState,
     principal: &Principal,
     program: &Program,
+    destination: Option<&str>,
 ) -> Result<Vec<Consignment>, ApiError> {
     state
         .store
-        .children(program.id, principal.visibility())
+        .children(program.id, destination, principal.visibility())
         .await?
         .iter()
         .map(from_record)
@@ -671,17 +672,34 @@ pub struct PositionContext {
     pub version: i64,
     /// The provider's registry.
     pub entities: Vec<Entity>,
-    /// The program's consignments.
+    /// The program's consignments (only one destination's, when loaded for one).
     pub consignments: Vec<Consignment>,
 }
 
 impl PositionContext {
-    /// Loads a program with its registry and consignments.
-    pub async fn load(state: &AppState, principal: &Principal, id: Uuid) -> Result<Self, ApiError> {
+    /// Loads a program with its registry and its consignments: all of them, or only those of
+    /// `destination` (what one position's standing needs, so a transition does not read the
+    /// whole program).
+    pub async fn load(
+        state: &AppState,
+        principal: &Principal,
+        id: Uuid,
+        destination: Option<&str>,
+    ) -> Result<Self, ApiError> {
         let (program, version) = program(state, principal, id).await?;
         let entities = registry(state, provider_of(state, &program).await?).await?;
-        let consignments = consignments(state, principal, &program).await?;
+        let consignments = consignments(state, principal, &program, destination).await?;
         Ok(PositionContext { program, version, entities, consignments })
+    }
+
+    /// What a consignment's position standing needs: its program, the registry and its
+    /// destination's consignments.
+    pub async fn for_consignment(
+        state: &AppState,
+        principal: &Principal,
+        consignment: &Consignment,
+    ) -> Result<Self, ApiError> {
+        Self::load(state, principal, consignment.program_id, Some(&consignment.destination)).await
     }
 
     /// The needs and standing of a destination's position on `on`.
@@ -710,7 +728,7 @@ pub async fn assign_entity(
     now: i64,
 ) -> Result<Program, ApiError> {
     principal.require(OPERATORS, "assign IOR entities")?;
-    let mut ctx = PositionContext::load(state, principal, program_id).await?;
+    let mut ctx = PositionContext::load(state, principal, program_id, Some(destination)).await?;
     let index = position_index(&ctx.program, destination)?;
     let entity = ctx.entities.iter().find(|e| e.id == entity_id).ok_or_else(|| {
         ApiError::invalid_field(
@@ -827,7 +845,7 @@ pub async fn record_approval(
     now: i64,
 ) -> Result<Program, ApiError> {
     principal.require(SUBMITTERS, "record approvals")?;
-    let mut ctx = PositionContext::load(state, principal, program_id).await?;
+    let mut ctx = PositionContext::load(state, principal, program_id, Some(destination)).await?;
     let index = position_index(&ctx.program, destination)?;
     let (needs, _) = ctx.standing(destination, date_of(now))?;
     let mut p = Problems::default();
@@ -895,17 +913,21 @@ pub async fn record_approval(
 // ---------------------------------------------------------------------------------------------
 // Consignments
 
-/// Creates a consignment: the request is assessed with the current KB and stored, and the
-/// consignment and its assessment are committed together.
+/// Creates a consignment: the request is assessed with the current KB for `as_of` (YYYY-MM-DD;
+/// today when `None`) and stored, and the consignment and its assessment are committed together.
+/// Invalid fields of the request are named under `request` (`request.items[0].quantity`).
 pub async fn create_consignment(
     state: &AppState,
     principal: &Principal,
     program_id: Uuid,
     request: &Value,
-    as_of: Option<Date>,
+    as_of: Option<&str>,
     now: i64,
 ) -> Result<Consignment, ApiError> {
     principal.require(SUBMITTERS, "create consignments")?;
+    let mut p = Problems::default();
+    let as_of = p.date("as_of", as_of);
+    p.done()?;
     let (program, _) = program(state, principal, program_id).await?;
     let destination = request.get("destination").and_then(Value::as_str).unwrap_or_default();
     if program.position(destination).is_none() {
@@ -924,10 +946,26 @@ pub async fn create_consignment(
         ));
     }
     let org = org_of(state, &program).await?;
-    let prepared =
-        prepare(state, principal, &org, as_of, request, request.to_string(), now).await?;
+    let prepared = prepare(state, principal, &org, as_of, request, request.to_string(), now)
+        .await
+        .map_err(|error| match error {
+            ApiError::Invalid(errors) => ApiError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|e| FieldError {
+                        field: if e.field.is_empty() {
+                            "request".into()
+                        } else {
+                            format!("request.{}", e.field)
+                        },
+                        message: e.message,
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })?;
     let summary = &prepared.stored.summary;
-    let existing = consignments(state, principal, &program).await?;
+    let existing = consignments(state, principal, &program, None).await?;
     if existing.iter().any(|c| c.reference == summary.reference) {
         return Err(ApiError::Conflict(format!(
             "program {} already has a consignment `{}`",
@@ -1021,6 +1059,44 @@ pub async fn consignment(
     Ok((from_record(&record)?, record.version))
 }
 
+/// A consignment as its page and `GET /consignments/{id}` show it.
+#[derive(Debug, Serialize)]
+pub struct ConsignmentView {
+    /// The consignment with its events.
+    pub consignment: Consignment,
+    /// Its clearance clock and delivery forecast now.
+    pub status: preclear_program::rollout::ConsignmentStatus,
+    /// Its destination's position standing.
+    pub position: preclear_program::PositionStatus,
+    /// The program's reference.
+    #[serde(skip)]
+    pub program_reference: String,
+    /// The destination's deployment window.
+    #[serde(skip)]
+    pub window: Window,
+}
+
+/// A consignment with its SLA clock, forecast and position standing now.
+pub async fn consignment_view(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    now: i64,
+) -> Result<ConsignmentView, ApiError> {
+    let (consignment, _) = consignment(state, principal, id).await?;
+    let ctx = PositionContext::for_consignment(state, principal, &consignment).await?;
+    let (_, position) = ctx.standing(&consignment.destination, date_of(now))?;
+    let planned = &ctx.program.positions[position_index(&ctx.program, &consignment.destination)?];
+    let status = preclear_program::consignment_status(&consignment, planned, &position, now);
+    Ok(ConsignmentView {
+        status,
+        position,
+        program_reference: ctx.program.reference.clone(),
+        window: planned.window,
+        consignment,
+    })
+}
+
 /// A transition as asked.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1049,13 +1125,10 @@ pub async fn transition(
     principal.require(OPERATORS, "move consignments")?;
     let (mut consignment, version) = consignment(state, principal, id).await?;
     let mut p = Problems::default();
-    let to = match new.to.parse::<State>() {
-        Ok(to) => Some(to),
-        Err(e) => {
-            p.push("to", e);
-            None
-        }
-    };
+    let to = new.to.parse::<State>();
+    if let Err(e) = &to {
+        p.push("to", e.clone());
+    }
     let at = match new.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => now,
         Some(text) => match text.parse::<jiff::Timestamp>() {
@@ -1073,8 +1146,8 @@ pub async fn transition(
     let declaration = p.opt_text("declaration_reference", new.declaration_reference.as_deref());
     let note = p.opt_text("note", new.note.as_deref());
     p.done()?;
-    let Some(to) = to else { return Err(ApiError::internal("unreachable: state checked")) };
-    let ctx = PositionContext::load(state, principal, consignment.program_id).await?;
+    let to = to.map_err(|e| ApiError::invalid_field("to", e))?;
+    let ctx = PositionContext::for_consignment(state, principal, &consignment).await?;
     let (_, standing) = ctx.standing(&consignment.destination, date_of(at))?;
     let verdict = consignment.assessment.verdict.clone();
     let declaration = declaration.or_else(|| consignment.declaration_reference.clone());
@@ -1125,7 +1198,7 @@ pub async fn rollout(
     id: Uuid,
     now: i64,
 ) -> Result<(PositionContext, Rollout), ApiError> {
-    let ctx = PositionContext::load(state, principal, id).await?;
+    let ctx = PositionContext::load(state, principal, id, None).await?;
     let view = preclear_program::rollout(&ctx.program, &ctx.entities, &ctx.consignments, now);
     Ok((ctx, view))
 }
@@ -1202,7 +1275,7 @@ pub async fn impact(
 ) -> Result<Impact, ApiError> {
     let (program, _) = program(state, principal, id).await?;
     let kb = kb.unwrap_or_else(|| state.kb.clone());
-    let open: Vec<Consignment> = consignments(state, principal, &program)
+    let open: Vec<Consignment> = consignments(state, principal, &program, None)
         .await?
         .into_iter()
         .filter(|c| !c.state.is_done())

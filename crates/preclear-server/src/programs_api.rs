@@ -288,7 +288,7 @@ pub(crate) async fn list_consignments(
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
     let (program, _) = programs::program(&state, &principal, id).await?;
-    json(StatusCode::OK, &programs::consignments(&state, &principal, &program).await?)
+    json(StatusCode::OK, &programs::consignments(&state, &principal, &program, None).await?)
 }
 
 /// A new consignment.
@@ -314,33 +314,15 @@ pub(crate) async fn create_consignment(
     Path(id): Path<Uuid>,
     Json(new): Json<NewConsignment>,
 ) -> Result<Response, ApiError> {
-    let as_of = match new.as_of.as_deref() {
-        None => None,
-        Some(text) => Some(text.parse::<Date>().map_err(|_| {
-            ApiError::invalid_field("as_of", format!("`{text}` is not a date (YYYY-MM-DD)"))
-        })?),
-    };
-    let consignment =
-        programs::create_consignment(&state, &principal, id, &new.request, as_of, now_micros())
-            .await
-            .map_err(|e| match e {
-                ApiError::Invalid(errors) => ApiError::Invalid(
-                    errors
-                        .into_iter()
-                        .map(|mut e| {
-                            if !e.field.starts_with("request") && e.field != "as_of" {
-                                e.field = if e.field.is_empty() {
-                                    "request".into()
-                                } else {
-                                    format!("request.{}", e.field)
-                                };
-                            }
-                            e
-                        })
-                        .collect(),
-                ),
-                other => other,
-            })?;
+    let consignment = programs::create_consignment(
+        &state,
+        &principal,
+        id,
+        &new.request,
+        new.as_of.as_deref(),
+        now_micros(),
+    )
+    .await?;
     created(&consignment)
 }
 
@@ -354,19 +336,7 @@ pub(crate) async fn fetch_consignment(
     principal: Principal,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    let now = now_micros();
-    let (consignment, _) = programs::consignment(&state, &principal, id).await?;
-    let ctx = programs::PositionContext::load(&state, &principal, consignment.program_id).await?;
-    let (_, standing) = ctx.standing(&consignment.destination, date_of(now))?;
-    let position = ctx
-        .program
-        .position(&consignment.destination)
-        .ok_or_else(|| ApiError::internal("consignment without position"))?;
-    let status = preclear_program::consignment_status(&consignment, position, &standing, now);
-    json(
-        StatusCode::OK,
-        &json!({ "consignment": consignment, "status": status, "position": standing }),
-    )
+    json(StatusCode::OK, &programs::consignment_view(&state, &principal, id, now_micros()).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/consignments/{id}/transitions", tag = "programs",

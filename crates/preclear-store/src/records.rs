@@ -71,20 +71,24 @@ impl Store {
         rows.iter().map(record_from).collect()
     }
 
-    /// The visible records whose parent is `parent` (a program's consignments), oldest first.
+    /// The visible records whose parent is `parent` (a program's consignments), oldest first;
+    /// with `key`, only those with that key (a destination's consignments).
     pub async fn children(
         &self,
         parent: Uuid,
+        key: Option<&str>,
         vis: Visibility,
     ) -> Result<Vec<ProgramRecord>, StoreError> {
         let (clause, org) = visible("org_id", vis, 2);
+        let keyed = if key.is_some() { " AND key = $3" } else { "" };
         let sql = format!(
-            "SELECT {COLUMNS} FROM program_records WHERE parent_id = $1 AND {clause} ORDER BY id"
+            "SELECT {COLUMNS} FROM program_records WHERE parent_id = $1 AND {clause}{keyed} ORDER BY id"
         );
-        let rows = self
-            .pool
-            .fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(parent), Param::Uuid(org)])
-            .await?;
+        let mut params = vec![Param::Uuid(parent), Param::Uuid(org)];
+        if let Some(key) = key {
+            params.push(Param::Text(key));
+        }
+        let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &params).await?;
         rows.iter().map(record_from).collect()
     }
 

@@ -18,7 +18,7 @@ use axum::response::{IntoResponse as _, Redirect, Response};
 use jiff::civil::Date;
 use preclear_program::sla::{ClockStatus, WindowRisk};
 use preclear_program::{
-    Consignment, Evidence, NeedKind, Relationship, Remaining, State as LifecycleState, Validity,
+    Evidence, NeedKind, Relationship, Remaining, State as LifecycleState, Validity,
 };
 use preclear_store::OrgKind;
 use serde_json::Value;
@@ -997,12 +997,6 @@ pub(crate) async fn create_consignment(
     let id = path_id(&id, "program")?;
     let fields = form_map(pairs);
     let outcome = async {
-        let as_of = match given(&fields, "as_of") {
-            None => None,
-            Some(text) => Some(text.parse::<Date>().map_err(|_| {
-                ApiError::invalid_field("as_of", format!("`{text}` is not a date (YYYY-MM-DD)"))
-            })?),
-        };
         let request: Value =
             serde_json::from_str(text(&fields, "request").trim()).map_err(|e| {
                 ApiError::invalid_field(
@@ -1010,27 +1004,16 @@ pub(crate) async fn create_consignment(
                     format!("is not valid JSON: {e} (line {}, column {})", e.line(), e.column()),
                 )
             })?;
-        programs::create_consignment(&state, &user.principal, id, &request, as_of, now_micros())
-            .await
-            .map_err(|e| match e {
-                // Named as the API names them: under `request`.
-                ApiError::Invalid(errors) => ApiError::Invalid(
-                    errors
-                        .into_iter()
-                        .map(|mut e| {
-                            if !e.field.starts_with("request") && e.field != "as_of" {
-                                e.field = if e.field.is_empty() {
-                                    "request".into()
-                                } else {
-                                    format!("request.{}", e.field)
-                                };
-                            }
-                            e
-                        })
-                        .collect(),
-                ),
-                other => other,
-            })
+        let as_of = given(&fields, "as_of");
+        programs::create_consignment(
+            &state,
+            &user.principal,
+            id,
+            &request,
+            as_of.as_deref(),
+            now_micros(),
+        )
+        .await
     }
     .await;
     match outcome {
@@ -1097,25 +1080,18 @@ async fn consignment_page(
     fb: Feedback,
 ) -> Result<ConsignmentPage, WebError> {
     let p = &user.principal;
-    let now = now_micros();
-    let (c, _): (Consignment, i64) = programs::consignment(state, p, id).await?;
-    let ctx = programs::PositionContext::load(state, p, c.program_id).await?;
-    let (_, standing) = ctx.standing(&c.destination, date_of(now))?;
-    let position = ctx
-        .program
-        .position(&c.destination)
-        .ok_or_else(|| ApiError::internal("consignment without position"))?;
-    let status = preclear_program::consignment_status(&c, position, &standing, now);
+    let view = programs::consignment_view(state, p, id, now_micros()).await?;
+    let (c, status, standing) = (&view.consignment, &view.status, &view.position);
     let (verdict, verdict_class) = verdict_label(&c.assessment.verdict);
     Ok(ConsignmentPage {
         nav: Nav::new(user, "programs", state),
         id: c.id,
         reference: c.reference.clone(),
-        program_id: ctx.program.id,
-        program_reference: ctx.program.reference.clone(),
+        program_id: c.program_id,
+        program_reference: view.program_reference.clone(),
         destination: c.destination.clone(),
         destination_name: country_name(&c.destination),
-        window: format!("{} – {}", position.window.start, position.window.end),
+        window: format!("{} – {}", view.window.start, view.window.end),
         state: c.state.label(),
         state_code: c.state.as_str(),
         assessment_id: c.assessment.id,
