@@ -1,11 +1,11 @@
 //! `preclear assess`: read a request, load the KB, assess, print.
 
-use std::io::Read as _;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use preclear_domain::request::parse_shipment_request;
+use preclear_domain::request::{MAX_REQUEST_BYTES, parse_shipment_request, parse_shipment_value};
 use preclear_domain::{Date, Shipment};
 use serde_json::Value;
 
@@ -26,13 +26,20 @@ pub(crate) fn run(
         Err(code) => return Ok(code),
     };
     let assessment = preclear_engine::assess(&kb, &shipment, as_of);
+    drop(shipment);
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&assessment).context("serialising the assessment")?
-        ),
-        Format::Text => print!("{}", preclear_engine::render_text(&assessment)),
+        // Streamed: a 20,000-line assessment is 26 MB of JSON, never held as one string.
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &assessment)
+                .context("writing the assessment")?;
+            out.write_all(b"\n").context("writing the assessment")?;
+        }
+        Format::Text => out
+            .write_all(preclear_engine::render_text(&assessment).as_bytes())
+            .context("writing the assessment")?,
     }
+    out.flush().context("writing the assessment")?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -40,12 +47,22 @@ pub(crate) fn run(
 /// printing every problem) exit status 2.
 pub(crate) fn read_shipment(file: &Path) -> anyhow::Result<Result<(Shipment, Value), ExitCode>> {
     let text = read_request(file)?;
-    let value: Value = match serde_json::from_str(&text) {
-        Ok(value) => value,
-        Err(_) => Value::Null,
+    // Parse the JSON once (the text is freed before the shipment is built); malformed or
+    // oversized text goes to the request parser, for its message.
+    let value = if text.len() <= MAX_REQUEST_BYTES {
+        serde_json::from_str::<Value>(&text).ok()
+    } else {
+        None
     };
-    match parse_shipment_request(&text) {
-        Ok(shipment) => Ok(Ok((shipment, value))),
+    let parsed = match value {
+        Some(value) => {
+            drop(text);
+            parse_shipment_value(&value).map(|shipment| (shipment, value))
+        }
+        None => parse_shipment_request(&text).map(|shipment| (shipment, Value::Null)),
+    };
+    match parsed {
+        Ok(read) => Ok(Ok(read)),
         Err(errors) => {
             eprintln!("{}: the shipment request is invalid:", file.display());
             for error in &errors.0 {

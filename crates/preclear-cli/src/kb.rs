@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use preclear_domain::{Country, Date};
+use preclear_engine::probe;
 use preclear_engine::scenario::{self, Scenario};
-use preclear_kb::{Kb, SourceFile, Topic, coverage, facts};
+use preclear_kb::{Kb, SourceFile, Topic, coverage, depth, facts};
 
 use crate::Format;
 
@@ -18,6 +19,11 @@ pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Result<Kb, preclear_kb:
         None => Ok(preclear_kb_bundle::load()),
         Some(dir) => Ok(preclear_kb::load(&read_dir(dir)?)),
     }
+}
+
+/// Reads every file below `dir`, with paths relative to it.
+pub(crate) fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
+    preclear_server::kb_deploy::read_kb_dir(dir)
 }
 
 /// Every file below `dir`, at any depth.
@@ -39,32 +45,22 @@ fn files_below(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads every file below `dir`, with paths relative to it.
-pub(crate) fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
-    if !dir.is_dir() {
-        bail!("`{}` is not a knowledge-base directory", dir.display());
-    }
-    let mut files = Vec::new();
-    for path in files_below(dir)? {
-        let relative = path.strip_prefix(dir).unwrap_or(&path);
-        let relative = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let text =
-            fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        files.push(SourceFile { path: relative, text });
-    }
-    Ok(files)
+/// How strict `kb check` is about facts that have aged.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Strictness {
+    /// Facts checked longer ago than this many days are stale.
+    pub(crate) max_age: u32,
+    /// Stale and overdue facts fail the check instead of warning.
+    pub(crate) deny_stale: bool,
 }
 
 pub(crate) fn check(
     dir: Option<&Path>,
     as_of: Date,
-    max_age: u32,
-    deny_stale: bool,
+    strictness: Strictness,
+    format: Format,
 ) -> anyhow::Result<ExitCode> {
+    let Strictness { max_age, deny_stale } = strictness;
     let label = dir
         .map_or_else(|| "the bundled knowledge base".to_owned(), |dir| dir.display().to_string());
     let kb = match load(dir)? {
@@ -94,17 +90,33 @@ pub(crate) fn check(
             )
         })
         .collect();
+    // A fact that changes on a schedule names the day it must be re-checked; past it, warn.
+    let overdue: Vec<String> = facts::facts(&kb)
+        .into_iter()
+        .filter_map(|fact| {
+            let review_by = fact.provenance.review_by?;
+            (review_by <= as_of).then(|| {
+                format!(
+                    "{}: {} was to be reviewed by {review_by} (checked {})",
+                    fact.provenance.location, fact.label, fact.provenance.as_of
+                )
+            })
+        })
+        .collect();
     for problem in &problems {
         eprintln!("{problem}");
+    }
+    for fact in &overdue {
+        eprintln!("{}: {fact}", if deny_stale { "error" } else { "warning" });
     }
     for fact in &stale {
         eprintln!("{}: {fact}", if deny_stale { "error" } else { "warning" });
     }
-    let failed = !problems.is_empty() || (deny_stale && !stale.is_empty());
+    let failed = !problems.is_empty() || (deny_stale && (!stale.is_empty() || !overdue.is_empty()));
     let n_levies: usize = kb.markets().map(|market| market.levies.len()).sum();
     let n_requirements: usize = kb.markets().map(|market| market.requirements.len()).sum();
     let summary = format!(
-        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{} stale (older than {max_age} days on {as_of})",
+        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{} stale (older than {max_age} days on {as_of}), {} past their review date",
         kb.version(),
         kb.markets().count(),
         kb.markets().map(|market| market.country.as_str()).collect::<Vec<_>>().join(" "),
@@ -114,16 +126,112 @@ pub(crate) fn check(
         kb.regimes().len(),
         kb.nomenclature().len(),
         count(stale.len(), "fact"),
+        overdue.len(),
     );
     if failed {
         eprintln!(
             "{label}: {}\n{summary}",
-            count(problems.len() + if deny_stale { stale.len() } else { 0 }, "problem")
+            count(
+                problems.len() + if deny_stale { stale.len() + overdue.len() } else { 0 },
+                "problem"
+            )
         );
         return Ok(ExitCode::from(1));
     }
-    println!("{label}: ok\n{summary}");
+    let depth = depth::depth(&kb, as_of);
+    let probe = probe::probe(&kb, as_of);
+    match format {
+        Format::Text => println!("{label}: ok\n{summary}\n{}", depth_text(&depth, &probe, as_of)),
+        Format::Json => {
+            println!("{}", depth_json(&kb, &depth, &probe, as_of, stale.len(), overdue.len()))
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "-".to_owned();
+    }
+    // Integer arithmetic, one decimal: figures for people, not money.
+    let tenths = part * 1000 / whole;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
+/// The depth figures of issue "KB depth and truth", in words.
+fn depth_text(depth: &depth::Depth, probe: &probe::ProbeFigures, as_of: Date) -> String {
+    let mut out = format!("depth on {as_of}:\n");
+    let _ = writeln!(
+        out,
+        "  sources: {} of {} cited URLs are official ({})",
+        depth.urls_official,
+        depth.urls_cited,
+        percent(depth.urls_official, depth.urls_cited)
+    );
+    let _ = writeln!(
+        out,
+        "  duty: {} of {} market x IT-subheading cells known ({})",
+        depth.duty_cells_known,
+        depth.duty_cells,
+        percent(depth.duty_cells_known, depth.duty_cells)
+    );
+    let _ = writeln!(
+        out,
+        "  lead times: {} of {} requirements in force known ({}); {} of {} reported by the probe assessments ({})",
+        depth.requirements_lead_known,
+        depth.requirements,
+        percent(depth.requirements_lead_known, depth.requirements),
+        probe.requirements_lead_known,
+        probe.requirements,
+        percent(probe.requirements_lead_known, probe.requirements)
+    );
+    let markets: Vec<&str> = probe.incomplete_markets.iter().map(|c| c.as_str()).collect();
+    let _ = write!(
+        out,
+        "  landed cost: complete in {} of {} probe assessments ({}); incomplete in {}{}",
+        probe.landed_complete,
+        probe.assessments,
+        percent(probe.landed_complete, probe.assessments),
+        count(markets.len(), "market"),
+        if markets.is_empty() { String::new() } else { format!(": {}", markets.join(" ")) }
+    );
+    out
+}
+
+fn depth_json(
+    kb: &Kb,
+    depth: &depth::Depth,
+    probe: &probe::ProbeFigures,
+    as_of: Date,
+    stale: usize,
+    overdue: usize,
+) -> String {
+    let value = serde_json::json!({
+        "version": kb.version().as_str(),
+        "as_of": as_of.to_string(),
+        "markets": kb.markets().count(),
+        "stale_facts": stale,
+        "facts_past_review": overdue,
+        "sources": { "urls_cited": depth.urls_cited, "urls_official": depth.urls_official },
+        "duty": {
+            "cells": depth.duty_cells,
+            "known": depth.duty_cells_known,
+            "unknown": depth.duty_unknown.iter().map(|(country, cells)| (country.as_str().to_owned(), serde_json::Value::from(cells.clone()))).collect::<serde_json::Map<_, _>>(),
+        },
+        "lead_times": {
+            "requirements": depth.requirements,
+            "known": depth.requirements_lead_known,
+            "probe_reported": probe.requirements,
+            "probe_known": probe.requirements_lead_known,
+            "probe_unknown_rules": probe.unknown_lead_rules.iter().map(|(rule, n)| (rule.clone(), serde_json::Value::from(*n))).collect::<serde_json::Map<_, _>>(),
+        },
+        "landed_cost": {
+            "probe_assessments": probe.assessments,
+            "complete": probe.landed_complete,
+            "incomplete_markets": probe.incomplete_markets.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        },
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
 fn count(n: usize, what: &str) -> String {

@@ -8,6 +8,7 @@
 mod assess;
 mod docs;
 mod kb;
+mod kb_deploy;
 mod kb_diff;
 mod kb_pages;
 mod program;
@@ -66,6 +67,11 @@ enum Command {
         /// Address to listen on; default 127.0.0.1:8080.
         #[arg(long, env = "PRECLEAR_LISTEN", value_name = "ADDR:PORT")]
         listen: Option<String>,
+        /// A knowledge-base directory to start with instead of the bundled KB (deployed on
+        /// start if the database never had its version; `preclear kb deploy` replaces it while
+        /// serving).
+        #[arg(long, env = "PRECLEAR_KB", value_name = "DIR")]
+        kb: Option<PathBuf>,
         #[command(flatten)]
         db: service::DbArgs,
     },
@@ -117,6 +123,9 @@ enum KbCommand {
         /// Fail (exit 1) when a fact is stale, not only warn.
         #[arg(long)]
         deny_stale: bool,
+        /// Output format of the summary and depth figures (problems go to stderr either way).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// A table of markets × topics: what the KB knows (and how surely), what it states is
     /// absent, and what is missing.
@@ -160,6 +169,36 @@ enum KbCommand {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
+    },
+    /// Validate a KB directory (every problem, as `kb check`), show what it would change for
+    /// the open consignments, store it in the service's database as a new version and make it
+    /// current: every running instance serves it within `kb_poll_seconds`.
+    Deploy {
+        /// The KB directory.
+        dir: PathBuf,
+        /// Stop after the check and the impact: deploy nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The date of the check and the impact (YYYY-MM-DD); default: today (UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[command(flatten)]
+        db: service::DbArgs,
+    },
+    /// The KB versions deployed to the service's database, oldest first; the last is current.
+    Versions {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        db: service::DbArgs,
+    },
+    /// Make a KB version deployed before current again.
+    Rollback {
+        /// The version (`sha256:…`, as `kb versions` lists it).
+        version: String,
+        #[command(flatten)]
+        db: service::DbArgs,
     },
     /// Print what the knowledge base knows about a market, with sources.
     Show {
@@ -242,7 +281,7 @@ pub(crate) fn as_of_or_today(as_of: Option<&str>) -> anyhow::Result<Date> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { listen, db } => service::serve(&db, listen),
+        Command::Serve { listen, kb, db } => service::serve(&db, listen, kb),
         Command::Admin { db, command } => service::admin(&db, command),
         Command::Audit { db, command } => service::audit(&db, command),
         Command::Program { db, command } => program::program(&db, command),
@@ -261,9 +300,10 @@ fn main() -> ExitCode {
         }
         Command::Assess { file, format, as_of, kb } => as_of_or_today(as_of.as_deref())
             .and_then(|as_of| assess::run(&file, format, as_of, kb.as_deref())),
-        Command::Kb { command: KbCommand::Check { dir, max_age, as_of, deny_stale } } => {
-            as_of_or_today(as_of.as_deref())
-                .and_then(|as_of| kb::check(dir.as_deref(), as_of, max_age, deny_stale))
+        Command::Kb { command: KbCommand::Check { dir, max_age, as_of, deny_stale, format } } => {
+            as_of_or_today(as_of.as_deref()).and_then(|as_of| {
+                kb::check(dir.as_deref(), as_of, kb::Strictness { max_age, deny_stale }, format)
+            })
         }
         Command::Kb { command: KbCommand::Coverage { kb, as_of, format } } => {
             as_of_or_today(as_of.as_deref())
@@ -277,6 +317,16 @@ fn main() -> ExitCode {
             kb_pages::run(&out, kb.as_deref(), check)
         }
         Command::Kb { command: KbCommand::Show { market, kb } } => kb::show(&market, kb.as_deref()),
+        Command::Kb { command: KbCommand::Deploy { dir, dry_run, as_of, db } } => {
+            as_of_or_today(as_of.as_deref())
+                .and_then(|as_of| kb_deploy::deploy(&db, &dir, dry_run, as_of))
+        }
+        Command::Kb { command: KbCommand::Versions { format, db } } => {
+            kb_deploy::versions(&db, format)
+        }
+        Command::Kb { command: KbCommand::Rollback { version, db } } => {
+            kb_deploy::rollback(&db, &version)
+        }
     };
     match result {
         Ok(code) => code,

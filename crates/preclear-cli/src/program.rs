@@ -78,12 +78,9 @@ pub(crate) fn program(db: &DbArgs, command: ProgramCommand) -> anyhow::Result<Ex
         },
         _ => None,
     };
-    let kb = Arc::new(match crate::assess::load_kb(None)? {
-        Ok(kb) => kb,
-        Err(code) => return Ok(code),
-    });
     crate::service::runtime()?.block_on(async {
         let store = open_store(&config.database_url, &config.store).await?;
+        let kb = crate::kb_deploy::current_kb(&store).await?;
         let orgs = store.all_orgs().await?;
         let providers: Vec<_> = orgs.into_iter().filter(|o| o.kind == OrgKind::Provider).collect();
         let [provider] = providers.as_slice() else {
@@ -166,45 +163,7 @@ async fn run(
         }
         ProgramCommand::Impact { as_of, format, .. } => {
             let as_of = crate::as_of_or_today(as_of.as_deref())?;
-            let mut reports = Vec::new();
-            for p in programs::programs(state, principal).await.map_err(api_error)? {
-                reports.push(
-                    programs::impact(state, principal, p.id, candidate.clone(), as_of)
-                        .await
-                        .map_err(api_error)?,
-                );
-            }
-            match format {
-                crate::Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
-                crate::Format::Text => {
-                    for r in &reports {
-                        println!(
-                            "{}: {} open consignments checked against KB {} for {}; {} would change",
-                            r.reference,
-                            r.checked,
-                            r.kb_version,
-                            r.as_of,
-                            r.consignments.len()
-                        );
-                        for c in &r.consignments {
-                            println!(
-                                "  {} ({}, {}): {}",
-                                c.reference,
-                                c.destination,
-                                c.state,
-                                serde_json::to_string(&c.change)?
-                            );
-                        }
-                        for p in &r.positions {
-                            println!(
-                                "  position {}: needs {}",
-                                p.destination,
-                                serde_json::to_string(&p.change)?
-                            );
-                        }
-                    }
-                }
-            }
+            print_impact(state, principal, candidate, as_of, format).await?;
         }
         ProgramCommand::Transition { consignment, to, at, declaration_reference, note } => {
             let new = NewTransition { to, at, declaration_reference, note };
@@ -292,4 +251,55 @@ fn render(view: &preclear_program::Rollout) -> String {
         }
     }
     out
+}
+
+/// What `candidate` (the current KB when `None`) would change for every program's open
+/// consignments on `as_of`, printed; returns how many consignments would change.
+pub(crate) async fn print_impact(
+    state: &AppState,
+    principal: &Principal,
+    candidate: Option<Arc<preclear_kb::Kb>>,
+    as_of: preclear_domain::Date,
+    format: crate::Format,
+) -> anyhow::Result<usize> {
+    let mut reports = Vec::new();
+    for p in programs::programs(state, principal).await.map_err(api_error)? {
+        reports.push(
+            programs::impact(state, principal, p.id, candidate.clone(), as_of)
+                .await
+                .map_err(api_error)?,
+        );
+    }
+    match format {
+        crate::Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+        crate::Format::Text => {
+            for r in &reports {
+                println!(
+                    "{}: {} open consignments checked against KB {} for {}; {} would change",
+                    r.reference,
+                    r.checked,
+                    r.kb_version,
+                    r.as_of,
+                    r.consignments.len()
+                );
+                for c in &r.consignments {
+                    println!(
+                        "  {} ({}, {}): {}",
+                        c.reference,
+                        c.destination,
+                        c.state,
+                        serde_json::to_string(&c.change)?
+                    );
+                }
+                for p in &r.positions {
+                    println!(
+                        "  position {}: needs {}",
+                        p.destination,
+                        serde_json::to_string(&p.change)?
+                    );
+                }
+            }
+        }
+    }
+    Ok(reports.iter().map(|r| r.consignments.len()).sum())
 }

@@ -44,6 +44,7 @@ impl DbArgs {
                 listen,
                 database_url: self.database_url.clone(),
                 data_dir: self.data_dir.clone(),
+                kb_dir: None,
             },
         )
     }
@@ -172,9 +173,16 @@ fn init_logging() {
 }
 
 /// `preclear serve`.
-pub(crate) fn serve(db: &DbArgs, listen: Option<String>) -> anyhow::Result<ExitCode> {
+pub(crate) fn serve(
+    db: &DbArgs,
+    listen: Option<String>,
+    kb: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     init_logging();
-    let config = db.resolve(listen)?;
+    let mut config = db.resolve(listen)?;
+    if kb.is_some() {
+        config.kb_dir = kb;
+    }
     runtime()?.block_on(async {
         let opened = preclear_server::open(&config).await?;
         let store = opened.store.clone();

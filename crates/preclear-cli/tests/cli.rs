@@ -157,7 +157,7 @@ fn kb_show_prints_a_market_with_its_sources() {
         "{shown}"
     );
 
-    let output = preclear(&["kb", "show", "NO"]);
+    let output = preclear(&["kb", "show", "IS"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("the knowledge base has no market `NO`"));
+    assert!(text(&output.stderr).contains("the knowledge base has no market `IS`"));
 }

@@ -135,14 +135,14 @@ async fn two_instances_on_one_postgres_keep_the_chain_intact() {
         return;
     };
     let schema = format!("twoinst_{}", std::process::id());
-    let pool = sqlx::PgPool::connect(&base).await.unwrap();
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-    )))
-    .execute(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
+    let connection = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
+    drop(client);
+    connection.await.unwrap().unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options[search_path]={schema}");
     let db = ["--database-url", url.as_str()];
@@ -154,7 +154,153 @@ async fn two_instances_on_one_postgres_keep_the_chain_intact() {
     assert!(a.acknowledged > 0 && b.acknowledged > 0, "both instances took writes: {a:?} {b:?}");
     assert_eq!(a.errors + b.errors, 0, "{:?} {:?}", a.first_error, b.first_error);
     let verified = verify(&db);
-    // The provider's chain: the organisation, the admin, the first key, then every assessment.
-    let expected = format!("IOR Provider: {} events", 3 + a.acknowledged + b.acknowledged);
+    // The provider's chain: the organisation, the admin, the KB deployed on the first start,
+    // the first key, then every assessment.
+    let expected = format!("IOR Provider: {} events", 4 + a.acknowledged + b.acknowledged);
     assert!(verified.contains(&expected), "expected `{expected}` in:\n{verified}");
+}
+
+/// The bundled KB copied into `dir` with Türkiye's import VAT (KDV) at 21 % instead of 20 %.
+fn kb_with_changed_kdv(dir: &Path) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb");
+    let mut pending = vec![source.clone()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            let target = dir.join(path.strip_prefix(&source).unwrap());
+            if path.is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+                pending.push(path);
+            } else {
+                std::fs::copy(&path, &target).unwrap();
+            }
+        }
+    }
+    let file = dir.join("markets/TR.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let levy = text.find("id = \"tr.kdv\"").expect("TR has its KDV levy");
+    let rate = levy + text[levy..].find("percent = \"20\"").expect("KDV is 20 %");
+    let changed = format!("{}percent = \"21\"{}", &text[..rate], &text[rate + 14..]);
+    std::fs::write(&file, changed).unwrap();
+}
+
+/// The KDV rate and KB version an instance answers the PRODUCT.md example with.
+async fn kdv_rate(base: &str, key: &str) -> (String, String, String) {
+    let body = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/product-example.json"),
+    )
+    .unwrap();
+    let reply =
+        Client::new().post(&format!("{base}/api/v1/assessments"), key, body.into()).await.unwrap();
+    let created: serde_json::Value = serde_json::from_str(&reply.text).unwrap();
+    let assessment = &created["assessment"];
+    let kdv = assessment["landed_cost"]["taxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["rule"] == "tr.kdv")
+        .map(|t| t["rate"].as_str().unwrap().to_owned())
+        .expect("the assessment charges KDV");
+    (
+        kdv,
+        assessment["kb_version"].as_str().unwrap().to_owned(),
+        created["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployed_kb_reaches_both_instances_and_old_assessments_still_replay() {
+    let Ok(base) = std::env::var("PRECLEAR_TEST_DATABASE_URL") else {
+        eprintln!(
+            "skipped: set PRECLEAR_TEST_DATABASE_URL to deploy a KB to two instances on PostgreSQL"
+        );
+        return;
+    };
+    let schema = format!("deploy_{}", std::process::id());
+    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
+    let connection = tokio::spawn(connection);
+    client
+        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+        .await
+        .unwrap();
+    drop(client);
+    connection.await.unwrap().unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options[search_path]={schema}");
+    let db = ["--database-url", url.as_str()];
+    let first = start(&db).await;
+    let key = first.key.clone().expect("a first start prints an API key");
+    let second = start(&db).await;
+
+    let (before, bundled, old_id) = kdv_rate(&first.base, &key).await;
+    assert_eq!(before, "20");
+    let dir = std::env::temp_dir().join(format!("preclear-deploy-kb-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    kb_with_changed_kdv(&dir);
+
+    let dry = std::process::Command::new(PRECLEAR)
+        .args(["kb", "deploy"])
+        .arg(&dir)
+        .args(["--dry-run", "--as-of", "2026-12-07"])
+        .args(db)
+        .output()
+        .unwrap();
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("dry run"));
+    assert_eq!(kdv_rate(&second.base, &key).await.0, "20", "a dry run deploys nothing");
+
+    let deployed = std::process::Command::new(PRECLEAR)
+        .args(["kb", "deploy"])
+        .arg(&dir)
+        .args(["--as-of", "2026-12-07"])
+        .args(db)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&deployed.stdout).into_owned();
+    assert!(deployed.status.success(), "{said}{}", String::from_utf8_lossy(&deployed.stderr));
+    let started = std::time::Instant::now();
+    let mut switched = [false, false];
+    while started.elapsed() < Duration::from_secs(10) && switched != [true, true] {
+        for (i, server) in [&first, &second].into_iter().enumerate() {
+            if !switched[i] {
+                let (rate, version, _) = kdv_rate(&server.base, &key).await;
+                if rate == "21" {
+                    assert_ne!(version, bundled, "the new rate comes with the new KB version");
+                    switched[i] = true;
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(switched, [true, true], "both instances serve the deployed KB within 10 s ({said})");
+
+    // The assessment made before the deploy replays against its own KB, byte for byte.
+    let replay = Client::new()
+        .post(
+            &format!("{}/api/v1/assessments/{old_id}/replay", second.base),
+            &key,
+            Vec::new().into(),
+        )
+        .await
+        .unwrap();
+    let replay: serde_json::Value = serde_json::from_str(&replay.text).unwrap();
+    assert_eq!(replay["reproduced"], true, "{replay}");
+    assert_eq!(replay["kb_version"], bundled.as_str());
+
+    // Roll back: the bundled version is current again.
+    let rolled = std::process::Command::new(PRECLEAR)
+        .args(["kb", "rollback", bundled.as_str()])
+        .args(db)
+        .output()
+        .unwrap();
+    assert!(rolled.status.success(), "{}", String::from_utf8_lossy(&rolled.stderr));
+    let versions =
+        std::process::Command::new(PRECLEAR).args(["kb", "versions"]).args(db).output().unwrap();
+    let versions = String::from_utf8_lossy(&versions.stdout).into_owned();
+    assert_eq!(versions.lines().count(), 3, "start, deploy, rollback:\n{versions}");
+    assert!(versions.lines().last().unwrap().contains("rollback"), "{versions}");
+    assert!(versions.lines().last().unwrap().contains("(current)"), "{versions}");
+    let _ = std::fs::remove_dir_all(&dir);
+    verify(&db);
 }

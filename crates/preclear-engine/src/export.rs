@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use preclear_domain::{Country, Date, Eccn, Shipment};
-use preclear_kb::{Classification, ExportRegime, Kb, LicenceRule};
+use preclear_kb::{Classification, ExportRegime, Kb, LicenceRule, ReviewPolicy};
 
 use crate::conditions::{LineView, Tri, applies};
 use crate::findings::Findings;
@@ -249,7 +249,27 @@ fn report(
     findings: &mut Findings,
 ) {
     let eccn = control.eccn.as_deref().unwrap_or("not listed");
+    let denial = control
+        .rule
+        .as_deref()
+        .and_then(|id| regime.licence_rules.iter().find(|rule| &*rule.id == id))
+        .and_then(|rule| rule.review_policy)
+        .filter(|policy| policy.blocks());
     let (severity, code, message) = match control.licence_required {
+        Some(true) if denial.is_some() => (
+            Severity::Blocker,
+            "export.licence_denial_expected",
+            format!(
+                "{}: {eccn} to {destination} needs an export licence, and applications are reviewed under {}: the goods cannot be expected to leave. The licence is the only path ({}); apply only with a case for an exception. {}",
+                regime.name,
+                policy_words(denial),
+                control.exception.as_deref().map_or_else(
+                    || "no licence exception applies".to_owned(),
+                    |exception| format!("see {exception}")
+                ),
+                control.determination
+            ),
+        ),
         Some(true) => (
             Severity::Condition,
             "export.licence_required",
@@ -362,7 +382,9 @@ fn reexports(
                 .and_then(|rule| rule.exception.as_deref())
                 .map(|e| format!(" ({e})"))
                 .unwrap_or_default();
+            let denial = licence.and_then(|rule| rule.review_policy).filter(|p| p.blocks());
             match (made_here, licence.map(|rule| rule.licence_required.known().copied())) {
+                (true, Some(Some(true))) if denial.is_some() => findings.push_rule(Severity::Blocker, "export.reexport_licence_denial_expected", format!("{}: made in {made_in}, these items stay subject to the regime when re-exported from {from}: {eccn} to {to} needs its licence{exception}, and applications are reviewed under {}, so the goods cannot be expected to leave. The licence is the only path: apply only with a case for an exception.", regime.name, policy_words(denial)), rule_id, provenance, group),
                 (true, Some(Some(true))) => findings.push_rule(Severity::Condition, "export.reexport_licence", format!("{}: made in {made_in}, these items stay subject to the regime when re-exported from {from}: {eccn} to {to} needs its licence{exception}, in addition to {from}'s own export controls.", regime.name), rule_id, provenance, group),
                 (true, Some(Some(false))) => findings.push_rule(Severity::Info, "export.reexport_no_licence", format!("{}: made in {made_in}, these items stay subject to the regime when re-exported from {from}; {eccn} to {to} needs no licence{exception}.", regime.name), rule_id, provenance, group),
                 (true, _) => findings.push_rule(Severity::Condition, "export.reexport_undetermined", format!("{}: made in {made_in}, these items stay subject to the regime when re-exported from {from}; whether {eccn} needs its licence to {to} is not determined.", regime.name), rule_id, provenance, group),
@@ -373,5 +395,13 @@ fn reexports(
                 (false, _) => {}
             }
         }
+    }
+}
+
+/// A review policy that blocks, in words.
+fn policy_words(policy: Option<ReviewPolicy>) -> &'static str {
+    match policy {
+        Some(ReviewPolicy::Denial) => "a policy of denial",
+        _ => "a presumption of denial",
     }
 }

@@ -26,6 +26,7 @@ mod levies;
 #[cfg(feature = "openapi")]
 mod openapi;
 mod output;
+pub mod probe;
 mod report;
 mod rules;
 pub mod scenario;

@@ -10,6 +10,7 @@
 //! The file format is documented in `docs/kb-format.md`.
 
 pub mod coverage;
+pub mod depth;
 mod error;
 pub mod facts;
 mod hs;

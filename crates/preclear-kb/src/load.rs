@@ -405,6 +405,7 @@ impl FileReader<'_, '_, '_> {
         let as_of = table.date(&mut self.ctx, "as_of");
         let from = table.opt_date(&mut self.ctx, "effective_from");
         let to = table.opt_date(&mut self.ctx, "effective_to");
+        let review_by = table.opt_date(&mut self.ctx, "review_by");
         let note = table.opt_str(&mut self.ctx, "note");
         if let (Some(Some(from)), Some(Some(to))) = (from, to)
             && from >= to
@@ -418,6 +419,7 @@ impl FileReader<'_, '_, '_> {
             as_of: as_of?,
             effective_from: from?,
             effective_to: to?,
+            review_by: review_by?,
             note: note?.map(str::to_owned),
             location: self.location(&table.span),
         })
@@ -1368,7 +1370,15 @@ impl FileReader<'_, '_, '_> {
             &table,
             "licence_rule",
             &[
-                &["id", "eccns", "destinations", "licence_required", "exception", "determination"],
+                &[
+                    "id",
+                    "eccns",
+                    "destinations",
+                    "licence_required",
+                    "exception",
+                    "review_policy",
+                    "determination",
+                ],
                 FACT_KEYS,
             ],
             |this, rule| {
@@ -1387,14 +1397,30 @@ impl FileReader<'_, '_, '_> {
                 let destinations = this.destinations(rule, &groups);
                 let licence_required = rule.known_bool(&mut this.ctx, "licence_required");
                 let exception = rule.opt_str(&mut this.ctx, "exception");
+                let review_policy =
+                    rule.opt_parsed(&mut this.ctx, "review_policy", ReviewPolicy::parse);
                 let determination = rule.str(&mut this.ctx, "determination");
                 let provenance = this.provenance(rule);
+                if let (Some(Some(policy)), Some(Known::Known(false))) =
+                    (review_policy, licence_required)
+                {
+                    this.ctx.error(
+                        &rule.span,
+                        format!(
+                            "{}: review_policy `{}` needs licence_required = true",
+                            rule.what,
+                            policy.as_str()
+                        ),
+                    );
+                    return None;
+                }
                 if let (
                     Some(id),
                     Some(eccns),
                     Some((destinations, all)),
                     Some(licence_required),
                     Some(exception),
+                    Some(review_policy),
                     Some(determination),
                     Some(provenance),
                 ) = (
@@ -1403,6 +1429,7 @@ impl FileReader<'_, '_, '_> {
                     destinations,
                     licence_required,
                     exception,
+                    review_policy,
                     determination,
                     provenance,
                 ) {
@@ -1413,6 +1440,7 @@ impl FileReader<'_, '_, '_> {
                         all_destinations: all,
                         licence_required,
                         exception: exception.map(str::to_owned),
+                        review_policy,
                         determination: determination.to_owned(),
                         provenance,
                     });

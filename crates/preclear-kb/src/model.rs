@@ -139,6 +139,9 @@ pub struct Provenance {
     pub effective_from: Option<Date>,
     /// Day it stops being in force (exclusive).
     pub effective_to: Option<Date>,
+    /// The day by which the fact must be checked again: a temporary rate, an annually indexed
+    /// fee, a sunset clause. `kb check` warns once it has passed.
+    pub review_by: Option<Date>,
     /// A note for the operator.
     pub note: Option<String>,
     /// Where the fact is written.
@@ -856,10 +859,57 @@ pub struct LicenceRule {
     pub licence_required: Known<bool>,
     /// The licence exception or basis (ENC, NLR, EU001…).
     pub exception: Option<String>,
+    /// How the authority reviews an application for the licence, where the regime says.
+    pub review_policy: Option<ReviewPolicy>,
     /// Why, in words.
     pub determination: String,
     /// Provenance.
     pub provenance: Provenance,
+}
+
+/// How an export-licence application is reviewed (the EAR's "licence review policy"). A policy of
+/// denial, or a presumption of denial, makes a required licence a blocker, not a condition: the
+/// goods cannot be expected to leave, and the licence is the exception to pursue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewPolicy {
+    /// Applications are generally approved.
+    Approval,
+    /// Each application is decided on its merits.
+    CaseByCase,
+    /// Applications are presumed to be denied.
+    PresumptionOfDenial,
+    /// Applications are denied.
+    Denial,
+}
+
+impl ReviewPolicy {
+    /// The KB spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewPolicy::Approval => "approval",
+            ReviewPolicy::CaseByCase => "case_by_case",
+            ReviewPolicy::PresumptionOfDenial => "presumption_of_denial",
+            ReviewPolicy::Denial => "denial",
+        }
+    }
+
+    /// Parses the KB spelling.
+    pub fn parse(text: &str) -> Result<ReviewPolicy, String> {
+        match text {
+            "approval" => Ok(ReviewPolicy::Approval),
+            "case_by_case" => Ok(ReviewPolicy::CaseByCase),
+            "presumption_of_denial" => Ok(ReviewPolicy::PresumptionOfDenial),
+            "denial" => Ok(ReviewPolicy::Denial),
+            other => Err(format!(
+                "`{other}` is not a review policy; expected approval, case_by_case, presumption_of_denial or denial"
+            )),
+        }
+    }
+
+    /// Whether the licence cannot be expected: denial or a presumption of denial.
+    pub fn blocks(self) -> bool {
+        matches!(self, ReviewPolicy::PresumptionOfDenial | ReviewPolicy::Denial)
+    }
 }
 
 impl LicenceRule {

@@ -81,7 +81,7 @@ pub(crate) struct TableReader<'a, 'i> {
 
 /// The keys every fact accepts.
 pub(crate) const FACT_KEYS: &[&str] =
-    &["source", "confidence", "as_of", "effective_from", "effective_to", "note"];
+    &["source", "confidence", "as_of", "effective_from", "effective_to", "review_by", "note"];
 
 impl<'a, 'i> TableReader<'a, 'i> {
     /// Reads a table, reporting keys outside `allowed`.

@@ -229,7 +229,7 @@ pub(crate) async fn prepare(
                 .collect(),
         )
     })?;
-    let kb = state.kb.clone();
+    let kb = state.kb();
     let assessment = if shipment.items.len() > 200 {
         let shipment = shipment.clone();
         tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
@@ -671,7 +671,7 @@ pub(crate) async fn rerun(
         Some(text) => parse_date("as_of", text)?,
         None => Date::from_str(&s.as_of).map_err(ApiError::internal)?,
     };
-    let current = state.kb.version().as_str().to_owned();
+    let current = state.kb().version().as_str().to_owned();
     let (version, result) = reassess(&state, &record, &current, as_of).await?;
     let now: Value = serde_json::from_str(&result).map_err(ApiError::internal)?;
     let differences = differences(&record.result, &result)?;

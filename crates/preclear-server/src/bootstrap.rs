@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use preclear_kb::{Kb, SourceFile};
-use preclear_store::{OrgKind, Role, Store, StoreOptions, redact};
+use preclear_store::{Org, OrgKind, Role, Store, StoreOptions, redact};
 use serde_json::json;
 
 use crate::clock::now_micros;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::kb_deploy;
 use crate::ops::{self, Actor};
 
 /// The first admin's credentials, printed once.
@@ -30,7 +31,7 @@ pub struct FirstAdmin {
 pub struct Opened {
     /// The database.
     pub store: Store,
-    /// The bundled KB.
+    /// The current KB: the last deployed (on a new database, the instance's own).
     pub kb: Arc<Kb>,
     /// Set when this start made the first admin.
     pub first_admin: Option<FirstAdmin>,
@@ -66,18 +67,35 @@ pub fn snapshot_files(text: &str) -> Result<Vec<SourceFile>, String> {
         .collect()
 }
 
-/// Opens the service's database and prepares it.
+/// Opens the service's database and prepares it: migrates, makes the provider organisation and
+/// its first admin on a new database, deploys the instance's own KB if the database never had
+/// its version, and returns the current KB (see `kb_deploy`).
 pub async fn open(config: &Config) -> anyhow::Result<Opened> {
     let store = open_store(&config.database_url, &config.store).await?;
-    let files = preclear_kb_bundle::files();
-    let kb = preclear_kb::load(&files)
-        .map_err(|errors| anyhow::anyhow!("the bundled knowledge base is invalid:\n{errors}"))?;
-    store
-        .save_kb_version(kb.version().as_str(), &snapshot_json(&files), now_micros())
-        .await
-        .context("storing the KB snapshot")?;
+    let (files, own) = kb_deploy::own_kb(config.kb_dir.as_deref())?;
     let first_admin = first_admin(&store, &config.provider_name).await?;
+    let provider = provider_org(&store, &config.provider_name).await?;
+    let kb = kb_deploy::start(&store, &provider, (own, files), now_micros())
+        .await
+        .context("deploying the knowledge base")?;
     Ok(Opened { store, kb: Arc::new(kb), first_admin })
+}
+
+/// The provider organisation whose chain records KB deployments: the one named in the
+/// configuration, else the only provider there is.
+pub async fn provider_org(store: &Store, name: &str) -> anyhow::Result<Org> {
+    if let Some(org) = store.org_by_name(name).await? {
+        return Ok(org);
+    }
+    let providers: Vec<Org> =
+        store.all_orgs().await?.into_iter().filter(|o| o.kind == OrgKind::Provider).collect();
+    match <[Org; 1]>::try_from(providers) {
+        Ok([one]) => Ok(one),
+        Err(providers) => anyhow::bail!(
+            "no provider organisation named `{name}` (provider_name), and {} others",
+            providers.len()
+        ),
+    }
 }
 
 /// On a database without users, makes the provider organisation and an admin with a random

@@ -14,6 +14,9 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 /// How long a web sign-in lasts by default: a working day.
 pub const DEFAULT_SESSION_HOURS: u32 = 12;
+/// How often an instance looks for a newly deployed KB, by default: a deploy reaches every
+/// instance within this many seconds (the target is 10).
+pub const DEFAULT_KB_POLL_SECONDS: u64 = 5;
 /// The default name of the provider organisation made on first start.
 pub const DEFAULT_PROVIDER: &str = "IOR Provider";
 
@@ -42,6 +45,10 @@ pub struct FileConfig {
     /// `secure_cookies = true`: mark the session cookie `Secure` (set it when users reach
     /// preclear over HTTPS, as they should beyond this machine).
     pub secure_cookies: Option<bool>,
+    /// `kb_dir = "/etc/preclear/kb"`: start with this KB directory instead of the bundled KB.
+    pub kb_dir: Option<PathBuf>,
+    /// `kb_poll_seconds = 5`: how often to look for a newly deployed KB (1 to 10).
+    pub kb_poll_seconds: Option<u64>,
 }
 
 impl FileConfig {
@@ -73,6 +80,11 @@ pub struct Config {
     pub session_hours: u32,
     /// Whether the session cookie is marked `Secure`.
     pub secure_cookies: bool,
+    /// A KB directory this instance starts with instead of the bundled KB (`--kb`,
+    /// `PRECLEAR_KB`, `kb_dir = "…"`).
+    pub kb_dir: Option<PathBuf>,
+    /// How often the instance checks the database for a newly deployed KB, in seconds.
+    pub kb_poll_seconds: u64,
 }
 
 /// Where the default SQLite file lives when nothing says otherwise:
@@ -101,6 +113,8 @@ pub struct Overrides {
     pub database_url: Option<String>,
     /// `--data-dir` / `PRECLEAR_DATA_DIR`.
     pub data_dir: Option<PathBuf>,
+    /// `--kb` / `PRECLEAR_KB`.
+    pub kb_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -133,6 +147,10 @@ impl Config {
         if !(1..=24 * 30).contains(&session_hours) {
             bail!("session_hours = {session_hours}: expected 1 to 720");
         }
+        let kb_poll_seconds = file.kb_poll_seconds.unwrap_or(DEFAULT_KB_POLL_SECONDS);
+        if !(1..=10).contains(&kb_poll_seconds) {
+            bail!("kb_poll_seconds = {kb_poll_seconds}: expected 1 to 10");
+        }
         Ok(Config {
             listen,
             database_url,
@@ -145,6 +163,8 @@ impl Config {
             provider_name: file.provider_name.unwrap_or_else(|| DEFAULT_PROVIDER.into()),
             session_hours,
             secure_cookies: file.secure_cookies.unwrap_or(false),
+            kb_dir: overrides.kb_dir.or(file.kb_dir),
+            kb_poll_seconds,
         })
     }
 }

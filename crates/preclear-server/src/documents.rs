@@ -566,7 +566,7 @@ pub(crate) async fn run_audit(
         .filter_map(|(k, v)| v.first().map(|f| (k.clone(), f.clone())))
         .collect();
     let defaults = ImportQuery::from_fields(&flat).defaults();
-    let kb = state.kb.clone();
+    let kb = state.kb();
     let limits = limits(state);
     tokio::task::spawn_blocking(move || {
         let bands = PriceBands::bundled();

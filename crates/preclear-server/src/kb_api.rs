@@ -53,7 +53,7 @@ pub(crate) async fn summary(
     State(state): State<AppState>,
     _principal: Principal,
 ) -> Result<Response, ApiError> {
-    let kb = &state.kb;
+    let kb = &state.kb();
     json_response(
         StatusCode::OK,
         &KbView {
@@ -115,7 +115,7 @@ pub(crate) async fn coverage_table(
         })?,
         None => date_of(now_micros()),
     };
-    let rows = coverage_rows(&state.kb, date);
+    let rows = coverage_rows(&state.kb(), date);
     json_response(StatusCode::OK, &rows)
 }
 
@@ -166,7 +166,7 @@ pub(crate) async fn fact_list(
     _principal: Principal,
     Params(query): Params<FactsQuery>,
 ) -> Result<Response, ApiError> {
-    let list = fact_views(&state.kb, query.scope.as_deref(), query.section.as_deref());
+    let list = fact_views(&state.kb(), query.scope.as_deref(), query.section.as_deref());
     if list.is_empty() && query.scope.is_some() {
         return Err(ApiError::NotFound(format!(
             "no facts in scope `{}`",

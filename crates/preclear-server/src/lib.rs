@@ -18,6 +18,7 @@ pub mod bootstrap;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod kb_deploy;
 pub mod metrics;
 pub mod ops;
 
@@ -33,7 +34,7 @@ mod programs_api;
 mod web;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use axum::Router;
@@ -62,8 +63,8 @@ pub struct Inner {
     pub store: Store,
     /// Batches assessment writes.
     pub committer: GroupCommitter,
-    /// The KB this binary carries (the current one).
-    pub kb: Arc<Kb>,
+    /// The current KB: the one deployed last (see `kb_deploy`), swapped while serving.
+    kb: RwLock<Arc<Kb>>,
     /// Older KB versions loaded from their snapshots, by version.
     pub kbs: Mutex<HashMap<String, Arc<Kb>>>,
     /// Verified API-key secrets.
@@ -76,6 +77,8 @@ pub struct Inner {
     pub session_hours: u32,
     /// Whether the session cookie is marked `Secure`.
     pub secure_cookies: bool,
+    /// How often the served KB is checked against the deployment log.
+    pub kb_poll: std::time::Duration,
 }
 
 impl std::ops::Deref for AppState {
@@ -92,23 +95,42 @@ impl AppState {
         AppState(Arc::new(Inner {
             store,
             committer,
-            kb,
+            kb: RwLock::new(kb),
             kbs: Mutex::new(HashMap::new()),
             keys: auth::KeyCache::default(),
             metrics: metrics::Metrics::default(),
             max_body_bytes: config.max_body_bytes,
             session_hours: config.session_hours,
             secure_cookies: config.secure_cookies,
+            kb_poll: std::time::Duration::from_secs(config.kb_poll_seconds),
         }))
     }
 }
 
 impl AppState {
-    /// A KB version: the one this binary carries, or one loaded from its stored snapshot (and
-    /// kept, a few at a time, for the next replay).
+    /// The current KB. Each request takes it once and uses that one throughout, so a deploy
+    /// in the middle of a request cannot mix two versions.
+    pub fn kb(&self) -> Arc<Kb> {
+        match self.kb.read() {
+            Ok(kb) => Arc::clone(&kb),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Makes `kb` current (a deploy reached this instance).
+    pub fn set_kb(&self, kb: Arc<Kb>) {
+        match self.kb.write() {
+            Ok(mut current) => *current = kb,
+            Err(poisoned) => *poisoned.into_inner() = kb,
+        }
+    }
+
+    /// A KB version: the current one, or one loaded from its stored snapshot (and kept, a few
+    /// at a time, for the next replay).
     pub async fn kb_version(&self, version: &str) -> Result<Arc<Kb>, ApiError> {
-        if self.kb.version().as_str() == version {
-            return Ok(self.kb.clone());
+        let current = self.kb();
+        if current.version().as_str() == version {
+            return Ok(current);
         }
         if let Some(kb) = self.kbs.lock().ok().and_then(|m| m.get(version).cloned()) {
             return Ok(kb);
@@ -155,8 +177,12 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
+/// Follows KB deployments meanwhile (`kb_deploy::follow`).
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await?;
+    let follower = kb_deploy::follow(state.clone(), state.kb_poll);
+    let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await;
+    follower.abort();
+    served?;
     Ok(())
 }
 

@@ -338,9 +338,10 @@ pub async fn add_credential(
     let mut p = Problems::default();
     let requirement = p.opt_text("requirement", new.requirement.as_deref());
     if let Some(rule) = &requirement {
+        let kb = state.kb();
         let known = preclear_domain::Country::parse(&entity.country)
             .ok()
-            .and_then(|country| state.kb.market(country))
+            .and_then(|country| kb.market(country))
             .is_some_and(|m| m.requirement(rule).is_some());
         if !known {
             p.push(
@@ -1274,7 +1275,7 @@ pub async fn impact(
     as_of: Date,
 ) -> Result<Impact, ApiError> {
     let (program, _) = program(state, principal, id).await?;
-    let kb = kb.unwrap_or_else(|| state.kb.clone());
+    let kb = kb.unwrap_or_else(|| state.kb());
     let open: Vec<Consignment> = consignments(state, principal, &program, None)
         .await?
         .into_iter()

@@ -336,7 +336,7 @@ async fn an_edited_event_breaks_the_chain_there() {
             .unwrap();
     }
     assert!(store.verify_audit().await.unwrap().ok());
-    // Events: org.created (1), user.created (2), three keys (3, 4, 5).
+    // Events: org.created (1), user.created (2), kb.deployed_on_start (3), three keys (4, 5, 6).
     raw_sql(&url, "DROP TRIGGER audit_events_no_update").await;
     raw_sql(&url, "UPDATE audit_events SET actor = 'shell:mallory' WHERE seq = 4").await;
     let report = store.verify_audit().await.unwrap();
@@ -345,9 +345,9 @@ async fn an_edited_event_breaks_the_chain_there() {
     assert!(broken.reason.contains("does not match its hash"), "{}", broken.reason);
     raw_sql(&url, "DROP TRIGGER audit_events_no_delete").await;
     raw_sql(&url, "UPDATE audit_events SET actor = 'shell:test' WHERE seq = 4").await;
-    raw_sql(&url, "DELETE FROM audit_events WHERE seq = 5").await;
+    raw_sql(&url, "DELETE FROM audit_events WHERE seq = 6").await;
     let broken = store.verify_audit().await.unwrap().chains[0].broken.clone().unwrap();
-    assert_eq!(broken.seq, 5, "a removed last event shows at the head: {broken:?}");
+    assert_eq!(broken.seq, 6, "a removed last event shows at the head: {broken:?}");
 }
 
 /// The database refuses to edit or delete events, whatever the application does.

@@ -11,7 +11,8 @@ use uuid::Uuid;
 use crate::audit::{GENESIS, NewEvent, event_hash};
 use crate::db::{Param, Sql, Tx};
 use crate::model::{
-    ApiKey, AssessmentRecord, EvidenceDocument, Micros, Org, ProgramRecord, Session, User,
+    ApiKey, AssessmentRecord, DatasetKind, Deployment, EvidenceDocument, Micros, Org,
+    ProgramRecord, Session, User,
 };
 use crate::{Store, StoreError};
 
@@ -41,6 +42,14 @@ pub enum Mutation {
     PutRecord(Box<ProgramRecord>),
     /// An evidence document uploaded (stored once per organisation and content).
     InsertEvidence(Box<EvidenceDocument>),
+    /// A dataset version made current, its body stored first when given (a KB version that is
+    /// already stored, as for a rollback, needs none).
+    Deploy {
+        /// The deployment.
+        deployment: Deployment,
+        /// The version's body (for the KB: its files as JSON).
+        body: Option<String>,
+    },
     /// A user signed out.
     EndSession {
         /// The session's key.
@@ -100,6 +109,13 @@ const UPDATE_RECORD: Sql = Sql::both(
 const INSERT_EVIDENCE: Sql = Sql::both(
     "INSERT INTO evidence_documents (org_id, sha256, file_name, content_type, size, bytes, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+);
+const INSERT_KB_VERSION: Sql = Sql::both(
+    "INSERT INTO kb_versions (version, files, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+);
+const KB_VERSION_STORED: Sql = Sql::both("SELECT 1 AS n FROM kb_versions WHERE version = $1");
+const INSERT_DEPLOYMENT: Sql = Sql::both(
+    "INSERT INTO dataset_deployments (kind, version, action, actor, deployed_at) VALUES ($1, $2, $3, $4, $5)",
 );
 const LOCK_HEAD: Sql = Sql {
     sqlite: "SELECT seq, hash FROM audit_heads WHERE org_id = $1",
@@ -198,6 +214,7 @@ async fn insert_event(
 async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
     match mutation {
         Mutation::Nothing => {}
+        Mutation::Deploy { deployment, body } => deploy(tx, deployment, body.as_deref()).await?,
         Mutation::InsertOrg(org) => {
             tx.execute(
                 INSERT_ORG,
@@ -410,4 +427,40 @@ impl GroupCommitter {
         self.sender.send((change, reply)).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
+}
+
+async fn deploy(
+    tx: &mut Tx,
+    deployment: &Deployment,
+    body: Option<&str>,
+) -> Result<(), StoreError> {
+    let version = deployment.version.as_str();
+    match deployment.kind {
+        DatasetKind::Kb => {
+            if let Some(files) = body {
+                tx.execute(
+                    INSERT_KB_VERSION,
+                    &[Param::Text(version), Param::Text(files), Param::Int(deployment.deployed_at)],
+                )
+                .await?;
+            }
+            if tx.fetch_optional(KB_VERSION_STORED, &[Param::Text(version)]).await?.is_none() {
+                return Err(StoreError::Invalid(format!(
+                    "KB version {version} is not stored: deploy its directory first"
+                )));
+            }
+        }
+    }
+    tx.execute(
+        INSERT_DEPLOYMENT,
+        &[
+            Param::Text(deployment.kind.as_str()),
+            Param::Text(version),
+            Param::Text(deployment.action.as_str()),
+            Param::Text(&deployment.actor),
+            Param::Int(deployment.deployed_at),
+        ],
+    )
+    .await?;
+    Ok(())
 }

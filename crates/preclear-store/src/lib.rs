@@ -17,11 +17,11 @@ mod migrate;
 mod model;
 mod read;
 mod records;
+mod tls;
 
 use std::str::FromStr as _;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use crate::audit::{AuditEvent, EventFilter, NewEvent, VerifyReport};
@@ -66,6 +66,28 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(error: tokio_postgres::Error) -> Self {
+        match error.as_db_error() {
+            Some(db) if *db.code() == tokio_postgres::error::SqlState::UNIQUE_VIOLATION => {
+                StoreError::Conflict(db.message().to_owned())
+            }
+            Some(db) => StoreError::Database(format!("{}: {}", db.severity(), db.message())),
+            None => StoreError::Database(error.to_string()),
+        }
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(error: deadpool_postgres::PoolError) -> Self {
+        match error {
+            deadpool_postgres::PoolError::Backend(error) => error.into(),
+            deadpool_postgres::PoolError::Closed => StoreError::Closed,
+            other => StoreError::Database(format!("no database connection: {other}")),
+        }
+    }
+}
+
 /// How to open the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -94,14 +116,7 @@ impl Store {
     /// `postgres://…`. Does not migrate: call [`Store::migrate`].
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let connect = PgConnectOptions::from_str(url)?;
-            Pool::Postgres(
-                PgPoolOptions::new()
-                    .max_connections(options.max_connections)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(connect)
-                    .await?,
-            )
+            Pool::Postgres(postgres_pool(url, options).await?)
         } else if url.starts_with("sqlite:") {
             let connect = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -140,6 +155,69 @@ impl Store {
     }
 }
 
+/// A PostgreSQL pool for `url`; one connection is opened at once, so that a wrong URL or an
+/// unreachable server is reported at start, not at the first request. The connections set
+/// `TCP_NODELAY` (tokio-postgres does), and use TLS as the URL's `sslmode` says (see [`tls`]).
+async fn postgres_pool(
+    url: &str,
+    options: &StoreOptions,
+) -> Result<deadpool_postgres::Pool, StoreError> {
+    let invalid = |error: &dyn std::fmt::Display| {
+        StoreError::Invalid(format!("invalid database URL `{}`: {error}", redact(url)))
+    };
+    let (url, settings) = split_settings(url);
+    let mut config = tokio_postgres::Config::from_str(&url).map_err(|e| invalid(&e))?;
+    if !settings.is_empty() {
+        let mut all = config.get_options().map(str::to_owned).unwrap_or_default();
+        for (name, value) in settings {
+            if !all.is_empty() {
+                all.push(' ');
+            }
+            all.push_str(&format!("-c {name}={value}"));
+        }
+        config.options(&all);
+    }
+    let tls = tls::connector()?;
+    let manager = deadpool_postgres::Manager::from_config(
+        config,
+        tls,
+        deadpool_postgres::ManagerConfig {
+            recycling_method: deadpool_postgres::RecyclingMethod::Fast,
+        },
+    );
+    let pool = deadpool_postgres::Pool::builder(manager)
+        .max_size(options.max_connections.max(1) as usize)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(Some(Duration::from_secs(10)))
+        .create_timeout(Some(Duration::from_secs(10)))
+        .build()
+        .map_err(|e| invalid(&e))?;
+    drop(pool.get().await?);
+    Ok(pool)
+}
+
+/// Takes the `options[NAME]=VALUE` query parameters out of a URL (the form preclear has always
+/// documented, e.g. `?options[search_path]=preclear`) and returns the rest of the URL and the
+/// settings, to be sent as `-c NAME=VALUE` startup options.
+fn split_settings(url: &str) -> (String, Vec<(String, String)>) {
+    let Some((base, query)) = url.split_once('?') else { return (url.to_owned(), Vec::new()) };
+    let mut settings = Vec::new();
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = key
+            .strip_prefix("options[")
+            .or_else(|| key.strip_prefix("options%5B"))
+            .and_then(|rest| rest.strip_suffix(']').or_else(|| rest.strip_suffix("%5D")));
+        match name {
+            Some(name) if !name.is_empty() => settings.push((name.to_owned(), value.to_owned())),
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() { base.to_owned() } else { format!("{base}?{}", kept.join("&")) };
+    (url, settings)
+}
+
 /// A database URL with its password hidden, for messages and logs.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
@@ -156,7 +234,19 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{redact, split_settings};
+
+    #[test]
+    fn settings_in_the_url_become_startup_options() {
+        let (url, settings) =
+            split_settings("postgres://u@h:5432/db?sslmode=prefer&options[search_path]=bench");
+        assert_eq!(url, "postgres://u@h:5432/db?sslmode=prefer");
+        assert_eq!(settings, vec![("search_path".to_owned(), "bench".to_owned())]);
+        let (url, settings) = split_settings("postgres://u@h/db?options%5Bsearch_path%5D=x");
+        assert_eq!(url, "postgres://u@h/db");
+        assert_eq!(settings, vec![("search_path".to_owned(), "x".to_owned())]);
+        assert_eq!(split_settings("postgres://u@h/db").0, "postgres://u@h/db");
+    }
 
     #[test]
     fn passwords_are_hidden() {

@@ -15,11 +15,13 @@ pub(crate) const SQLITE: &[Migration] = &[
     (1, "initial", include_str!("../migrations/sqlite/0001_initial.sql")),
     (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
     (3, "programs", include_str!("../migrations/sqlite/0003_programs.sql")),
+    (4, "datasets", include_str!("../migrations/sqlite/0004_datasets.sql")),
 ];
 pub(crate) const POSTGRES: &[Migration] = &[
     (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
     (2, "sessions", include_str!("../migrations/postgres/0002_sessions.sql")),
     (3, "programs", include_str!("../migrations/postgres/0003_programs.sql")),
+    (4, "datasets", include_str!("../migrations/postgres/0004_datasets.sql")),
 ];
 
 const LOCK: Sql = Sql { sqlite: "SELECT 1", postgres: "SELECT pg_advisory_xact_lock(7262651)" };

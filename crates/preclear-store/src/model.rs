@@ -338,3 +338,84 @@ pub struct EvidenceDocument {
     /// When it was uploaded.
     pub created_at: Micros,
 }
+
+/// A kind of reference data deployed at run time. Each kind has content-hash versions, stored
+/// bodies and a current version that every instance follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKind {
+    /// The knowledge base (bodies in `kb_versions`: the files, as JSON).
+    Kb,
+}
+
+impl DatasetKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatasetKind::Kb => "kb",
+        }
+    }
+}
+
+impl FromStr for DatasetKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "kb" => Ok(DatasetKind::Kb),
+            other => Err(format!("unknown dataset kind `{other}`; expected kb")),
+        }
+    }
+}
+
+/// How a dataset version became current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeployAction {
+    /// An instance started with a version never deployed before (a new build's bundled KB, or
+    /// `serve --kb DIR`).
+    Start,
+    /// `kb deploy`.
+    Deploy,
+    /// `kb rollback` to a version deployed before.
+    Rollback,
+}
+
+impl DeployAction {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeployAction::Start => "start",
+            DeployAction::Deploy => "deploy",
+            DeployAction::Rollback => "rollback",
+        }
+    }
+}
+
+impl FromStr for DeployAction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "start" => Ok(DeployAction::Start),
+            "deploy" => Ok(DeployAction::Deploy),
+            "rollback" => Ok(DeployAction::Rollback),
+            other => Err(format!("unknown deployment action `{other}`")),
+        }
+    }
+}
+
+/// One deployment of a dataset version: the latest of a kind is its current version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deployment {
+    /// Its place in the log (assigned by the store; 0 before it is stored).
+    pub seq: i64,
+    /// The kind.
+    pub kind: DatasetKind,
+    /// The version made current.
+    pub version: String,
+    /// How.
+    pub action: DeployAction,
+    /// Who: `shell:<name>`, `system:start`, …
+    pub actor: String,
+    /// When.
+    pub deployed_at: Micros,
+}

@@ -13,8 +13,8 @@ use crate::audit::{
 use crate::commit::{join_categories, split_categories};
 use crate::db::{Param, Row, Sql};
 use crate::model::{
-    ApiKey, AssessmentCount, AssessmentFilter, AssessmentRecord, AssessmentSummary, Micros, Org,
-    OrgKind, Session, User, Visibility,
+    ApiKey, AssessmentCount, AssessmentFilter, AssessmentRecord, AssessmentSummary, DatasetKind,
+    Deployment, Micros, Org, OrgKind, Session, User, Visibility,
 };
 use crate::{Store, StoreError};
 
@@ -312,6 +312,39 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// The current deployment of a dataset kind (its latest), if any.
+    pub async fn current_deployment(
+        &self,
+        kind: DatasetKind,
+    ) -> Result<Option<Deployment>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                Sql::both(
+                    "SELECT seq, kind, version, action, actor, deployed_at FROM dataset_deployments \
+                     WHERE kind = $1 ORDER BY seq DESC LIMIT 1",
+                ),
+                &[Param::Text(kind.as_str())],
+            )
+            .await?;
+        rows.first().map(deployment_from).transpose()
+    }
+
+    /// Every deployment of a dataset kind, oldest first.
+    pub async fn deployments(&self, kind: DatasetKind) -> Result<Vec<Deployment>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                Sql::both(
+                    "SELECT seq, kind, version, action, actor, deployed_at FROM dataset_deployments \
+                     WHERE kind = $1 ORDER BY seq",
+                ),
+                &[Param::Text(kind.as_str())],
+            )
+            .await?;
+        rows.iter().map(deployment_from).collect()
+    }
+
     /// The files of a stored KB version, as JSON.
     pub async fn kb_version_files(&self, version: &str) -> Result<Option<String>, StoreError> {
         let rows = self
@@ -592,4 +625,16 @@ impl Store {
         }
         Ok(None)
     }
+}
+
+fn deployment_from(row: &Row) -> Result<Deployment, StoreError> {
+    let corrupt = |e: String| StoreError::Corrupt(e);
+    Ok(Deployment {
+        seq: row.int("seq")?,
+        kind: row.text("kind")?.parse().map_err(corrupt)?,
+        version: row.text("version")?,
+        action: row.text("action")?.parse().map_err(corrupt)?,
+        actor: row.text("actor")?,
+        deployed_at: row.int("deployed_at")?,
+    })
 }

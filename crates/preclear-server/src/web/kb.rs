@@ -39,7 +39,7 @@ pub(crate) async fn index(
     State(state): State<AppState>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    let kb = &state.kb;
+    let kb = &state.kb();
     let today = date_of(now_micros());
     let coverage = coverage_rows(kb, today);
     let topics = coverage
@@ -91,7 +91,7 @@ pub(crate) async fn market(
     user: WebUser,
     Path(scope): Path<String>,
 ) -> Result<Response, WebError> {
-    let kb = &state.kb;
+    let kb = &state.kb();
     let facts = fact_views(kb, Some(&scope), None);
     if facts.is_empty() {
         return Err(

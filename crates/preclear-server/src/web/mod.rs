@@ -174,7 +174,7 @@ impl Nav {
             is_admin: ADMINS.contains(&p.role),
             manages_registry: crate::programs::OPERATORS.contains(&p.role)
                 && p.org.kind == OrgKind::Provider,
-            kb_version: state.kb.version().as_str().to_owned(),
+            kb_version: state.kb().version().as_str().to_owned(),
         }
     }
 

@@ -396,8 +396,8 @@ impl NewPage {
         } else {
             vec![]
         };
-        let mut currencies: Vec<Pick> = state
-            .kb
+        let kb = state.kb();
+        let mut currencies: Vec<Pick> = kb
             .markets()
             .map(|m| Pick { code: m.currency.to_string(), name: m.currency.name().to_owned() })
             .chain(["EUR", "USD", "GBP", "CHF", "JPY", "CNY"].iter().filter_map(|c| {
@@ -420,8 +420,7 @@ impl NewPage {
             countries: Country::all()
                 .map(|c| Pick { code: c.to_string(), name: c.name().to_owned() })
                 .collect(),
-            markets: state
-                .kb
+            markets: kb
                 .markets()
                 .map(|m| Pick { code: m.country.to_string(), name: m.name.clone() })
                 .collect(),
@@ -961,7 +960,7 @@ pub(crate) struct HsPage {
 
 fn hs_search(state: &AppState, q: &str, limit: usize) -> Vec<HsHit> {
     state
-        .kb
+        .kb()
         .nomenclature()
         .search(q, limit)
         .into_iter()

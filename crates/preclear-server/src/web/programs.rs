@@ -1244,6 +1244,7 @@ async fn entities_page(
             expired: a.expired,
         })
         .collect();
+    let kb = state.kb();
     let entities = list
         .into_iter()
         .map(|e| {
@@ -1255,7 +1256,7 @@ async fn entities_page(
             };
             let requirements = preclear_domain::Country::parse(&e.country)
                 .ok()
-                .and_then(|c| state.kb.market(c))
+                .and_then(|c| kb.market(c))
                 .map(|m| {
                     m.requirements
                         .iter()

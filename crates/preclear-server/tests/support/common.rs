@@ -102,10 +102,25 @@ pub async fn raw_sql(url: &str, sql: &str) {
         sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
         pool.close().await;
     } else {
-        let pool = sqlx::PgPool::connect(url).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.unwrap();
-        pool.close().await;
+        postgres_script(url, sql).await;
     }
+}
+
+/// Runs a script on PostgreSQL through its own connection, in the schema that the URL's
+/// `options[search_path]` names (the form `postgres_url` makes).
+pub async fn postgres_script(url: &str, sql: &str) {
+    let (base, schema) = match url.split_once("options[search_path]=") {
+        Some((base, schema)) => (base.trim_end_matches(['?', '&']), Some(schema)),
+        None => (url, None),
+    };
+    let (client, connection) = tokio_postgres::connect(base, tokio_postgres::NoTls).await.unwrap();
+    let connection = tokio::spawn(connection);
+    if let Some(schema) = schema {
+        client.batch_execute(&format!("SET search_path TO {schema}")).await.unwrap();
+    }
+    client.batch_execute(sql).await.unwrap();
+    drop(client);
+    connection.await.unwrap().unwrap();
 }
 
 /// A new SQLite file in a directory of its own.

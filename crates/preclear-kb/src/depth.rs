@@ -1,0 +1,195 @@
+//! How deep the KB is, in figures a reviewer can hold it to (`preclear kb check` prints them):
+//! the share of cited sources that are official, the market × IT-subheading duty cells with a
+//! known rate, and the requirements with a known lead time.
+//!
+//! "Official" is decided from a URL's host alone: a government domain (`.gov`, `.gob.xx`,
+//! `.gouv.xx`, `.go.xx`, `.govt.xx`, `.gc.ca`, `.gv.at`, `admin.ch`, `bund.de`, …), an
+//! international organisation (`.int`, `europa.eu`, `wto.org`, `wcoomd.org`, …) or a public
+//! legal database ([`OFFICIAL_HOSTS`]). Sources without a URL (a gazette cited by number, a
+//! research note) are not counted either way.
+
+use std::collections::BTreeSet;
+
+use preclear_domain::{Country, Date, HsPrefix};
+
+use crate::facts;
+use crate::model::{Kb, LevyKind, LevyRate, Market, RateValue};
+
+/// The 21 HS subheadings of IT and data-centre hardware whose duty every market should know.
+pub const DUTY_SUBHEADINGS: [&str; 21] = [
+    "847130", "847141", "847149", "847150", "847170", "847180", "847330", "850440", "850760",
+    "851713", "851762", "851769", "851779", "852351", "852852", "853669", "853710", "854231",
+    "854442", "854470", "940320",
+];
+
+/// Hosts (and their subdomains) that publish official text but have no government domain.
+pub const OFFICIAL_HOSTS: &[&str] = &[
+    "europa.eu",
+    "wto.org",
+    "wcoomd.org",
+    "un.org",
+    "unctad.org",
+    "oecd.org",
+    "worldbank.org",
+    "wassenaar.org",
+    "boe.es",
+    "gesetze-im-internet.de",
+    "legislation.gov.uk",
+    "canada.ca",
+    "lovdata.no",
+    "lex.uz",
+    "adilet.zan.kz",
+    "kenyalaw.org",
+    "bcn.cl",
+    "chinhphu.vn",
+    "vbpl.vn",
+    "u.ae",
+    "fedlex.admin.ch",
+    "pravno-informacioni-sistem.rs",
+    "eaeunion.org",
+    "eurasiancommission.org",
+    "gcc-sg.org",
+    "eac.int",
+    "ecowas.int",
+    "mercosur.int",
+    "aladi.org",
+    "asean.org",
+];
+
+/// Second-level labels that mark a government domain under a country code (`gov.uk`, `go.jp`).
+const GOVERNMENT_LABELS: &[&str] =
+    &["gov", "gob", "gouv", "govt", "go", "gc", "gv", "admin", "bund", "gub", "mil", "government"];
+
+/// Whether a URL is on an official host.
+pub fn is_official(url: &str) -> bool {
+    let Some(host) = host(url) else { return false };
+    if OFFICIAL_HOSTS
+        .iter()
+        .any(|official| host == *official || host.ends_with(&format!(".{official}")))
+    {
+        return true;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let Some((&tld, rest)) = labels.split_last() else { return false };
+    if matches!(tld, "gov" | "mil" | "int") {
+        return true;
+    }
+    // `x.gov.tr`, `gov.br`, `mic.go.jp`, `customs.gc.ca`: a government label right before a
+    // two-letter country code; `admin.ch`, `bund.de` count the same way.
+    tld.len() == 2 && rest.last().is_some_and(|label| GOVERNMENT_LABELS.contains(label))
+}
+
+fn host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// The KB's depth figures on a date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Depth {
+    /// Distinct URLs cited by facts.
+    pub urls_cited: usize,
+    /// Those on an official host.
+    pub urls_official: usize,
+    /// Market × [`DUTY_SUBHEADINGS`] cells.
+    pub duty_cells: usize,
+    /// Cells whose duty is known.
+    pub duty_cells_known: usize,
+    /// Per market, the subheadings whose duty is not known.
+    pub duty_unknown: Vec<(Country, Vec<&'static str>)>,
+    /// Requirements in force (every market, a union's counted in each member).
+    pub requirements: usize,
+    /// Those with a known lead time.
+    pub requirements_lead_known: usize,
+}
+
+/// Measures `kb` on `date`.
+pub fn depth(kb: &Kb, date: Date) -> Depth {
+    let mut figures = Depth::default();
+    let mut urls = BTreeSet::new();
+    for fact in facts::facts(kb) {
+        for source in &fact.provenance.sources {
+            if let Some(url) = &source.url {
+                urls.insert(url.as_str());
+            }
+        }
+    }
+    figures.urls_cited = urls.len();
+    figures.urls_official = urls.iter().filter(|url| is_official(url)).count();
+    for market in kb.markets() {
+        let mut unknown = Vec::new();
+        for subheading in DUTY_SUBHEADINGS {
+            figures.duty_cells += 1;
+            if duty_known(market, subheading, date) {
+                figures.duty_cells_known += 1;
+            } else {
+                unknown.push(subheading);
+            }
+        }
+        if !unknown.is_empty() {
+            figures.duty_unknown.push((market.country, unknown));
+        }
+        for requirement in market.requirements.iter().filter(|r| r.provenance.in_force(date)) {
+            figures.requirements += 1;
+            if requirement.lead_time.known().is_some() {
+                figures.requirements_lead_known += 1;
+            }
+        }
+    }
+    figures
+}
+
+/// Whether the most-favoured-nation duty on goods of `subheading` is known on `date`: for each
+/// duty levy that may apply to them, the most specific rate without `origins` whose prefix
+/// covers the subheading, and every national line below it, is known; the market's first duty
+/// levy must have such a rate. Rates for particular origins (trade remedies, retaliation) are
+/// left out: they depend on the shipment, not on the tariff line.
+pub fn duty_known(market: &Market, subheading: &str, date: Date) -> bool {
+    let Ok(code) = HsPrefix::parse(subheading) else { return false };
+    let code = code.as_str();
+    let mut first = true;
+    for levy in market.levies.iter().filter(|l| l.kind == LevyKind::Duty) {
+        // A levy only for some origins (a trade remedy, a retaliation) is not the tariff line's.
+        let origin_limited = levy
+            .when
+            .as_ref()
+            .is_some_and(|when| when.origin.is_some() || when.shipped_from.is_some());
+        if !levy.provenance.in_force(date) || origin_limited {
+            continue;
+        }
+        let hs_applies =
+            levy.when.as_ref().and_then(|when| when.hs.as_ref()).is_none_or(|prefixes| {
+                prefixes
+                    .iter()
+                    .any(|p| code.starts_with(p.as_str()) || p.as_str().starts_with(code))
+            });
+        if !hs_applies {
+            continue;
+        }
+        let mfn: Vec<&LevyRate> = levy
+            .rates
+            .iter()
+            .filter(|r| r.origins.is_none() && r.provenance.in_force(date))
+            .collect();
+        let covering = mfn
+            .iter()
+            .filter(|r| r.hs.as_ref().is_none_or(|p| code.starts_with(p.as_str())))
+            .max_by_key(|r| r.hs.as_ref().map_or(0, |p| p.as_str().len()));
+        let lines = mfn.iter().filter(|r| {
+            r.hs.as_ref()
+                .is_some_and(|p| p.as_str().len() > code.len() && p.as_str().starts_with(code))
+        });
+        let selected: Vec<&&LevyRate> = covering.into_iter().chain(lines).collect();
+        if first && selected.is_empty() {
+            return false;
+        }
+        first = false;
+        if selected.iter().any(|r| r.value == RateValue::Unknown) {
+            return false;
+        }
+    }
+    !first
+}
