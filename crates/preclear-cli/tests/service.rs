@@ -128,14 +128,11 @@ async fn a_killed_server_loses_no_acknowledged_assessment() {
     let _ = std::fs::remove_dir_all(Path::new(&dir));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_instances_on_one_postgres_keep_the_chain_intact() {
-    let Ok(base) = std::env::var("PRECLEAR_TEST_DATABASE_URL") else {
-        eprintln!("skipped: set PRECLEAR_TEST_DATABASE_URL to run two instances on PostgreSQL");
-        return;
-    };
-    let schema = format!("twoinst_{}", std::process::id());
-    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
+/// A fresh schema `<name>_<pid>` in the test database (dropped first if a crashed run left
+/// it); the URL that selects it, reached over TCP as deployments reach PostgreSQL.
+async fn fresh_schema(base: &str, name: &str) -> String {
+    let schema = format!("{name}_{}", std::process::id());
+    let (client, connection) = tokio_postgres::connect(base, tokio_postgres::NoTls).await.unwrap();
     let connection = tokio::spawn(connection);
     client
         .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
@@ -144,7 +141,16 @@ async fn two_instances_on_one_postgres_keep_the_chain_intact() {
     drop(client);
     connection.await.unwrap().unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options[search_path]={schema}");
+    format!("{base}{sep}options[search_path]={schema}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_on_one_postgres_keep_the_chain_intact() {
+    let Ok(base) = std::env::var("PRECLEAR_TEST_DATABASE_URL") else {
+        eprintln!("skipped: set PRECLEAR_TEST_DATABASE_URL to run two instances on PostgreSQL");
+        return;
+    };
+    let url = fresh_schema(&base, "twoinst").await;
     let db = ["--database-url", url.as_str()];
     let first = start(&db).await;
     let key = first.key.clone().expect("a first start prints an API key");
@@ -216,17 +222,7 @@ async fn a_deployed_kb_reaches_both_instances_and_old_assessments_still_replay()
         );
         return;
     };
-    let schema = format!("deploy_{}", std::process::id());
-    let (client, connection) = tokio_postgres::connect(&base, tokio_postgres::NoTls).await.unwrap();
-    let connection = tokio::spawn(connection);
-    client
-        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
-        .await
-        .unwrap();
-    drop(client);
-    connection.await.unwrap().unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options[search_path]={schema}");
+    let url = fresh_schema(&base, "deploy").await;
     let db = ["--database-url", url.as_str()];
     let first = start(&db).await;
     let key = first.key.clone().expect("a first start prints an API key");

@@ -3,6 +3,9 @@
 //! - `assess/1000_lines_TR`: one 1,000-line shipment to Türkiye (target: under 5 ms).
 //! - `batch/100k_line_destination_evaluations`: 100 shipments of 1,000 lines, ten to each of the
 //!   ten markets of the bundled KB (target: at least 500,000 line evaluations per second per core).
+//! - `full_path/20000_lines_DE_from_US`: what `preclear assess --format json` does, without the
+//!   file and the KB load: request text → shipment → assessment → pretty JSON (into a sink), for
+//!   20,000 lines of servers, access points, laptops and routers (target: 200,000 lines/s).
 //!
 //! The lines cycle through realistic items (servers, switches, access points with Wi-Fi, laptops
 //! with batteries, GPU servers, phones, UPSs, cables, SSDs, a refurbished server) and origins.
@@ -128,5 +131,63 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine);
+/// The `preclear assess` path's shipment: 20,000 lines of servers, Wi-Fi access points, laptops
+/// and routers, Germany from the United States, as request text.
+fn cli_request(n_lines: usize) -> String {
+    let kinds = [
+        json!({ "category": "server", "hs_code": "847150", "radio": [], "unit_value": "9800.00" }),
+        json!({ "category": "wireless_access_point", "hs_code": "851762", "radio": ["wifi", "bluetooth"], "unit_value": "450.00" }),
+        json!({ "category": "laptop", "hs_code": "847130", "radio": ["wifi", "bluetooth"], "unit_value": "1400.00", "battery": { "chemistry": "li-ion", "packing": "contained_in_equipment", "wh": 56 } }),
+        json!({ "category": "router", "hs_code": "851762", "radio": [], "unit_value": "3200.00" }),
+    ];
+    let origins = ["CN", "US", "TW", "MY"];
+    let items: Vec<Value> = (0..n_lines)
+        .map(|i| {
+            let mut item = kinds[i % kinds.len()].clone();
+            let fields = item.as_object_mut().unwrap();
+            fields.insert("description".into(), json!(format!("Line {i}")));
+            fields.insert("manufacturer".into(), json!("Vendor"));
+            fields.insert("model".into(), json!(format!("M-{}", i % 4)));
+            fields.insert("country_of_origin".into(), json!(origins[i % origins.len()]));
+            fields.insert("condition".into(), json!("new"));
+            fields.insert("quantity".into(), json!(1 + i % 5));
+            fields.insert("encryption".into(), json!("mass_market"));
+            item
+        })
+        .collect();
+    json!({
+        "reference": "BENCH-CLI",
+        "client": { "name": "Nordwind Systems GmbH", "country": "DE", "local_entity_in_destination": false },
+        "origin": "US",
+        "destination": "DE",
+        "transport_mode": "air",
+        "incoterm": "DDP",
+        "currency": "USD",
+        "freight": "1850.00",
+        "insurance": "95.00",
+        "purpose": "business_use",
+        "items": items,
+    })
+    .to_string()
+}
+
+fn full_path(c: &mut Criterion) {
+    let kb = preclear_kb_bundle::load().unwrap();
+    let as_of = "2026-12-07".parse().unwrap();
+    let text = cli_request(20_000);
+    let mut group = c.benchmark_group("full_path");
+    group.throughput(Throughput::Elements(20_000));
+    group.sample_size(10);
+    group.bench_function("20000_lines_DE_from_US", |b| {
+        b.iter(|| {
+            let shipment =
+                preclear_domain::request::parse_shipment_request(black_box(&text)).unwrap();
+            let assessment = preclear_engine::assess(&kb, &shipment, as_of);
+            serde_json::to_writer_pretty(std::io::sink(), &assessment).unwrap();
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, full_path);
 criterion_main!(benches);

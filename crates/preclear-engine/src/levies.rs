@@ -424,7 +424,9 @@ fn effective_rounding(market: &Market, currency: Currency) -> Rounding {
 }
 
 /// The rate of a levy for a line: in force on `as_of`, matching the line's HS code and origin;
-/// the longest HS prefix wins, then an origin-specific rate over a general one.
+/// a rate for the line's origin (a preference, a surcharge) wins over a general one, and among
+/// those the longest HS prefix wins — so a customs union's 0% for its own goods is not overridden
+/// by a third-country rate on one tariff line.
 fn select_rate<'k>(
     levy: &'k Levy,
     hs: Option<&HsCode>,
@@ -443,7 +445,7 @@ fn select_rate<'k>(
             (Some(_), None) => false,
         })
         .max_by_key(|rate| {
-            (rate.hs.as_ref().map_or(0, |prefix| prefix.len()), rate.origins.is_some())
+            (rate.origins.is_some(), rate.hs.as_ref().map_or(0, |prefix| prefix.len()))
         })
 }
 

@@ -157,7 +157,13 @@ pub fn duty_known(market: &Market, subheading: &str, date: Date) -> bool {
             .when
             .as_ref()
             .is_some_and(|when| when.origin.is_some() || when.shipped_from.is_some());
-        if !levy.provenance.in_force(date) || origin_limited {
+        // Nor is a levy only on used or refurbished goods (the cells are for new goods).
+        let used_only = levy
+            .when
+            .as_ref()
+            .and_then(|when| when.condition.as_ref())
+            .is_some_and(|conditions| !conditions.contains(&preclear_domain::Condition::New));
+        if !levy.provenance.in_force(date) || origin_limited || used_only {
             continue;
         }
         let hs_applies =

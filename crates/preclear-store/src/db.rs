@@ -283,6 +283,30 @@ impl Tx {
         })
     }
 
+    /// Runs statements that do not depend on each other's results, stopping at the first
+    /// failure. On PostgreSQL they are pipelined on the transaction's connection (sent without
+    /// waiting for each answer); on SQLite they run one after another.
+    pub(crate) async fn execute_all(
+        &mut self,
+        statements: &[(Sql, Vec<Param<'_>>)],
+    ) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(_) => {
+                for (sql, params) in statements {
+                    self.execute(*sql, params).await?;
+                }
+            }
+            Tx::Postgres(tx) => {
+                let client = tx.client()?;
+                futures_util::future::try_join_all(
+                    statements.iter().map(|(sql, params)| pg_execute(client, sql.postgres, params)),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) async fn fetch_optional(
         &mut self,
         sql: Sql,
