@@ -218,8 +218,10 @@ pub(crate) fn serve(
     })
 }
 
-pub(crate) fn api_error(error: ApiError) -> anyhow::Error {
-    match error {
+/// An operation's refusal as the shell's message (the service's, or the API's for operations
+/// that still live in the server).
+pub(crate) fn api_error(error: impl Into<ApiError>) -> anyhow::Error {
+    match error.into() {
         ApiError::Invalid(errors) | ApiError::BadRequest(errors) => anyhow::anyhow!(
             "{}",
             errors

@@ -1,91 +1,13 @@
-//! Authentication and authorisation. A request presents `Authorization: Bearer <API key>`; the
-//! key is found by its public prefix, must not be revoked, and its secret must match the stored
-//! argon2 hash. Verified secrets are remembered per process (a pure cache of "this secret
-//! matches this hash", keyed by the stored hash), so that argon2's deliberate cost is paid once
-//! per key, not per request; revocation is read from the database on every request.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! Authentication over HTTP: `Authorization: Bearer <API key>` becomes a `Principal` through
+//! `Service::authenticate_key`; who may do what lives in the service (`preclear_service::auth`).
 
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use preclear_store::credentials::{split_api_key, verify_secret};
-use preclear_store::{Org, OrgKind, Role, Visibility};
-use sha2::{Digest as _, Sha256};
+pub use preclear_service::auth::{ADMINS, AUDITORS, KeyCache, Principal, SUBMITTERS};
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::ops::Actor;
-
-/// Who is calling: the organisation, the role and how the audit trail names them.
-#[derive(Debug, Clone)]
-pub struct Principal {
-    /// The caller's organisation.
-    pub org: Org,
-    /// The caller's role.
-    pub role: Role,
-    /// The audit name.
-    pub actor: Actor,
-}
-
-impl Principal {
-    /// What the caller may see: its own organisation, or a provider's and its clients'.
-    pub fn visibility(&self) -> Visibility {
-        match self.org.kind {
-            OrgKind::Provider => Visibility::Provider(self.org.id),
-            OrgKind::Client => Visibility::Own(self.org.id),
-        }
-    }
-
-    /// Refuses (403) unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role], what: &str) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "role `{}` may not {what}; it needs one of: {}",
-                self.role,
-                roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
-            )))
-        }
-    }
-}
-
-/// Roles that may submit assessments.
-pub const SUBMITTERS: &[Role] = &[Role::ClientSubmitter, Role::Operator, Role::Admin];
-/// Roles that may administer organisations, users and keys.
-pub const ADMINS: &[Role] = &[Role::Admin];
-/// Roles that may read the audit trail.
-pub const AUDITORS: &[Role] = &[Role::Operator, Role::Admin];
-
-/// Secrets already verified: prefix → (SHA-256 of the secret, the stored hash it matched).
-#[derive(Debug, Default)]
-pub struct KeyCache {
-    verified: Mutex<HashMap<String, ([u8; 32], String)>>,
-}
-
-const KEY_CACHE_LIMIT: usize = 10_000;
-
-impl KeyCache {
-    /// Whether `secret` is known to match `stored_hash` without running argon2.
-    fn known(&self, prefix: &str, digest: &[u8; 32], stored_hash: &str) -> bool {
-        self.verified
-            .lock()
-            .ok()
-            .and_then(|map| map.get(prefix).map(|(d, h)| d == digest && h == stored_hash))
-            .unwrap_or(false)
-    }
-
-    fn remember(&self, prefix: &str, digest: [u8; 32], stored_hash: &str) {
-        if let Ok(mut map) = self.verified.lock() {
-            if map.len() >= KEY_CACHE_LIMIT {
-                map.clear();
-            }
-            map.insert(prefix.to_owned(), (digest, stored_hash.to_owned()));
-        }
-    }
-}
 
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
@@ -103,23 +25,6 @@ impl FromRequestParts<AppState> for Principal {
                 ApiError::Unauthorized("the Authorization scheme must be Bearer".into())
             })?
             .trim();
-        let invalid = || ApiError::Unauthorized("the API key is not valid".into());
-        let (prefix, secret) = split_api_key(token).ok_or_else(invalid)?;
-        let (key, org) = state.store.api_key_with_org(prefix).await?.ok_or_else(invalid)?;
-        if key.revoked_at.is_some() {
-            return Err(ApiError::Unauthorized("the API key has been revoked".into()));
-        }
-        let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
-        if !state.keys.known(prefix, &digest, &key.secret_hash) {
-            let (secret, hash) = (secret.to_owned(), key.secret_hash.clone());
-            let ok = tokio::task::spawn_blocking(move || verify_secret(&secret, &hash))
-                .await
-                .map_err(ApiError::internal)?;
-            if !ok {
-                return Err(invalid());
-            }
-            state.keys.remember(prefix, digest, &key.secret_hash);
-        }
-        Ok(Principal { org, role: key.role, actor: Actor(format!("key:{}", key.prefix)) })
+        Ok(state.authenticate_key(token).await?)
     }
 }

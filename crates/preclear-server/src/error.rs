@@ -6,15 +6,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-/// One invalid field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct FieldError {
-    /// The field's path in the request (`items[0].quantity`), or the query parameter's name;
-    /// empty for the document as a whole.
-    pub field: String,
-    /// What is wrong with it.
-    pub message: String,
-}
+pub use preclear_service::FieldError;
+use preclear_service::ServiceError;
 
 /// An error answer of the API.
 #[derive(Debug)]
@@ -55,6 +48,20 @@ impl ApiError {
     /// A 500 whose cause is logged.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         ApiError::Internal(cause.to_string())
+    }
+}
+
+/// The one mapping from the service's answers to HTTP.
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid(fields) => ApiError::Invalid(fields),
+            ServiceError::Unauthenticated(why) => ApiError::Unauthorized(why),
+            ServiceError::Forbidden(why) => ApiError::Forbidden(why),
+            ServiceError::NotFound(what) => ApiError::NotFound(what),
+            ServiceError::Conflict(what) => ApiError::Conflict(what),
+            ServiceError::Internal(cause) => ApiError::Internal(cause),
+        }
     }
 }
 

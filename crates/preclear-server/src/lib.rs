@@ -7,20 +7,15 @@
 //! secrets, metrics): everything that matters is in the database, so several instances can
 //! serve one PostgreSQL database.
 //!
-//! Code map: [`config`] (flags, environment, TOML), [`bootstrap`] (open the database, migrate,
-//! snapshot the KB, first admin), [`auth`] (API keys, roles), [`ops`] (administrative changes,
-//! shared with the shell), `assessments`, `admin_api`, `kb_api`, `audit_api` (the routes),
-//! `web` (the pages),
-//! [`error`] (problem details), [`metrics`], `openapi`.
+//! The operations without HTTP live in `preclear-service` (configuration, start-up, principals
+//! and roles, administrative changes, KB deployment), re-exported here for the handlers.
+//! Code map: [`auth`] (the bearer-key extractor), `assessments`, `admin_api`, `kb_api`,
+//! `audit_api` (the routes), [`programs`] (program operations, still here), `web` (the pages),
+//! [`error`] (problem details: the one mapping from `ServiceError`), [`metrics`], `openapi`.
 
 pub mod auth;
-pub mod bootstrap;
-pub mod clock;
-pub mod config;
 pub mod error;
-pub mod kb_deploy;
 pub mod metrics;
-pub mod ops;
 
 mod admin_api;
 mod assessments;
@@ -33,8 +28,7 @@ pub mod programs;
 mod programs_api;
 mod web;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -44,31 +38,24 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use preclear_kb::Kb;
-use preclear_store::{GroupCommitter, Store};
+use preclear_store::Store;
 use tokio::net::TcpListener;
 use tracing::Instrument as _;
 
-pub use crate::bootstrap::{FirstAdmin, Opened, open};
-pub use crate::config::Config;
 use crate::error::ApiError;
 
-/// What the handlers share.
+pub use preclear_service::bootstrap::{FirstAdmin, Opened, open};
+pub use preclear_service::{Config, Service, bootstrap, clock, config, kb_deploy, ops};
+
+/// What the handlers share: the service, and what only HTTP needs.
 #[derive(Debug, Clone)]
 pub struct AppState(Arc<Inner>);
 
 /// The shared parts.
 #[derive(Debug)]
 pub struct Inner {
-    /// The database.
-    pub store: Store,
-    /// Batches assessment writes.
-    pub committer: GroupCommitter,
-    /// The current KB: the one deployed last (see `kb_deploy`), swapped while serving.
-    kb: RwLock<Arc<Kb>>,
-    /// Older KB versions loaded from their snapshots, by version.
-    pub kbs: Mutex<HashMap<String, Arc<Kb>>>,
-    /// Verified API-key secrets.
-    pub keys: auth::KeyCache,
+    /// The operations and what they share (store, committer, KB, key cache).
+    pub service: Service,
     /// Counters.
     pub metrics: metrics::Metrics,
     /// The body size limit, in bytes.
@@ -77,8 +64,6 @@ pub struct Inner {
     pub session_hours: u32,
     /// Whether the session cookie is marked `Secure`.
     pub secure_cookies: bool,
-    /// How often the served KB is checked against the deployment log.
-    pub kb_poll: std::time::Duration,
 }
 
 impl std::ops::Deref for AppState {
@@ -88,69 +73,29 @@ impl std::ops::Deref for AppState {
     }
 }
 
-impl AppState {
-    /// The state for an opened database. Spawns the group committer on the current runtime.
-    pub fn new(store: Store, kb: Arc<Kb>, config: &Config) -> AppState {
-        let committer = GroupCommitter::spawn(store.clone(), config.batch_size);
-        AppState(Arc::new(Inner {
-            store,
-            committer,
-            kb: RwLock::new(kb),
-            kbs: Mutex::new(HashMap::new()),
-            keys: auth::KeyCache::default(),
-            metrics: metrics::Metrics::default(),
-            max_body_bytes: config.max_body_bytes,
-            session_hours: config.session_hours,
-            secure_cookies: config.secure_cookies,
-            kb_poll: std::time::Duration::from_secs(config.kb_poll_seconds),
-        }))
+/// A handler reaches the service's parts (`state.store`, `state.kb()`) through the state.
+impl std::ops::Deref for Inner {
+    type Target = Service;
+    fn deref(&self) -> &Service {
+        &self.service
     }
 }
 
 impl AppState {
-    /// The current KB. Each request takes it once and uses that one throughout, so a deploy
-    /// in the middle of a request cannot mix two versions.
-    pub fn kb(&self) -> Arc<Kb> {
-        match self.kb.read() {
-            Ok(kb) => Arc::clone(&kb),
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
+    /// The state for an opened database. Spawns the group committer on the current runtime.
+    pub fn new(store: Store, kb: Arc<Kb>, config: &Config) -> AppState {
+        AppState::with_service(Service::new(store, kb, config), config)
     }
 
-    /// Makes `kb` current (a deploy reached this instance).
-    pub fn set_kb(&self, kb: Arc<Kb>) {
-        match self.kb.write() {
-            Ok(mut current) => *current = kb,
-            Err(poisoned) => *poisoned.into_inner() = kb,
-        }
-    }
-
-    /// A KB version: the current one, or one loaded from its stored snapshot (and kept, a few
-    /// at a time, for the next replay).
-    pub async fn kb_version(&self, version: &str) -> Result<Arc<Kb>, ApiError> {
-        let current = self.kb();
-        if current.version().as_str() == version {
-            return Ok(current);
-        }
-        if let Some(kb) = self.kbs.lock().ok().and_then(|m| m.get(version).cloned()) {
-            return Ok(kb);
-        }
-        let text = self.store.kb_version_files(version).await?.ok_or_else(|| {
-            ApiError::internal(format!("KB version {version} has no stored snapshot"))
-        })?;
-        let files = bootstrap::snapshot_files(&text).map_err(ApiError::internal)?;
-        let kb = tokio::task::spawn_blocking(move || preclear_kb::load(&files))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(|e| ApiError::internal(format!("KB snapshot {version} does not load: {e}")))?;
-        let kb = Arc::new(kb);
-        if let Ok(mut map) = self.kbs.lock() {
-            if map.len() >= 8 {
-                map.clear();
-            }
-            map.insert(version.to_owned(), kb.clone());
-        }
-        Ok(kb)
+    /// The state around an existing service.
+    pub fn with_service(service: Service, config: &Config) -> AppState {
+        AppState(Arc::new(Inner {
+            service,
+            metrics: metrics::Metrics::default(),
+            max_body_bytes: config.max_body_bytes,
+            session_hours: config.session_hours,
+            secure_cookies: config.secure_cookies,
+        }))
     }
 }
 
@@ -179,7 +124,7 @@ pub fn app(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
 /// Follows KB deployments meanwhile (`kb_deploy::follow`).
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
-    let follower = kb_deploy::follow(state.clone(), state.kb_poll);
+    let follower = kb_deploy::follow(state.service.clone(), state.kb_poll);
     let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await;
     follower.abort();
     served?;

@@ -8,6 +8,7 @@
     reason = "tests fail loudly on broken fixtures"
 )]
 
+mod contract;
 mod scenarios;
 mod support;
 mod zedland;

@@ -18,6 +18,7 @@ use crate::auth::{ADMINS, AUDITORS};
 use crate::clock::{now_micros, rfc3339};
 use crate::error::ApiError;
 use crate::ops;
+use preclear_service::ServiceError;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct AuditQuery {
@@ -257,11 +258,11 @@ pub(crate) async fn create_key(
             ops::create_key(&state.store, &user.principal.actor, &org, role, label, now_micros())
                 .await
         }
-        Err(message) => Err(ApiError::invalid_field("role", message)),
+        Err(message) => Err(ServiceError::invalid_field("role", message)),
     };
     match outcome {
         Ok((_, full)) => render(&keys_page(&state, &user, Some(full), None).await?),
-        Err(ApiError::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) => {
             let message = errors
                 .into_iter()
                 .map(|e| format!("{}: {}", e.field, e.message))

@@ -199,6 +199,12 @@ impl From<ApiError> for WebError {
     }
 }
 
+impl From<preclear_service::ServiceError> for WebError {
+    fn from(error: preclear_service::ServiceError) -> Self {
+        WebError::Api(error.into())
+    }
+}
+
 impl From<preclear_store::StoreError> for WebError {
     fn from(error: preclear_store::StoreError) -> Self {
         WebError::Api(error.into())

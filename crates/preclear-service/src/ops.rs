@@ -6,7 +6,7 @@ use preclear_store::{ApiKey, Change, Mutation, NewEvent, Org, OrgKind, Role, Sto
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::error::ServiceError;
 
 /// Who acts, as recorded in the audit trail: `key:<prefix>`, `user:<name>` or `shell:<name>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,19 +15,19 @@ pub struct Actor(pub String);
 /// The longest organisation name, username or label accepted.
 const MAX_NAME: usize = 200;
 
-fn check_name(field: &str, value: &str) -> Result<String, ApiError> {
+fn check_name(field: &str, value: &str) -> Result<String, ServiceError> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(ApiError::invalid_field(field, "must not be empty"));
+        return Err(ServiceError::invalid_field(field, "must not be empty"));
     }
     if value.chars().count() > MAX_NAME {
-        return Err(ApiError::invalid_field(
+        return Err(ServiceError::invalid_field(
             field,
             format!("must be at most {MAX_NAME} characters"),
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(ApiError::invalid_field(field, "must not contain control characters"));
+        return Err(ServiceError::invalid_field(field, "must not contain control characters"));
     }
     Ok(value.to_owned())
 }
@@ -67,7 +67,7 @@ pub async fn create_org(
     kind: OrgKind,
     provider: Option<Uuid>,
     at: i64,
-) -> Result<Org, ApiError> {
+) -> Result<Org, ServiceError> {
     let name = check_name("name", name)?;
     let provider_id = match kind {
         OrgKind::Provider => None,
@@ -83,13 +83,13 @@ pub async fn create_org(
                 match providers.as_slice() {
                     [one] => one.id,
                     [] => {
-                        return Err(ApiError::invalid_field(
+                        return Err(ServiceError::invalid_field(
                             "provider",
                             "there is no provider organisation to serve this client; create one first",
                         ));
                     }
                     _ => {
-                        return Err(ApiError::invalid_field(
+                        return Err(ServiceError::invalid_field(
                             "provider",
                             "there are several providers: name the one that serves this client",
                         ));
@@ -99,7 +99,9 @@ pub async fn create_org(
         }),
     };
     if store.org_by_name(&name).await?.is_some() {
-        return Err(ApiError::Conflict(format!("an organisation named `{name}` already exists")));
+        return Err(ServiceError::Conflict(format!(
+            "an organisation named `{name}` already exists"
+        )));
     }
     let org = Org { id: Uuid::now_v7(), name, kind, provider_id, created_at: at };
     let after = json!({ "name": org.name, "kind": kind.as_str(), "provider_id": provider_id });
@@ -119,11 +121,11 @@ pub async fn create_org(
     Ok(org)
 }
 
-fn check_role(role: Role, org: &Org) -> Result<(), ApiError> {
+fn check_role(role: Role, org: &Org) -> Result<(), ServiceError> {
     if role.fits(org.kind) {
         Ok(())
     } else {
-        Err(ApiError::invalid_field(
+        Err(ServiceError::invalid_field(
             "role",
             format!("role `{role}` cannot be given in a {} organisation", org.kind.as_str()),
         ))
@@ -140,19 +142,19 @@ pub async fn create_user(
     password: Option<&str>,
     role: Role,
     at: i64,
-) -> Result<(User, Option<String>), ApiError> {
+) -> Result<(User, Option<String>), ServiceError> {
     let username = check_name("username", username)?;
     check_role(role, org)?;
     let generated = match password {
         Some(p) if p.chars().count() < 12 => {
-            return Err(ApiError::invalid_field("password", "must be at least 12 characters"));
+            return Err(ServiceError::invalid_field("password", "must be at least 12 characters"));
         }
         Some(_) => None,
         None => Some(random_hex(12)?),
     };
     let secret = password.map(str::to_owned).or_else(|| generated.clone()).unwrap_or_default();
     if store.user_by_name(&username).await?.is_some() {
-        return Err(ApiError::Conflict(format!("a user named `{username}` already exists")));
+        return Err(ServiceError::Conflict(format!("a user named `{username}` already exists")));
     }
     let user = User {
         id: Uuid::now_v7(),
@@ -188,7 +190,7 @@ pub async fn create_key(
     role: Role,
     label: &str,
     at: i64,
-) -> Result<(ApiKey, String), ApiError> {
+) -> Result<(ApiKey, String), ServiceError> {
     let label = if label.trim().is_empty() {
         role.as_str().to_owned()
     } else {
@@ -230,9 +232,9 @@ pub async fn revoke_key(
     actor: &Actor,
     key: &ApiKey,
     at: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     if key.revoked_at.is_some() {
-        return Err(ApiError::Conflict(format!("API key {} is already revoked", key.prefix)));
+        return Err(ServiceError::Conflict(format!("API key {} is already revoked", key.prefix)));
     }
     let before = json!({ "prefix": key.prefix, "role": key.role.as_str(), "revoked_at": null });
     let after = json!({ "prefix": key.prefix, "role": key.role.as_str(), "revoked_at": at });

@@ -19,9 +19,9 @@ use preclear_kb::{Kb, SourceFile};
 use preclear_store::{Change, DatasetKind, DeployAction, Deployment, Micros, Mutation, Org, Store};
 use serde_json::json;
 
-use crate::AppState;
+use crate::Service;
 use crate::bootstrap::snapshot_json;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::ops::{Actor, event};
 
 /// The most files and bytes a KB directory may have: far above the bundled KB (about 70 files,
@@ -89,7 +89,7 @@ pub async fn deploy(
     (kb, files): (&Kb, &[SourceFile]),
     action: DeployAction,
     at: Micros,
-) -> Result<Deployment, ApiError> {
+) -> Result<Deployment, ServiceError> {
     let previous = store.current_deployment(DatasetKind::Kb).await?;
     let deployment = Deployment {
         seq: 0,
@@ -109,17 +109,17 @@ pub async fn rollback(
     provider: &Org,
     version: &str,
     at: Micros,
-) -> Result<Deployment, ApiError> {
+) -> Result<Deployment, ServiceError> {
     let log = store.deployments(DatasetKind::Kb).await?;
     if !log.iter().any(|d| d.version == version) {
-        return Err(ApiError::invalid_field(
+        return Err(ServiceError::invalid_field(
             "version",
             format!("KB version {version} was never deployed here (see `preclear kb versions`)"),
         ));
     }
     let previous = log.last().cloned();
     if previous.as_ref().is_some_and(|d| d.version == version) {
-        return Err(ApiError::Conflict(format!("KB version {version} is already current")));
+        return Err(ServiceError::Conflict(format!("KB version {version} is already current")));
     }
     let deployment = Deployment {
         seq: 0,
@@ -139,7 +139,7 @@ async fn record(
     deployment: Deployment,
     previous: Option<Deployment>,
     body: Option<String>,
-) -> Result<Deployment, ApiError> {
+) -> Result<Deployment, ServiceError> {
     let action = match deployment.action {
         DeployAction::Start => "kb.deployed_on_start",
         DeployAction::Deploy => "kb.deployed",
@@ -205,7 +205,7 @@ pub async fn load_stored(store: &Store, version: &str) -> anyhow::Result<Kb> {
 /// Follows the deployment log: every `every`, reads the current KB version and, when it differs
 /// from the one served, loads it (from the cache of recent versions or its stored body) and
 /// makes it current. Errors are logged and retried at the next tick; the old KB keeps serving.
-pub fn follow(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn follow(state: Service, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -219,7 +219,7 @@ pub fn follow(state: AppState, every: Duration) -> tokio::task::JoinHandle<()> {
 }
 
 /// One look at the deployment log; returns whether the served KB changed.
-pub async fn catch_up(state: &AppState) -> anyhow::Result<bool> {
+pub async fn catch_up(state: &Service) -> anyhow::Result<bool> {
     let Some(current) = state.store.current_deployment(DatasetKind::Kb).await? else {
         return Ok(false);
     };

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::clock::now_micros;
 use crate::config::Config;
-use crate::error::ApiError;
+use crate::error::ServiceError;
 use crate::kb_deploy;
 use crate::ops::{self, Actor};
 
@@ -111,7 +111,7 @@ async fn first_admin(store: &Store, provider_name: &str) -> anyhow::Result<Optio
         None => {
             match ops::create_org(store, &actor, provider_name, OrgKind::Provider, None, at).await {
                 Ok(org) => org,
-                Err(ApiError::Conflict(_)) => return Ok(None),
+                Err(ServiceError::Conflict(_)) => return Ok(None),
                 Err(other) => anyhow::bail!("creating the provider organisation: {other:?}"),
             }
         }
@@ -121,7 +121,7 @@ async fn first_admin(store: &Store, provider_name: &str) -> anyhow::Result<Optio
             Ok(Some(FirstAdmin { org: org.name, username: user.username, password }))
         }
         Ok((_, None)) => Ok(None),
-        Err(ApiError::Conflict(_)) => Ok(None),
+        Err(ServiceError::Conflict(_)) => Ok(None),
         Err(other) => anyhow::bail!("creating the first admin: {other:?}"),
     }
 }

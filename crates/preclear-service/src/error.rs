@@ -1,0 +1,73 @@
+//! What an operation can answer instead of its result. No HTTP here: the server maps each
+//! variant to a status and a problem document in one place (`preclear-server`'s `error.rs`), the
+//! shell to a message and an exit code.
+
+/// One invalid field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The field's path in the request (`items[0].quantity`), or the query parameter's name;
+    /// empty for the document as a whole.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// Why an operation did not do what it was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServiceError {
+    /// The input was read but is invalid: one entry per invalid field.
+    #[error("{}", fields_text(.0))]
+    Invalid(Vec<FieldError>),
+    /// No credentials, or credentials that are not valid.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Valid credentials that do not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No such object, or not one the caller may see.
+    #[error("{0}")]
+    NotFound(String),
+    /// Conflicts with what exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// A fault of ours; the cause is for the log, not for the caller.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn fields_text(fields: &[FieldError]) -> String {
+    fields
+        .iter()
+        .map(|e| {
+            if e.field.is_empty() {
+                e.message.clone()
+            } else {
+                format!("{}: {}", e.field, e.message)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ServiceError {
+    /// An invalid input, about one field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> ServiceError {
+        ServiceError::Invalid(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    }
+
+    /// An internal error with its cause.
+    pub fn internal(cause: impl std::fmt::Display) -> ServiceError {
+        ServiceError::Internal(cause.to_string())
+    }
+}
+
+impl From<preclear_store::StoreError> for ServiceError {
+    fn from(error: preclear_store::StoreError) -> Self {
+        match error {
+            preclear_store::StoreError::Conflict(what) => ServiceError::Conflict(what),
+            preclear_store::StoreError::Invalid(what) => ServiceError::invalid_field("", what),
+            other => ServiceError::internal(other),
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! preclear's application layer: the service's operations without HTTP, shared by the web pages,
+//! the API and the shell. A [`Service`] holds what every operation needs (the store, the group
+//! committer, the KB being served and the versions loaded for replay, verified key secrets);
+//! operations take a [`auth::Principal`] and read only through its `Visibility`, and answer
+//! [`ServiceError`] — no status codes, no headers, no HTML.
+//!
+//! - `auth`: principals, roles, API-key authentication;
+//! - `ops`: organisations, users and keys, each change with its audit event;
+//! - `kb_deploy`: the KB as a dataset deployed at run time, and following the deployment log;
+//! - `bootstrap`: opening the database (migrations, first admin, the KB to serve);
+//! - `config`: the service's configuration (defaults, TOML file, flags);
+//! - `clock`: the service's only reading of the clock.
+
+pub mod auth;
+pub mod bootstrap;
+pub mod clock;
+pub mod config;
+mod error;
+pub mod kb_deploy;
+pub mod ops;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use preclear_kb::Kb;
+use preclear_store::{GroupCommitter, Store};
+
+pub use crate::config::Config;
+pub use crate::error::{FieldError, ServiceError};
+
+/// What every operation needs, shared (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Service(Arc<Inner>);
+
+/// The parts of a [`Service`].
+#[derive(Debug)]
+pub struct Inner {
+    /// The database.
+    pub store: Store,
+    /// Batches assessment writes.
+    pub committer: GroupCommitter,
+    /// The current KB: the one deployed last, swapped while serving (see `kb_deploy`).
+    kb: RwLock<Arc<Kb>>,
+    /// Older KB versions loaded from their snapshots, by version.
+    kbs: Mutex<HashMap<String, Arc<Kb>>>,
+    /// Verified API-key secrets.
+    pub(crate) keys: auth::KeyCache,
+    /// How often the served KB is checked against the deployment log.
+    pub kb_poll: Duration,
+}
+
+impl std::ops::Deref for Service {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl Service {
+    /// The service on an opened database, serving `kb`. Spawns the group committer on the
+    /// current runtime.
+    pub fn new(store: Store, kb: Arc<Kb>, config: &Config) -> Service {
+        let committer = GroupCommitter::spawn(store.clone(), config.batch_size);
+        Service(Arc::new(Inner {
+            store,
+            committer,
+            kb: RwLock::new(kb),
+            kbs: Mutex::new(HashMap::new()),
+            keys: auth::KeyCache::default(),
+            kb_poll: Duration::from_secs(config.kb_poll_seconds),
+        }))
+    }
+
+    /// The current KB. An operation takes it once and uses that one throughout, so a deploy in
+    /// the middle of it cannot mix two versions.
+    pub fn kb(&self) -> Arc<Kb> {
+        match self.kb.read() {
+            Ok(kb) => Arc::clone(&kb),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Makes `kb` current (a deploy reached this instance).
+    pub fn set_kb(&self, kb: Arc<Kb>) {
+        match self.kb.write() {
+            Ok(mut current) => *current = kb,
+            Err(poisoned) => *poisoned.into_inner() = kb,
+        }
+    }
+
+    /// A KB version: the current one, or one loaded from its stored snapshot (and kept, a few
+    /// at a time, for the next replay).
+    pub async fn kb_version(&self, version: &str) -> Result<Arc<Kb>, ServiceError> {
+        let current = self.kb();
+        if current.version().as_str() == version {
+            return Ok(current);
+        }
+        if let Some(kb) = self.kbs.lock().ok().and_then(|m| m.get(version).cloned()) {
+            return Ok(kb);
+        }
+        let text = self.store.kb_version_files(version).await?.ok_or_else(|| {
+            ServiceError::internal(format!("KB version {version} has no stored snapshot"))
+        })?;
+        let files = bootstrap::snapshot_files(&text).map_err(ServiceError::internal)?;
+        let kb = tokio::task::spawn_blocking(move || preclear_kb::load(&files))
+            .await
+            .map_err(ServiceError::internal)?
+            .map_err(|e| {
+                ServiceError::internal(format!("KB snapshot {version} does not load: {e}"))
+            })?;
+        let kb = Arc::new(kb);
+        if let Ok(mut map) = self.kbs.lock() {
+            if map.len() >= 8 {
+                map.clear();
+            }
+            map.insert(version.to_owned(), kb.clone());
+        }
+        Ok(kb)
+    }
+}
