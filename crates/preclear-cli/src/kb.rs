@@ -23,7 +23,7 @@ pub(crate) fn load(dir: Option<&Path>) -> anyhow::Result<Result<Kb, preclear_kb:
 
 /// Reads every file below `dir`, with paths relative to it.
 pub(crate) fn read_dir(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
-    preclear_server::kb_deploy::read_kb_dir(dir)
+    preclear_service::kb_deploy::read_kb_dir(dir)
 }
 
 /// Every file below `dir`, at any depth.

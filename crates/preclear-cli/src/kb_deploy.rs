@@ -1,5 +1,5 @@
 //! `preclear kb deploy`, `kb versions` and `kb rollback`: the KB as a dataset deployed to the
-//! service's database at run time (`preclear_server::kb_deploy` has the mechanism).
+//! service's database at run time (`preclear_service::kb_deploy` has the mechanism).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use preclear_domain::Date;
 use preclear_kb::Kb;
-use preclear_server::AppState;
-use preclear_server::auth::Principal;
-use preclear_server::bootstrap::{open_store, provider_org};
-use preclear_server::clock::now_micros;
-use preclear_server::kb_deploy;
+use preclear_service::Service;
+use preclear_service::auth::Principal;
+use preclear_service::bootstrap::{open_store, provider_org};
+use preclear_service::clock::now_micros;
+use preclear_service::kb_deploy;
 use preclear_store::{DatasetKind, DeployAction, Role, Store};
 
 use crate::Format;
@@ -78,7 +78,7 @@ pub(crate) fn deploy(
         println!("impact of KB {version} (now {}) on the open consignments:", current.version());
         let principal =
             Principal { org: provider.clone(), role: Role::Admin, actor: shell_actor() };
-        let state = AppState::new(store.clone(), current, &config);
+        let state = Service::new(store.clone(), current, &config);
         crate::program::print_impact(
             &state,
             &principal,

@@ -1,6 +1,6 @@
 //! `preclear program …`: programs from the shell, on the service's database, acting as the
 //! provider's administrator (audited as `shell:<user>`). The same operations as the API
-//! (`preclear_server::programs`), so the shell, the pages and the API act alike; and `impact
+//! (`preclear_service::programs`), so the shell, the pages and the API act alike; and `impact
 //! --kb DIR`, which checks a candidate KB against every open consignment before it is deployed.
 
 use std::path::PathBuf;
@@ -9,10 +9,11 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use preclear_server::auth::Principal;
-use preclear_server::clock::now_micros;
-use preclear_server::programs::{self, NewTransition};
-use preclear_server::{AppState, bootstrap::open_store};
+use preclear_service::Service;
+use preclear_service::auth::Principal;
+use preclear_service::bootstrap::open_store;
+use preclear_service::clock::now_micros;
+use preclear_service::programs::{self, NewTransition};
 use preclear_store::{OrgKind, Role};
 use uuid::Uuid;
 
@@ -91,7 +92,7 @@ pub(crate) fn program(db: &DbArgs, command: ProgramCommand) -> anyhow::Result<Ex
         };
         let principal =
             Principal { org: provider.clone(), role: Role::Admin, actor: shell_actor() };
-        let state = AppState::new(store.clone(), kb, &config);
+        let state = Service::new(store.clone(), kb, &config);
         let now = now_micros();
         let result = run(&state, &principal, command, candidate, now).await;
         store.close().await;
@@ -99,7 +100,7 @@ pub(crate) fn program(db: &DbArgs, command: ProgramCommand) -> anyhow::Result<Ex
     })
 }
 
-async fn find(state: &AppState, principal: &Principal, key: &str) -> anyhow::Result<Uuid> {
+async fn find(state: &Service, principal: &Principal, key: &str) -> anyhow::Result<Uuid> {
     if let Ok(id) = key.parse::<Uuid>() {
         return Ok(id);
     }
@@ -111,7 +112,7 @@ async fn find(state: &AppState, principal: &Principal, key: &str) -> anyhow::Res
 }
 
 async fn run(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     command: ProgramCommand,
     candidate: Option<Arc<preclear_kb::Kb>>,
@@ -256,7 +257,7 @@ fn render(view: &preclear_program::Rollout) -> String {
 /// What `candidate` (the current KB when `None`) would change for every program's open
 /// consignments on `as_of`, printed; returns how many consignments would change.
 pub(crate) async fn print_impact(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     candidate: Option<Arc<preclear_kb::Kb>>,
     as_of: preclear_domain::Date,

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 use preclear_server::audit_api::{ExportFormat, export};
-use preclear_server::bootstrap::open_store;
-use preclear_server::clock::{now_micros, start_of};
-use preclear_server::config::{Config, FileConfig, Overrides};
-use preclear_server::ops::{self, Actor};
 use preclear_server::{AppState, error::ApiError};
+use preclear_service::bootstrap::open_store;
+use preclear_service::clock::{now_micros, start_of};
+use preclear_service::config::{Config, FileConfig, Overrides};
+use preclear_service::ops::{self, Actor};
 use preclear_store::{EventFilter, OrgKind, Role, Store, redact};
 
 /// Where the database is: flags, else environment, else the configuration file, else the
@@ -184,7 +184,7 @@ pub(crate) fn serve(
         config.kb_dir = kb;
     }
     runtime()?.block_on(async {
-        let opened = preclear_server::open(&config).await?;
+        let opened = preclear_service::bootstrap::open(&config).await?;
         let store = opened.store.clone();
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await

@@ -100,6 +100,42 @@ fn pure_crates_depend_on_no_runtime_database_or_http() {
     assert!(problems.is_empty(), "pure crates must stay pure:\n{}", problems.join("\n"));
 }
 
+/// The application layer knows no HTTP: its operations answer `ServiceError`, not statuses.
+#[test]
+fn the_service_crate_depends_on_no_http() {
+    let manifest = std::fs::read_to_string(crate_dir("service").join("Cargo.toml")).unwrap();
+    let http: Vec<String> = dependencies(&manifest)
+        .into_iter()
+        .filter(|d| {
+            [
+                "axum",
+                "hyper",
+                "hyper-util",
+                "tower",
+                "http",
+                "http-body-util",
+                "askama",
+                "preclear-server",
+            ]
+            .contains(&d.as_str())
+        })
+        .collect();
+    assert!(http.is_empty(), "preclear-service depends on {http:?}");
+    for file in rust_files(&crate_dir("service").join("src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (number, line) in non_test_lines(&text) {
+            for forbidden in ["axum::", "hyper::", "StatusCode", "http::"] {
+                assert!(
+                    !line.contains(forbidden),
+                    "{}:{}: {forbidden}",
+                    file.display(),
+                    number + 1
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn pure_crates_do_no_io_and_read_no_clock() {
     let mut problems = Vec::new();

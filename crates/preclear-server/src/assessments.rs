@@ -10,27 +10,40 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use preclear_domain::request::parse_shipment_value;
 use preclear_domain::{Country, Date};
 use preclear_store::audit::sha256_hex;
-use preclear_store::{
-    AssessmentFilter, AssessmentRecord, AssessmentSummary, Change, Mutation, Org,
-};
-use rust_decimal::Decimal;
+use preclear_store::{AssessmentFilter, AssessmentRecord, Org};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::{Principal, SUBMITTERS};
 use crate::body::{JsonText, Params, json_response};
-use crate::clock::{date_of, now_micros, rfc3339, start_of};
-use crate::error::{ApiError, FieldError};
-use crate::ops::event;
+use crate::clock::{rfc3339, start_of};
+use crate::error::ApiError;
 
-/// The engine that made an assessment: this binary's version.
-pub const ENGINE_VERSION: &str = concat!("preclear ", env!("CARGO_PKG_VERSION"));
+pub use preclear_service::assessments::ENGINE_VERSION;
+pub(crate) use preclear_service::assessments::{
+    Reassessed, Stored, load, named_or_own, reassessed, visible_org,
+};
+
+/// The service's `assess_and_store`, counted in the metrics: the API's and the pages' path.
+pub(crate) async fn assess_and_store(
+    state: &AppState,
+    principal: &Principal,
+    org: &Org,
+    as_of: Option<Date>,
+    value: &Value,
+    text: String,
+) -> Result<Stored, ApiError> {
+    let stored =
+        preclear_service::assessments::assess_and_store(state, principal, org, as_of, value, text)
+            .await?;
+    state.metrics.assessment(&stored.summary.verdict);
+    Ok(stored)
+}
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -77,36 +90,6 @@ pub(crate) struct StoredAssessment<'a> {
 
 fn raw(text: &str) -> Result<&RawValue, ApiError> {
     serde_json::from_str::<&RawValue>(text).map_err(ApiError::internal)
-}
-
-/// Finds an organisation the caller may see, by name or id; 404 otherwise (never saying
-/// whether it exists).
-pub(crate) async fn visible_org(
-    state: &AppState,
-    principal: &Principal,
-    key: &str,
-) -> Result<Org, ApiError> {
-    let vis = principal.visibility();
-    let found = match Uuid::from_str(key) {
-        Ok(id) => state.store.org(id, vis).await?,
-        Err(_) => match state.store.org_by_name(key).await? {
-            Some(org) => state.store.org(org.id, vis).await?,
-            None => None,
-        },
-    };
-    found.ok_or_else(|| ApiError::NotFound(format!("organisation `{key}` not found")))
-}
-
-/// The organisation a request names (`org`), or else the caller's own.
-pub(crate) async fn named_or_own(
-    state: &AppState,
-    principal: &Principal,
-    org: Option<&str>,
-) -> Result<Org, ApiError> {
-    match org {
-        Some(key) => visible_org(state, principal, key).await,
-        None => Ok(principal.org.clone()),
-    }
 }
 
 fn parse_date(field: &str, text: &str) -> Result<Date, ApiError> {
@@ -168,141 +151,6 @@ pub(crate) async fn create(
         text,
     )
         .into_response())
-}
-
-/// What [`assess_and_store`] stored.
-#[derive(Debug)]
-pub(crate) struct Stored {
-    /// The listing fields (id, verdict, when…).
-    pub summary: AssessmentSummary,
-    /// The assessment JSON as stored.
-    pub result: String,
-}
-
-/// Validates a shipment request, assesses it for `as_of` (today, UTC, when `None`) against the
-/// current KB, and stores it for `org` with its audit event; answers once committed. `text` is
-/// the request exactly as submitted (what is stored and hashed), `value` its parsed JSON. With
-/// [`prepare`], which it calls, the one path by which assessments are created (the API, the web
-/// application, and consignments, which commit the prepared change with their own record).
-pub(crate) async fn assess_and_store(
-    state: &AppState,
-    principal: &Principal,
-    org: &Org,
-    as_of: Option<Date>,
-    value: &Value,
-    text: String,
-) -> Result<Stored, ApiError> {
-    let prepared = prepare(state, principal, org, as_of, value, text, now_micros()).await?;
-    // Answered only once stored: an acknowledged assessment is never lost.
-    state.committer.submit(prepared.change).await?;
-    state.metrics.assessment(&prepared.stored.summary.verdict);
-    Ok(prepared.stored)
-}
-
-/// An assessment made and ready to store: the change (record and audit event), what the
-/// caller is answered, and the assessment itself.
-pub(crate) struct Prepared {
-    pub(crate) change: Change,
-    pub(crate) stored: Stored,
-    pub(crate) assessment: preclear_engine::Assessment,
-}
-
-/// Validates and assesses a request, and builds the change that stores it, without storing
-/// it: [`assess_and_store`] submits it alone; a consignment commits it with its own record.
-pub(crate) async fn prepare(
-    state: &AppState,
-    principal: &Principal,
-    org: &Org,
-    as_of: Option<Date>,
-    value: &Value,
-    text: String,
-    now: i64,
-) -> Result<Prepared, ApiError> {
-    principal.require(SUBMITTERS, "submit assessments")?;
-    let as_of = as_of.unwrap_or_else(|| date_of(now));
-    let shipment = parse_shipment_value(value).map_err(|errors| {
-        ApiError::Invalid(
-            errors
-                .0
-                .into_iter()
-                .map(|e| FieldError { field: e.path, message: e.message })
-                .collect(),
-        )
-    })?;
-    let kb = state.kb();
-    let assessment = if shipment.items.len() > 200 {
-        let shipment = shipment.clone();
-        tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
-            .await
-            .map_err(ApiError::internal)?
-    } else {
-        preclear_engine::assess(&kb, &shipment, as_of)
-    };
-    let result = serde_json::to_string(&assessment).map_err(ApiError::internal)?;
-    let categories: Vec<String> = shipment
-        .items
-        .iter()
-        .map(|i| i.category.as_str().to_owned())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let total = if assessment.landed_cost.complete {
-        Decimal::from_str_exact(&assessment.landed_cost.total).ok()
-    } else {
-        None
-    };
-    let summary = AssessmentSummary {
-        id: Uuid::now_v7(),
-        org_id: org.id,
-        reference: shipment.reference.clone(),
-        client_name: shipment.client.name.clone(),
-        business_unit: shipment.business_unit.clone(),
-        origin: shipment.origin.to_string(),
-        destination: shipment.destination.to_string(),
-        categories: categories.clone(),
-        verdict: assessment.verdict.as_str().to_owned(),
-        as_of: as_of.to_string(),
-        kb_version: assessment.kb_version.clone(),
-        engine_version: ENGINE_VERSION.to_owned(),
-        currency: shipment.currency.to_string(),
-        total_landed_cost: total,
-        created_by: principal.actor.0.clone(),
-        created_at: now,
-    };
-    let record = AssessmentRecord {
-        request_sha256: sha256_hex(&text),
-        result_sha256: sha256_hex(&result),
-        summary: summary.clone(),
-        request: text,
-        result: result.clone(),
-    };
-    let after = json!({
-        "reference": summary.reference,
-        "origin": summary.origin,
-        "destination": summary.destination,
-        "verdict": summary.verdict,
-        "as_of": summary.as_of,
-        "kb_version": summary.kb_version,
-        "engine_version": ENGINE_VERSION,
-        "total_landed_cost": summary.total_landed_cost.map(|d| d.to_string()),
-        "currency": summary.currency,
-        "request_sha256": record.request_sha256,
-        "result_sha256": record.result_sha256,
-    });
-    let mut audit = event(
-        org.id,
-        &principal.actor,
-        now,
-        "assessment.created",
-        ("assessment", summary.id.to_string()),
-        None,
-        Some(after),
-    );
-    audit.country = Some(summary.destination.clone());
-    audit.business_unit = summary.business_unit.clone();
-    audit.categories = categories;
-    let change = Change { mutation: Mutation::InsertAssessment(Box::new(record)), event: audit };
-    Ok(Prepared { change, stored: Stored { summary, result }, assessment })
 }
 
 /// Query of `GET /assessments`.
@@ -438,17 +286,6 @@ pub(crate) async fn list(
     json_response(StatusCode::OK, &Page { items, next_cursor })
 }
 
-/// An assessment the caller may see, by id; 404 otherwise (never saying whether it exists).
-pub(crate) async fn load(
-    state: &AppState,
-    principal: &Principal,
-    id: &str,
-) -> Result<AssessmentRecord, ApiError> {
-    let not_found = || ApiError::NotFound(format!("assessment `{id}` not found"));
-    let uuid = Uuid::from_str(id).map_err(|_| not_found())?;
-    state.store.assessment(uuid, principal.visibility()).await?.ok_or_else(not_found)
-}
-
 #[utoipa::path(
     get,
     path = "/api/v1/assessments/{id}",
@@ -521,36 +358,6 @@ fn differences(then: &str, now: &str) -> Result<Vec<Difference>, ApiError> {
     let mut out = Vec::new();
     diff("$", Some(&then), Some(&now), &mut out);
     Ok(out)
-}
-
-/// What a re-assessment of a stored request gives: the shipment, the request's JSON and the
-/// assessment.
-pub(crate) struct Reassessed {
-    pub shipment: preclear_domain::Shipment,
-    pub request: Value,
-    pub assessment: preclear_engine::Assessment,
-}
-
-/// Re-assesses a stored request with the KB version `kb_version_wanted` on `as_of`: the one path
-/// of replay, rerun and the documents of an assessment.
-pub(crate) async fn reassessed(
-    state: &AppState,
-    record: &AssessmentRecord,
-    kb_version_wanted: &str,
-    as_of: Date,
-) -> Result<Reassessed, ApiError> {
-    let kb = state.kb_version(kb_version_wanted).await?;
-    let request: Value = serde_json::from_str(&record.request).map_err(ApiError::internal)?;
-    let shipment = parse_shipment_value(&request).map_err(|e| {
-        ApiError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
-    })?;
-    let (shipment, assessment) = tokio::task::spawn_blocking(move || {
-        let assessment = preclear_engine::assess(&kb, &shipment, as_of);
-        (shipment, assessment)
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    Ok(Reassessed { shipment, request, assessment })
 }
 
 /// [`reassessed`], as the KB version used and the assessment's JSON.

@@ -24,7 +24,6 @@ mod body;
 mod documents;
 mod kb_api;
 pub mod openapi;
-pub mod programs;
 mod programs_api;
 mod web;
 
@@ -45,7 +44,7 @@ use tracing::Instrument as _;
 use crate::error::ApiError;
 
 pub use preclear_service::bootstrap::{FirstAdmin, Opened, open};
-pub use preclear_service::{Config, Service, bootstrap, clock, config, kb_deploy, ops};
+pub use preclear_service::{Config, Service, bootstrap, clock, config, kb_deploy, ops, programs};
 
 /// What the handlers share: the service, and what only HTTP needs.
 #[derive(Debug, Clone)]

@@ -323,6 +323,7 @@ pub(crate) async fn create_consignment(
         now_micros(),
     )
     .await?;
+    state.metrics.assessment(&consignment.assessment.verdict);
     created(&consignment)
 }
 

@@ -4,13 +4,17 @@
 //! operations take a [`auth::Principal`] and read only through its `Visibility`, and answer
 //! [`ServiceError`] — no status codes, no headers, no HTML.
 //!
+//! - `assessments`: making, storing, loading and re-assessing assessments;
 //! - `auth`: principals, roles, API-key authentication;
 //! - `ops`: organisations, users and keys, each change with its audit event;
 //! - `kb_deploy`: the KB as a dataset deployed at run time, and following the deployment log;
+//! - `programs`: IOR entities, programs and positions, consignments and their lifecycle, the
+//!   rollout view and KB-change impact;
 //! - `bootstrap`: opening the database (migrations, first admin, the KB to serve);
 //! - `config`: the service's configuration (defaults, TOML file, flags);
 //! - `clock`: the service's only reading of the clock.
 
+pub mod assessments;
 pub mod auth;
 pub mod bootstrap;
 pub mod clock;
@@ -18,6 +22,7 @@ pub mod config;
 mod error;
 pub mod kb_deploy;
 pub mod ops;
+pub mod programs;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};

@@ -79,8 +79,8 @@ impl Feedback {
 
 /// The refusals a page shows on itself, with their status: invalid fields (422) and conflicts
 /// (409). Anything else goes to the error page.
-fn refusal(error: ApiError) -> Result<(StatusCode, Vec<Shown>), WebError> {
-    match error {
+fn refusal(error: impl Into<ApiError>) -> Result<(StatusCode, Vec<Shown>), WebError> {
+    match error.into() {
         ApiError::Invalid(errors) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             errors
@@ -244,7 +244,10 @@ async fn store_evidence(
     now: i64,
 ) -> Result<Option<String>, ApiError> {
     let Some((name, content_type, bytes)) = file else { return Ok(None) };
-    match programs::upload_evidence(state, principal, &name, &content_type, bytes, now).await {
+    match programs::upload_evidence(state, principal, &name, &content_type, bytes, now)
+        .await
+        .map_err(ApiError::from)
+    {
         Ok(doc) => Ok(Some(doc.sha256)),
         Err(ApiError::Invalid(errors)) => Err(ApiError::Invalid(
             errors
@@ -927,6 +930,7 @@ pub(crate) async fn assign_entity(
             programs::assign_entity(&state, &user.principal, id, &destination, entity, now_micros())
                 .await
                 .map(|_| ())
+                .map_err(ApiError::from)
         }
     };
     after_position_form(&state, &user, id, "entity", &destination, fields, outcome).await
@@ -950,7 +954,8 @@ pub(crate) async fn set_consignee(
     let outcome =
         programs::set_consignee(&state, &user.principal, id, &destination, &new, now_micros())
             .await
-            .map(|_| ());
+            .map(|_| ())
+            .map_err(ApiError::from);
     after_position_form(&state, &user, id, "consignee", &destination, fields, outcome).await
 }
 
@@ -981,6 +986,7 @@ pub(crate) async fn record_approval(
         programs::record_approval(&state, &user.principal, id, &destination, &new, now)
             .await
             .map(|_| ())
+            .map_err(ApiError::from)
     }
     .await;
     after_position_form(&state, &user, id, "approval", &destination, fields, outcome).await
@@ -1014,8 +1020,12 @@ pub(crate) async fn create_consignment(
             now_micros(),
         )
         .await
+        .map_err(ApiError::from)
     }
     .await;
+    if let Ok(consignment) = &outcome {
+        state.metrics.assessment(&consignment.assessment.verdict);
+    }
     match outcome {
         Ok(consignment) => {
             Ok(Redirect::to(&format!("/consignments/{}", consignment.id)).into_response())
@@ -1377,7 +1387,9 @@ pub(crate) async fn add_credential(
             valid_from: given(&fields, "valid_from"),
             expires_on: given(&fields, "expires_on"),
         };
-        programs::add_credential(&state, &user.principal, id, &new, now).await
+        programs::add_credential(&state, &user.principal, id, &new, now)
+            .await
+            .map_err(ApiError::from)
     }
     .await;
     match outcome {

@@ -25,11 +25,11 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::Service;
 use crate::assessments::{named_or_own, prepare, reassessed};
 use crate::auth::{Principal, SUBMITTERS};
 use crate::clock::date_of;
-use crate::error::{ApiError, FieldError};
+use crate::error::{FieldError, ServiceError};
 use crate::ops::event;
 
 /// Roles that manage the IOR entity registry, assign entities and move consignments: the
@@ -40,15 +40,15 @@ const MAX_TEXT: usize = 300;
 
 /// Collects every invalid field of an input before answering.
 #[derive(Debug, Default)]
-pub(crate) struct Problems(Vec<FieldError>);
+pub struct Problems(Vec<FieldError>);
 
 impl Problems {
-    pub(crate) fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError { field: field.into(), message: message.into() });
     }
 
     /// A required, bounded, single-line text.
-    pub(crate) fn text(&mut self, field: &str, value: &str) -> String {
+    pub fn text(&mut self, field: &str, value: &str) -> String {
         let value = value.trim();
         if value.is_empty() {
             self.push(field, "must not be empty");
@@ -61,11 +61,11 @@ impl Problems {
         value.to_owned()
     }
 
-    pub(crate) fn opt_text(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+    pub fn opt_text(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         value.map(str::trim).filter(|v| !v.is_empty()).map(|v| self.text(field, v))
     }
 
-    pub(crate) fn date(&mut self, field: &str, value: Option<&str>) -> Option<Date> {
+    pub fn date(&mut self, field: &str, value: Option<&str>) -> Option<Date> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
         match value.parse::<Date>() {
             Ok(date) => Some(date),
@@ -76,7 +76,7 @@ impl Problems {
         }
     }
 
-    pub(crate) fn country(&mut self, field: &str, value: &str) -> String {
+    pub fn country(&mut self, field: &str, value: &str) -> String {
         match preclear_domain::Country::parse(value.trim()) {
             Ok(country) => country.to_string(),
             Err(e) => {
@@ -86,18 +86,18 @@ impl Problems {
         }
     }
 
-    pub(crate) fn done(self) -> Result<(), ApiError> {
-        if self.0.is_empty() { Ok(()) } else { Err(ApiError::Invalid(self.0)) }
+    pub fn done(self) -> Result<(), ServiceError> {
+        if self.0.is_empty() { Ok(()) } else { Err(ServiceError::Invalid(self.0)) }
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
-    serde_json::to_string(value).map_err(ApiError::internal)
+fn to_json<T: Serialize>(value: &T) -> Result<String, ServiceError> {
+    serde_json::to_string(value).map_err(ServiceError::internal)
 }
 
-fn from_record<T: for<'de> Deserialize<'de>>(record: &ProgramRecord) -> Result<T, ApiError> {
+fn from_record<T: for<'de> Deserialize<'de>>(record: &ProgramRecord) -> Result<T, ServiceError> {
     serde_json::from_str(&record.body).map_err(|e| {
-        ApiError::internal(format!(
+        ServiceError::internal(format!(
             "stored {} {} does not read: {e}",
             record.kind.as_str(),
             record.id
@@ -114,7 +114,8 @@ fn with_country(mut event: NewEvent, country: &str) -> NewEvent {
 // The IOR entity registry
 
 /// A new IOR entity.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewEntity {
     /// Legal name.
@@ -132,11 +133,11 @@ pub struct NewEntity {
 }
 
 /// The provider organisation whose registry the caller manages.
-fn registry_owner(principal: &Principal) -> Result<Uuid, ApiError> {
+fn registry_owner(principal: &Principal) -> Result<Uuid, ServiceError> {
     principal.require(OPERATORS, "manage the IOR entity registry")?;
     match principal.org.kind {
         OrgKind::Provider => Ok(principal.org.id),
-        OrgKind::Client => Err(ApiError::Forbidden(
+        OrgKind::Client => Err(ServiceError::Forbidden(
             "the IOR entity registry belongs to the provider; a client's admin cannot manage it"
                 .into(),
         )),
@@ -145,11 +146,11 @@ fn registry_owner(principal: &Principal) -> Result<Uuid, ApiError> {
 
 /// Registers an IOR entity.
 pub async fn create_entity(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     new: &NewEntity,
     now: i64,
-) -> Result<Entity, ApiError> {
+) -> Result<Entity, ServiceError> {
     let owner = registry_owner(principal)?;
     let mut p = Problems::default();
     let name = p.text("name", &new.name);
@@ -202,11 +203,11 @@ pub async fn create_entity(
 }
 
 async fn put_entity(
-    state: &AppState,
+    state: &Service,
     entity: &Entity,
     version: i64,
     audit: NewEvent,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let record = ProgramRecord {
         kind: RecordKind::Entity,
         id: entity.id,
@@ -228,22 +229,22 @@ async fn put_entity(
 
 /// An entity of the caller's registry, with its stored version.
 pub async fn entity(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     id: Uuid,
-) -> Result<(Entity, i64), ApiError> {
+) -> Result<(Entity, i64), ServiceError> {
     let owner = registry_owner(principal)?;
     let record = state
         .store
         .record(RecordKind::Entity, id, Visibility::Own(owner))
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("IOR entity {id} not found")))?;
+        .ok_or_else(|| ServiceError::NotFound(format!("IOR entity {id} not found")))?;
     Ok((from_record(&record)?, record.version))
 }
 
 /// The entities of a provider's registry (for computing positions, any caller whose program it
 /// serves may read them; listing them through the API needs an operator).
-pub(crate) async fn registry(state: &AppState, provider: Uuid) -> Result<Vec<Entity>, ApiError> {
+pub async fn registry(state: &Service, provider: Uuid) -> Result<Vec<Entity>, ServiceError> {
     state
         .store
         .records(RecordKind::Entity, Visibility::Own(provider))
@@ -254,13 +255,14 @@ pub(crate) async fn registry(state: &AppState, provider: Uuid) -> Result<Vec<Ent
 }
 
 /// The caller's registry.
-pub async fn entities(state: &AppState, principal: &Principal) -> Result<Vec<Entity>, ApiError> {
+pub async fn entities(state: &Service, principal: &Principal) -> Result<Vec<Entity>, ServiceError> {
     let owner = registry_owner(principal)?;
     registry(state, owner).await
 }
 
 /// Evidence as given in input: a reference, an uploaded document's SHA-256, or both.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceInput {
     /// Where the proof is (registry URL, document-system number).
@@ -272,12 +274,12 @@ pub struct EvidenceInput {
 }
 
 async fn evidence(
-    state: &AppState,
+    state: &Service,
     vis: Visibility,
     field: &str,
     input: &EvidenceInput,
     p: &mut Problems,
-) -> Result<Evidence, ApiError> {
+) -> Result<Evidence, ServiceError> {
     let reference = p.opt_text(&format!("{field}.reference"), input.reference.as_deref());
     let document = match input.document_sha256.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
@@ -304,7 +306,8 @@ async fn evidence(
 }
 
 /// A new credential of an entity.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCredential {
     /// The KB requirement it satisfies (`tr.tareks-company`), if it is one.
@@ -328,12 +331,12 @@ pub struct NewCredential {
 
 /// Adds a credential to an entity.
 pub async fn add_credential(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     entity_id: Uuid,
     new: &NewCredential,
     now: i64,
-) -> Result<Entity, ApiError> {
+) -> Result<Entity, ServiceError> {
     let (mut entity, version) = entity(state, principal, entity_id).await?;
     let mut p = Problems::default();
     let requirement = p.opt_text("requirement", new.requirement.as_deref());
@@ -378,7 +381,7 @@ pub async fn add_credential(
         p.push("expires_on", "must be after valid_from");
     }
     p.done()?;
-    let after = serde_json::to_value(&credential).map_err(ApiError::internal)?;
+    let after = serde_json::to_value(&credential).map_err(ServiceError::internal)?;
     entity.credentials.push(credential);
     entity.updated_at = now;
     let audit = event(
@@ -396,13 +399,13 @@ pub async fn add_credential(
 
 /// Uploads an evidence document; answers its reference (stored once per content).
 pub async fn upload_evidence(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     file_name: &str,
     content_type: &str,
     bytes: Vec<u8>,
     now: i64,
-) -> Result<DocumentRef, ApiError> {
+) -> Result<DocumentRef, ServiceError> {
     principal.require(SUBMITTERS, "upload evidence")?;
     let mut p = Problems::default();
     let file_name = p.text("file_name", file_name);
@@ -441,7 +444,8 @@ pub async fn upload_evidence(
 // Programs and positions
 
 /// A destination of a new program.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewDestination {
     /// ISO 3166 alpha-2.
@@ -459,7 +463,8 @@ pub struct NewDestination {
 }
 
 /// A new program.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewProgram {
     /// A short reference, unique for the client.
@@ -510,15 +515,15 @@ fn destination(p: &mut Problems, field: &str, d: &NewDestination) -> Position {
 
 /// Creates a program.
 pub async fn create_program(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     new: &NewProgram,
     now: i64,
-) -> Result<Program, ApiError> {
+) -> Result<Program, ServiceError> {
     principal.require(SUBMITTERS, "create programs")?;
     let org = named_or_own(state, principal, new.client.as_deref()).await?;
     if org.kind != OrgKind::Client {
-        return Err(ApiError::invalid_field(
+        return Err(ServiceError::invalid_field(
             "client",
             "a program is made for a client organisation; name the client",
         ));
@@ -567,7 +572,7 @@ pub async fn create_program(
         Some(after),
     );
     put_program(state, &program, 1, audit).await.map_err(|e| match e {
-        ApiError::Conflict(_) => ApiError::Conflict(format!(
+        ServiceError::Conflict(_) => ServiceError::Conflict(format!(
             "{} already has a program with reference `{}`",
             org.name, program.reference
         )),
@@ -577,11 +582,11 @@ pub async fn create_program(
 }
 
 async fn put_program(
-    state: &AppState,
+    state: &Service,
     program: &Program,
     version: i64,
     audit: NewEvent,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let record = program_record(program, version)?;
     state
         .store
@@ -590,7 +595,7 @@ async fn put_program(
     Ok(())
 }
 
-fn program_record(program: &Program, version: i64) -> Result<ProgramRecord, ApiError> {
+fn program_record(program: &Program, version: i64) -> Result<ProgramRecord, ServiceError> {
     Ok(ProgramRecord {
         kind: RecordKind::Program,
         id: program.id,
@@ -607,20 +612,23 @@ fn program_record(program: &Program, version: i64) -> Result<ProgramRecord, ApiE
 
 /// A program the caller may see, with its stored version.
 pub async fn program(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     id: Uuid,
-) -> Result<(Program, i64), ApiError> {
+) -> Result<(Program, i64), ServiceError> {
     let record = state
         .store
         .record(RecordKind::Program, id, principal.visibility())
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("program {id} not found")))?;
+        .ok_or_else(|| ServiceError::NotFound(format!("program {id} not found")))?;
     Ok((from_record(&record)?, record.version))
 }
 
 /// The programs the caller may see, oldest first.
-pub async fn programs(state: &AppState, principal: &Principal) -> Result<Vec<Program>, ApiError> {
+pub async fn programs(
+    state: &Service,
+    principal: &Principal,
+) -> Result<Vec<Program>, ServiceError> {
     state
         .store
         .records(RecordKind::Program, principal.visibility())
@@ -632,11 +640,11 @@ pub async fn programs(state: &AppState, principal: &Principal) -> Result<Vec<Pro
 
 /// A program's consignments (only a destination's, when given), oldest first.
 pub async fn consignments(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     program: &Program,
     destination: Option<&str>,
-) -> Result<Vec<Consignment>, ApiError> {
+) -> Result<Vec<Consignment>, ServiceError> {
     state
         .store
         .children(program.id, destination, principal.visibility())
@@ -647,17 +655,16 @@ pub async fn consignments(
 }
 
 /// The provider serving a program's client (whose registry names its entities).
-async fn provider_of(state: &AppState, program: &Program) -> Result<Uuid, ApiError> {
-    let org =
-        state.store.org(program.org_id, Visibility::Own(program.org_id)).await?.ok_or_else(
-            || ApiError::internal(format!("program {} has no organisation", program.id)),
-        )?;
+async fn provider_of(state: &Service, program: &Program) -> Result<Uuid, ServiceError> {
+    let org = state.store.org(program.org_id, Visibility::Own(program.org_id)).await?.ok_or_else(
+        || ServiceError::internal(format!("program {} has no organisation", program.id)),
+    )?;
     Ok(org.provider_id.unwrap_or(org.id))
 }
 
-fn position_index(program: &Program, destination: &str) -> Result<usize, ApiError> {
+fn position_index(program: &Program, destination: &str) -> Result<usize, ServiceError> {
     program.positions.iter().position(|p| p.destination == destination).ok_or_else(|| {
-        ApiError::NotFound(format!(
+        ServiceError::NotFound(format!(
             "program {} has no destination {destination}",
             program.reference
         ))
@@ -682,11 +689,11 @@ impl PositionContext {
     /// `destination` (what one position's standing needs, so a transition does not read the
     /// whole program).
     pub async fn load(
-        state: &AppState,
+        state: &Service,
         principal: &Principal,
         id: Uuid,
         destination: Option<&str>,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, ServiceError> {
         let (program, version) = program(state, principal, id).await?;
         let entities = registry(state, provider_of(state, &program).await?).await?;
         let consignments = consignments(state, principal, &program, destination).await?;
@@ -696,10 +703,10 @@ impl PositionContext {
     /// What a consignment's position standing needs: its program, the registry and its
     /// destination's consignments.
     pub async fn for_consignment(
-        state: &AppState,
+        state: &Service,
         principal: &Principal,
         consignment: &Consignment,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, ServiceError> {
         Self::load(state, principal, consignment.program_id, Some(&consignment.destination)).await
     }
 
@@ -708,7 +715,7 @@ impl PositionContext {
         &self,
         destination: &str,
         on: Date,
-    ) -> Result<(Vec<preclear_program::Need>, preclear_program::PositionStatus), ApiError> {
+    ) -> Result<(Vec<preclear_program::Need>, preclear_program::PositionStatus), ServiceError> {
         let position = &self.program.positions[position_index(&self.program, destination)?];
         let entity =
             position.entity.as_ref().and_then(|e| self.entities.iter().find(|x| x.id == e.id));
@@ -721,18 +728,18 @@ impl PositionContext {
 /// Assigns an IOR entity to a destination; refused, with every reason, when the entity lacks a
 /// registration the destination's assessments require or is established elsewhere.
 pub async fn assign_entity(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     program_id: Uuid,
     destination: &str,
     entity_id: Uuid,
     now: i64,
-) -> Result<Program, ApiError> {
+) -> Result<Program, ServiceError> {
     principal.require(OPERATORS, "assign IOR entities")?;
     let mut ctx = PositionContext::load(state, principal, program_id, Some(destination)).await?;
     let index = position_index(&ctx.program, destination)?;
     let entity = ctx.entities.iter().find(|e| e.id == entity_id).ok_or_else(|| {
-        ApiError::invalid_field(
+        ServiceError::invalid_field(
             "entity_id",
             format!("IOR entity {entity_id} is not in the registry"),
         )
@@ -740,7 +747,7 @@ pub async fn assign_entity(
     let (needs, _) = ctx.standing(destination, date_of(now))?;
     let gaps = preclear_program::entity_gaps(entity, destination, &needs, date_of(now));
     if !gaps.is_empty() {
-        return Err(ApiError::Invalid(
+        return Err(ServiceError::Invalid(
             gaps.into_iter()
                 .map(|message| FieldError { field: "entity_id".into(), message })
                 .collect(),
@@ -764,7 +771,8 @@ pub async fn assign_entity(
 }
 
 /// A consignee as given.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewConsignee {
     /// Legal name.
@@ -777,13 +785,13 @@ pub struct NewConsignee {
 
 /// Records (or replaces) a destination's consignee after checking it.
 pub async fn set_consignee(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     program_id: Uuid,
     destination: &str,
     new: &NewConsignee,
     now: i64,
-) -> Result<Program, ApiError> {
+) -> Result<Program, ServiceError> {
     principal.require(SUBMITTERS, "record consignees")?;
     let (mut program, version) = program(state, principal, program_id).await?;
     let index = position_index(&program, destination)?;
@@ -794,7 +802,7 @@ pub async fn set_consignee(
         &new.address,
     )
     .map_err(|problems| {
-        ApiError::Invalid(
+        ServiceError::Invalid(
             problems
                 .into_iter()
                 .map(|p| FieldError { field: p.field, message: p.message })
@@ -818,7 +826,8 @@ pub async fn set_consignee(
 }
 
 /// An approval or confirmation as given.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewApproval {
     /// The item it answers: a requirement's rule id, or `<rule>@origin` / `<rule>@destination`
@@ -838,13 +847,13 @@ pub struct NewApproval {
 
 /// Records an approval or a specification-list confirmation on a position.
 pub async fn record_approval(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     program_id: Uuid,
     destination: &str,
     new: &NewApproval,
     now: i64,
-) -> Result<Program, ApiError> {
+) -> Result<Program, ServiceError> {
     principal.require(SUBMITTERS, "record approvals")?;
     let mut ctx = PositionContext::load(state, principal, program_id, Some(destination)).await?;
     let index = position_index(&ctx.program, destination)?;
@@ -918,13 +927,13 @@ pub async fn record_approval(
 /// today when `None`) and stored, and the consignment and its assessment are committed together.
 /// Invalid fields of the request are named under `request` (`request.items[0].quantity`).
 pub async fn create_consignment(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     program_id: Uuid,
     request: &Value,
     as_of: Option<&str>,
     now: i64,
-) -> Result<Consignment, ApiError> {
+) -> Result<Consignment, ServiceError> {
     principal.require(SUBMITTERS, "create consignments")?;
     let mut p = Problems::default();
     let as_of = p.date("as_of", as_of);
@@ -932,7 +941,7 @@ pub async fn create_consignment(
     let (program, _) = program(state, principal, program_id).await?;
     let destination = request.get("destination").and_then(Value::as_str).unwrap_or_default();
     if program.position(destination).is_none() {
-        return Err(ApiError::invalid_field(
+        return Err(ServiceError::invalid_field(
             "request.destination",
             format!(
                 "`{destination}` is not a destination of program {}; its destinations are {}",
@@ -950,7 +959,7 @@ pub async fn create_consignment(
     let prepared = prepare(state, principal, &org, as_of, request, request.to_string(), now)
         .await
         .map_err(|error| match error {
-            ApiError::Invalid(errors) => ApiError::Invalid(
+            ServiceError::Invalid(errors) => ServiceError::Invalid(
                 errors
                     .into_iter()
                     .map(|e| FieldError {
@@ -968,7 +977,7 @@ pub async fn create_consignment(
     let summary = &prepared.stored.summary;
     let existing = consignments(state, principal, &program, None).await?;
     if existing.iter().any(|c| c.reference == summary.reference) {
-        return Err(ApiError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "program {} already has a consignment `{}`",
             program.reference, summary.reference
         )));
@@ -1019,19 +1028,16 @@ pub async fn create_consignment(
             },
         ])
         .await?;
-    state.metrics.assessment(&summary.verdict);
     Ok(consignment)
 }
 
-async fn org_of(state: &AppState, program: &Program) -> Result<Org, ApiError> {
-    state
-        .store
-        .org(program.org_id, Visibility::Own(program.org_id))
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("program {} has no organisation", program.id)))
+async fn org_of(state: &Service, program: &Program) -> Result<Org, ServiceError> {
+    state.store.org(program.org_id, Visibility::Own(program.org_id)).await?.ok_or_else(|| {
+        ServiceError::internal(format!("program {} has no organisation", program.id))
+    })
 }
 
-fn consignment_record(c: &Consignment, version: i64) -> Result<ProgramRecord, ApiError> {
+fn consignment_record(c: &Consignment, version: i64) -> Result<ProgramRecord, ServiceError> {
     Ok(ProgramRecord {
         kind: RecordKind::Consignment,
         id: c.id,
@@ -1048,15 +1054,15 @@ fn consignment_record(c: &Consignment, version: i64) -> Result<ProgramRecord, Ap
 
 /// A consignment the caller may see, with its stored version.
 pub async fn consignment(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     id: Uuid,
-) -> Result<(Consignment, i64), ApiError> {
+) -> Result<(Consignment, i64), ServiceError> {
     let record = state
         .store
         .record(RecordKind::Consignment, id, principal.visibility())
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("consignment {id} not found")))?;
+        .ok_or_else(|| ServiceError::NotFound(format!("consignment {id} not found")))?;
     Ok((from_record(&record)?, record.version))
 }
 
@@ -1079,11 +1085,11 @@ pub struct ConsignmentView {
 
 /// A consignment with its SLA clock, forecast and position standing now.
 pub async fn consignment_view(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     id: Uuid,
     now: i64,
-) -> Result<ConsignmentView, ApiError> {
+) -> Result<ConsignmentView, ServiceError> {
     let (consignment, _) = consignment(state, principal, id).await?;
     let ctx = PositionContext::for_consignment(state, principal, &consignment).await?;
     let (_, position) = ctx.standing(&consignment.destination, date_of(now))?;
@@ -1099,7 +1105,8 @@ pub async fn consignment_view(
 }
 
 /// A transition as asked.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTransition {
     /// The state to enter.
@@ -1117,12 +1124,12 @@ pub struct NewTransition {
 
 /// Moves a consignment to another state, if its guards allow; refused with the reason.
 pub async fn transition(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     id: Uuid,
     new: &NewTransition,
     now: i64,
-) -> Result<Consignment, ApiError> {
+) -> Result<Consignment, ServiceError> {
     principal.require(OPERATORS, "move consignments")?;
     let (mut consignment, version) = consignment(state, principal, id).await?;
     let mut p = Problems::default();
@@ -1147,7 +1154,7 @@ pub async fn transition(
     let declaration = p.opt_text("declaration_reference", new.declaration_reference.as_deref());
     let note = p.opt_text("note", new.note.as_deref());
     p.done()?;
-    let to = to.map_err(|e| ApiError::invalid_field("to", e))?;
+    let to = to.map_err(|e| ServiceError::invalid_field("to", e))?;
     let ctx = PositionContext::for_consignment(state, principal, &consignment).await?;
     let (_, standing) = ctx.standing(&consignment.destination, date_of(at))?;
     let verdict = consignment.assessment.verdict.clone();
@@ -1167,7 +1174,7 @@ pub async fn transition(
         &principal.actor.0,
         note.clone(),
     )
-    .map_err(ApiError::Conflict)?;
+    .map_err(ServiceError::Conflict)?;
     let audit = event(
         consignment.org_id,
         &principal.actor,
@@ -1194,11 +1201,11 @@ pub async fn transition(
 
 /// The rollout view of a program now.
 pub async fn rollout(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     id: Uuid,
     now: i64,
-) -> Result<(PositionContext, Rollout), ApiError> {
+) -> Result<(PositionContext, Rollout), ServiceError> {
     let ctx = PositionContext::load(state, principal, id, None).await?;
     let view = preclear_program::rollout(&ctx.program, &ctx.entities, &ctx.consignments, now);
     Ok((ctx, view))
@@ -1206,17 +1213,18 @@ pub async fn rollout(
 
 /// Credentials of the caller's registry expired or expiring within `within_days` of today.
 pub async fn alerts(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     within_days: u32,
     now: i64,
-) -> Result<Vec<preclear_program::ExpiryAlert>, ApiError> {
+) -> Result<Vec<preclear_program::ExpiryAlert>, ServiceError> {
     let entities = entities(state, principal).await?;
     Ok(preclear_program::expiry_alerts(&entities, date_of(now), within_days))
 }
 
 /// One open consignment whose assessment a KB change would change.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsignmentImpact {
     /// The consignment.
     pub id: Uuid,
@@ -1225,27 +1233,29 @@ pub struct ConsignmentImpact {
     /// Its destination.
     pub destination: String,
     /// Its state.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub state: State,
     /// The KB version it was assessed with.
     pub kb_version: String,
     /// What would change.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub change: AssessmentChange,
 }
 
 /// A position whose needs a KB change would change.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PositionImpact {
     /// The destination.
     pub destination: String,
     /// Items added and removed.
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub change: NeedsChange,
 }
 
 /// What a KB change does to a program's open consignments and positions.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Impact {
     /// The program.
     pub program_id: Uuid,
@@ -1254,7 +1264,7 @@ pub struct Impact {
     /// The KB compared against (the current one, or a candidate).
     pub kb_version: String,
     /// The date both assessments are made for.
-    #[schema(value_type = String, format = Date)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub as_of: Date,
     /// Open consignments re-assessed.
     pub checked: usize,
@@ -1268,12 +1278,12 @@ pub struct Impact {
 /// with their own KB version and with `kb` (the current KB when `None`), both for `as_of`, and
 /// lists what would change. Nothing is stored.
 pub async fn impact(
-    state: &AppState,
+    state: &Service,
     principal: &Principal,
     id: Uuid,
     kb: Option<Arc<Kb>>,
     as_of: Date,
-) -> Result<Impact, ApiError> {
+) -> Result<Impact, ServiceError> {
     let (program, _) = program(state, principal, id).await?;
     let kb = kb.unwrap_or_else(|| state.kb());
     let open: Vec<Consignment> = consignments(state, principal, &program, None)
@@ -1288,7 +1298,7 @@ pub async fn impact(
         let record =
             state.store.assessment(c.assessment.id, principal.visibility()).await?.ok_or_else(
                 || {
-                    ApiError::internal(format!(
+                    ServiceError::internal(format!(
                         "assessment {} of consignment {} is missing",
                         c.assessment.id, c.id
                     ))
@@ -1300,7 +1310,7 @@ pub async fn impact(
             let shipment = old.shipment.clone();
             tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
                 .await
-                .map_err(ApiError::internal)?
+                .map_err(ServiceError::internal)?
         };
         old_requirements
             .entry(c.destination.clone())

@@ -1,0 +1,231 @@
+//! Assessments as the service makes them: find the organisation a request names, validate and
+//! assess a request and build the change that stores it with its audit event (one path for the
+//! API, the web pages and consignments), load one the caller may see, and re-assess a stored
+//! request with a KB version (the one path of replay, rerun and documents).
+
+use std::collections::BTreeSet;
+use std::str::FromStr as _;
+
+use preclear_domain::Date;
+use preclear_domain::request::parse_shipment_value;
+use preclear_store::audit::sha256_hex;
+use preclear_store::{AssessmentRecord, AssessmentSummary, Change, Mutation, Org};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::Service;
+use crate::auth::{Principal, SUBMITTERS};
+use crate::clock::{date_of, now_micros};
+use crate::error::{FieldError, ServiceError};
+use crate::ops::event;
+
+/// The engine that made an assessment: this binary's version.
+pub const ENGINE_VERSION: &str = concat!("preclear ", env!("CARGO_PKG_VERSION"));
+
+/// Finds an organisation the caller may see, by name or id; 404 otherwise (never saying
+/// whether it exists).
+pub async fn visible_org(
+    service: &Service,
+    principal: &Principal,
+    key: &str,
+) -> Result<Org, ServiceError> {
+    let vis = principal.visibility();
+    let found = match Uuid::from_str(key) {
+        Ok(id) => service.store.org(id, vis).await?,
+        Err(_) => match service.store.org_by_name(key).await? {
+            Some(org) => service.store.org(org.id, vis).await?,
+            None => None,
+        },
+    };
+    found.ok_or_else(|| ServiceError::NotFound(format!("organisation `{key}` not found")))
+}
+
+/// The organisation a request names (`org`), or else the caller's own.
+pub async fn named_or_own(
+    service: &Service,
+    principal: &Principal,
+    org: Option<&str>,
+) -> Result<Org, ServiceError> {
+    match org {
+        Some(key) => visible_org(service, principal, key).await,
+        None => Ok(principal.org.clone()),
+    }
+}
+
+/// What [`assess_and_store`] stored.
+#[derive(Debug)]
+pub struct Stored {
+    /// The listing fields (id, verdict, when…).
+    pub summary: AssessmentSummary,
+    /// The assessment JSON as stored.
+    pub result: String,
+}
+
+/// Validates a shipment request, assesses it for `as_of` (today, UTC, when `None`) against the
+/// current KB, and stores it for `org` with its audit event; answers once committed. `text` is
+/// the request exactly as submitted (what is stored and hashed), `value` its parsed JSON. With
+/// [`prepare`], which it calls, the one path by which assessments are created (the API, the web
+/// application, and consignments, which commit the prepared change with their own record).
+pub async fn assess_and_store(
+    service: &Service,
+    principal: &Principal,
+    org: &Org,
+    as_of: Option<Date>,
+    value: &Value,
+    text: String,
+) -> Result<Stored, ServiceError> {
+    let prepared = prepare(service, principal, org, as_of, value, text, now_micros()).await?;
+    // Answered only once stored: an acknowledged assessment is never lost.
+    service.committer.submit(prepared.change).await?;
+    Ok(prepared.stored)
+}
+
+/// An assessment made and ready to store: the change (record and audit event), what the
+/// caller is answered, and the assessment itself.
+#[derive(Debug)]
+pub struct Prepared {
+    pub change: Change,
+    pub stored: Stored,
+    pub assessment: preclear_engine::Assessment,
+}
+
+/// Validates and assesses a request, and builds the change that stores it, without storing
+/// it: [`assess_and_store`] submits it alone; a consignment commits it with its own record.
+pub async fn prepare(
+    service: &Service,
+    principal: &Principal,
+    org: &Org,
+    as_of: Option<Date>,
+    value: &Value,
+    text: String,
+    now: i64,
+) -> Result<Prepared, ServiceError> {
+    principal.require(SUBMITTERS, "submit assessments")?;
+    let as_of = as_of.unwrap_or_else(|| date_of(now));
+    let shipment = parse_shipment_value(value).map_err(|errors| {
+        ServiceError::Invalid(
+            errors
+                .0
+                .into_iter()
+                .map(|e| FieldError { field: e.path, message: e.message })
+                .collect(),
+        )
+    })?;
+    let kb = service.kb();
+    let assessment = if shipment.items.len() > 200 {
+        let shipment = shipment.clone();
+        tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
+            .await
+            .map_err(ServiceError::internal)?
+    } else {
+        preclear_engine::assess(&kb, &shipment, as_of)
+    };
+    let result = serde_json::to_string(&assessment).map_err(ServiceError::internal)?;
+    let categories: Vec<String> = shipment
+        .items
+        .iter()
+        .map(|i| i.category.as_str().to_owned())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let total = if assessment.landed_cost.complete {
+        Decimal::from_str_exact(&assessment.landed_cost.total).ok()
+    } else {
+        None
+    };
+    let summary = AssessmentSummary {
+        id: Uuid::now_v7(),
+        org_id: org.id,
+        reference: shipment.reference.clone(),
+        client_name: shipment.client.name.clone(),
+        business_unit: shipment.business_unit.clone(),
+        origin: shipment.origin.to_string(),
+        destination: shipment.destination.to_string(),
+        categories: categories.clone(),
+        verdict: assessment.verdict.as_str().to_owned(),
+        as_of: as_of.to_string(),
+        kb_version: assessment.kb_version.clone(),
+        engine_version: ENGINE_VERSION.to_owned(),
+        currency: shipment.currency.to_string(),
+        total_landed_cost: total,
+        created_by: principal.actor.0.clone(),
+        created_at: now,
+    };
+    let record = AssessmentRecord {
+        request_sha256: sha256_hex(&text),
+        result_sha256: sha256_hex(&result),
+        summary: summary.clone(),
+        request: text,
+        result: result.clone(),
+    };
+    let after = json!({
+        "reference": summary.reference,
+        "origin": summary.origin,
+        "destination": summary.destination,
+        "verdict": summary.verdict,
+        "as_of": summary.as_of,
+        "kb_version": summary.kb_version,
+        "engine_version": ENGINE_VERSION,
+        "total_landed_cost": summary.total_landed_cost.map(|d| d.to_string()),
+        "currency": summary.currency,
+        "request_sha256": record.request_sha256,
+        "result_sha256": record.result_sha256,
+    });
+    let mut audit = event(
+        org.id,
+        &principal.actor,
+        now,
+        "assessment.created",
+        ("assessment", summary.id.to_string()),
+        None,
+        Some(after),
+    );
+    audit.country = Some(summary.destination.clone());
+    audit.business_unit = summary.business_unit.clone();
+    audit.categories = categories;
+    let change = Change { mutation: Mutation::InsertAssessment(Box::new(record)), event: audit };
+    Ok(Prepared { change, stored: Stored { summary, result }, assessment })
+}
+
+/// An assessment the caller may see, by id; 404 otherwise (never saying whether it exists).
+pub async fn load(
+    service: &Service,
+    principal: &Principal,
+    id: &str,
+) -> Result<AssessmentRecord, ServiceError> {
+    let not_found = || ServiceError::NotFound(format!("assessment `{id}` not found"));
+    let uuid = Uuid::from_str(id).map_err(|_| not_found())?;
+    service.store.assessment(uuid, principal.visibility()).await?.ok_or_else(not_found)
+}
+
+/// What a re-assessment of a stored request gives: the shipment, the request's JSON and the
+/// assessment.
+#[derive(Debug)]
+pub struct Reassessed {
+    pub shipment: preclear_domain::Shipment,
+    pub request: Value,
+    pub assessment: preclear_engine::Assessment,
+}
+
+/// Re-assesses a stored request with the KB version `kb_version_wanted` on `as_of`: the one path
+/// of replay, rerun and the documents of an assessment.
+pub async fn reassessed(
+    service: &Service,
+    record: &AssessmentRecord,
+    kb_version_wanted: &str,
+    as_of: Date,
+) -> Result<Reassessed, ServiceError> {
+    let kb = service.kb_version(kb_version_wanted).await?;
+    let request: Value = serde_json::from_str(&record.request).map_err(ServiceError::internal)?;
+    let shipment = parse_shipment_value(&request).map_err(|e| {
+        ServiceError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
+    })?;
+    let (shipment, assessment) = tokio::task::spawn_blocking(move || {
+        let assessment = preclear_engine::assess(&kb, &shipment, as_of);
+        (shipment, assessment)
+    })
+    .await
+    .map_err(ServiceError::internal)?;
+    Ok(Reassessed { shipment, request, assessment })
+}
