@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
-use preclear_server::audit_api::{ExportFormat, export};
 use preclear_server::{AppState, error::ApiError};
+use preclear_service::audit::{ExportFormat, export};
 use preclear_service::bootstrap::open_store;
 use preclear_service::clock::{now_micros, start_of};
 use preclear_service::config::{Config, FileConfig, Overrides};

@@ -2,17 +2,15 @@
 //! country, business unit or hardware category, as JSON, JSON Lines or CSV. There is no route
 //! that edits or deletes an event.
 
-use std::io::Write;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::get;
-use preclear_store::audit::{CSV_HEADER, csv_row};
-use preclear_store::{EventFilter, Store, StoreError};
+use preclear_store::EventFilter;
 use serde::Deserialize;
-use uuid::Uuid;
+
+pub use preclear_service::audit::{ExportFormat, export};
 
 use crate::AppState;
 use crate::assessments::named_or_own;
@@ -23,59 +21,6 @@ use crate::error::ApiError;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new().route("/audit/events", get(events))
-}
-
-/// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// One JSON object per line.
-    JsonLines,
-    /// RFC 4180 CSV with a header row.
-    Csv,
-}
-
-impl ExportFormat {
-    /// Parses `jsonl` or `csv`.
-    pub fn parse(text: &str) -> Option<ExportFormat> {
-        match text {
-            "jsonl" | "ndjson" => Some(ExportFormat::JsonLines),
-            "csv" => Some(ExportFormat::Csv),
-            _ => None,
-        }
-    }
-}
-
-/// Writes an organisation's events that pass `filter`, in chain order. Returns the count.
-pub async fn export(
-    store: &Store,
-    org: Uuid,
-    filter: &EventFilter,
-    format: ExportFormat,
-    out: &mut impl Write,
-) -> Result<u64, StoreError> {
-    let io = |e: std::io::Error| StoreError::Invalid(format!("writing the export: {e}"));
-    if format == ExportFormat::Csv {
-        writeln!(out, "{CSV_HEADER}").map_err(io)?;
-    }
-    let mut after = 0;
-    let mut count = 0;
-    loop {
-        let page = store.audit_events(org, filter, after, 2000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for event in &page {
-            match format {
-                ExportFormat::JsonLines => {
-                    let line = serde_json::to_string(event)
-                        .map_err(|e| StoreError::Invalid(e.to_string()))?;
-                    writeln!(out, "{line}").map_err(io)?;
-                }
-                ExportFormat::Csv => writeln!(out, "{}", csv_row(event)).map_err(io)?,
-            }
-            count += 1;
-        }
-    }
-    Ok(count)
 }
 
 /// Query of the audit export.

@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use preclear_kb::coverage::coverage;
-use preclear_kb::facts::facts;
 use serde::{Deserialize, Serialize};
+
+use preclear_service::kb_views::{CoverageRow, FactView, coverage_rows, fact_views};
 
 use crate::AppState;
 use crate::auth::Principal;
@@ -84,23 +84,6 @@ pub(crate) struct CoverageQuery {
     as_of: Option<String>,
 }
 
-/// One market's coverage: per topic, the status (`high`, `medium`, `low`, `unknown`,
-/// `none:<confidence>` or `MISSING`) and the rules behind it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct CoverageRow {
-    pub(crate) country: String,
-    pub(crate) name: String,
-    pub(crate) topics: Vec<CoverageCell>,
-}
-
-/// One topic of one market.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct CoverageCell {
-    pub(crate) topic: String,
-    pub(crate) status: String,
-    pub(crate) rules: Vec<String>,
-}
-
 #[utoipa::path(get, path = "/api/v1/kb/coverage", tag = "knowledge base", params(CoverageQuery),
     responses((status = 200, description = "Markets × topics", body = Vec<CoverageRow>)),
     security(("api_key" = [])))]
@@ -130,34 +113,6 @@ pub(crate) struct FactsQuery {
     section: Option<String>,
 }
 
-/// A source cited by a fact.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct SourceView {
-    pub(crate) id: String,
-    pub(crate) title: String,
-    pub(crate) url: Option<String>,
-    pub(crate) document: Option<String>,
-}
-
-/// One fact with its provenance.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(crate) struct FactView {
-    pub(crate) scope: String,
-    pub(crate) section: String,
-    pub(crate) label: String,
-    pub(crate) value: String,
-    /// `high`, `medium`, `low` or `unknown`.
-    pub(crate) confidence: String,
-    /// When it was last checked.
-    pub(crate) as_of: String,
-    pub(crate) effective_from: Option<String>,
-    pub(crate) effective_to: Option<String>,
-    pub(crate) note: Option<String>,
-    /// `file:line` in the KB.
-    pub(crate) location: String,
-    pub(crate) sources: Vec<SourceView>,
-}
-
 #[utoipa::path(get, path = "/api/v1/kb/facts", tag = "knowledge base", params(FactsQuery),
     responses((status = 200, description = "Facts with sources, confidence and dates", body = Vec<FactView>)),
     security(("api_key" = [])))]
@@ -174,67 +129,4 @@ pub(crate) async fn fact_list(
         )));
     }
     json_response(StatusCode::OK, &list)
-}
-
-/// Each market's coverage on `date`: the table the API and the KB pages show.
-pub(crate) fn coverage_rows(kb: &preclear_kb::Kb, date: preclear_domain::Date) -> Vec<CoverageRow> {
-    coverage(kb, date)
-        .into_iter()
-        .map(|m| CoverageRow {
-            country: m.country.to_string(),
-            name: m.name,
-            topics: m
-                .cells
-                .into_iter()
-                .map(|c| CoverageCell {
-                    topic: c.topic.as_str().to_owned(),
-                    status: c.status.label(),
-                    rules: c.rules.iter().map(|r| r.to_string()).collect(),
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// The facts in `scope` (a market includes its union's) and `section`, with their provenance.
-pub(crate) fn fact_views(
-    kb: &preclear_kb::Kb,
-    scope: Option<&str>,
-    section: Option<&str>,
-) -> Vec<FactView> {
-    let union = scope.and_then(|scope| {
-        kb.markets()
-            .find(|m| m.country.as_str() == scope)
-            .and_then(|m| m.union.as_deref().map(str::to_owned))
-    });
-    facts(kb)
-        .into_iter()
-        .filter(|f| {
-            scope.is_none_or(|s| f.scope == s || union.as_deref() == Some(f.scope.as_str()))
-        })
-        .filter(|f| section.is_none_or(|s| f.section == s))
-        .map(|f| FactView {
-            scope: f.scope,
-            section: f.section.to_owned(),
-            label: f.label,
-            value: f.value,
-            confidence: f.provenance.confidence.as_str().to_owned(),
-            as_of: f.provenance.as_of.to_string(),
-            effective_from: f.provenance.effective_from.map(|d| d.to_string()),
-            effective_to: f.provenance.effective_to.map(|d| d.to_string()),
-            note: f.provenance.note.clone(),
-            location: f.provenance.location.to_string(),
-            sources: f
-                .provenance
-                .sources
-                .iter()
-                .map(|s| SourceView {
-                    id: s.id.clone(),
-                    title: s.title.clone(),
-                    url: s.url.clone(),
-                    document: s.document.clone(),
-                })
-                .collect(),
-        })
-        .collect()
 }

@@ -5,6 +5,8 @@
 //! [`ServiceError`] — no status codes, no headers, no HTML.
 //!
 //! - `assessments`: making, storing, loading and re-assessing assessments;
+//! - `audit`: the audit trail exported as JSON Lines or CSV;
+//! - `kb_views`: each market's coverage and the facts with their provenance, as readers see them;
 //! - `auth`: principals, roles, API-key authentication;
 //! - `ops`: organisations, users and keys, each change with its audit event;
 //! - `kb_deploy`: the KB as a dataset deployed at run time, and following the deployment log;
@@ -15,12 +17,14 @@
 //! - `clock`: the service's only reading of the clock.
 
 pub mod assessments;
+pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
 mod error;
 pub mod kb_deploy;
+pub mod kb_views;
 pub mod ops;
 pub mod programs;
 

@@ -9,7 +9,7 @@ use super::{Nav, WebError, render};
 use crate::AppState;
 use crate::clock::{date_of, now_micros};
 use crate::error::ApiError;
-use crate::kb_api::{CoverageRow, FactView, coverage_rows, fact_views};
+use preclear_service::kb_views::{CoverageRow, FactView, coverage_rows, fact_views};
 
 /// A market in the index.
 #[derive(Debug)]
