@@ -222,18 +222,9 @@ pub(crate) fn serve(
 /// that still live in the server).
 pub(crate) fn api_error(error: impl Into<ApiError>) -> anyhow::Error {
     match error.into() {
-        ApiError::Invalid(errors) | ApiError::BadRequest(errors) => anyhow::anyhow!(
-            "{}",
-            errors
-                .iter()
-                .map(|e| if e.field.is_empty() {
-                    e.message.clone()
-                } else {
-                    format!("{}: {}", e.field, e.message)
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
+        ApiError::Invalid(errors) | ApiError::BadRequest(errors) => {
+            anyhow::anyhow!("{}", preclear_service::FieldError::sentence(&errors))
+        }
         ApiError::Conflict(what) | ApiError::NotFound(what) | ApiError::Forbidden(what) => {
             anyhow::anyhow!(what)
         }

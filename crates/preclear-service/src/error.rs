@@ -17,7 +17,7 @@ pub struct FieldError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ServiceError {
     /// The input was read but is invalid: one entry per invalid field.
-    #[error("{}", fields_text(.0))]
+    #[error("{}", FieldError::sentence(.0))]
     Invalid(Vec<FieldError>),
     /// No credentials, or credentials that are not valid.
     #[error("{0}")]
@@ -36,18 +36,22 @@ pub enum ServiceError {
     Internal(String),
 }
 
-fn fields_text(fields: &[FieldError]) -> String {
-    fields
-        .iter()
-        .map(|e| {
-            if e.field.is_empty() {
-                e.message.clone()
-            } else {
-                format!("{}: {}", e.field, e.message)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+impl FieldError {
+    /// Invalid fields as one sentence for people: `field: message; …` (the message alone for the
+    /// document as a whole).
+    pub fn sentence(fields: &[FieldError]) -> String {
+        fields
+            .iter()
+            .map(|e| {
+                if e.field.is_empty() {
+                    e.message.clone()
+                } else {
+                    format!("{}: {}", e.field, e.message)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 impl ServiceError {

@@ -263,11 +263,7 @@ pub(crate) async fn create_key(
     match outcome {
         Ok((_, full)) => render(&keys_page(&state, &user, Some(full), None).await?),
         Err(ServiceError::Invalid(errors)) => {
-            let message = errors
-                .into_iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let message = preclear_service::FieldError::sentence(&errors);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &keys_page(&state, &user, None, Some(message)).await?,

@@ -234,17 +234,7 @@ impl IntoResponse for WebError {
             ApiError::BadRequest(errors) | ApiError::Invalid(errors) => (
                 StatusCode::BAD_REQUEST,
                 "The request cannot be used",
-                errors
-                    .iter()
-                    .map(|e| {
-                        if e.field.is_empty() {
-                            e.message.clone()
-                        } else {
-                            format!("{}: {}", e.field, e.message)
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                preclear_service::FieldError::sentence(&errors),
             ),
             ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "Not signed in", m),
             ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
