@@ -26,7 +26,7 @@ use crate::error::ApiError;
 
 pub use preclear_service::assessments::ENGINE_VERSION;
 pub(crate) use preclear_service::assessments::{
-    Reassessed, Stored, load, named_or_own, reassessed, visible_org,
+    Stored, load, named_or_own, reassessed, visible_org,
 };
 
 /// The service's `assess_and_store`, counted in the metrics: the API's and the pages' path.

@@ -10,18 +10,14 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use preclear_docs::{
-    AuditOptions, AuditReport, DocKind, Entity, Format, InputFile, Parties, PriceBands,
-    ShipmentDocs,
-};
+use preclear_docs::{AuditOptions, AuditReport, InputFile, PriceBands};
 use preclear_domain::Date;
 use preclear_import::{Imported, Limits, MappingOverride, RequestDefaults};
-use preclear_store::{OrgKind, Visibility};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::AppState;
-use crate::assessments::{Reassessed, assess_and_store, load, named_or_own, reassessed};
+use crate::assessments::{assess_and_store, named_or_own};
 use crate::auth::{Principal, SUBMITTERS};
 use crate::body::{Params, RawBody, json_response};
 use crate::clock::{date_of, now_micros};
@@ -361,84 +357,7 @@ pub(crate) async fn import(
     Ok(response)
 }
 
-/// The importer of record named on an organisation's documents: the provider that serves it
-/// (the provider itself for its own shipments), in the destination. The IOR entity registry
-/// will name the exact legal entity per market.
-async fn parties(
-    state: &AppState,
-    org_id: uuid::Uuid,
-    destination: &str,
-) -> Result<Parties, ApiError> {
-    let org = state.store.org(org_id, Visibility::Own(org_id)).await?;
-    let provider = match &org {
-        Some(org) if org.kind == OrgKind::Provider => Some(org.clone()),
-        Some(org) => match org.provider_id {
-            Some(id) => state.store.org(id, Visibility::Own(id)).await?,
-            None => None,
-        },
-        None => None,
-    };
-    Ok(Parties {
-        importer: provider.map(|p| Entity {
-            name: p.name,
-            country: Some(destination.to_owned()),
-            address: None,
-            tax_id: None,
-        }),
-        broker: None,
-    })
-}
-
-/// One generated document of a stored assessment: the request is re-assessed with the KB
-/// version and date it was assessed with (the replay of the stored decision), so the documents
-/// show exactly what was decided. Answers `(file name, media type, bytes)`.
-pub(crate) async fn generate_document(
-    state: &AppState,
-    principal: &Principal,
-    id: &str,
-    file: &str,
-) -> Result<(String, &'static str, Vec<u8>), ApiError> {
-    let not_found = || {
-        ApiError::NotFound(format!(
-            "no document `{file}`: expected e.g. commercial-invoice.pdf or packing-list.xlsx"
-        ))
-    };
-    let (slug, ext) = file.rsplit_once('.').ok_or_else(not_found)?;
-    let kind = DocKind::from_slug(slug).ok_or_else(not_found)?;
-    let format = Format::from_extension(ext).ok_or_else(not_found)?;
-    if format == Format::Xlsx && !kind.is_list() {
-        return Err(ApiError::NotFound(format!("{} is produced as PDF only", kind.title())));
-    }
-    let record = load(state, principal, id).await?;
-    let as_of = Date::from_str(&record.summary.as_of).map_err(ApiError::internal)?;
-    let Reassessed { shipment, request, assessment } =
-        reassessed(state, &record, &record.summary.kb_version, as_of).await?;
-    let parties = parties(state, record.summary.org_id, shipment.destination.as_str()).await?;
-    let bytes = tokio::task::spawn_blocking(move || {
-        let docs = ShipmentDocs::new(&shipment, &assessment, &parties).with_request(request);
-        preclear_docs::one(&docs, &assessment, kind, format).map(|g| g.bytes)
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(ApiError::internal)?;
-    let name = format!(
-        "{}-{}.{}",
-        kind.slug(),
-        safe_file_part(&record.summary.reference),
-        format.extension()
-    );
-    Ok((name, format.mime(), bytes))
-}
-
-/// A reference reduced to characters safe in a file name.
-fn safe_file_part(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-        .take(60)
-        .collect();
-    if cleaned.is_empty() { "shipment".to_owned() } else { cleaned }
-}
+pub(crate) use preclear_service::documents::generate_document;
 
 /// A file download response.
 pub(crate) fn download(name: &str, mime: &'static str, bytes: Vec<u8>) -> Response {

@@ -6,6 +6,7 @@
 //!
 //! - `assessments`: making, storing, loading and re-assessing assessments;
 //! - `audit`: the audit trail exported as JSON Lines or CSV;
+//! - `documents`: the documents of a stored assessment;
 //! - `kb_views`: each market's coverage and the facts with their provenance, as readers see them;
 //! - `auth`: principals, roles, API-key authentication;
 //! - `ops`: organisations, users and keys, each change with its audit event;
@@ -22,6 +23,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
+pub mod documents;
 mod error;
 pub mod kb_deploy;
 pub mod kb_views;
