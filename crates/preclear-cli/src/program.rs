@@ -3,6 +3,7 @@
 //! (`preclear_service::programs`), so the shell, the pages and the API act alike; and `impact
 //! --kb DIR`, which checks a candidate KB against every open consignment before it is deployed.
 
+use preclear_store::System;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -82,7 +83,7 @@ pub(crate) fn program(db: &DbArgs, command: ProgramCommand) -> anyhow::Result<Ex
     crate::service::runtime()?.block_on(async {
         let store = open_store(&config.database_url, &config.store).await?;
         let kb = crate::kb_deploy::current_kb(&store).await?;
-        let orgs = store.all_orgs().await?;
+        let orgs = store.all_orgs(System::Shell).await?;
         let providers: Vec<_> = orgs.into_iter().filter(|o| o.kind == OrgKind::Provider).collect();
         let [provider] = providers.as_slice() else {
             anyhow::bail!(

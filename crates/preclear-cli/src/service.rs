@@ -1,6 +1,7 @@
 //! `preclear serve`, `preclear admin …` and `preclear audit …`: the service and its
 //! administration from the shell, on the same database.
 
+use preclear_store::System;
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -192,7 +193,7 @@ pub(crate) fn serve(
         let address = listener.local_addr().context("reading the bound address")?;
         if let Some(admin) = &opened.first_admin {
             let org = store
-                .org_by_name(&admin.org)
+                .org_by_name(System::Shell, &admin.org)
                 .await?
                 .context("the provider organisation made on first start is missing")?;
             let actor = Actor("system:first-start".into());
@@ -241,7 +242,7 @@ pub(crate) fn shell_actor() -> Actor {
 
 async fn org_named(store: &Store, name: &str) -> anyhow::Result<preclear_store::Org> {
     store
-        .org_by_name(name)
+        .org_by_name(System::Shell, name)
         .await?
         .with_context(|| format!("there is no organisation named `{name}`"))
 }
@@ -267,7 +268,7 @@ pub(crate) fn admin(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCo
                 eprintln!("made {} organisation `{}`", kind.as_str(), org.name);
             }
             AdminCommand::Org { command: OrgCommand::List } => {
-                let orgs = store.all_orgs().await?;
+                let orgs = store.all_orgs(System::Shell).await?;
                 for org in &orgs {
                     let served_by = match org.provider_id {
                         Some(p) => orgs
@@ -318,14 +319,14 @@ pub(crate) fn admin(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCo
             }
             AdminCommand::Key { command: KeyCommand::Revoke { prefix } } => {
                 let key = store
-                    .api_key_by_prefix(&prefix)
+                    .api_key_by_prefix(System::Shell, &prefix)
                     .await?
                     .with_context(|| format!("there is no API key `{prefix}`"))?;
                 ops::revoke_key(&store, &actor, &key, now).await.map_err(api_error)?;
                 eprintln!("revoked {prefix}");
             }
             AdminCommand::Key { command: KeyCommand::List } => {
-                let orgs = store.all_orgs().await?;
+                let orgs = store.all_orgs(System::Shell).await?;
                 for org in &orgs {
                     for key in store.api_keys(preclear_store::Visibility::Own(org.id)).await? {
                         let state = if key.revoked_at.is_some() { "revoked" } else { "active" };
@@ -363,7 +364,7 @@ pub(crate) fn audit(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCo
         let store = open_store(&config.database_url, &config.store).await?;
         let code = match command {
             AuditCommand::Verify => {
-                let report = store.verify_audit().await?;
+                let report = store.verify_audit(System::Audit).await?;
                 for chain in &report.chains {
                     match &chain.broken {
                         None => println!("ok      {}: {} events", chain.org_name, chain.events),

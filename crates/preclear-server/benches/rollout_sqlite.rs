@@ -19,6 +19,7 @@
     reason = "a benchmark fails loudly on a broken fixture"
 )]
 
+use preclear_store::System;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
@@ -82,7 +83,8 @@ async fn setup(dir: &Path, now: Micros) -> (AppState, Principal, Uuid) {
     let config = Config::resolve(FileConfig::default(), overrides).unwrap();
     let opened = preclear_server::open(&config).await.unwrap();
     let store = opened.store;
-    let provider = store.org_by_name(&config.provider_name).await.unwrap().unwrap();
+    let provider =
+        store.org_by_name(System::Startup, &config.provider_name).await.unwrap().unwrap();
     let shell = Actor("shell:bench".into());
     let client = ops::create_org(
         &store,

@@ -18,6 +18,7 @@ use axum::http::StatusCode;
 use common::{call_bytes, call_with, multipart_body, postgres_url, sqlite_url};
 use preclear_server::ops::{self, Actor};
 use preclear_store::Role;
+use preclear_store::System;
 use serde_json::Value;
 use session::{Browser, Jar, csrf, pairs};
 
@@ -334,7 +335,7 @@ async fn documents_story(url: String) {
         .unwrap()
         .len();
     assert_eq!(stored, stored_count + 2);
-    assert!(store.verify_audit().await.unwrap().ok());
+    assert!(store.verify_audit(System::Audit).await.unwrap().ok());
 }
 
 #[tokio::test]

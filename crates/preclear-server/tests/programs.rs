@@ -17,6 +17,7 @@ use common::{Reply, call_bytes, call_with, postgres_url, sqlite_url};
 use preclear_server::clock::{date_of, now_micros, rfc3339};
 use preclear_server::ops::{self, Actor};
 use preclear_store::Role;
+use preclear_store::System;
 use serde_json::{Value, json};
 
 /// (destination, consignments, consignee tax id)
@@ -457,7 +458,7 @@ async fn program_story(url: String) {
     for org in [setup.provider.id, setup.nordwind.id] {
         events.extend(
             store
-                .audit_events(org, &preclear_store::EventFilter::default(), 0, 5000)
+                .audit_events(System::Audit, org, &preclear_store::EventFilter::default(), 0, 5000)
                 .await
                 .unwrap(),
         );
@@ -469,7 +470,7 @@ async fn program_story(url: String) {
     assert_eq!(count("position.consignee_recorded"), 9);
     assert!(count("consignment.transition") >= 20 * 8);
     assert_eq!(count("ior_entity.created"), 9);
-    assert!(store.verify_audit().await.unwrap().ok());
+    assert!(store.verify_audit(System::Audit).await.unwrap().ok());
 }
 
 #[tokio::test]

@@ -20,6 +20,7 @@ use axum::http::StatusCode;
 use common::{Reply, postgres_url, sqlite_url};
 use preclear_server::ops::{self, Actor};
 use preclear_store::Role;
+use preclear_store::System;
 use session::{Browser, Jar, csrf, pairs};
 
 const REFURBISHED: &str = include_str!("../../../examples/shapes/refurbished-server.json");
@@ -529,7 +530,7 @@ async fn programs_story(url: String) {
     assert_eq!(otto.get(&consignment_url).await.status, StatusCode::NOT_FOUND);
     assert!(otto.get("/programs").await.text.contains("No programs yet."));
 
-    let report = store.verify_audit().await.unwrap();
+    let report = store.verify_audit(System::Audit).await.unwrap();
     assert!(report.ok(), "{report:?}");
 }
 

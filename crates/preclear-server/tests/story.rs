@@ -9,6 +9,7 @@
 #[path = "support/common.rs"]
 mod common;
 
+use preclear_store::System;
 use std::sync::Arc;
 
 use axum::Router;
@@ -48,7 +49,7 @@ async fn story(url: String) {
     assert!(first.password.len() >= 12);
     assert!(preclear_server::open(&config).await.unwrap().first_admin.is_none(), "only once");
     let store: Store = opened.store.clone();
-    let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
+    let provider = store.org_by_name(System::Shell, &first.org).await.unwrap().unwrap();
     let shell = Actor("shell:test".into());
     let (_, admin) =
         ops::create_key(&store, &shell, &provider, Role::Admin, "test", 1).await.unwrap();
@@ -275,7 +276,7 @@ async fn story(url: String) {
     .await;
     assert!(csv.text.starts_with("org_id,seq,"));
     assert_eq!(csv.text.lines().count(), 3, "header and the two assessments");
-    assert!(store.verify_audit().await.unwrap().ok());
+    assert!(store.verify_audit(System::Audit).await.unwrap().ok());
 
     // Metrics.
     let metrics = call(&app, "GET", "/metrics", None, None).await.text;
@@ -289,7 +290,7 @@ async fn story(url: String) {
 
     // Tampering is found, at the event tampered with.
     raw_sql(&url, "UPDATE assessments SET result = replace(result, 'clearable_with_conditions', 'clearable') WHERE reference = 'RF-2026-014'").await;
-    let report = store.verify_audit().await.unwrap();
+    let report = store.verify_audit(System::Audit).await.unwrap();
     let chain = report.chains.iter().find(|c| c.org_name == "Nordwind Systems GmbH").unwrap();
     let broken = chain.broken.as_ref().expect("the altered result is found");
     assert!(broken.reason.contains("result was altered"), "{}", broken.reason);
@@ -328,25 +329,25 @@ async fn an_edited_event_breaks_the_chain_there() {
     let url = sqlite_url("tamper");
     let opened = preclear_server::open(&config(url.clone())).await.unwrap();
     let store = opened.store;
-    let provider = store.all_orgs().await.unwrap().remove(0);
+    let provider = store.all_orgs(System::Shell).await.unwrap().remove(0);
     let shell = Actor("shell:test".into());
     for i in 0..3 {
         ops::create_key(&store, &shell, &provider, Role::Operator, &format!("k{i}"), 10 + i)
             .await
             .unwrap();
     }
-    assert!(store.verify_audit().await.unwrap().ok());
+    assert!(store.verify_audit(System::Audit).await.unwrap().ok());
     // Events: org.created (1), user.created (2), kb.deployed_on_start (3), three keys (4, 5, 6).
     raw_sql(&url, "DROP TRIGGER audit_events_no_update").await;
     raw_sql(&url, "UPDATE audit_events SET actor = 'shell:mallory' WHERE seq = 4").await;
-    let report = store.verify_audit().await.unwrap();
+    let report = store.verify_audit(System::Audit).await.unwrap();
     let broken = report.chains[0].broken.clone().unwrap();
     assert_eq!(broken.seq, 4);
     assert!(broken.reason.contains("does not match its hash"), "{}", broken.reason);
     raw_sql(&url, "DROP TRIGGER audit_events_no_delete").await;
     raw_sql(&url, "UPDATE audit_events SET actor = 'shell:test' WHERE seq = 4").await;
     raw_sql(&url, "DELETE FROM audit_events WHERE seq = 6").await;
-    let broken = store.verify_audit().await.unwrap().chains[0].broken.clone().unwrap();
+    let broken = store.verify_audit(System::Audit).await.unwrap().chains[0].broken.clone().unwrap();
     assert_eq!(broken.seq, 6, "a removed last event shows at the head: {broken:?}");
 }
 

@@ -13,6 +13,7 @@ mod session;
 
 use axum::http::StatusCode;
 use common::{call_with, postgres_url, sqlite_url};
+use preclear_store::System;
 use serde_json::Value;
 use session::{Browser, Jar, csrf, encode, pairs};
 
@@ -300,7 +301,7 @@ async fn web_story(url: String) {
     assert_eq!(replay.get("/").await.status, StatusCode::SEE_OTHER);
 
     // Every sign-in, sign-out and change is in a chain that verifies.
-    let report = store.verify_audit().await.unwrap();
+    let report = store.verify_audit(System::Audit).await.unwrap();
     assert!(report.ok(), "{report:?}");
 }
 

@@ -3,6 +3,7 @@
 //! API, the web pages and consignments), load one the caller may see, and re-assess a stored
 //! request with a KB version (the one path of replay, rerun and documents).
 
+use preclear_store::System;
 use std::collections::BTreeSet;
 use std::str::FromStr as _;
 
@@ -33,7 +34,7 @@ pub async fn visible_org(
     let vis = principal.visibility();
     let found = match Uuid::from_str(key) {
         Ok(id) => service.store.org(id, vis).await?,
-        Err(_) => match service.store.org_by_name(key).await? {
+        Err(_) => match service.store.org_by_name(System::Lookup, key).await? {
             Some(org) => service.store.org(org.id, vis).await?,
             None => None,
         },

@@ -1,6 +1,7 @@
 //! The audit trail exported: an organisation's events that pass a filter, in chain order, as
 //! JSON Lines or CSV (the API's `/api/v1/audit/events`, the audit page, `preclear audit export`).
 
+use preclear_store::System;
 use std::io::Write;
 
 use preclear_store::audit::{CSV_HEADER, csv_row};
@@ -42,7 +43,7 @@ pub async fn export(
     let mut after = 0;
     let mut count = 0;
     loop {
-        let page = store.audit_events(org, filter, after, 2000).await?;
+        let page = store.audit_events(System::Audit, org, filter, after, 2000).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for event in &page {

@@ -5,6 +5,7 @@
 //! revocation is read from the database every time. How the key arrives (a header) is the
 //! server's business.
 
+use preclear_store::System;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -90,7 +91,11 @@ impl Service {
     pub async fn authenticate_key(&self, token: &str) -> Result<Principal, ServiceError> {
         let invalid = || ServiceError::Unauthenticated("the API key is not valid".into());
         let (prefix, secret) = split_api_key(token).ok_or_else(invalid)?;
-        let (key, org) = self.store.api_key_with_org(prefix).await?.ok_or_else(invalid)?;
+        let (key, org) = self
+            .store
+            .api_key_with_org(System::Authentication, prefix)
+            .await?
+            .ok_or_else(invalid)?;
         if key.revoked_at.is_some() {
             return Err(ServiceError::Unauthenticated("the API key has been revoked".into()));
         }

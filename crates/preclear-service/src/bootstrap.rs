@@ -2,6 +2,7 @@
 //! any assessment can be replayed against the KB version it used, years later), and on a new
 //! database make the provider organisation and its first admin.
 
+use preclear_store::System;
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -84,11 +85,15 @@ pub async fn open(config: &Config) -> anyhow::Result<Opened> {
 /// The provider organisation whose chain records KB deployments: the one named in the
 /// configuration, else the only provider there is.
 pub async fn provider_org(store: &Store, name: &str) -> anyhow::Result<Org> {
-    if let Some(org) = store.org_by_name(name).await? {
+    if let Some(org) = store.org_by_name(System::Startup, name).await? {
         return Ok(org);
     }
-    let providers: Vec<Org> =
-        store.all_orgs().await?.into_iter().filter(|o| o.kind == OrgKind::Provider).collect();
+    let providers: Vec<Org> = store
+        .all_orgs(System::Startup)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind == OrgKind::Provider)
+        .collect();
     match <[Org; 1]>::try_from(providers) {
         Ok([one]) => Ok(one),
         Err(providers) => anyhow::bail!(
@@ -101,12 +106,12 @@ pub async fn provider_org(store: &Store, name: &str) -> anyhow::Result<Org> {
 /// On a database without users, makes the provider organisation and an admin with a random
 /// password. When several instances start at once, one wins and the others see its work.
 async fn first_admin(store: &Store, provider_name: &str) -> anyhow::Result<Option<FirstAdmin>> {
-    if store.count_users().await? > 0 {
+    if store.count_users(System::Startup).await? > 0 {
         return Ok(None);
     }
     let actor = Actor("system:first-start".into());
     let at = now_micros();
-    let org = match store.org_by_name(provider_name).await? {
+    let org = match store.org_by_name(System::Startup, provider_name).await? {
         Some(org) => org,
         None => {
             match ops::create_org(store, &actor, provider_name, OrgKind::Provider, None, at).await {

@@ -1,6 +1,7 @@
 //! The administrative operations, shared by the API and the shell (`preclear admin …`): each
 //! validates its input, then commits the change with its audit event.
 
+use preclear_store::System;
 use preclear_store::credentials::{hash_secret, new_api_key, random_hex};
 use preclear_store::{ApiKey, Change, Mutation, NewEvent, Org, OrgKind, Role, Store, User};
 use serde_json::json;
@@ -75,7 +76,7 @@ pub async fn create_org(
             Some(id) => id,
             None => {
                 let providers: Vec<Org> = store
-                    .all_orgs()
+                    .all_orgs(System::Lookup)
                     .await?
                     .into_iter()
                     .filter(|o| o.kind == OrgKind::Provider)
@@ -98,7 +99,7 @@ pub async fn create_org(
             }
         }),
     };
-    if store.org_by_name(&name).await?.is_some() {
+    if store.org_by_name(System::Lookup, &name).await?.is_some() {
         return Err(ServiceError::Conflict(format!(
             "an organisation named `{name}` already exists"
         )));
@@ -153,7 +154,7 @@ pub async fn create_user(
         None => Some(random_hex(12)?),
     };
     let secret = password.map(str::to_owned).or_else(|| generated.clone()).unwrap_or_default();
-    if store.user_by_name(&username).await?.is_some() {
+    if store.user_by_name(System::Lookup, &username).await?.is_some() {
         return Err(ServiceError::Conflict(format!("a user named `{username}` already exists")));
     }
     let user = User {

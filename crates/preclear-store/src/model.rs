@@ -251,6 +251,25 @@ pub enum Visibility {
     Provider(Uuid),
 }
 
+/// Why a read takes no [`Visibility`]: the few reads that are not on behalf of a tenant name
+/// their reason at the call site, so an exception to "every read goes through a Visibility" is
+/// visible where it is made (and greppable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum System {
+    /// Authentication: finding a key, a user or a session by what the caller presents.
+    Authentication,
+    /// Resolving a name to an organisation, which the caller then reads through a `Visibility`.
+    Lookup,
+    /// Start-up: the first admin, the provider organisation, the KB deployment's owner.
+    Startup,
+    /// The operator's shell (`preclear admin`, `audit`, `program`, `kb`), which acts for the
+    /// provider on its own database.
+    Shell,
+    /// The audit trail: verifying every chain, or reading an organisation's chain once the
+    /// caller's right to it was checked.
+    Audit,
+}
+
 /// Filters for listing assessments. All are optional and combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AssessmentFilter {

@@ -14,7 +14,7 @@ use crate::commit::{join_categories, split_categories};
 use crate::db::{Param, Row, Sql};
 use crate::model::{
     ApiKey, AssessmentCount, AssessmentFilter, AssessmentRecord, AssessmentSummary, DatasetKind,
-    Deployment, Micros, Org, OrgKind, Session, User, Visibility,
+    Deployment, Micros, Org, OrgKind, Session, System, User, Visibility,
 };
 use crate::{Store, StoreError};
 
@@ -147,7 +147,7 @@ impl Store {
     }
 
     /// An organisation by name.
-    pub async fn org_by_name(&self, name: &str) -> Result<Option<Org>, StoreError> {
+    pub async fn org_by_name(&self, _why: System, name: &str) -> Result<Option<Org>, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organisations WHERE name = $1");
         let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Text(name)]).await?;
         rows.first().map(org_from).transpose()
@@ -173,20 +173,24 @@ impl Store {
     }
 
     /// Every organisation, by name (for the shell and the audit check).
-    pub async fn all_orgs(&self) -> Result<Vec<Org>, StoreError> {
+    pub async fn all_orgs(&self, _why: System) -> Result<Vec<Org>, StoreError> {
         let sql = format!("SELECT {ORG_COLUMNS} FROM organisations ORDER BY name");
         let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[]).await?;
         rows.iter().map(org_from).collect()
     }
 
     /// How many users exist (zero on a new database).
-    pub async fn count_users(&self) -> Result<i64, StoreError> {
+    pub async fn count_users(&self, _why: System) -> Result<i64, StoreError> {
         let rows = self.pool.fetch_all(Sql::both("SELECT COUNT(*) AS n FROM users"), &[]).await?;
         rows.first().map_or(Ok(0), |r| r.int("n"))
     }
 
     /// A user by sign-in name.
-    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>, StoreError> {
+    pub async fn user_by_name(
+        &self,
+        _why: System,
+        username: &str,
+    ) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
         let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Text(username)]).await?;
         rows.first().map(user_from).transpose()
@@ -201,7 +205,11 @@ impl Store {
     }
 
     /// An API key by its public prefix (for authentication).
-    pub async fn api_key_by_prefix(&self, prefix: &str) -> Result<Option<ApiKey>, StoreError> {
+    pub async fn api_key_by_prefix(
+        &self,
+        _why: System,
+        prefix: &str,
+    ) -> Result<Option<ApiKey>, StoreError> {
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE prefix = $1");
         let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[Param::Text(prefix)]).await?;
         rows.first().map(key_from).transpose()
@@ -211,6 +219,7 @@ impl Store {
     /// one query.
     pub async fn api_key_with_org(
         &self,
+        _why: System,
         prefix: &str,
     ) -> Result<Option<(ApiKey, Org)>, StoreError> {
         let key_columns: Vec<String> = KEY_COLUMNS.split(", ").map(|c| format!("k.{c}")).collect();
@@ -236,6 +245,7 @@ impl Store {
     /// its user and organisation: what a signed-in page needs, in one query.
     pub async fn live_session(
         &self,
+        _why: System,
         token_sha256: &str,
         now: Micros,
     ) -> Result<Option<(Session, User, Org)>, StoreError> {
@@ -468,6 +478,7 @@ impl Store {
     /// filtered.
     pub async fn audit_events(
         &self,
+        _why: System,
         org: Uuid,
         filter: &EventFilter,
         after_seq: i64,
@@ -513,16 +524,22 @@ impl Store {
     /// link: a gap in the sequence, a `prev_hash` that is not the previous event's hash, a hash
     /// that does not match the event, a head that does not match the last event, or a stored
     /// assessment that no longer matches the hash its creation event recorded.
-    pub async fn verify_audit(&self) -> Result<VerifyReport, StoreError> {
+    pub async fn verify_audit(&self, _why: System) -> Result<VerifyReport, StoreError> {
         const PAGE: u32 = 2000;
         let mut chains = Vec::new();
-        for org in self.all_orgs().await? {
+        for org in self.all_orgs(System::Audit).await? {
             let mut expected_seq = 1;
             let mut prev = GENESIS.to_owned();
             let mut broken = None;
             'pages: loop {
                 let page = self
-                    .audit_events(org.id, &EventFilter::default(), expected_seq - 1, PAGE)
+                    .audit_events(
+                        System::Audit,
+                        org.id,
+                        &EventFilter::default(),
+                        expected_seq - 1,
+                        PAGE,
+                    )
                     .await?;
                 let done = page.len() < PAGE as usize;
                 for event in page {

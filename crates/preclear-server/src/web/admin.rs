@@ -1,5 +1,6 @@
 //! The audit log view (with its CSV/JSON Lines export) and API-key management.
 
+use preclear_store::System;
 use std::str::FromStr as _;
 
 use axum::extract::{Path, Query, State};
@@ -95,7 +96,7 @@ pub(crate) async fn audit(
 ) -> Result<Response, WebError> {
     let (org, filter) = scope(&state, &user, &query).await?;
     let after = query.after.unwrap_or(0).max(0);
-    let found = state.store.audit_events(org.id, &filter, after, AUDIT_PAGE).await?;
+    let found = state.store.audit_events(System::Audit, org.id, &filter, after, AUDIT_PAGE).await?;
     let base = super::pages::url_query(&[
         ("org", &org.id.to_string()),
         ("from", &text(&query.from)),

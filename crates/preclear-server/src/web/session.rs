@@ -11,6 +11,7 @@
 //! - A wrong user name and a wrong password get the same answer, and an unknown user still
 //!   costs an argon2 verification, so the answer does not tell which names exist.
 
+use preclear_store::System;
 use std::sync::LazyLock;
 
 use axum::extract::{FromRequestParts, OriginalUri, State};
@@ -101,8 +102,11 @@ impl FromRequestParts<AppState> for WebUser {
         let sign_in = || WebError::SignIn { next: next.clone() };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(sign_in)?;
         let token_sha256 = sha256(token);
-        let (_, user, org) =
-            state.store.live_session(&token_sha256, now_micros()).await?.ok_or_else(sign_in)?;
+        let (_, user, org) = state
+            .store
+            .live_session(System::Authentication, &token_sha256, now_micros())
+            .await?
+            .ok_or_else(sign_in)?;
         Ok(WebUser {
             principal: Principal {
                 org,
@@ -188,7 +192,7 @@ pub(crate) async fn sign_in(
             StatusCode::FORBIDDEN,
         );
     }
-    let user = state.store.user_by_name(&username).await?;
+    let user = state.store.user_by_name(System::Authentication, &username).await?;
     let hash = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
     let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &hash))
         .await

@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt as _;
 use preclear_server::config::{Config, FileConfig, Overrides};
+use preclear_store::System;
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -163,7 +164,7 @@ impl TwoClients {
         let first = opened.first_admin.clone().unwrap();
         let store = opened.store.clone();
         let shell = Actor("shell:test".into());
-        let provider = store.org_by_name(&first.org).await.unwrap().unwrap();
+        let provider = store.org_by_name(System::Shell, &first.org).await.unwrap().unwrap();
         let mut clients = Vec::new();
         for (name, user) in [("Nordwind Systems GmbH", "lena"), ("Other Co", "otto")] {
             let org = ops::create_org(&store, &shell, name, OrgKind::Client, Some(provider.id), 1)
