@@ -3,7 +3,6 @@
 //! (`preclear_service::programs`), so the shell, the pages and the API act alike; and `impact
 //! --kb DIR`, which checks a candidate KB against every open consignment before it is deployed.
 
-use preclear_store::System;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -15,6 +14,7 @@ use preclear_service::auth::Principal;
 use preclear_service::bootstrap::open_store;
 use preclear_service::clock::now_micros;
 use preclear_service::programs::{self, NewTransition};
+use preclear_store::System;
 use preclear_store::{OrgKind, Role};
 use uuid::Uuid;
 

@@ -1,7 +1,6 @@
 //! `preclear serve`, `preclear admin …` and `preclear audit …`: the service and its
 //! administration from the shell, on the same database.
 
-use preclear_store::System;
 use std::io::{BufRead as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +14,7 @@ use preclear_service::bootstrap::open_store;
 use preclear_service::clock::{now_micros, start_of};
 use preclear_service::config::{Config, FileConfig, Overrides};
 use preclear_service::ops::{self, Actor};
+use preclear_store::System;
 use preclear_store::{EventFilter, OrgKind, Role, Store, redact};
 
 /// Where the database is: flags, else environment, else the configuration file, else the

@@ -19,7 +19,6 @@
     reason = "a benchmark fails loudly on a broken fixture"
 )]
 
-use preclear_store::System;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
@@ -30,6 +29,7 @@ use preclear_server::auth::Principal;
 use preclear_server::config::{Config, FileConfig, Overrides};
 use preclear_server::ops::{self, Actor};
 use preclear_server::{AppState, programs};
+use preclear_store::System;
 use preclear_store::{Change, Mutation, OrgKind, ProgramRecord, RecordKind, Role};
 use uuid::Uuid;
 

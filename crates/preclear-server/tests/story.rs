@@ -9,7 +9,6 @@
 #[path = "support/common.rs"]
 mod common;
 
-use preclear_store::System;
 use std::sync::Arc;
 
 use axum::Router;
@@ -17,6 +16,7 @@ use axum::http::StatusCode;
 use common::{Reply, call_with, config, postgres_url, raw_sql, sqlite_url};
 use preclear_server::ops::{self, Actor};
 use preclear_server::{AppState, app};
+use preclear_store::System;
 use preclear_store::{Role, Store};
 use serde_json::Value;
 

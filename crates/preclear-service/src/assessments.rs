@@ -3,12 +3,12 @@
 //! API, the web pages and consignments), load one the caller may see, and re-assess a stored
 //! request with a KB version (the one path of replay, rerun and documents).
 
-use preclear_store::System;
 use std::collections::BTreeSet;
 use std::str::FromStr as _;
 
 use preclear_domain::Date;
 use preclear_domain::request::parse_shipment_value;
+use preclear_store::System;
 use preclear_store::audit::sha256_hex;
 use preclear_store::{AssessmentRecord, AssessmentSummary, Change, Mutation, Org};
 use rust_decimal::Decimal;

@@ -1,9 +1,9 @@
 //! The audit trail exported: an organisation's events that pass a filter, in chain order, as
 //! JSON Lines or CSV (the API's `/api/v1/audit/events`, the audit page, `preclear audit export`).
 
-use preclear_store::System;
 use std::io::Write;
 
+use preclear_store::System;
 use preclear_store::audit::{CSV_HEADER, csv_row};
 use preclear_store::{EventFilter, Store, StoreError};
 use uuid::Uuid;

@@ -5,10 +5,10 @@
 //! revocation is read from the database every time. How the key arrives (a header) is the
 //! server's business.
 
-use preclear_store::System;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use preclear_store::System;
 use preclear_store::credentials::{split_api_key, verify_secret};
 use preclear_store::{Org, OrgKind, Role, Visibility};
 use sha2::{Digest as _, Sha256};

@@ -2,11 +2,11 @@
 //! any assessment can be replayed against the KB version it used, years later), and on a new
 //! database make the provider organisation and its first admin.
 
-use preclear_store::System;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use preclear_kb::{Kb, SourceFile};
+use preclear_store::System;
 use preclear_store::{Org, OrgKind, Role, Store, StoreOptions, redact};
 use serde_json::json;
 

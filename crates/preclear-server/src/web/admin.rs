@@ -1,16 +1,16 @@
 //! The audit log view (with its CSV/JSON Lines export) and API-key management.
 
-use preclear_store::System;
 use std::str::FromStr as _;
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use preclear_store::System;
 use preclear_store::{ApiKey, Org, Role};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::session::{CSRF_FIELD, WebUser};
+use super::session::{CsrfForm, WebUser};
 use super::{Nav, WebError, form_value, render, render_status};
 use crate::AppState;
 use crate::assessments::named_or_own;
@@ -244,10 +244,8 @@ pub(crate) async fn keys(
 
 pub(crate) async fn create_key(
     State(state): State<AppState>,
-    user: WebUser,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     user.principal.require(ADMINS, "manage API keys")?;
     let org_key = form_value(&pairs, "org").unwrap_or_default();
     let org =
@@ -276,11 +274,9 @@ pub(crate) async fn create_key(
 
 pub(crate) async fn revoke_key(
     State(state): State<AppState>,
-    user: WebUser,
     Path(id): Path<String>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     user.principal.require(ADMINS, "manage API keys")?;
     let not_found = || ApiError::NotFound(format!("API key `{id}` not found"));
     let uuid = Uuid::from_str(&id).map_err(|_| not_found())?;

@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse as _, Redirect, Response};
 use base64::Engine as _;
 use preclear_docs::AuditReport;
 use preclear_import::Field;
 
-use super::session::{CSRF_FIELD, WebUser};
+use super::session::{CsrfForm, CsrfMultipart, WebUser};
 use super::{Nav, WebError, render, render_status};
 use crate::AppState;
 use crate::auth::SUBMITTERS;
@@ -216,11 +216,9 @@ fn respond(
 /// Second step: read again with the user's mapping and values, or assess.
 pub(crate) async fn import_confirm(
     State(state): State<AppState>,
-    user: WebUser,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
     let fields: BTreeMap<String, String> = pairs.into_iter().collect();
-    user.check_csrf(fields.get(CSRF_FIELD).map(String::as_str))?;
     user.principal.require(SUBMITTERS, "submit assessments")?;
     let file_name = fields.get("file_name").cloned().unwrap_or_else(|| "upload".to_owned());
     let bytes = base64::engine::general_purpose::STANDARD
@@ -340,11 +338,9 @@ pub(crate) async fn audit_form(
 /// Runs an audit of the uploaded documents.
 pub(crate) async fn audit_submit(
     State(state): State<AppState>,
-    user: WebUser,
-    multipart: Multipart,
+    CsrfMultipart { user, multipart }: CsrfMultipart,
 ) -> Result<Response, WebError> {
     let upload = read_audit_upload(&state, multipart).await?;
-    user.check_csrf(upload.field(CSRF_FIELD))?;
     user.principal.require(SUBMITTERS, "audit documents")?;
     match run_audit(&state, upload).await {
         Ok(report) => render(&audit_page(&state, &user, Some(report), None)),

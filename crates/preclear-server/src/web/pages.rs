@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr as _;
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use preclear_domain::{Country, Date};
@@ -15,7 +15,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::form::{LineView, Section, ShipmentForm, ShownError};
-use super::session::{CSRF_FIELD, WebUser};
+use super::session::{CsrfForm, CsrfMultipart, WebUser};
 use super::svg::{self, Bar, Segment, Task};
 use super::view::{AssessmentView, FindingView, is_link};
 use super::{
@@ -496,10 +496,8 @@ pub(crate) async fn try_assess(
 
 pub(crate) async fn submit_form(
     State(state): State<AppState>,
-    user: WebUser,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     user.principal.require(SUBMITTERS, "submit assessments")?;
     let mut form = ShipmentForm::from_pairs(&pairs);
     let org = form_value(&pairs, "org").unwrap_or_default().to_owned();
@@ -529,8 +527,7 @@ pub(crate) async fn submit_form(
 /// A JSON request uploaded as a file or pasted (multipart; the service's body limit applies).
 pub(crate) async fn upload(
     State(state): State<AppState>,
-    user: WebUser,
-    mut multipart: Multipart,
+    CsrfMultipart { user, mut multipart }: CsrfMultipart,
 ) -> Result<Response, WebError> {
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -556,7 +553,6 @@ pub(crate) async fn upload(
             fields.insert(name, text);
         }
     }
-    user.check_csrf(fields.get(CSRF_FIELD).map(String::as_str))?;
     user.principal.require(SUBMITTERS, "submit assessments")?;
     let org = fields.get("org").cloned().unwrap_or_default();
     let as_of = fields.get("as_of").cloned().unwrap_or_default();

@@ -24,8 +24,8 @@ use preclear_store::OrgKind;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::session::{CSRF_FIELD, WebUser};
-use super::{Nav, WebError, form_value, render, render_status, sees_clients, verdict_label};
+use super::session::{CsrfForm, CsrfMultipart, WebUser};
+use super::{Nav, WebError, render, render_status, sees_clients, verdict_label};
 use crate::AppState;
 use crate::auth::{Principal, SUBMITTERS};
 use crate::clock::{date_of, now_micros, rfc3339};
@@ -405,10 +405,8 @@ fn destinations(text: &str) -> (Vec<NewDestination>, Vec<usize>, Vec<Shown>) {
 /// `POST /programs`.
 pub(crate) async fn create(
     State(state): State<AppState>,
-    user: WebUser,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     let fields = form_map(pairs);
     let (list, lines, local) = destinations(&text(&fields, "destinations"));
     let (status, errors) = if local.is_empty() {
@@ -916,11 +914,9 @@ async fn after_position_form(
 /// `POST /programs/{id}/positions/{cc}/entity`.
 pub(crate) async fn assign_entity(
     State(state): State<AppState>,
-    user: WebUser,
     Path((id, destination)): Path<(String, String)>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     let id = path_id(&id, "program")?;
     let fields = form_map(pairs);
     let outcome = match given(&fields, "entity_id").map(|t| Uuid::from_str(&t)) {
@@ -939,11 +935,9 @@ pub(crate) async fn assign_entity(
 /// `POST /programs/{id}/positions/{cc}/consignee`.
 pub(crate) async fn set_consignee(
     State(state): State<AppState>,
-    user: WebUser,
     Path((id, destination)): Path<(String, String)>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     let id = path_id(&id, "program")?;
     let fields = form_map(pairs);
     let new = NewConsignee {
@@ -962,12 +956,10 @@ pub(crate) async fn set_consignee(
 /// `POST /programs/{id}/positions/{cc}/approvals` (multipart: the evidence file is optional).
 pub(crate) async fn record_approval(
     State(state): State<AppState>,
-    user: WebUser,
     Path((id, destination)): Path<(String, String)>,
-    multipart: Multipart,
+    CsrfMultipart { user, multipart }: CsrfMultipart,
 ) -> Result<Response, WebError> {
     let upload = read_upload(&state, multipart, "evidence_file").await?;
-    user.check_csrf(upload.fields.get(CSRF_FIELD).map(String::as_str))?;
     let id = path_id(&id, "program")?;
     let now = now_micros();
     let fields = upload.fields;
@@ -995,11 +987,9 @@ pub(crate) async fn record_approval(
 /// `POST /programs/{id}/consignments`: a shipment request pasted as JSON, assessed and stored.
 pub(crate) async fn create_consignment(
     State(state): State<AppState>,
-    user: WebUser,
     Path(id): Path<String>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     let id = path_id(&id, "program")?;
     let fields = form_map(pairs);
     let outcome = async {
@@ -1156,11 +1146,9 @@ pub(crate) async fn consignment(
 /// `POST /consignments/{id}/transitions`: refused transitions are shown with their reason.
 pub(crate) async fn transition(
     State(state): State<AppState>,
-    user: WebUser,
     Path(id): Path<String>,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     let id = path_id(&id, "consignment")?;
     let fields = form_map(pairs);
     let new = NewTransition {
@@ -1334,10 +1322,8 @@ pub(crate) async fn entities(
 /// `POST /ior-entities`.
 pub(crate) async fn create_entity(
     State(state): State<AppState>,
-    user: WebUser,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     let fields = form_map(pairs);
     let new = NewEntity {
         name: text(&fields, "name"),
@@ -1362,12 +1348,10 @@ pub(crate) async fn create_entity(
 /// `POST /ior-entities/{id}/credentials` (multipart: the evidence file is optional).
 pub(crate) async fn add_credential(
     State(state): State<AppState>,
-    user: WebUser,
     Path(id): Path<String>,
-    multipart: Multipart,
+    CsrfMultipart { user, multipart }: CsrfMultipart,
 ) -> Result<Response, WebError> {
     let upload = read_upload(&state, multipart, "evidence_file").await?;
-    user.check_csrf(upload.fields.get(CSRF_FIELD).map(String::as_str))?;
     let id = path_id(&id, "IOR entity")?;
     let now = now_micros();
     let fields = upload.fields;

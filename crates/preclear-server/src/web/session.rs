@@ -11,13 +11,13 @@
 //! - A wrong user name and a wrong password get the same answer, and an unknown user still
 //!   costs an argon2 verification, so the answer does not tell which names exist.
 
-use preclear_store::System;
 use std::sync::LazyLock;
 
-use axum::extract::{FromRequestParts, OriginalUri, State};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use preclear_store::System;
 use preclear_store::credentials::{hash_secret, random_hex, verify_secret};
 use preclear_store::{Change, Mutation, Session};
 use sha2::{Digest as _, Sha256};
@@ -88,6 +88,70 @@ impl WebUser {
                     .into(),
             ))),
         }
+    }
+}
+
+/// A state-changing form (URL-encoded), its CSRF token checked before the handler runs. Every
+/// page handler that changes something takes this or [`CsrfMultipart`] instead of the user and
+/// the body, so no form can skip the check.
+#[derive(Debug)]
+pub(crate) struct CsrfForm {
+    /// The signed-in user.
+    pub(crate) user: WebUser,
+    /// The form's fields, in order (the token among them).
+    pub(crate) pairs: Vec<(String, String)>,
+}
+
+impl FromRequest<AppState> for CsrfForm {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, WebError> {
+        let (mut parts, body) = request.into_parts();
+        let user = WebUser::from_request_parts(&mut parts, state).await?;
+        let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(
+            Request::from_parts(parts, body),
+            state,
+        )
+        .await
+        .map_err(|e| {
+            ApiError::bad_field("", format!("the form cannot be read: {}", e.body_text()))
+        })?;
+        user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
+        Ok(CsrfForm { user, pairs })
+    }
+}
+
+/// A state-changing multipart form (uploads), its CSRF token checked before the handler reads
+/// anything else: the token must be the form's first field, as every page writes it, so the
+/// check needs no buffering of the files that follow.
+#[derive(Debug)]
+pub(crate) struct CsrfMultipart {
+    /// The signed-in user.
+    pub(crate) user: WebUser,
+    /// The rest of the form, after the token.
+    pub(crate) multipart: Multipart,
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = WebError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, WebError> {
+        let (mut parts, body) = request.into_parts();
+        let user = WebUser::from_request_parts(&mut parts, state).await?;
+        let unreadable = |e: &dyn std::fmt::Display| {
+            WebError::Api(ApiError::bad_field("", format!("the upload cannot be read: {e}")))
+        };
+        let mut multipart = Multipart::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|e| unreadable(&e.body_text()))?;
+        let token = match multipart.next_field().await.map_err(|e| unreadable(&e))? {
+            Some(field) if field.name() == Some(CSRF_FIELD) => {
+                Some(field.text().await.map_err(|e| unreadable(&e))?)
+            }
+            _ => None,
+        };
+        user.check_csrf(token.as_deref())?;
+        Ok(CsrfMultipart { user, multipart })
     }
 }
 
@@ -240,10 +304,8 @@ pub(crate) async fn sign_in(
 
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
-    user: WebUser,
-    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+    CsrfForm { user, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.check_csrf(form_value(&pairs, CSRF_FIELD))?;
     let now = now_micros();
     let change = Change {
         event: event(
