@@ -158,40 +158,35 @@ fn percent(part: usize, whole: usize) -> String {
     format!("{}.{}%", tenths / 10, tenths % 10)
 }
 
+/// `part of whole what (percent)`.
+fn of(part: usize, whole: usize, what: &str) -> String {
+    format!("{part} of {whole} {what} ({})", percent(part, whole))
+}
+
 /// The depth figures of issue "KB depth and truth", in words.
 fn depth_text(depth: &depth::Depth, probe: &probe::ProbeFigures, as_of: Date) -> String {
     let mut out = format!("depth on {as_of}:\n");
     let _ = writeln!(
         out,
-        "  sources: {} of {} cited URLs are official ({})",
-        depth.urls_official,
-        depth.urls_cited,
-        percent(depth.urls_official, depth.urls_cited)
+        "  sources: {}",
+        of(depth.urls_official, depth.urls_cited, "cited URLs are official")
     );
     let _ = writeln!(
         out,
-        "  duty: {} of {} market x IT-subheading cells known ({})",
-        depth.duty_cells_known,
-        depth.duty_cells,
-        percent(depth.duty_cells_known, depth.duty_cells)
+        "  duty: {}",
+        of(depth.duty_cells_known, depth.duty_cells, "market x IT-subheading cells known")
     );
     let _ = writeln!(
         out,
-        "  lead times: {} of {} requirements in force known ({}); {} of {} reported by the probe assessments ({})",
-        depth.requirements_lead_known,
-        depth.requirements,
-        percent(depth.requirements_lead_known, depth.requirements),
-        probe.requirements_lead_known,
-        probe.requirements,
-        percent(probe.requirements_lead_known, probe.requirements)
+        "  lead times: {}; {}",
+        of(depth.requirements_lead_known, depth.requirements, "requirements in force known"),
+        of(probe.requirements_lead_known, probe.requirements, "reported by the probe assessments")
     );
     let markets: Vec<&str> = probe.incomplete_markets.iter().map(|c| c.as_str()).collect();
     let _ = write!(
         out,
-        "  landed cost: complete in {} of {} probe assessments ({}); incomplete in {}{}",
-        probe.landed_complete,
-        probe.assessments,
-        percent(probe.landed_complete, probe.assessments),
+        "  landed cost: complete in {}; incomplete in {}{}",
+        of(probe.landed_complete, probe.assessments, "probe assessments"),
         count(markets.len(), "market"),
         if markets.is_empty() { String::new() } else { format!(": {}", markets.join(" ")) }
     );

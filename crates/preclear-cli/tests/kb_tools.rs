@@ -155,6 +155,47 @@ fn kb_check_reports_facts_older_than_the_maximum_age() {
 }
 
 #[test]
+fn kb_check_warns_past_a_review_date_and_prints_the_depth_figures() {
+    // The VAT rate is temporary: to be reviewed by 2026-12-31.
+    let market = zedland().replacen(
+        "  percent = \"20\"\n",
+        "  percent = \"20\"\n  review_by = 2026-12-31\n",
+        1,
+    );
+    let dir = write_kb("review", &market);
+    let before = preclear(&["kb", "check", path(&dir), "--as-of", "2026-06-01"]);
+    assert_eq!(before.status.code(), Some(0), "{}", text(&before.stderr));
+    assert!(text(&before.stdout).contains("0 past their review date"), "{}", text(&before.stdout));
+    let after = preclear(&["kb", "check", path(&dir), "--as-of", "2027-01-05"]);
+    assert_eq!(after.status.code(), Some(0));
+    assert!(
+        text(&after.stderr).contains("was to be reviewed by 2026-12-31 (checked 2026-01-01)"),
+        "{}",
+        text(&after.stderr)
+    );
+    let denied = preclear(&[
+        "kb",
+        "check",
+        path(&dir),
+        "--as-of",
+        "2027-01-05",
+        "--deny-stale",
+        "--max-age",
+        "3650",
+    ]);
+    assert_eq!(denied.status.code(), Some(1), "a passed review date fails with --deny-stale");
+
+    let json = preclear(&["kb", "check", path(&dir), "--as-of", "2026-06-01", "--format", "json"]);
+    let figures: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(figures["markets"], 1);
+    assert_eq!(figures["duty"]["cells"], 21, "{figures}");
+    assert_eq!(figures["landed_cost"]["probe_assessments"], 5, "{figures}");
+    let text_out = text(&before.stdout);
+    assert!(text_out.contains("depth on 2026-06-01:"), "{text_out}");
+    assert!(text_out.contains("market x IT-subheading cells known"), "{text_out}");
+}
+
+#[test]
 fn kb_coverage_shows_each_market_by_topic_as_text_and_json() {
     let dir = write_kb("coverage", &zedland());
     let output = preclear(&["kb", "coverage", "--kb", path(&dir), "--as-of", "2026-06-01"]);

@@ -9,6 +9,7 @@
 )]
 
 mod contract;
+mod probe;
 mod scenarios;
 mod support;
 mod zedland;
