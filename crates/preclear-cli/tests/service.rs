@@ -225,12 +225,34 @@ async fn a_deployed_kb_reaches_both_instances_and_old_assessments_still_replay()
     let url = fresh_schema(&base, "deploy").await;
     let db = ["--database-url", url.as_str()];
     let first = start(&db).await;
-    let key = first.key.clone().expect("a first start prints an API key");
     let second = start(&db).await;
+    deploy_and_roll_back(&db, &[&first, &second]).await;
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployed_kb_reaches_an_instance_on_sqlite() {
+    let dir = std::env::temp_dir().join(format!("preclear-deploy-sqlite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = dir.to_string_lossy().into_owned();
+    let db = ["--data-dir", data.as_str()];
+    let server = start(&db).await;
+    deploy_and_roll_back(&db, &[&server]).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Deploys a KB with KDV at 21 % (after a dry run that changes nothing), waits up to 10 s for
+/// every instance to answer with it, replays an assessment made before, rolls back, and checks
+/// the deployment log and the audit trail. The first instance printed the admin key.
+async fn deploy_and_roll_back(db: &[&str], servers: &[&Server]) {
+    let key = servers[0].key.clone().expect("a first start prints an API key");
+    let (first, second) = (servers[0], servers[servers.len() - 1]);
     let (before, bundled, old_id) = kdv_rate(&first.base, &key).await;
     assert_eq!(before, "20");
-    let dir = std::env::temp_dir().join(format!("preclear-deploy-kb-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "preclear-deploy-kb-{}-{}",
+        std::process::id(),
+        servers.len()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     kb_with_changed_kdv(&dir);
@@ -256,9 +278,9 @@ async fn a_deployed_kb_reaches_both_instances_and_old_assessments_still_replay()
     let said = String::from_utf8_lossy(&deployed.stdout).into_owned();
     assert!(deployed.status.success(), "{said}{}", String::from_utf8_lossy(&deployed.stderr));
     let started = std::time::Instant::now();
-    let mut switched = [false, false];
-    while started.elapsed() < Duration::from_secs(10) && switched != [true, true] {
-        for (i, server) in [&first, &second].into_iter().enumerate() {
+    let mut switched = vec![false; servers.len()];
+    while started.elapsed() < Duration::from_secs(10) && switched.iter().any(|s| !s) {
+        for (i, server) in servers.iter().enumerate() {
             if !switched[i] {
                 let (rate, version, _) = kdv_rate(&server.base, &key).await;
                 if rate == "21" {
@@ -269,7 +291,10 @@ async fn a_deployed_kb_reaches_both_instances_and_old_assessments_still_replay()
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert_eq!(switched, [true, true], "both instances serve the deployed KB within 10 s ({said})");
+    assert!(
+        switched.iter().all(|s| *s),
+        "every instance serves the deployed KB within 10 s ({said})"
+    );
 
     // The assessment made before the deploy replays against its own KB, byte for byte.
     let replay = Client::new()
@@ -298,5 +323,5 @@ async fn a_deployed_kb_reaches_both_instances_and_old_assessments_still_replay()
     assert!(versions.lines().last().unwrap().contains("rollback"), "{versions}");
     assert!(versions.lines().last().unwrap().contains("(current)"), "{versions}");
     let _ = std::fs::remove_dir_all(&dir);
-    verify(&db);
+    verify(db);
 }
