@@ -176,7 +176,7 @@ pub async fn start(
         let actor = Actor("system:start".into());
         deploy(store, &actor, provider, (&kb, &files), DeployAction::Start, at)
             .await
-            .map_err(|e| anyhow::anyhow!("deploying the instance's KB {version}: {e:?}"))?;
+            .map_err(|e| anyhow::anyhow!("deploying the instance's KB {version}: {e}"))?;
         return Ok(kb);
     }
     let current = store
@@ -196,10 +196,17 @@ pub async fn load_stored(store: &Store, version: &str) -> anyhow::Result<Kb> {
         .await?
         .with_context(|| format!("KB version {version} is deployed but not stored"))?;
     let files = crate::bootstrap::snapshot_files(&text).map_err(anyhow::Error::msg)?;
-    let version_owned = version.to_owned();
-    tokio::task::spawn_blocking(move || preclear_kb::load(&files))
+    let kb = tokio::task::spawn_blocking(move || preclear_kb::load(&files))
         .await?
-        .map_err(|e| anyhow::anyhow!("stored KB version {version_owned} does not load: {e}"))
+        .map_err(|e| anyhow::anyhow!("stored KB version {version} does not load: {e}"))?;
+    // The version is the hash of the files: a stored body that hashes otherwise was altered.
+    if kb.version().as_str() != version {
+        anyhow::bail!(
+            "the stored files of KB version {version} hash to {}: the stored body was altered",
+            kb.version()
+        );
+    }
+    Ok(kb)
 }
 
 /// Follows the deployment log: every `every`, reads the current KB version and, when it differs

@@ -110,16 +110,8 @@ impl Service {
         if let Some(kb) = self.kbs.lock().ok().and_then(|m| m.get(version).cloned()) {
             return Ok(kb);
         }
-        let text = self.store.kb_version_files(version).await?.ok_or_else(|| {
-            ServiceError::internal(format!("KB version {version} has no stored snapshot"))
-        })?;
-        let files = bootstrap::snapshot_files(&text).map_err(ServiceError::internal)?;
-        let kb = tokio::task::spawn_blocking(move || preclear_kb::load(&files))
-            .await
-            .map_err(ServiceError::internal)?
-            .map_err(|e| {
-                ServiceError::internal(format!("KB snapshot {version} does not load: {e}"))
-            })?;
+        let kb =
+            kb_deploy::load_stored(&self.store, version).await.map_err(ServiceError::internal)?;
         let kb = Arc::new(kb);
         if let Ok(mut map) = self.kbs.lock() {
             if map.len() >= 8 {
