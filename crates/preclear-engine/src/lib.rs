@@ -91,9 +91,12 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
     let requirements = rules::report_requirements(&applicable, &mut findings);
     let documents =
         rules::documents(kb.shared_documents(), market, shipment, &lines, &requirements, as_of);
-    let (earliest_ship_date, timeline) = rules::timeline(as_of, &applicable);
-    if earliest_ship_date.is_none() {
-        findings.push(Severity::Condition, "timeline.unknown_lead_time", format!("The earliest ship date cannot be computed: the lead time of {} is not established.", timeline.critical_requirement.as_deref().unwrap_or("a requirement")), vec![]);
+    let (earliest_ship_date, timeline, later_unknown) = rules::timeline(as_of, &applicable);
+    match (earliest_ship_date, later_unknown) {
+        (None, _) => findings.push(Severity::Condition, "timeline.unknown_lead_time", format!("The earliest ship date cannot be computed: the lead time of {} is not established.", timeline.critical_requirement.as_deref().unwrap_or("a requirement")), vec![]),
+        // The goods may leave, but the date they can clear is not settled: say so.
+        (Some(date), Some(rule)) => findings.push(Severity::Warning, "timeline.clearance_date_unknown", format!("The goods may leave on {date}, but when everything needed for arrival and clearance will be in hand cannot be computed: the lead time of {rule} is not established. Obtain it before the goods arrive, or they wait in customs."), vec![]),
+        (Some(_), None) => {}
     }
 
     // Each line's requirements, in one pass over the requirements (not one per line).

@@ -1,6 +1,8 @@
 //! Requirements, restrictions, documents and the importer-of-record structure: which rules of the
 //! destination market (and of the origin's export-control regime) apply to which lines.
 
+use std::sync::Arc;
+
 use preclear_domain::{Confidence, Date, Shipment};
 use preclear_kb::{Holder, Known, Market, NeededBefore, Requirement, RestrictionEffect, Scope};
 
@@ -321,23 +323,29 @@ pub(crate) fn importer(
 }
 
 /// The earliest ship date: the assessment date plus the longest (worst-case) lead time of the
-/// requirements needed before departure; `None` when one of them has no known lead time.
+/// requirements needed before departure; `None` when one of them has no known lead time. Also
+/// the first requirement needed later (before arrival or clearance) whose lead time is unknown:
+/// the date everything is in hand then cannot be computed, even when the ship date can.
 pub(crate) fn timeline(
     as_of: Date,
     applicable: &[Applicable<'_>],
-) -> (Option<Date>, crate::output::Timeline) {
+) -> (Option<Date>, crate::output::Timeline, Option<Arc<str>>) {
     let mut departure_days: Option<u32> = Some(0);
     let mut critical: Option<String> = None;
     let mut critical_days = 0;
     // Once a departure requirement's lead time is unknown, it is the one the date waits for.
     let mut critical_unknown = false;
     let mut all_days: Option<u32> = Some(0);
+    let mut later_unknown: Option<Arc<str>> = None;
     for entry in
         applicable.iter().filter(|entry| !entry.lines.is_empty() || entry.because_of.is_some())
     {
         let requirement = entry.requirement;
         let days = requirement.lead_time.known().map(|days| days.max);
         all_days = all_days.and_then(|all| days.map(|days| all.max(days)));
+        if days.is_none() && requirement.needed_before != NeededBefore::Departure {
+            later_unknown.get_or_insert_with(|| requirement.id.clone());
+        }
         if requirement.needed_before == NeededBefore::Departure {
             departure_days = departure_days.and_then(|all| days.map(|days| all.max(days)));
             match days {
@@ -360,7 +368,7 @@ pub(crate) fn timeline(
         days_to_departure: departure_days,
         all_requirements_by: all_days.and_then(add),
     };
-    (earliest, timeline)
+    (earliest, timeline, later_unknown)
 }
 
 fn holder_words(holder: Holder) -> &'static str {
