@@ -96,8 +96,11 @@ pub async fn provider_org(store: &Store, name: &str) -> anyhow::Result<Org> {
         .collect();
     match <[Org; 1]>::try_from(providers) {
         Ok([one]) => Ok(one),
+        Err(providers) if providers.is_empty() => anyhow::bail!(
+            "the database has no provider organisation yet: run `preclear serve` once (its first start makes `{name}`), or `preclear admin org create NAME --kind provider`"
+        ),
         Err(providers) => anyhow::bail!(
-            "no provider organisation named `{name}` (provider_name), and {} others",
+            "no provider organisation is named `{name}` (provider_name) and there are {} others: set provider_name to the one that deploys",
             providers.len()
         ),
     }
