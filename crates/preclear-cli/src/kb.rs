@@ -60,63 +60,71 @@ pub(crate) fn check(
     strictness: Strictness,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let Strictness { max_age, deny_stale } = strictness;
     let label = dir
         .map_or_else(|| "the bundled knowledge base".to_owned(), |dir| dir.display().to_string());
-    let kb = match load(dir)? {
-        Ok(kb) => kb,
+    match load(dir)? {
+        Ok(kb) => Ok(check_kb(&label, &kb, as_of, strictness, format)),
         Err(errors) => {
             eprintln!("{errors}");
             eprintln!("{label}: {}", count(errors.0.len(), "problem"));
-            return Ok(ExitCode::from(1));
+            Ok(ExitCode::from(1))
         }
-    };
+    }
+}
+
+/// `kb check` of a loaded KB: missing topics are errors; facts not re-checked for `max_age`
+/// days, past their `review_by` date, or of high confidence without an official source or two
+/// sources are warnings (errors with `--deny-stale`); then the summary and depth figures.
+pub(crate) fn check_kb(
+    label: &str,
+    kb: &Kb,
+    as_of: Date,
+    strictness: Strictness,
+    format: Format,
+) -> ExitCode {
+    let Strictness { max_age, deny_stale } = strictness;
     // A market topic with neither a rule nor an `[[absent]]` statement is a gap: an error.
     let mut problems = Vec::new();
-    for row in coverage::coverage(&kb, as_of) {
+    for row in coverage::coverage(kb, as_of) {
         let file = kb.market(row.country).map_or_else(String::new, |m| m.file.to_string());
         for topic in row.missing() {
             problems.push(format!("{file}: topic `{topic}` of {} is missing on {as_of}: add the rules (or a rule of unknown confidence), or an [[absent]] statement that the law has none", row.country));
         }
     }
+    // Provenance that has aged or is weaker than its confidence claims: one pass over the facts.
     let oldest = as_of.checked_sub(jiff::Span::new().days(i64::from(max_age))).unwrap_or(as_of);
-    let stale: Vec<String> = facts::facts(&kb)
-        .into_iter()
-        .filter(|fact| fact.provenance.as_of < oldest)
-        .map(|fact| {
-            format!(
-                "{}: {} was last checked on {}, more than {max_age} days before {as_of}",
-                fact.provenance.location, fact.label, fact.provenance.as_of
-            )
-        })
-        .collect();
-    // A fact that changes on a schedule names the day it must be re-checked; past it, warn.
-    let overdue: Vec<String> = facts::facts(&kb)
-        .into_iter()
-        .filter_map(|fact| {
-            let review_by = fact.provenance.review_by?;
-            (review_by <= as_of).then(|| {
-                format!(
-                    "{}: {} was to be reviewed by {review_by} (checked {})",
-                    fact.provenance.location, fact.label, fact.provenance.as_of
-                )
-            })
-        })
-        .collect();
+    let (mut stale, mut overdue, mut weak) = (0, 0, 0);
+    let mut warnings = Vec::new();
+    for fact in facts::facts(kb) {
+        let (at, what, checked) = (&fact.provenance.location, &fact.label, fact.provenance.as_of);
+        if let Some(review_by) = fact.provenance.review_by.filter(|day| *day <= as_of) {
+            overdue += 1;
+            warnings.push(format!(
+                "{at}: {what} was to be reviewed by {review_by} (checked {checked})"
+            ));
+        }
+        if checked < oldest {
+            stale += 1;
+            warnings.push(format!("{at}: {what} was last checked on {checked}, more than {max_age} days before {as_of}"));
+        }
+        if fact.provenance.confidence == preclear_domain::Confidence::High
+            && !depth::high_confidence_backed(fact.provenance)
+        {
+            weak += 1;
+            warnings.push(format!("{at}: {what} is of high confidence but rests on one source that is not official: cite the official text, a second independent source, or lower the confidence"));
+        }
+    }
     for problem in &problems {
         eprintln!("{problem}");
     }
-    for fact in &overdue {
-        eprintln!("{}: {fact}", if deny_stale { "error" } else { "warning" });
+    for warning in &warnings {
+        eprintln!("{}: {warning}", if deny_stale { "error" } else { "warning" });
     }
-    for fact in &stale {
-        eprintln!("{}: {fact}", if deny_stale { "error" } else { "warning" });
-    }
-    let failed = !problems.is_empty() || (deny_stale && (!stale.is_empty() || !overdue.is_empty()));
+    let failed = !problems.is_empty() || (deny_stale && !warnings.is_empty());
     let n_levies: usize = kb.markets().map(|market| market.levies.len()).sum();
     let n_requirements: usize = kb.markets().map(|market| market.requirements.len()).sum();
     let summary = format!(
-        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{} stale (older than {max_age} days on {as_of}), {} past their review date",
+        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{} stale (older than {max_age} days on {as_of}), {} past their review date, {} of high confidence without an official source or a second one",
         kb.version(),
         kb.markets().count(),
         kb.markets().map(|market| market.country.as_str()).collect::<Vec<_>>().join(" "),
@@ -125,28 +133,26 @@ pub(crate) fn check(
         n_requirements,
         kb.regimes().len(),
         kb.nomenclature().len(),
-        count(stale.len(), "fact"),
-        overdue.len(),
+        count(stale, "fact"),
+        overdue,
+        weak,
     );
     if failed {
         eprintln!(
             "{label}: {}\n{summary}",
-            count(
-                problems.len() + if deny_stale { stale.len() + overdue.len() } else { 0 },
-                "problem"
-            )
+            count(problems.len() + if deny_stale { warnings.len() } else { 0 }, "problem")
         );
-        return Ok(ExitCode::from(1));
+        return ExitCode::from(1);
     }
-    let depth = depth::depth(&kb, as_of);
-    let probe = probe::probe(&kb, as_of);
+    let depth = depth::depth(kb, as_of);
+    let probe = probe::probe(kb, as_of);
     match format {
         Format::Text => println!("{label}: ok\n{summary}\n{}", depth_text(&depth, &probe, as_of)),
         Format::Json => {
-            println!("{}", depth_json(&kb, &depth, &probe, as_of, stale.len(), overdue.len()))
+            println!("{}", depth_json(kb, &depth, &probe, as_of, [stale, overdue, weak]))
         }
     }
-    Ok(ExitCode::SUCCESS)
+    ExitCode::SUCCESS
 }
 
 fn percent(part: usize, whole: usize) -> String {
@@ -198,8 +204,7 @@ fn depth_json(
     depth: &depth::Depth,
     probe: &probe::ProbeFigures,
     as_of: Date,
-    stale: usize,
-    overdue: usize,
+    [stale, overdue, weak]: [usize; 3],
 ) -> String {
     let value = serde_json::json!({
         "version": kb.version().as_str(),
@@ -207,6 +212,7 @@ fn depth_json(
         "markets": kb.markets().count(),
         "stale_facts": stale,
         "facts_past_review": overdue,
+        "high_confidence_without_official_or_second_source": weak,
         "sources": { "urls_cited": depth.urls_cited, "urls_official": depth.urls_official },
         "duty": {
             "cells": depth.duty_cells,

@@ -45,25 +45,23 @@ pub(crate) fn deploy(
     dry_run: bool,
     as_of: Date,
 ) -> anyhow::Result<ExitCode> {
-    // Every problem first, exactly as `kb check` reports them.
-    let checked = crate::kb::check(
-        Some(dir),
-        as_of,
-        Strictness { max_age: 365, deny_stale: false },
-        Format::Text,
-    )?;
-    if checked != ExitCode::SUCCESS {
-        eprintln!("not deployed: `{}` does not pass `preclear kb check`", dir.display());
-        return Ok(checked);
-    }
+    // The directory is read and loaded once; every problem is reported exactly as by `kb check`.
     let files = kb_deploy::read_kb_dir(dir)?;
     let candidate = match preclear_kb::load(&files) {
         Ok(kb) => Arc::new(kb),
         Err(errors) => {
             eprintln!("{errors}");
+            eprintln!("not deployed: `{}` does not load", dir.display());
             return Ok(ExitCode::from(1));
         }
     };
+    let label = dir.display().to_string();
+    let strictness = Strictness { max_age: 365, deny_stale: false };
+    if crate::kb::check_kb(&label, &candidate, as_of, strictness, Format::Text) != ExitCode::SUCCESS
+    {
+        eprintln!("not deployed: `{label}` does not pass `preclear kb check`");
+        return Ok(ExitCode::from(1));
+    }
     let config = db.resolve(None)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database_url, &config.store).await?;
@@ -103,8 +101,8 @@ pub(crate) fn deploy(
         .await
         .map_err(api_error)?;
         println!(
-            "deployed KB {} (deployment {}); every instance serves it within {} s",
-            deployment.version, deployment.seq, config.kb_poll_seconds
+            "deployed KB {} (deployment {}); each running instance serves it at its next look at the deployment log (kb_poll_seconds, 5 by default)",
+            deployment.version, deployment.seq
         );
         store.close().await;
         Ok(ExitCode::SUCCESS)
@@ -155,8 +153,8 @@ pub(crate) fn rollback(db: &DbArgs, version: &str) -> anyhow::Result<ExitCode> {
         store.close().await;
         let deployment = result.map_err(api_error)?;
         println!(
-            "KB {} is current again (deployment {}); every instance serves it within {} s",
-            deployment.version, deployment.seq, config.kb_poll_seconds
+            "KB {} is current again (deployment {}); each running instance serves it at its next look at the deployment log",
+            deployment.version, deployment.seq
         );
         Ok(ExitCode::SUCCESS)
     })

@@ -196,6 +196,30 @@ fn kb_check_warns_past_a_review_date_and_prints_the_depth_figures() {
 }
 
 #[test]
+fn kb_check_warns_about_high_confidence_resting_on_one_unofficial_source() {
+    // The law cited by reference (a gazette) backs high confidence; a blog alone does not.
+    let high = zedland().replace("confidence = \"medium\"", "confidence = \"high\"");
+    let dir = write_kb("backed", &high);
+    let output = preclear(&["kb", "check", path(&dir), "--as-of", "2026-06-01"]);
+    assert!(!text(&output.stderr).contains("of high confidence but"), "{}", text(&output.stderr));
+    let blog = high.replace(
+        "document = \"Zedland Gazette 1/2026\"",
+        "url = \"https://blog.example.com/zedland-vat\"",
+    );
+    let dir = write_kb("blog", &blog);
+    let output = preclear(&["kb", "check", path(&dir), "--as-of", "2026-06-01"]);
+    assert_eq!(output.status.code(), Some(0), "a warning, not an error");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr
+            .contains("zz.vat is of high confidence but rests on one source that is not official"),
+        "{stderr}"
+    );
+    let output = preclear(&["kb", "check", path(&dir), "--as-of", "2026-06-01", "--deny-stale"]);
+    assert_eq!(output.status.code(), Some(1), "an error with --deny-stale");
+}
+
+#[test]
 fn kb_coverage_shows_each_market_by_topic_as_text_and_json() {
     let dir = write_kb("coverage", &zedland());
     let output = preclear(&["kb", "coverage", "--kb", path(&dir), "--as-of", "2026-06-01"]);

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use preclear_domain::{Country, Date, HsPrefix};
 
 use crate::facts;
-use crate::model::{Kb, LevyKind, LevyRate, Market, RateValue};
+use crate::model::{Kb, LevyKind, LevyRate, Market, Provenance, RateValue};
 
 /// The 21 HS subheadings of IT and data-centre hardware whose duty every market should know.
 pub const DUTY_SUBHEADINGS: [&str; 21] = [
@@ -63,10 +63,10 @@ const GOVERNMENT_LABELS: &[&str] =
 /// Whether a URL is on an official host.
 pub fn is_official(url: &str) -> bool {
     let Some(host) = host(url) else { return false };
-    if OFFICIAL_HOSTS
-        .iter()
-        .any(|official| host == *official || host.ends_with(&format!(".{official}")))
-    {
+    let under = |official: &&str| {
+        host.strip_suffix(*official).is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+    };
+    if OFFICIAL_HOSTS.iter().any(under) {
         return true;
     }
     let labels: Vec<&str> = host.split('.').collect();
@@ -85,6 +85,20 @@ fn host(url: &str) -> Option<String> {
     let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
     let host = host.split(':').next()?;
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Whether a fact of high confidence rests on what the format requires of one: an official
+/// source (a URL on an official host, or an official document cited by reference, such as a
+/// gazette or a code) or two independent sources. A research note is not a source of law.
+pub fn high_confidence_backed(provenance: &Provenance) -> bool {
+    provenance.sources.len() >= 2
+        || provenance.sources.iter().any(|source| match &source.url {
+            Some(url) => is_official(url),
+            None => source
+                .document
+                .as_deref()
+                .is_some_and(|document| !document.starts_with("preclear research note")),
+        })
 }
 
 /// The KB's depth figures on a date.
