@@ -111,15 +111,13 @@ pub fn probe(kb: &Kb, as_of: Date) -> ProbeFigures {
     let mut figures = ProbeFigures::default();
     for market in kb.markets() {
         let mut market_incomplete = false;
-        // From the Netherlands, as a European client ships; into a customs union of which the
-        // Netherlands is a member, from the United States (an import, not an intra-union supply).
-        let netherlands = Country::parse("NL").ok();
-        let inside = market.country == netherlands.unwrap_or(market.country)
-            || netherlands
-                .and_then(|nl| kb.market(nl))
-                .is_some_and(|nl| nl.union.is_some() && nl.union == market.union);
-        let origin = if inside { Country::parse("US") } else { Country::parse("NL") };
-        let Ok(origin) = origin else { continue };
+        // From the Netherlands, as a European client ships; into the Netherlands' customs union,
+        // from the United States (an intra-union supply is no import).
+        let (Ok(nl), Ok(us)) = (Country::parse("NL"), Country::parse("US")) else { continue };
+        let nl_union = kb.market(nl).and_then(|m| m.union.as_deref());
+        let inside =
+            market.country == nl || (nl_union.is_some() && market.union.as_deref() == nl_union);
+        let origin = if inside { us } else { nl };
         for probe in &PROBES {
             let Ok(shipment) = parse_shipment_request(&request(probe, market.country, origin))
             else {

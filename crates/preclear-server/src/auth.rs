@@ -4,7 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-pub use preclear_service::auth::{ADMINS, AUDITORS, KeyCache, Principal, SUBMITTERS};
+pub use preclear_service::auth::{ADMINS, AUDITORS, Principal, SUBMITTERS};
 
 use crate::AppState;
 use crate::error::ApiError;

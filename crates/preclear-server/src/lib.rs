@@ -83,13 +83,8 @@ impl std::ops::Deref for Inner {
 impl AppState {
     /// The state for an opened database. Spawns the group committer on the current runtime.
     pub fn new(store: Store, kb: Arc<Kb>, config: &Config) -> AppState {
-        AppState::with_service(Service::new(store, kb, config), config)
-    }
-
-    /// The state around an existing service.
-    pub fn with_service(service: Service, config: &Config) -> AppState {
         AppState(Arc::new(Inner {
-            service,
+            service: Service::new(store, kb, config),
             metrics: metrics::Metrics::default(),
             max_body_bytes: config.max_body_bytes,
             session_hours: config.session_hours,
