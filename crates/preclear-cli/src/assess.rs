@@ -50,7 +50,7 @@ pub(crate) fn read_shipment(file: &Path) -> anyhow::Result<Result<(Shipment, Val
     // Parse the JSON once (the text is freed before the shipment is built); malformed or
     // oversized text goes to the request parser, for its message.
     let value = if text.len() <= MAX_REQUEST_BYTES {
-        serde_json::from_str::<Value>(&text).ok()
+        preclear_domain::json::parse(&text).ok()
     } else {
         None
     };

@@ -315,7 +315,7 @@ pub(crate) fn audit(
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading `{}`", path.display()))?;
-            Some(serde_json::from_str(&text).map_err(|e| {
+            Some(preclear_domain::json::parse(&text).map_err(|e| {
                 anyhow::anyhow!(
                     "{}: malformed JSON at line {} column {}",
                     path.display(),

@@ -131,8 +131,17 @@ pub(crate) enum KeyCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {
-    /// Recompute every organisation's hash chain; report the first broken link. Exit 1 if any.
-    Verify,
+    /// Recompute every organisation's hash chain and compare every stored object with the state
+    /// its chain recorded; report the first broken link. Exit 1 if any.
+    Verify {
+        /// Also check each chain against heads recorded earlier by `preclear audit heads`
+        /// (kept outside the database): events removed or rewritten up to them are found.
+        #[arg(long)]
+        anchor: Option<std::path::PathBuf>,
+    },
+    /// Print every chain's head (organisation, number of events, last hash) as JSON, to keep
+    /// outside the database for `preclear audit verify --anchor`.
+    Heads,
     /// Export an organisation's audit trail as JSON Lines or CSV.
     Export {
         /// The organisation's name.
@@ -363,8 +372,26 @@ pub(crate) fn audit(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCo
     runtime()?.block_on(async {
         let store = open_store(&config.database_url, &config.store).await?;
         let code = match command {
-            AuditCommand::Verify => {
-                let report = store.verify_audit(System::Audit).await?;
+            AuditCommand::Heads => {
+                let heads = store.audit_heads(System::Audit).await?;
+                println!("{}", serde_json::to_string_pretty(&heads)?);
+                ExitCode::SUCCESS
+            }
+            AuditCommand::Verify { anchor } => {
+                let anchors: Vec<preclear_store::audit::Anchor> = match &anchor {
+                    None => Vec::new(),
+                    Some(path) => {
+                        let text = std::fs::read_to_string(path)
+                            .with_context(|| format!("reading `{}`", path.display()))?;
+                        serde_json::from_str(&text).with_context(|| {
+                            format!(
+                                "`{}` is not a list of heads as `preclear audit heads` prints them",
+                                path.display()
+                            )
+                        })?
+                    }
+                };
+                let report = store.verify_audit_against(System::Audit, &anchors).await?;
                 for chain in &report.chains {
                     match &chain.broken {
                         None => println!("ok      {}: {} events", chain.org_name, chain.events),

@@ -15,11 +15,13 @@
 mod enums;
 mod hs;
 mod iso;
+pub mod json;
 mod money;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod request;
 mod shipment;
+pub mod text;
 
 pub use enums::{
     BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Encryption, Incoterm,

@@ -104,7 +104,9 @@ impl fmt::Display for Rounding {
 }
 
 /// Parses a plain decimal string such as `9800.00` or `-3.5` exactly: no exponent, no
-/// thousands separators, no leading `+`, at most 28 significant digits.
+/// thousands separators, no leading `+`, at most 28 significant digits. A negative zero (`-0`,
+/// `-0.00`) is zero: the sign is dropped, so it can neither pass a "not negative" check as
+/// something else nor print as `-0.00` in a document.
 pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
     let plain = !text.is_empty()
         && text
@@ -119,7 +121,12 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, MoneyError> {
     if !plain {
         return Err(MoneyError::NotADecimal(text.to_owned()));
     }
-    Decimal::from_str_exact(text).map_err(|_| MoneyError::NotADecimal(text.to_owned()))
+    let mut value =
+        Decimal::from_str_exact(text).map_err(|_| MoneyError::NotADecimal(text.to_owned()))?;
+    if value.is_zero() {
+        value.set_sign_positive(true);
+    }
+    Ok(value)
 }
 
 impl Money {
@@ -281,6 +288,9 @@ mod tests {
     fn decimals_are_parsed_exactly_and_floats_forms_refused() {
         assert_eq!(dec("9800.00").to_string(), "9800.00");
         assert_eq!(dec("-3.5").to_string(), "-3.5");
+        assert_eq!(dec("-0").to_string(), "0", "a negative zero is zero");
+        assert_eq!(dec("-0.00").to_string(), "0.00");
+        assert!(dec("-0.00").is_sign_positive());
         for bad in ["", "1e3", "1,000.00", "+5", ".5", "5.", "1.2.3", "abc", "NaN", "--1"] {
             assert!(parse_decimal(bad).is_err(), "`{bad}` was accepted");
         }

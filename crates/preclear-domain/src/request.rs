@@ -22,11 +22,13 @@ use crate::hs::HsCode;
 use crate::iso::{Country, Currency};
 use crate::money::{Money, parse_decimal};
 use crate::shipment::{Battery, Client, Eccn, Gpu, Item, Party, Shipment};
+use crate::text::{Lines, MAX_TEXT_CHARS, text_problem};
 
 /// The largest request text accepted, in bytes (a 10,000-line request is about 8 MB).
 pub const MAX_REQUEST_BYTES: usize = 32 * 1024 * 1024;
-/// The most items one request may have.
-pub const MAX_ITEMS: usize = 100_000;
+/// The most items one request may have (the engine assesses 20,000 lines in well under a
+/// second; a larger shipment is split into several requests).
+pub const MAX_ITEMS: usize = 20_000;
 
 /// One problem with a request: the field path and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,17 +54,12 @@ pub fn parse_shipment_request(text: &str) -> Result<Shipment, RequestErrors> {
             ),
         }]));
     }
-    let value: Value = match serde_json::from_str(text) {
+    let value: Value = match crate::json::parse(text) {
         Ok(value) => value,
         Err(err) => {
             return Err(RequestErrors(vec![RequestError {
                 path: String::new(),
-                message: format!(
-                    "malformed JSON at line {} column {}: {}",
-                    err.line(),
-                    err.column(),
-                    json_error_text(&err)
-                ),
+                message: crate::json::error_sentence(&err),
             }]));
         }
     };
@@ -203,7 +200,17 @@ impl Reader {
                 self.error(obj.field_path(name), "must not be empty");
                 None
             }
-            Value::String(text) => Some(text.clone()),
+            Value::String(text) => {
+                // An address may have several lines; every other text is one line.
+                let lines = if name == "address" { Lines::Allowed } else { Lines::Refused };
+                match text_problem(text, MAX_TEXT_CHARS, lines) {
+                    Some(problem) => {
+                        self.error(obj.field_path(name), problem);
+                        None
+                    }
+                    None => Some(text.clone()),
+                }
+            }
             other => {
                 self.error(
                     obj.field_path(name),
@@ -597,14 +604,5 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-/// serde_json's message without its own " at line L column C" suffix (we print ours).
-fn json_error_text(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(idx) => text.get(..idx).unwrap_or(&text).to_owned(),
-        None => text,
     }
 }

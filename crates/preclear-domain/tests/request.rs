@@ -228,3 +228,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn text_fields_are_bounded_and_free_of_control_characters() {
+    let mut value = product_example();
+    value["reference"] = json!("RF\u{0}-1");
+    value["client"]["name"] = json!("N".repeat(501));
+    value["consignee"]["address"] = json!("1 Server Street\nIstanbul");
+    value["items"][0]["description"] = json!("Server\u{1b}[31m");
+    let errors = errors_of(&value);
+    assert!(
+        errors.contains(&"reference: contains the control character U+0000; remove it".to_owned()),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&"client.name: is 501 characters long; the limit is 500".to_owned()),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.starts_with("items[0].description: contains the control")));
+    assert!(
+        !errors.iter().any(|e| e.starts_with("consignee.address")),
+        "an address may have lines"
+    );
+}
+
+#[test]
+fn the_number_of_items_is_bounded_with_a_clear_error() {
+    let mut value = product_example();
+    let item = value["items"][0].clone();
+    value["items"] = Value::Array(vec![item; preclear_domain::request::MAX_ITEMS + 1]);
+    assert_eq!(errors_of(&value), ["items: has 20001 items; the limit is 20000"]);
+}

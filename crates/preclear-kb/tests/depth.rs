@@ -103,6 +103,11 @@ fn government_and_international_hosts_are_official_and_others_are_not() {
         "https://www.itu.int/x",
         "https://www.fedlex.admin.ch/x",
         "https://www.customs.govt.nz/x",
+        "https://www.zoll.de/x",
+        "https://egazette.nic.in/x",
+        "https://portal.stf.jus.br/x",
+        "https://www.ejustice.just.fgov.be/x",
+        "https://wetten.overheid.nl/x",
     ] {
         assert!(is_official(url), "{url}");
     }
@@ -111,6 +116,9 @@ fn government_and_international_hosts_are_official_and_others_are_not() {
         "https://www.mondaq.com/x",
         "https://governance.example.org/x",
         "https://gov.example.com/x",
+        "https://notzoll.de/x",
+        "https://www.law.cornell.edu/x",
+        "https://www.hklii.org/x",
         "not a url",
     ] {
         assert!(!is_official(url), "{url}");

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::assessments::named_or_own;
-use crate::auth::{ADMINS, Principal};
+use crate::auth::{Op, Principal};
 use crate::body::{Json, json_response as json};
 use crate::clock::{now_micros, rfc3339};
 use crate::error::ApiError;
@@ -66,6 +66,7 @@ pub(crate) struct Me {
     responses((status = 200, description = "The caller's organisation and role", body = Me)),
     security(("api_key" = [])))]
 pub(crate) async fn me(principal: Principal) -> Result<Response, ApiError> {
+    principal.may(Op::Me)?;
     json(
         StatusCode::OK,
         &Me {
@@ -83,6 +84,7 @@ pub(crate) async fn list_orgs(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ListOrgs)?;
     let orgs: Vec<OrgView> =
         state.store.orgs(principal.visibility()).await?.into_iter().map(OrgView::from).collect();
     json(StatusCode::OK, &orgs)
@@ -116,7 +118,7 @@ pub(crate) async fn create_org(
     principal: Principal,
     Json(new): Json<NewOrg>,
 ) -> Result<Response, ApiError> {
-    principal.require(ADMINS, "create organisations")?;
+    principal.may(Op::CreateOrg)?;
     if principal.org.kind != OrgKind::Provider {
         return Err(ApiError::Forbidden("only the provider's admin creates organisations".into()));
     }
@@ -174,7 +176,7 @@ pub(crate) async fn list_users(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Response, ApiError> {
-    principal.require(ADMINS, "list users")?;
+    principal.may(Op::ListUsers)?;
     let users: Vec<UserView> = state
         .store
         .users(principal.visibility())
@@ -216,7 +218,7 @@ pub(crate) async fn create_user(
     principal: Principal,
     Json(new): Json<NewUser>,
 ) -> Result<Response, ApiError> {
-    principal.require(ADMINS, "create users")?;
+    principal.may(Op::CreateUser)?;
     let role = role(&new.role)?;
     let org = named_or_own(&state, &principal, new.org.as_deref()).await?;
     let (user, password) = ops::create_user(
@@ -275,7 +277,7 @@ pub(crate) async fn list_keys(
     State(state): State<AppState>,
     principal: Principal,
 ) -> Result<Response, ApiError> {
-    principal.require(ADMINS, "list API keys")?;
+    principal.may(Op::ListKeys)?;
     let keys: Vec<KeyView> = state
         .store
         .api_keys(principal.visibility())
@@ -311,7 +313,7 @@ pub(crate) async fn create_key(
     principal: Principal,
     Json(new): Json<NewKey>,
 ) -> Result<Response, ApiError> {
-    principal.require(ADMINS, "create API keys")?;
+    principal.may(Op::CreateKey)?;
     let role = role(&new.role)?;
     let org = named_or_own(&state, &principal, new.org.as_deref()).await?;
     let (key, full) =
@@ -333,7 +335,7 @@ pub(crate) async fn revoke_key(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    principal.require(ADMINS, "revoke API keys")?;
+    principal.may(Op::RevokeKey)?;
     let not_found = || ApiError::NotFound(format!("API key `{id}` not found"));
     let uuid = Uuid::from_str(&id).map_err(|_| not_found())?;
     let key = state.store.api_key(uuid, principal.visibility()).await?.ok_or_else(not_found)?;

@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{Principal, SUBMITTERS};
+use crate::auth::{Op, Principal};
 use crate::body::{JsonText, Params, json_response};
 use crate::clock::{rfc3339, start_of};
 use crate::error::ApiError;
@@ -55,6 +55,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Query of `POST /assessments`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CreateQuery {
     /// The client organisation (name or id) the assessment is for; an operator's or admin's
@@ -120,15 +121,11 @@ pub(crate) async fn create(
     Params(query): Params<CreateQuery>,
     JsonText(text): JsonText,
 ) -> Result<Response, ApiError> {
-    principal.require(SUBMITTERS, "submit assessments")?;
+    principal.may(Op::CreateAssessment)?;
     let org = named_or_own(&state, &principal, query.org.as_deref()).await?;
     let as_of = query.as_of.as_deref().map(|text| parse_date("as_of", text)).transpose()?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
-        ApiError::bad_field(
-            "",
-            format!("malformed JSON at line {} column {}", e.line(), e.column()),
-        )
-    })?;
+    let value: Value = preclear_domain::json::parse(&text)
+        .map_err(|e| ApiError::bad_field("", preclear_domain::json::error_sentence(&e)))?;
     let stored = assess_and_store(&state, &principal, &org, as_of, &value, text).await?;
     let id = stored.summary.id;
     let body = StoredAssessment {
@@ -155,6 +152,7 @@ pub(crate) async fn create(
 
 /// Query of `GET /assessments`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
     /// Only this client organisation (name or id).
@@ -225,6 +223,7 @@ pub(crate) async fn list(
     principal: Principal,
     Params(query): Params<ListQuery>,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ListAssessments)?;
     let limit = query.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::bad_field("limit", "must be between 1 and 200"));
@@ -302,6 +301,7 @@ pub(crate) async fn fetch(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ReadAssessment)?;
     let record = load(&state, &principal, &id).await?;
     let s = &record.summary;
     json_response(
@@ -407,6 +407,7 @@ pub(crate) async fn replay(
     principal: Principal,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ReplayAssessment)?;
     let record = load(&state, &principal, &id).await?;
     let s = &record.summary;
     let as_of = Date::from_str(&s.as_of).map_err(ApiError::internal)?;
@@ -430,6 +431,7 @@ pub(crate) async fn replay(
 
 /// Query of a re-run.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RerunQuery {
     /// The date to assess for; the stored assessment's date when absent, so that only the
@@ -472,6 +474,7 @@ pub(crate) async fn rerun(
     Path(id): Path<String>,
     Params(query): Params<RerunQuery>,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::RerunAssessment)?;
     let record = load(&state, &principal, &id).await?;
     let s = &record.summary;
     let as_of = match &query.as_of {

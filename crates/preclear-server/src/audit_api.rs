@@ -14,7 +14,7 @@ pub use preclear_service::audit::{ExportFormat, export};
 
 use crate::AppState;
 use crate::assessments::named_or_own;
-use crate::auth::{AUDITORS, Principal};
+use crate::auth::{Op, Principal};
 use crate::body::Params;
 use crate::clock::start_of;
 use crate::error::ApiError;
@@ -25,6 +25,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// Query of the audit export.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EventsQuery {
     /// The organisation (name or id); the caller's when absent.
@@ -83,7 +84,7 @@ pub(crate) async fn events(
     principal: Principal,
     Params(query): Params<EventsQuery>,
 ) -> Result<Response, ApiError> {
-    principal.require(AUDITORS, "read the audit trail")?;
+    principal.may(Op::ReadAudit)?;
     let org = named_or_own(&state, &principal, query.org.as_deref()).await?;
     let format = match query.format.as_deref() {
         None => ExportFormat::JsonLines,

@@ -72,12 +72,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
         let JsonText(text) = JsonText::from_request(request, state).await?;
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-            ApiError::bad_field(
-                "",
-                format!("malformed JSON at line {} column {}", e.line(), e.column()),
-            )
-        })?;
+        let value: serde_json::Value = preclear_domain::json::parse(&text)
+            .map_err(|e| ApiError::bad_field("", preclear_domain::json::error_sentence(&e)))?;
         serde_json::from_value(value).map(Json).map_err(|e| {
             let message = e.to_string();
             let field = message
@@ -101,6 +97,7 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        check_query_text(&parts.uri)?;
         Query::<T>::from_request_parts(parts, state).await.map(|Query(t)| Params(t)).map_err(
             |e: QueryRejection| {
                 let text = e.body_text();
@@ -109,6 +106,27 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Params<T> {
             },
         )
     }
+}
+
+/// The longest query parameter value, in characters.
+const MAX_QUERY_VALUE_CHARS: usize = 1000;
+
+/// Refuses a query parameter whose value is over the limit or holds a control character (a NUL
+/// cannot reach PostgreSQL), naming it: the same answer on both backends.
+pub(crate) fn check_query_text(uri: &axum::http::Uri) -> Result<(), ApiError> {
+    let Ok(Query(pairs)) = Query::<Vec<(String, String)>>::try_from_uri(uri) else {
+        return Ok(()); // the typed read that follows says what is wrong
+    };
+    for (name, value) in pairs {
+        if let Some(problem) = preclear_domain::text::text_problem(
+            &value,
+            MAX_QUERY_VALUE_CHARS,
+            preclear_domain::text::Lines::Refused,
+        ) {
+            return Err(ApiError::bad_field(&name, problem));
+        }
+    }
+    Ok(())
 }
 
 /// A JSON answer.

@@ -32,6 +32,10 @@ pub enum ApiError {
     Internal(String),
     /// 503: the service cannot answer now.
     Unavailable(String),
+    /// 429: too many failed attempts; `Retry-After` says when to try again.
+    TooManyRequests(String, u64),
+    /// 503 with `Retry-After`: a bounded resource is full.
+    Busy(String, u64),
 }
 
 impl ApiError {
@@ -43,6 +47,14 @@ impl ApiError {
     /// A 422 about one field.
     pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
         ApiError::Invalid(vec![FieldError { field: field.to_owned(), message: message.into() }])
+    }
+
+    /// Seconds after which to try again, for the answers that say so (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyRequests(_, seconds) | ApiError::Busy(_, seconds) => Some(*seconds),
+            _ => None,
+        }
     }
 
     /// A 500 whose cause is logged.
@@ -60,6 +72,12 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden(why) => ApiError::Forbidden(why),
             ServiceError::NotFound(what) => ApiError::NotFound(what),
             ServiceError::Conflict(what) => ApiError::Conflict(what),
+            ServiceError::Throttled { message, retry_after_seconds } => {
+                ApiError::TooManyRequests(message, retry_after_seconds)
+            }
+            ServiceError::Busy { message, retry_after_seconds } => {
+                ApiError::Busy(message, retry_after_seconds)
+            }
             ServiceError::Internal(cause) => ApiError::Internal(cause),
         }
     }
@@ -113,6 +131,7 @@ fn summary(errors: &[FieldError]) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = self.retry_after();
         let (status, kind, title, detail, errors, correlation_id) = match self {
             ApiError::BadRequest(errors) => (
                 StatusCode::BAD_REQUEST,
@@ -174,10 +193,18 @@ impl IntoResponse for ApiError {
                     Some(id),
                 )
             }
-            ApiError::Unavailable(detail) => (
+            ApiError::Unavailable(detail) | ApiError::Busy(detail, _) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "Unavailable",
+                detail,
+                vec![],
+                None,
+            ),
+            ApiError::TooManyRequests(detail, _) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many attempts",
                 detail,
                 vec![],
                 None,
@@ -197,6 +224,9 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use preclear_service::kb_views::{CoverageRow, FactView, coverage_rows, fact_views};
 
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::{Op, Principal};
 use crate::body::{Params, json_response};
 use crate::clock::{date_of, now_micros};
 use crate::error::ApiError;
@@ -51,8 +51,9 @@ pub(crate) struct KbView {
     security(("api_key" = [])))]
 pub(crate) async fn summary(
     State(state): State<AppState>,
-    _principal: Principal,
+    principal: Principal,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ReadKb)?;
     let kb = &state.kb();
     json_response(
         StatusCode::OK,
@@ -78,6 +79,7 @@ pub(crate) async fn summary(
 
 /// Query of the coverage table.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CoverageQuery {
     /// The date (`YYYY-MM-DD`); today when absent.
@@ -89,9 +91,10 @@ pub(crate) struct CoverageQuery {
     security(("api_key" = [])))]
 pub(crate) async fn coverage_table(
     State(state): State<AppState>,
-    _principal: Principal,
+    principal: Principal,
     Params(query): Params<CoverageQuery>,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ReadKb)?;
     let date = match &query.as_of {
         Some(text) => text.parse().map_err(|_| {
             ApiError::bad_field("as_of", format!("`{text}` is not a date (YYYY-MM-DD)"))
@@ -104,6 +107,7 @@ pub(crate) async fn coverage_table(
 
 /// Query of the fact list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FactsQuery {
     /// A market (`TR`), union (`EU`), regime (`us-ear`), `categories` or `documents`; for a
@@ -118,9 +122,10 @@ pub(crate) struct FactsQuery {
     security(("api_key" = [])))]
 pub(crate) async fn fact_list(
     State(state): State<AppState>,
-    _principal: Principal,
+    principal: Principal,
     Params(query): Params<FactsQuery>,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ReadKb)?;
     let list = fact_views(&state.kb(), query.scope.as_deref(), query.section.as_deref());
     if list.is_empty() && query.scope.is_some() {
         return Err(ApiError::NotFound(format!(

@@ -21,6 +21,7 @@ mod admin_api;
 mod assessments;
 pub mod audit_api;
 mod body;
+mod connections;
 mod documents;
 mod kb_api;
 pub mod openapi;
@@ -63,6 +64,8 @@ pub struct Inner {
     pub session_hours: u32,
     /// Whether the session cookie is marked `Secure`.
     pub secure_cookies: bool,
+    /// Connection limits, where the client's address comes from, who reads `/metrics`.
+    pub limits: config::Limits,
 }
 
 impl std::ops::Deref for AppState {
@@ -89,6 +92,7 @@ impl AppState {
             max_body_bytes: config.max_body_bytes,
             session_hours: config.session_hours,
             secure_cookies: config.secure_cookies,
+            limits: config.limits.clone(),
         }))
     }
 }
@@ -119,7 +123,8 @@ pub fn app(state: AppState) -> Router {
 /// Follows KB deployments meanwhile (`kb_deploy::follow`).
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
     let follower = kb_deploy::follow(state.service.clone(), state.kb_poll);
-    let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown()).await;
+    let limits = state.limits.clone();
+    let served = connections::serve(listener, app(state), &limits, shutdown()).await;
     follower.abort();
     served?;
     Ok(())
@@ -188,12 +193,37 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, ApiError>
     Ok("ready\n")
 }
 
-async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+/// `/metrics`, as the `metrics` setting says: for anyone, for a provider operator's or admin's
+/// API key, or for nobody.
+async fn metrics_text(
+    State(state): State<AppState>,
+    parts: axum::http::request::Parts,
+) -> Response {
+    match state.limits.metrics {
+        config::MetricsExposure::Public => {}
+        config::MetricsExposure::Off => return not_found().await.into_response(),
+        config::MetricsExposure::Authenticated => {
+            let mut parts = parts;
+            let principal =
+                match <auth::Principal as axum::extract::FromRequestParts<AppState>>::from_request_parts(
+                    &mut parts, &state,
+                )
+                .await
+                {
+                    Ok(principal) => principal,
+                    Err(e) => return e.into_response(),
+                };
+            if let Err(e) = principal.may(auth::Op::ReadMetrics) {
+                return ApiError::from(e).into_response();
+            }
+        }
+    }
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         state.metrics.render(),
     )
+        .into_response()
 }
 
 async fn not_found() -> ApiError {

@@ -88,3 +88,41 @@ pub(crate) fn routes() -> Router<AppState> {
 pub fn document() -> String {
     ApiDoc::openapi().to_pretty_json().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    /// Every parameter declared `in: path` appears in its path template, and every `{name}` of a
+    /// template is declared in the path: query parameters derived with `IntoParams` default to
+    /// the path unless they say otherwise.
+    #[test]
+    fn path_parameters_are_in_their_paths_and_query_parameters_are_not() {
+        let doc: serde_json::Value = serde_json::from_str(&super::document()).unwrap();
+        let mut wrong = Vec::new();
+        let mut queries = 0;
+        for (path, operations) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in operations.as_object().unwrap() {
+                let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+                for parameter in &parameters {
+                    let name = parameter["name"].as_str().unwrap();
+                    match parameter["in"].as_str().unwrap() {
+                        "path" if !path.contains(&format!("{{{name}}}")) => {
+                            wrong.push(format!("{method} {path}: `{name}` is not in the path"));
+                        }
+                        "query" => queries += 1,
+                        _ => {}
+                    }
+                }
+                for segment in path.split('/').filter(|s| s.starts_with('{')) {
+                    let name = segment.trim_matches(['{', '}']);
+                    if !parameters.iter().any(|p| p["name"] == name && p["in"] == "path") {
+                        wrong.push(format!("{method} {path}: `{name}` is not declared"));
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        assert!(queries >= 48, "the query parameters are declared as such: {queries}");
+    }
+}

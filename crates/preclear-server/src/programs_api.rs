@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::Principal;
+use crate::auth::{Op, Principal};
 use crate::body::{Json, Params, RawBody, json_response as json};
 use crate::clock::{date_of, now_micros};
 use crate::error::ApiError;
@@ -97,6 +97,7 @@ pub(crate) async fn add_credential(
 
 /// How far ahead expiry alerts look.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AlertQuery {
     /// Days ahead (default 60).
@@ -117,6 +118,7 @@ pub(crate) async fn alerts(
 
 /// An evidence upload's name.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct EvidenceQuery {
     /// The file's name.
@@ -162,6 +164,7 @@ pub(crate) async fn download_evidence(
     principal: Principal,
     Path(sha256): Path<String>,
 ) -> Result<Response, ApiError> {
+    principal.may(Op::ReadEvidence)?;
     let doc = state
         .store
         .evidence(&sha256, principal.visibility())
@@ -357,6 +360,7 @@ pub(crate) async fn transition(
 
 /// The date of the comparison.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ImpactQuery {
     /// Both assessments are made for this date (YYYY-MM-DD); today when omitted.

@@ -512,7 +512,7 @@ async fn programs_story(url: String) {
     assert!(seen.text.contains("REFRESH-2026") && seen.text.contains(">pre-validated"));
     let registry = lena.get("/ior-entities").await;
     assert_eq!(registry.status, StatusCode::FORBIDDEN);
-    assert!(registry.text.contains("may not manage the IOR entity registry"), "{}", registry.text);
+    assert!(registry.text.contains("may not list the IOR entity registry"), "{}", registry.text);
     let page = lena.get(&consignment_url).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.text.contains("Move the consignment"));

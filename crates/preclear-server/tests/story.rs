@@ -278,8 +278,9 @@ async fn story(url: String) {
     assert_eq!(csv.text.lines().count(), 3, "header and the two assessments");
     assert!(store.verify_audit(System::Audit).await.unwrap().ok());
 
-    // Metrics.
-    let metrics = call(&app, "GET", "/metrics", None, None).await.text;
+    // Metrics: for the provider's operators (the default `metrics = "authenticated"`).
+    assert_eq!(call(&app, "GET", "/metrics", None, None).await.status, 401);
+    let metrics = get(&app, "/metrics", &operator).await.text;
     let stored: u64 = metrics
         .lines()
         .filter(|l| l.starts_with("preclear_assessments_total{"))

@@ -16,7 +16,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::Service;
-use crate::auth::{Principal, SUBMITTERS};
+use crate::access::Op;
+use crate::auth::Principal;
 use crate::clock::{date_of, now_micros};
 use crate::error::{FieldError, ServiceError};
 use crate::ops::event;
@@ -102,7 +103,7 @@ pub async fn prepare(
     text: String,
     now: i64,
 ) -> Result<Prepared, ServiceError> {
-    principal.require(SUBMITTERS, "submit assessments")?;
+    principal.may(Op::CreateAssessment)?;
     let as_of = as_of.unwrap_or_else(|| date_of(now));
     let shipment = parse_shipment_value(value).map_err(|errors| {
         ServiceError::Invalid(

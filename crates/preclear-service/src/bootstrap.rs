@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use preclear_kb::{Kb, SourceFile};
-use preclear_store::System;
+use preclear_store::{Change, Mutation, System};
 use preclear_store::{Org, OrgKind, Role, Store, StoreOptions, redact};
 use serde_json::json;
 
@@ -73,6 +73,7 @@ pub fn snapshot_files(text: &str) -> Result<Vec<SourceFile>, String> {
 /// its version, and returns the current KB (see `kb_deploy`).
 pub async fn open(config: &Config) -> anyhow::Result<Opened> {
     let store = open_store(&config.database_url, &config.store).await?;
+    baseline_states(&store).await.context("recording the state of every stored object")?;
     let (files, own) = kb_deploy::own_kb(config.kb_dir.as_deref())?;
     let first_admin = first_admin(&store, &config.provider_name).await?;
     let provider = provider_org(&store, &config.provider_name).await?;
@@ -80,6 +81,39 @@ pub async fn open(config: &Config) -> anyhow::Result<Opened> {
         .await
         .context("deploying the knowledge base")?;
     Ok(Opened { store, kb: Arc::new(kb), first_admin })
+}
+
+/// On a database from before audit events recorded the state of their objects (migration 5),
+/// records once the state every stored object is found in, each in its organisation's chain
+/// (`state.baseline`, by `system:upgrade`), so that `preclear audit verify` can compare every
+/// object from then on. What was changed before the upgrade cannot be told apart; what changes
+/// after can.
+async fn baseline_states(store: &Store) -> anyhow::Result<()> {
+    if store.states_recorded().await? {
+        return Ok(());
+    }
+    let states = store.stored_states().await?;
+    if states.is_empty() {
+        return Ok(());
+    }
+    let actor = Actor("system:upgrade".into());
+    let at = now_micros();
+    let changes: Vec<Change> = states
+        .into_iter()
+        .map(|(org, state)| {
+            let (kind, id) = state.object.0.split_once('/').unwrap_or(("object", &state.object.0));
+            let (kind, id) = (kind.to_owned(), id.to_owned());
+            Change {
+                event: ops::event(org, &actor, at, "state.baseline", (&kind, id), None, None),
+                mutation: Mutation::RecordState(state),
+            }
+        })
+        .collect();
+    for batch in changes.chunks(500) {
+        store.commit(batch).await?;
+    }
+    tracing::info!(objects = changes.len(), "recorded the state of every stored object");
+    Ok(())
 }
 
 /// The provider organisation whose chain records KB deployments: the one named in the

@@ -8,6 +8,8 @@ use anyhow::{Context as _, bail};
 use preclear_store::StoreOptions;
 use serde::Deserialize;
 
+use crate::throttle::ThrottlePolicy;
+
 /// The default address: this machine only.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// The default request body limit: 16 MiB (a 10,000-line request is about 8 MB).
@@ -17,6 +19,14 @@ pub const DEFAULT_SESSION_HOURS: u32 = 12;
 /// How often an instance looks for a newly deployed KB, by default: a deploy reaches every
 /// instance within this many seconds (the target is 10).
 pub const DEFAULT_KB_POLL_SECONDS: u64 = 5;
+/// How long a client may take to send a request's headers, by default, in seconds.
+pub const DEFAULT_HEADER_READ_SECONDS: u64 = 10;
+/// How long a client may take to send a request's body, by default, in seconds.
+pub const DEFAULT_BODY_READ_SECONDS: u64 = 60;
+/// How many client connections may be open at once, by default.
+pub const DEFAULT_MAX_CLIENT_CONNECTIONS: usize = 1024;
+/// How many password and key verifications may wait for a hashing worker, by default.
+pub const DEFAULT_HASH_QUEUE: usize = 32;
 /// The default name of the provider organisation made on first start.
 pub const DEFAULT_PROVIDER: &str = "IOR Provider";
 
@@ -49,6 +59,74 @@ pub struct FileConfig {
     pub kb_dir: Option<PathBuf>,
     /// `kb_poll_seconds = 5`: how often to look for a newly deployed KB (1 to 10).
     pub kb_poll_seconds: Option<u64>,
+    /// `header_read_seconds = 10`: how long a client may take to send a request's headers
+    /// (and how long a kept-alive connection may stay idle waiting for its next request).
+    pub header_read_seconds: Option<u64>,
+    /// `body_read_seconds = 60`: how long a client may take to send a request's body.
+    pub body_read_seconds: Option<u64>,
+    /// `max_client_connections = 1024`: client connections open at once; more wait to be
+    /// accepted.
+    pub max_client_connections: Option<usize>,
+    /// `hash_workers = 2`: threads that verify passwords and keys (default: half the cores, at
+    /// least one, so that a flood of sign-ins leaves the other half for serving).
+    pub hash_workers: Option<usize>,
+    /// `hash_queue = 32`: verifications that may wait for a worker; beyond, 503 at once.
+    pub hash_queue: Option<usize>,
+    /// `throttle_names = { free_failures = 5, base_seconds = 1, max_seconds = 900 }`: failed
+    /// sign-ins per user name and failed keys per prefix.
+    pub throttle_names: Option<ThrottlePolicy>,
+    /// `throttle_addresses = { free_failures = 20, base_seconds = 1, max_seconds = 900 }`:
+    /// failures per client address.
+    pub throttle_addresses: Option<ThrottlePolicy>,
+    /// `client_address = "peer"` (the connection's address) or `"x-forwarded-for"` (the last
+    /// address a reverse proxy of yours appended; only behind such a proxy).
+    pub client_address: Option<String>,
+    /// `metrics = "authenticated"` (a provider operator's or admin's key), `"public"` or
+    /// `"off"`: who may read `/metrics`.
+    pub metrics: Option<String>,
+}
+
+/// Where a request's client address is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAddress {
+    /// The TCP peer.
+    Peer,
+    /// The last address of `X-Forwarded-For`, appended by a reverse proxy of the deployment.
+    ForwardedFor,
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsExposure {
+    /// Anyone who reaches the address.
+    Public,
+    /// A provider operator's or admin's API key.
+    Authenticated,
+    /// Nobody: the route answers 404.
+    Off,
+}
+
+/// Limits on connections and on the cost of authentication (see docs/security.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Seconds to send the headers, and to stay idle between requests.
+    pub header_read_seconds: u64,
+    /// Seconds to send the body.
+    pub body_read_seconds: u64,
+    /// Connections open at once.
+    pub max_client_connections: usize,
+    /// Hashing threads.
+    pub hash_workers: usize,
+    /// Verifications waiting for a thread.
+    pub hash_queue: usize,
+    /// Failures per user name and key prefix.
+    pub throttle_names: ThrottlePolicy,
+    /// Failures per client address.
+    pub throttle_addresses: ThrottlePolicy,
+    /// Where the client's address comes from.
+    pub client_address: ClientAddress,
+    /// Who reads `/metrics`.
+    pub metrics: MetricsExposure,
 }
 
 impl FileConfig {
@@ -85,6 +163,8 @@ pub struct Config {
     pub kb_dir: Option<PathBuf>,
     /// How often the instance checks the database for a newly deployed KB, in seconds.
     pub kb_poll_seconds: u64,
+    /// Connection limits and the cost of authentication.
+    pub limits: Limits,
 }
 
 /// Where the default SQLite file lives when nothing says otherwise:
@@ -121,6 +201,7 @@ impl Config {
     /// Resolves defaults < file < overrides. Creates the data directory when the database is
     /// the default SQLite file.
     pub fn resolve(file: FileConfig, overrides: Overrides) -> anyhow::Result<Config> {
+        let limits = Limits::resolve(&file)?;
         let listen_text = overrides.listen.or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.into());
         let listen: SocketAddr = listen_text
             .parse()
@@ -152,6 +233,7 @@ impl Config {
             bail!("kb_poll_seconds = {kb_poll_seconds}: expected 1 to 10");
         }
         Ok(Config {
+            limits,
             listen,
             database_url,
             max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
@@ -165,6 +247,86 @@ impl Config {
             secure_cookies: file.secure_cookies.unwrap_or(false),
             kb_dir: overrides.kb_dir.or(file.kb_dir),
             kb_poll_seconds,
+        })
+    }
+}
+
+impl Limits {
+    fn resolve(file: &FileConfig) -> anyhow::Result<Limits> {
+        let seconds = |name: &str, value: Option<u64>, default: u64| -> anyhow::Result<u64> {
+            let value = value.unwrap_or(default);
+            if !(1..=3600).contains(&value) {
+                bail!("{name} = {value}: expected 1 to 3600 seconds");
+            }
+            Ok(value)
+        };
+        let policy = |name: &str, value: Option<ThrottlePolicy>, default: ThrottlePolicy| {
+            let value = value.unwrap_or(default);
+            if value.base_seconds == 0 || value.max_seconds < value.base_seconds {
+                bail!(
+                    "{name}: base_seconds must be at least 1 and max_seconds at least base_seconds"
+                );
+            }
+            if value.max_seconds > 86_400 {
+                bail!(
+                    "{name}: max_seconds = {}: expected at most 86400 (a day)",
+                    value.max_seconds
+                );
+            }
+            Ok(value)
+        };
+        let client_address = match file.client_address.as_deref() {
+            None | Some("peer") => ClientAddress::Peer,
+            Some("x-forwarded-for") => ClientAddress::ForwardedFor,
+            Some(other) => {
+                bail!("client_address = `{other}`: expected \"peer\" or \"x-forwarded-for\"")
+            }
+        };
+        let metrics = match file.metrics.as_deref() {
+            None | Some("authenticated") => MetricsExposure::Authenticated,
+            Some("public") => MetricsExposure::Public,
+            Some("off") => MetricsExposure::Off,
+            Some(other) => {
+                bail!("metrics = `{other}`: expected \"authenticated\", \"public\" or \"off\"")
+            }
+        };
+        let max_client_connections =
+            file.max_client_connections.unwrap_or(DEFAULT_MAX_CLIENT_CONNECTIONS);
+        if !(1..=1_000_000).contains(&max_client_connections) {
+            bail!("max_client_connections = {max_client_connections}: expected 1 to 1000000");
+        }
+        // Half the cores (at least one): a flood of sign-ins keeps the other half for serving.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let hash_workers = file.hash_workers.unwrap_or(cores.div_ceil(2));
+        if !(1..=64).contains(&hash_workers) {
+            bail!("hash_workers = {hash_workers}: expected 1 to 64");
+        }
+        let hash_queue = file.hash_queue.unwrap_or(DEFAULT_HASH_QUEUE);
+        if hash_queue > 10_000 {
+            bail!("hash_queue = {hash_queue}: expected at most 10000");
+        }
+        Ok(Limits {
+            header_read_seconds: seconds(
+                "header_read_seconds",
+                file.header_read_seconds,
+                DEFAULT_HEADER_READ_SECONDS,
+            )?,
+            body_read_seconds: seconds(
+                "body_read_seconds",
+                file.body_read_seconds,
+                DEFAULT_BODY_READ_SECONDS,
+            )?,
+            max_client_connections,
+            hash_workers,
+            hash_queue,
+            throttle_names: policy("throttle_names", file.throttle_names, ThrottlePolicy::NAME)?,
+            throttle_addresses: policy(
+                "throttle_addresses",
+                file.throttle_addresses,
+                ThrottlePolicy::ADDRESS,
+            )?,
+            client_address,
+            metrics,
         })
     }
 }
@@ -207,5 +369,32 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(error.contains("nowhere"), "{error}");
+    }
+
+    #[test]
+    fn limits_have_defaults_and_are_checked() {
+        let file: FileConfig = toml::from_str(
+            "database_url = \"sqlite:x\"\nthrottle_names = { free_failures = 2, base_seconds = 3, max_seconds = 60 }\nmetrics = \"public\"\nclient_address = \"x-forwarded-for\"",
+        )
+        .unwrap();
+        let limits = Config::resolve(file, Overrides::default()).unwrap().limits;
+        assert_eq!(limits.throttle_names.free_failures, 2);
+        assert_eq!(limits.throttle_addresses, ThrottlePolicy::ADDRESS);
+        assert_eq!(limits.metrics, MetricsExposure::Public);
+        assert_eq!(limits.client_address, ClientAddress::ForwardedFor);
+        assert_eq!(limits.header_read_seconds, DEFAULT_HEADER_READ_SECONDS);
+        for bad in [
+            "header_read_seconds = 0",
+            "metrics = \"open\"",
+            "client_address = \"forwarded\"",
+            "throttle_addresses = { free_failures = 1, base_seconds = 0, max_seconds = 5 }",
+            "hash_workers = 0",
+        ] {
+            let file: FileConfig =
+                toml::from_str(&format!("database_url = \"sqlite:x\"\n{bad}")).unwrap();
+            let key = bad.split(' ').next().unwrap();
+            let error = Config::resolve(file, Overrides::default()).unwrap_err().to_string();
+            assert!(error.contains(key), "{bad}: {error}");
+        }
     }
 }

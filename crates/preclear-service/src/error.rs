@@ -31,6 +31,23 @@ pub enum ServiceError {
     /// Conflicts with what exists.
     #[error("{0}")]
     Conflict(String),
+    /// Too many failed attempts under this name or from this address: refused without being
+    /// checked, until the lock passes.
+    #[error("{message}")]
+    Throttled {
+        /// What to tell the caller.
+        message: String,
+        /// Seconds until an attempt is checked again.
+        retry_after_seconds: u64,
+    },
+    /// A bounded resource is full (every hashing worker busy and the queue full): try again soon.
+    #[error("{message}")]
+    Busy {
+        /// What to tell the caller.
+        message: String,
+        /// Seconds after which to try again.
+        retry_after_seconds: u64,
+    },
     /// A fault of ours; the cause is for the log, not for the caller.
     #[error("internal error: {0}")]
     Internal(String),

@@ -8,7 +8,10 @@
 //! - `audit`: the audit trail exported as JSON Lines or CSV;
 //! - `documents`: the documents of a stored assessment;
 //! - `kb_views`: each market's coverage and the facts with their provenance, as readers see them;
-//! - `auth`: principals, roles, API-key authentication;
+//! - `access`: who may call which operation (the permission matrix);
+//! - `auth`: principals, API-key authentication, signing in;
+//! - `hashing`: password and key verification on a fixed pool of threads (bounded memory);
+//! - `throttle`: exponential back-off of failed sign-ins and keys;
 //! - `ops`: organisations, users and keys, each change with its audit event;
 //! - `kb_deploy`: the KB as a dataset deployed at run time, and following the deployment log;
 //! - `programs`: IOR entities, programs and positions, consignments and their lifecycle, the
@@ -17,6 +20,7 @@
 //! - `config`: the service's configuration (defaults, TOML file, flags);
 //! - `clock`: the service's only reading of the clock.
 
+pub mod access;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
@@ -25,10 +29,12 @@ pub mod clock;
 pub mod config;
 pub mod documents;
 mod error;
+pub mod hashing;
 pub mod kb_deploy;
 pub mod kb_views;
 pub mod ops;
 pub mod programs;
+pub mod throttle;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -57,6 +63,12 @@ pub struct Inner {
     kbs: Mutex<HashMap<String, Arc<Kb>>>,
     /// Verified API-key secrets.
     pub(crate) keys: auth::KeyCache,
+    /// The threads that verify passwords and keys.
+    pub hashes: hashing::HashPool,
+    /// Failed sign-ins and keys, by name and address.
+    pub throttles: throttle::Throttles,
+    /// How long a web sign-in lasts, in hours.
+    pub session_hours: u32,
     /// How often the served KB is checked against the deployment log.
     pub kb_poll: Duration,
 }
@@ -79,6 +91,12 @@ impl Service {
             kb: RwLock::new(kb),
             kbs: Mutex::new(HashMap::new()),
             keys: auth::KeyCache::default(),
+            hashes: hashing::HashPool::start(config.limits.hash_workers, config.limits.hash_queue),
+            throttles: throttle::Throttles::new(
+                config.limits.throttle_names,
+                config.limits.throttle_addresses,
+            ),
+            session_hours: config.session_hours,
             kb_poll: Duration::from_secs(config.kb_poll_seconds),
         }))
     }

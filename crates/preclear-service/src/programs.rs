@@ -17,7 +17,7 @@ use preclear_program::{
     Window,
 };
 use preclear_store::{
-    Change, EvidenceDocument, Mutation, NewEvent, Org, OrgKind, ProgramRecord, RecordKind, Role,
+    Change, EvidenceDocument, Mutation, NewEvent, Org, OrgKind, ProgramRecord, RecordKind,
     Visibility,
 };
 use serde::{Deserialize, Serialize};
@@ -26,15 +26,12 @@ use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
 use crate::Service;
+use crate::access::Op;
 use crate::assessments::{named_or_own, prepare, reassessed};
-use crate::auth::{Principal, SUBMITTERS};
+use crate::auth::Principal;
 use crate::clock::date_of;
 use crate::error::{FieldError, ServiceError};
 use crate::ops::event;
-
-/// Roles that manage the IOR entity registry, assign entities and move consignments: the
-/// provider's operators and admins.
-pub const OPERATORS: &[Role] = &[Role::Operator, Role::Admin];
 
 const MAX_TEXT: usize = 300;
 
@@ -132,16 +129,10 @@ pub struct NewEntity {
     pub registry_number: String,
 }
 
-/// The provider organisation whose registry the caller manages.
-fn registry_owner(principal: &Principal) -> Result<Uuid, ServiceError> {
-    principal.require(OPERATORS, "manage the IOR entity registry")?;
-    match principal.org.kind {
-        OrgKind::Provider => Ok(principal.org.id),
-        OrgKind::Client => Err(ServiceError::Forbidden(
-            "the IOR entity registry belongs to the provider; a client's admin cannot manage it"
-                .into(),
-        )),
-    }
+/// The provider organisation whose registry the caller manages, once it may call `op`.
+fn registry_owner(principal: &Principal, op: Op) -> Result<Uuid, ServiceError> {
+    principal.may(op)?;
+    Ok(principal.org.id)
 }
 
 /// Registers an IOR entity.
@@ -151,7 +142,7 @@ pub async fn create_entity(
     new: &NewEntity,
     now: i64,
 ) -> Result<Entity, ServiceError> {
-    let owner = registry_owner(principal)?;
+    let owner = registry_owner(principal, Op::CreateEntity)?;
     let mut p = Problems::default();
     let name = p.text("name", &new.name);
     let country = p.country("country", &new.country);
@@ -233,7 +224,7 @@ pub async fn entity(
     principal: &Principal,
     id: Uuid,
 ) -> Result<(Entity, i64), ServiceError> {
-    let owner = registry_owner(principal)?;
+    let owner = registry_owner(principal, Op::ReadEntity)?;
     let record = state
         .store
         .record(RecordKind::Entity, id, Visibility::Own(owner))
@@ -256,7 +247,7 @@ pub async fn registry(state: &Service, provider: Uuid) -> Result<Vec<Entity>, Se
 
 /// The caller's registry.
 pub async fn entities(state: &Service, principal: &Principal) -> Result<Vec<Entity>, ServiceError> {
-    let owner = registry_owner(principal)?;
+    let owner = registry_owner(principal, Op::ListEntities)?;
     registry(state, owner).await
 }
 
@@ -337,6 +328,7 @@ pub async fn add_credential(
     new: &NewCredential,
     now: i64,
 ) -> Result<Entity, ServiceError> {
+    principal.may(Op::AddCredential)?;
     let (mut entity, version) = entity(state, principal, entity_id).await?;
     let mut p = Problems::default();
     let requirement = p.opt_text("requirement", new.requirement.as_deref());
@@ -406,7 +398,7 @@ pub async fn upload_evidence(
     bytes: Vec<u8>,
     now: i64,
 ) -> Result<DocumentRef, ServiceError> {
-    principal.require(SUBMITTERS, "upload evidence")?;
+    principal.may(Op::UploadEvidence)?;
     let mut p = Problems::default();
     let file_name = p.text("file_name", file_name);
     if bytes.is_empty() {
@@ -520,7 +512,7 @@ pub async fn create_program(
     new: &NewProgram,
     now: i64,
 ) -> Result<Program, ServiceError> {
-    principal.require(SUBMITTERS, "create programs")?;
+    principal.may(Op::CreateProgram)?;
     let org = named_or_own(state, principal, new.client.as_deref()).await?;
     if org.kind != OrgKind::Client {
         return Err(ServiceError::invalid_field(
@@ -629,6 +621,7 @@ pub async fn programs(
     state: &Service,
     principal: &Principal,
 ) -> Result<Vec<Program>, ServiceError> {
+    principal.may(Op::ListPrograms)?;
     state
         .store
         .records(RecordKind::Program, principal.visibility())
@@ -645,6 +638,7 @@ pub async fn consignments(
     program: &Program,
     destination: Option<&str>,
 ) -> Result<Vec<Consignment>, ServiceError> {
+    principal.may(Op::ListConsignments)?;
     state
         .store
         .children(program.id, destination, principal.visibility())
@@ -735,7 +729,7 @@ pub async fn assign_entity(
     entity_id: Uuid,
     now: i64,
 ) -> Result<Program, ServiceError> {
-    principal.require(OPERATORS, "assign IOR entities")?;
+    principal.may(Op::AssignEntity)?;
     let mut ctx = PositionContext::load(state, principal, program_id, Some(destination)).await?;
     let index = position_index(&ctx.program, destination)?;
     let entity = ctx.entities.iter().find(|e| e.id == entity_id).ok_or_else(|| {
@@ -792,7 +786,7 @@ pub async fn set_consignee(
     new: &NewConsignee,
     now: i64,
 ) -> Result<Program, ServiceError> {
-    principal.require(SUBMITTERS, "record consignees")?;
+    principal.may(Op::SetConsignee)?;
     let (mut program, version) = program(state, principal, program_id).await?;
     let index = position_index(&program, destination)?;
     let consignee = preclear_program::consignee::check_consignee(
@@ -854,7 +848,7 @@ pub async fn record_approval(
     new: &NewApproval,
     now: i64,
 ) -> Result<Program, ServiceError> {
-    principal.require(SUBMITTERS, "record approvals")?;
+    principal.may(Op::RecordApproval)?;
     let mut ctx = PositionContext::load(state, principal, program_id, Some(destination)).await?;
     let index = position_index(&ctx.program, destination)?;
     let (needs, _) = ctx.standing(destination, date_of(now))?;
@@ -934,7 +928,7 @@ pub async fn create_consignment(
     as_of: Option<&str>,
     now: i64,
 ) -> Result<Consignment, ServiceError> {
-    principal.require(SUBMITTERS, "create consignments")?;
+    principal.may(Op::CreateConsignment)?;
     let mut p = Problems::default();
     let as_of = p.date("as_of", as_of);
     p.done()?;
@@ -1058,6 +1052,7 @@ pub async fn consignment(
     principal: &Principal,
     id: Uuid,
 ) -> Result<(Consignment, i64), ServiceError> {
+    principal.may(Op::ReadConsignment)?;
     let record = state
         .store
         .record(RecordKind::Consignment, id, principal.visibility())
@@ -1130,7 +1125,7 @@ pub async fn transition(
     new: &NewTransition,
     now: i64,
 ) -> Result<Consignment, ServiceError> {
-    principal.require(OPERATORS, "move consignments")?;
+    principal.may(Op::Transition)?;
     let (mut consignment, version) = consignment(state, principal, id).await?;
     let mut p = Problems::default();
     let to = new.to.parse::<State>();
@@ -1206,6 +1201,7 @@ pub async fn rollout(
     id: Uuid,
     now: i64,
 ) -> Result<(PositionContext, Rollout), ServiceError> {
+    principal.may(Op::ReadProgram)?;
     let ctx = PositionContext::load(state, principal, id, None).await?;
     let view = preclear_program::rollout(&ctx.program, &ctx.entities, &ctx.consignments, now);
     Ok((ctx, view))
@@ -1218,7 +1214,8 @@ pub async fn alerts(
     within_days: u32,
     now: i64,
 ) -> Result<Vec<preclear_program::ExpiryAlert>, ServiceError> {
-    let entities = entities(state, principal).await?;
+    let owner = registry_owner(principal, Op::EntityAlerts)?;
+    let entities = registry(state, owner).await?;
     Ok(preclear_program::expiry_alerts(&entities, date_of(now), within_days))
 }
 
@@ -1284,6 +1281,7 @@ pub async fn impact(
     kb: Option<Arc<Kb>>,
     as_of: Date,
 ) -> Result<Impact, ServiceError> {
+    principal.may(Op::ProgramImpact)?;
     let (program, _) = program(state, principal, id).await?;
     let kb = kb.unwrap_or_else(|| state.kb());
     let open: Vec<Consignment> = consignments(state, principal, &program, None)

@@ -57,12 +57,23 @@ pub struct AuditEvent {
     pub prev_hash: String,
     /// This event's hash.
     pub hash: String,
+    /// The state it left its object in (`user/<id>`…), when it changed one (see `digest`).
+    pub state_object: Option<String>,
+    /// The SHA-256 of that state.
+    pub state_sha256: Option<String>,
 }
 
-/// The hash of an event at `seq` that follows `prev_hash`.
-pub fn event_hash(event: &NewEvent, seq: i64, prev_hash: &str) -> String {
-    let canonical = json!([
-        1, // version of this encoding
+/// The hash of an event at `seq` that follows `prev_hash`, with the state it left its object in
+/// (events before states were recorded, and events that change no object, have none: their
+/// encoding is version 1, unchanged).
+pub fn event_hash(
+    event: &NewEvent,
+    seq: i64,
+    prev_hash: &str,
+    state: Option<(&str, &str)>,
+) -> String {
+    let mut canonical = json!([
+        if state.is_some() { 2 } else { 1 }, // version of this encoding
         event.org_id.to_string(),
         seq,
         event.id.to_string(),
@@ -77,6 +88,10 @@ pub fn event_hash(event: &NewEvent, seq: i64, prev_hash: &str) -> String {
         event.before,
         event.after,
     ]);
+    if let (Some((object, sha256)), Value::Array(fields)) = (state, &mut canonical) {
+        fields.push(json!(object));
+        fields.push(json!(sha256));
+    }
     let mut hasher = Sha256::new();
     hasher.update(prev_hash.as_bytes());
     hasher.update(b"\n");
@@ -125,6 +140,21 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
+/// A chain head recorded outside the database (`preclear audit heads`), against which a later
+/// `preclear audit verify --anchor` checks that no event up to it was removed or rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Anchor {
+    /// The organisation.
+    pub org_id: Uuid,
+    /// Its name, for people.
+    #[serde(default)]
+    pub org_name: String,
+    /// The number of events in its chain then.
+    pub seq: i64,
+    /// The hash of its last event then.
+    pub hash: String,
+}
+
 /// Filters for reading or exporting events. All optional; combined with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventFilter {
@@ -152,7 +182,7 @@ impl EventFilter {
 }
 
 /// The CSV header of [`csv_row`].
-pub const CSV_HEADER: &str = "org_id,seq,id,at_micros,actor,action,object_type,object_id,country,business_unit,categories,before,after,prev_hash,hash";
+pub const CSV_HEADER: &str = "org_id,seq,id,at_micros,actor,action,object_type,object_id,country,business_unit,categories,before,after,prev_hash,hash,state_object,state_sha256";
 
 /// One event as a CSV record (RFC 4180 quoting), without the line break.
 pub fn csv_row(event: &AuditEvent) -> String {
@@ -173,6 +203,8 @@ pub fn csv_row(event: &AuditEvent) -> String {
         e.after.clone().unwrap_or_default(),
         event.prev_hash.clone(),
         event.hash.clone(),
+        event.state_object.clone().unwrap_or_default(),
+        event.state_sha256.clone().unwrap_or_default(),
     ];
     fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",")
 }
@@ -208,16 +240,20 @@ mod tests {
 
     #[test]
     fn every_field_and_the_link_change_the_hash() {
-        let base = event_hash(&event(), 1, GENESIS);
+        let base = event_hash(&event(), 1, GENESIS, None);
         assert_eq!(base.len(), 64);
-        assert_ne!(event_hash(&event(), 2, GENESIS), base);
-        assert_ne!(event_hash(&event(), 1, &base), base);
+        assert_ne!(event_hash(&event(), 2, GENESIS, None), base);
+        assert_ne!(event_hash(&event(), 1, &base, None), base);
         let mut changed = event();
         changed.after = Some("{\"name\":\"b\"}".into());
-        assert_ne!(event_hash(&changed, 1, GENESIS), base);
+        assert_ne!(event_hash(&changed, 1, GENESIS, None), base);
         let mut changed = event();
         changed.categories = vec!["server".into()];
-        assert_ne!(event_hash(&changed, 1, GENESIS), base);
+        assert_ne!(event_hash(&changed, 1, GENESIS, None), base);
+        let with_state = event_hash(&event(), 1, GENESIS, Some(("org/x", "aa")));
+        assert_ne!(with_state, base);
+        assert_ne!(event_hash(&event(), 1, GENESIS, Some(("org/x", "ab"))), with_state);
+        assert_ne!(event_hash(&event(), 1, GENESIS, Some(("org/y", "aa"))), with_state);
     }
 
     #[test]

@@ -10,10 +10,12 @@ use uuid::Uuid;
 
 use crate::audit::{GENESIS, NewEvent, event_hash};
 use crate::db::{Param, Sql, Tx};
+use crate::digest::{self, State};
 use crate::model::{
     ApiKey, AssessmentRecord, DatasetKind, Deployment, EvidenceDocument, Micros, Org,
     ProgramRecord, Session, User,
 };
+use crate::read::key_from;
 use crate::{Store, StoreError};
 
 /// A state change.
@@ -50,6 +52,9 @@ pub enum Mutation {
         /// The version's body (for the KB: its files as JSON).
         body: Option<String>,
     },
+    /// Nothing changes; the event records the state an object is found in (the baseline made
+    /// once when a database from before states were recorded is upgraded).
+    RecordState(State),
     /// A user signed out.
     EndSession {
         /// The session's key.
@@ -121,11 +126,15 @@ const LOCK_HEAD: Sql = Sql {
     sqlite: "SELECT seq, hash FROM audit_heads WHERE org_id = $1",
     postgres: "SELECT seq, hash FROM audit_heads WHERE org_id = $1 FOR UPDATE",
 };
+const KEY_BY_ID: Sql = Sql::both(
+    "SELECT id, org_id, prefix, secret_hash, role, label, created_by, created_at, revoked_at \
+     FROM api_keys WHERE id = $1",
+);
 const UPDATE_HEAD: Sql = Sql::both("UPDATE audit_heads SET seq = $1, hash = $2 WHERE org_id = $3");
 const INSERT_EVENT: Sql = Sql::both(
     "INSERT INTO audit_events (org_id, seq, id, at, actor, action, object_type, object_id, country, \
-     business_unit, categories, before, after, prev_hash, hash) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+     business_unit, categories, before, after, prev_hash, hash, state_object, state_sha256) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
 );
 
 /// Categories as stored: `,a,b,` so that `LIKE '%,a,%'` finds one exactly.
@@ -158,12 +167,13 @@ impl Store {
         let mut assessments: Vec<AssessmentColumns<'_>> = Vec::new();
         let mut events: Vec<ChainedEvent<'_>> = Vec::with_capacity(changes.len());
         for change in changes {
-            match &change.mutation {
+            let state = match &change.mutation {
                 Mutation::InsertAssessment(record) => {
-                    assessments.push(AssessmentColumns::of(record))
+                    assessments.push(AssessmentColumns::of(record));
+                    Some(assessment_state(record))
                 }
                 mutation => apply(&mut tx, mutation).await?,
-            }
+            };
             let org = change.event.org_id;
             let (seq, prev) = match heads.get(&org) {
                 Some(head) => head.clone(),
@@ -172,7 +182,12 @@ impl Store {
                 })?,
             };
             let seq = seq + 1;
-            let hash = event_hash(&change.event, seq, &prev);
+            let hash = event_hash(
+                &change.event,
+                seq,
+                &prev,
+                state.as_ref().map(|s| (s.object.0.as_str(), s.sha256.as_str())),
+            );
             heads.insert(org, (seq, hash.clone()));
             events.push(ChainedEvent {
                 event: &change.event,
@@ -180,6 +195,7 @@ impl Store {
                 prev,
                 hash,
                 categories: join_categories(&change.event.categories),
+                state,
             });
         }
         let mut tail: Vec<(Sql, Vec<Param<'_>>)> =
@@ -244,6 +260,7 @@ struct ChainedEvent<'a> {
     prev: String,
     hash: String,
     categories: String,
+    state: Option<State>,
 }
 
 impl ChainedEvent<'_> {
@@ -265,6 +282,8 @@ impl ChainedEvent<'_> {
             Param::OptText(e.after.as_deref()),
             Param::Text(&self.prev),
             Param::Text(&self.hash),
+            Param::OptText(self.state.as_ref().map(|s| s.object.0.as_str())),
+            Param::OptText(self.state.as_ref().map(|s| s.sha256.as_str())),
         ]
     }
 }
@@ -276,10 +295,15 @@ async fn read_head(tx: &mut Tx, org: Uuid) -> Result<Option<(i64, String)>, Stor
     }
 }
 
-async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
-    match mutation {
-        Mutation::Nothing => {}
-        Mutation::Deploy { deployment, body } => deploy(tx, deployment, body.as_deref()).await?,
+/// Applies a mutation; answers the state it leaves its object in, for the event to record.
+async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<Option<State>, StoreError> {
+    let state = match mutation {
+        Mutation::Nothing => None,
+        Mutation::RecordState(state) => Some(state.clone()),
+        Mutation::Deploy { deployment, body } => {
+            deploy(tx, deployment, body.as_deref()).await?;
+            None
+        }
         Mutation::InsertOrg(org) => {
             tx.execute(
                 INSERT_ORG,
@@ -293,6 +317,7 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
             )
             .await?;
             tx.execute(INSERT_HEAD, &[Param::Uuid(org.id), Param::Text(GENESIS)]).await?;
+            Some(digest::org(org))
         }
         Mutation::InsertUser(user) => {
             tx.execute(
@@ -307,6 +332,7 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                 ],
             )
             .await?;
+            Some(digest::user(user))
         }
         Mutation::InsertApiKey(key) => {
             tx.execute(
@@ -323,6 +349,7 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                 ],
             )
             .await?;
+            Some(digest::api_key(key))
         }
         Mutation::RevokeApiKey { id, at } => {
             let n = tx.execute(REVOKE_KEY, &[Param::Int(*at), Param::Uuid(*id)]).await?;
@@ -331,10 +358,13 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                     "API key {id} does not exist or is already revoked"
                 )));
             }
+            let row = tx.fetch_optional(KEY_BY_ID, &[Param::Uuid(*id)]).await?;
+            row.as_ref().map(key_from).transpose()?.as_ref().map(digest::api_key)
         }
         Mutation::InsertAssessment(record) => {
             let columns = AssessmentColumns::of(record);
             tx.execute(INSERT_ASSESSMENT, &columns.params()).await?;
+            Some(assessment_state(record))
         }
         Mutation::InsertSession(session) => {
             tx.execute(
@@ -348,6 +378,7 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                 ],
             )
             .await?;
+            None
         }
         Mutation::PutRecord(r) => {
             if r.version == 1 {
@@ -391,6 +422,7 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                     )));
                 }
             }
+            Some(digest::record(r))
         }
         Mutation::InsertEvidence(d) => {
             tx.execute(
@@ -406,15 +438,21 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<(), StoreError> {
                 ],
             )
             .await?;
+            Some(digest::evidence(d))
         }
         Mutation::EndSession { token_sha256, at } => {
             let n = tx.execute(END_SESSION, &[Param::Int(*at), Param::Text(token_sha256)]).await?;
             if n != 1 {
                 return Err(StoreError::Invalid("the session does not exist or has ended".into()));
             }
+            None
         }
-    }
-    Ok(())
+    };
+    Ok(state)
+}
+
+fn assessment_state(record: &AssessmentRecord) -> State {
+    digest::assessment(&record.summary, &record.request_sha256, &record.result_sha256)
 }
 
 type Pending = (Change, oneshot::Sender<Result<(), StoreError>>);

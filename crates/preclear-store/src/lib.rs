@@ -13,6 +13,7 @@ pub mod audit;
 mod commit;
 pub mod credentials;
 mod db;
+pub mod digest;
 mod migrate;
 mod model;
 mod read;

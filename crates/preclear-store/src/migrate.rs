@@ -16,12 +16,14 @@ pub(crate) const SQLITE: &[Migration] = &[
     (2, "sessions", include_str!("../migrations/sqlite/0002_sessions.sql")),
     (3, "programs", include_str!("../migrations/sqlite/0003_programs.sql")),
     (4, "datasets", include_str!("../migrations/sqlite/0004_datasets.sql")),
+    (5, "audit_state", include_str!("../migrations/sqlite/0005_audit_state.sql")),
 ];
 pub(crate) const POSTGRES: &[Migration] = &[
     (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
     (2, "sessions", include_str!("../migrations/postgres/0002_sessions.sql")),
     (3, "programs", include_str!("../migrations/postgres/0003_programs.sql")),
     (4, "datasets", include_str!("../migrations/postgres/0004_datasets.sql")),
+    (5, "audit_state", include_str!("../migrations/postgres/0005_audit_state.sql")),
 ];
 
 const LOCK: Sql = Sql { sqlite: "SELECT 1", postgres: "SELECT pg_advisory_xact_lock(7262651)" };

@@ -1,17 +1,19 @@
 //! Reading: every query that returns tenant data takes a [`Visibility`], so a caller can only
 //! ever see what its organisation may see.
 
+use std::collections::HashMap;
 use std::str::FromStr as _;
 
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::audit::{
-    AuditEvent, BrokenLink, ChainReport, EventFilter, GENESIS, NewEvent, VerifyReport, event_hash,
-    sha256_hex,
+    Anchor, AuditEvent, BrokenLink, ChainReport, EventFilter, GENESIS, NewEvent, VerifyReport,
+    event_hash, sha256_hex,
 };
 use crate::commit::{join_categories, split_categories};
 use crate::db::{Param, Row, Sql};
+use crate::digest::{self, State};
 use crate::model::{
     ApiKey, AssessmentCount, AssessmentFilter, AssessmentRecord, AssessmentSummary, DatasetKind,
     Deployment, Micros, Org, OrgKind, Session, System, User, Visibility,
@@ -25,7 +27,7 @@ const KEY_COLUMNS: &str =
 const SUMMARY_COLUMNS: &str = "id, org_id, reference, client_name, business_unit, origin, \
     destination, categories, verdict, as_of, kb_version, engine_version, currency, created_by, created_at";
 const EVENT_COLUMNS: &str = "org_id, seq, id, at, actor, action, object_type, object_id, country, \
-    business_unit, categories, before, after, prev_hash, hash";
+    business_unit, categories, before, after, prev_hash, hash, state_object, state_sha256";
 
 /// The landed-cost column: decimal text on SQLite, NUMERIC cast to text on PostgreSQL.
 const TOTAL_SQLITE: &str = "total_landed_cost";
@@ -70,7 +72,7 @@ fn user_from(row: &Row) -> Result<User, StoreError> {
     })
 }
 
-fn key_from(row: &Row) -> Result<ApiKey, StoreError> {
+pub(crate) fn key_from(row: &Row) -> Result<ApiKey, StoreError> {
     Ok(ApiKey {
         id: row.uuid("id")?,
         org_id: row.uuid("org_id")?,
@@ -131,6 +133,8 @@ fn event_from(row: &Row) -> Result<AuditEvent, StoreError> {
         },
         prev_hash: row.text("prev_hash")?,
         hash: row.text("hash")?,
+        state_object: row.opt_text("state_object")?,
+        state_sha256: row.opt_text("state_sha256")?,
     })
 }
 
@@ -522,12 +526,28 @@ impl Store {
 
     /// Recomputes every organisation's chain and reports, per organisation, the first broken
     /// link: a gap in the sequence, a `prev_hash` that is not the previous event's hash, a hash
-    /// that does not match the event, a head that does not match the last event, or a stored
-    /// assessment that no longer matches the hash its creation event recorded.
-    pub async fn verify_audit(&self, _why: System) -> Result<VerifyReport, StoreError> {
+    /// that does not match the event, a head that does not match the last event, a stored
+    /// assessment that no longer matches the hash its creation event recorded, or a stored
+    /// object (organisation, user, key, assessment, program record, evidence) whose state is
+    /// not the last one its chain recorded, or that no event recorded at all.
+    pub async fn verify_audit(&self, why: System) -> Result<VerifyReport, StoreError> {
+        self.verify_audit_against(why, &[]).await
+    }
+
+    /// [`Store::verify_audit`], and each chain checked against its anchor: a chain shorter than
+    /// its anchor lost events, a chain whose event at the anchor's place has another hash was
+    /// rewritten.
+    pub async fn verify_audit_against(
+        &self,
+        _why: System,
+        anchors: &[Anchor],
+    ) -> Result<VerifyReport, StoreError> {
         const PAGE: u32 = 2000;
         let mut chains = Vec::new();
+        // The last state each chain recorded for each object: object → (org, seq, sha256).
+        let mut recorded: HashMap<String, (Uuid, i64, String)> = HashMap::new();
         for org in self.all_orgs(System::Audit).await? {
+            let anchor = anchors.iter().find(|a| a.org_id == org.id);
             let mut expected_seq = 1;
             let mut prev = GENESIS.to_owned();
             let mut broken = None;
@@ -543,9 +563,23 @@ impl Store {
                     .await?;
                 let done = page.len() < PAGE as usize;
                 for event in page {
-                    if let Some(reason) = self.check_link(&event, expected_seq, &prev).await? {
+                    let mut reason = self.check_link(&event, expected_seq, &prev).await?;
+                    if reason.is_none()
+                        && let Some(anchor) = anchor.filter(|a| a.seq == event.seq)
+                        && anchor.hash != event.hash
+                    {
+                        reason = Some(format!(
+                            "the chain was rewritten: event {} is not the one anchored",
+                            event.seq
+                        ));
+                    }
+                    if let Some(reason) = reason {
                         broken = Some(BrokenLink { seq: event.seq, reason });
                         break 'pages;
+                    }
+                    if let (Some(object), Some(sha256)) = (&event.state_object, &event.state_sha256)
+                    {
+                        recorded.insert(object.clone(), (org.id, event.seq, sha256.clone()));
                     }
                     prev = event.hash;
                     expected_seq += 1;
@@ -556,35 +590,20 @@ impl Store {
             }
             let checked = expected_seq - 1;
             if broken.is_none() {
-                let head = self
-                    .pool
-                    .fetch_all(
-                        Sql::both("SELECT seq, hash FROM audit_heads WHERE org_id = $1"),
-                        &[Param::Uuid(org.id)],
-                    )
-                    .await?;
-                let head = head
-                    .first()
-                    .map(|r| Ok::<_, StoreError>((r.int("seq")?, r.text("hash")?)))
-                    .transpose()?;
-                match head {
-                    Some((seq, hash)) if seq == checked && hash == prev => {}
-                    Some((seq, _)) if seq > checked => {
-                        broken = Some(BrokenLink {
-                            seq: checked + 1,
-                            reason: format!(
-                                "the chain head is at event {seq}, but event {} is missing",
-                                checked + 1
-                            ),
-                        });
-                    }
-                    _ => {
-                        broken = Some(BrokenLink {
-                            seq: checked,
-                            reason: "the chain head does not match the last event".into(),
-                        });
-                    }
-                }
+                broken = self.check_head(org.id, checked, &prev).await?;
+            }
+            if broken.is_none()
+                && let Some(anchor) = anchor.filter(|a| a.seq > checked)
+            {
+                broken = Some(BrokenLink {
+                    seq: checked + 1,
+                    reason: format!(
+                        "events {} to {} were removed: the anchor has {} events",
+                        checked + 1,
+                        anchor.seq,
+                        anchor.seq
+                    ),
+                });
             }
             chains.push(ChainReport {
                 org_id: org.id,
@@ -593,7 +612,160 @@ impl Store {
                 broken,
             });
         }
+        // Every stored object must be in the state its chain recorded last (a database from
+        // before states were recorded has none until its first start after the upgrade).
+        // A chain already broken is reported where it breaks: its later events were not read.
+        let states = if recorded.is_empty() { Vec::new() } else { self.stored_states().await? };
+        let walked_broken: Vec<Uuid> =
+            chains.iter().filter(|c| c.broken.is_some()).map(|c| c.org_id).collect();
+        for (org_id, state) in states {
+            if walked_broken.contains(&org_id) {
+                continue;
+            }
+            let problem = match recorded.get(&state.object.0) {
+                Some((_, _, sha256)) if *sha256 == state.sha256 => None,
+                Some((_, seq, _)) => Some(BrokenLink {
+                    seq: *seq,
+                    reason: format!(
+                        "{} was changed outside preclear: it is not in the state event {seq} recorded",
+                        state.object.0
+                    ),
+                }),
+                None => Some(BrokenLink {
+                    seq: 0,
+                    reason: format!("{} is stored, but no event records it", state.object.0),
+                }),
+            };
+            if let Some(problem) = problem
+                && let Some(chain) = chains.iter_mut().find(|c| c.org_id == org_id)
+                && chain.broken.as_ref().is_none_or(|b| problem.seq < b.seq)
+            {
+                chain.broken = Some(problem);
+            }
+        }
         Ok(VerifyReport { chains })
+    }
+
+    /// Whether the stored head matches the last event checked.
+    async fn check_head(
+        &self,
+        org: Uuid,
+        checked: i64,
+        last_hash: &str,
+    ) -> Result<Option<BrokenLink>, StoreError> {
+        let head = self
+            .pool
+            .fetch_all(
+                Sql::both("SELECT seq, hash FROM audit_heads WHERE org_id = $1"),
+                &[Param::Uuid(org)],
+            )
+            .await?;
+        let head = head
+            .first()
+            .map(|r| Ok::<_, StoreError>((r.int("seq")?, r.text("hash")?)))
+            .transpose()?;
+        Ok(match head {
+            Some((seq, hash)) if seq == checked && hash == last_hash => None,
+            Some((seq, _)) if seq > checked => Some(BrokenLink {
+                seq: checked + 1,
+                reason: format!(
+                    "the chain head is at event {seq}, but event {} is missing",
+                    checked + 1
+                ),
+            }),
+            _ => Some(BrokenLink {
+                seq: checked,
+                reason: "the chain head does not match the last event".into(),
+            }),
+        })
+    }
+
+    /// Every chain's head, to keep outside the database as an [`Anchor`].
+    pub async fn audit_heads(&self, _why: System) -> Result<Vec<Anchor>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                Sql::both(
+                    "SELECT h.org_id, o.name, h.seq, h.hash FROM audit_heads h \
+                     JOIN organisations o ON o.id = h.org_id ORDER BY o.name",
+                ),
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Anchor {
+                    org_id: r.uuid("org_id")?,
+                    org_name: r.text("name")?,
+                    seq: r.int("seq")?,
+                    hash: r.text("hash")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The state of every stored object a decision depends on, with the organisation whose
+    /// chain records it.
+    pub async fn stored_states(&self) -> Result<Vec<(Uuid, State)>, StoreError> {
+        let mut states = Vec::new();
+        for org in self.all_orgs(System::Audit).await? {
+            states.push((org.id, digest::org(&org)));
+        }
+        let sql = |text: String| (text.clone(), text);
+        let (a, b) = sql(format!("SELECT {USER_COLUMNS} FROM users"));
+        for row in self.pool.fetch_all_dynamic(a, b, &[]).await? {
+            let user = user_from(&row)?;
+            states.push((user.org_id, digest::user(&user)));
+        }
+        let (a, b) = sql(format!("SELECT {KEY_COLUMNS} FROM api_keys"));
+        for row in self.pool.fetch_all_dynamic(a, b, &[]).await? {
+            let key = key_from(&row)?;
+            states.push((key.org_id, digest::api_key(&key)));
+        }
+        let assessments = |total: &str| {
+            format!(
+                "SELECT {SUMMARY_COLUMNS}, {total}, request_sha256, result_sha256 FROM assessments"
+            )
+        };
+        for row in self
+            .pool
+            .fetch_all_dynamic(assessments(TOTAL_SQLITE), assessments(TOTAL_POSTGRES), &[])
+            .await?
+        {
+            let summary = summary_from(&row)?;
+            let state = digest::assessment(
+                &summary,
+                &row.text("request_sha256")?,
+                &row.text("result_sha256")?,
+            );
+            states.push((summary.org_id, state));
+        }
+        let (a, b) = sql(format!("SELECT {} FROM program_records", crate::records::COLUMNS));
+        for row in self.pool.fetch_all_dynamic(a, b, &[]).await? {
+            let record = crate::records::record_from(&row)?;
+            states.push((record.org_id, digest::record(&record)));
+        }
+        let (a, b) = sql("SELECT org_id, sha256, size FROM evidence_documents".to_owned());
+        for row in self.pool.fetch_all_dynamic(a, b, &[]).await? {
+            let org = row.uuid("org_id")?;
+            states.push((org, digest::evidence_of(org, &row.text("sha256")?, row.int("size")?)));
+        }
+        Ok(states)
+    }
+
+    /// Whether any event has recorded a state (none has in a database from before states were
+    /// recorded, until its baseline).
+    pub async fn states_recorded(&self) -> Result<bool, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                Sql::both(
+                    "SELECT 1 AS one FROM audit_events WHERE state_sha256 IS NOT NULL LIMIT 1",
+                ),
+                &[],
+            )
+            .await?;
+        Ok(!rows.is_empty())
     }
 
     async fn check_link(
@@ -608,7 +780,8 @@ impl Store {
         if event.prev_hash != prev {
             return Ok(Some("its prev_hash is not the previous event's hash".into()));
         }
-        if event_hash(&event.event, event.seq, prev) != event.hash {
+        let state = event.state_object.as_deref().zip(event.state_sha256.as_deref());
+        if event_hash(&event.event, event.seq, prev, state) != event.hash {
             return Ok(Some("its content does not match its hash".into()));
         }
         if event.event.action == "assessment.created" {

@@ -7,10 +7,10 @@ use crate::model::{EvidenceDocument, ProgramRecord, RecordKind, Visibility};
 use crate::read::visible;
 use crate::{Store, StoreError};
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, kind, org_id, parent_id, key, state, body, version, created_at, updated_at";
 
-fn record_from(row: &Row) -> Result<ProgramRecord, StoreError> {
+pub(crate) fn record_from(row: &Row) -> Result<ProgramRecord, StoreError> {
     let kind = match row.text("kind")?.as_str() {
         "entity" => RecordKind::Entity,
         "program" => RecordKind::Program,

@@ -15,7 +15,7 @@ use super::{Nav, WebError, form_value, render, render_status};
 use crate::AppState;
 use crate::assessments::named_or_own;
 use crate::audit_api::{ExportFormat, event_filter, export};
-use crate::auth::{ADMINS, AUDITORS};
+use crate::auth::Op;
 use crate::clock::{now_micros, rfc3339};
 use crate::error::ApiError;
 use crate::ops;
@@ -72,7 +72,7 @@ async fn scope(
     user: &WebUser,
     query: &AuditQuery,
 ) -> Result<(Org, preclear_store::EventFilter), WebError> {
-    user.principal.require(AUDITORS, "read the audit trail")?;
+    user.principal.may(Op::ReadAudit)?;
     let named = query.org.as_deref().filter(|o| !o.is_empty());
     let org = named_or_own(state, &user.principal, named).await?;
     let filter = event_filter(
@@ -238,7 +238,7 @@ pub(crate) async fn keys(
     State(state): State<AppState>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    user.principal.require(ADMINS, "manage API keys")?;
+    user.principal.may(Op::ListKeys)?;
     render(&keys_page(&state, &user, None, None).await?)
 }
 
@@ -246,7 +246,7 @@ pub(crate) async fn create_key(
     State(state): State<AppState>,
     CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.principal.require(ADMINS, "manage API keys")?;
+    user.principal.may(Op::CreateKey)?;
     let org_key = form_value(&pairs, "org").unwrap_or_default();
     let org =
         named_or_own(&state, &user.principal, Some(org_key).filter(|o| !o.is_empty())).await?;
@@ -277,7 +277,7 @@ pub(crate) async fn revoke_key(
     Path(id): Path<String>,
     CsrfForm { user, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.principal.require(ADMINS, "manage API keys")?;
+    user.principal.may(Op::RevokeKey)?;
     let not_found = || ApiError::NotFound(format!("API key `{id}` not found"));
     let uuid = Uuid::from_str(&id).map_err(|_| not_found())?;
     let key =

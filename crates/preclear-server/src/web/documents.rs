@@ -15,7 +15,7 @@ use preclear_import::Field;
 use super::session::{CsrfForm, CsrfMultipart, WebUser};
 use super::{Nav, WebError, render, render_status};
 use crate::AppState;
-use crate::auth::SUBMITTERS;
+use crate::auth::Op;
 use crate::documents::{
     ImportAnswer, ImportQuery, download, generate_document, import_file, read_audit_upload,
     run_audit,
@@ -219,7 +219,7 @@ pub(crate) async fn import_confirm(
     CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
     let fields: BTreeMap<String, String> = pairs.into_iter().collect();
-    user.principal.require(SUBMITTERS, "submit assessments")?;
+    user.principal.may(Op::CreateAssessment)?;
     let file_name = fields.get("file_name").cloned().unwrap_or_else(|| "upload".to_owned());
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(fields.get("file_b64").map(String::as_str).unwrap_or_default())
@@ -331,7 +331,7 @@ pub(crate) async fn audit_form(
     State(state): State<AppState>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    user.principal.require(SUBMITTERS, "audit documents")?;
+    user.principal.may(Op::AuditDocuments)?;
     render(&audit_page(&state, &user, None, None))
 }
 
@@ -341,7 +341,7 @@ pub(crate) async fn audit_submit(
     CsrfMultipart { user, multipart }: CsrfMultipart,
 ) -> Result<Response, WebError> {
     let upload = read_audit_upload(&state, multipart).await?;
-    user.principal.require(SUBMITTERS, "audit documents")?;
+    user.principal.may(Op::AuditDocuments)?;
     match run_audit(&state, upload).await {
         Ok(report) => render(&audit_page(&state, &user, Some(report), None)),
         Err(ApiError::Invalid(errors) | ApiError::BadRequest(errors)) => render_status(

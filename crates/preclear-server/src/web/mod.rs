@@ -36,7 +36,7 @@ use axum::routing::{get, post};
 use preclear_store::{OrgKind, Role};
 
 use crate::AppState;
-use crate::auth::{ADMINS, AUDITORS, Principal, SUBMITTERS};
+use crate::auth::{Op, Principal};
 use crate::error::{ApiError, log_internal};
 use session::WebUser;
 
@@ -91,6 +91,10 @@ async fn protect(request: Request, next: Next) -> Response {
             "a form of another site may not post here".into(),
         ))
         .into_response();
+    }
+    // The same rule for a page's address as for the API's query parameters.
+    if let Err(error) = crate::body::check_query_text(request.uri()) {
+        return WebError::Api(error).into_response();
     }
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -169,11 +173,10 @@ impl Nav {
             role: p.role.as_str().replace('_', " "),
             csrf: user.csrf.clone(),
             section,
-            can_submit: SUBMITTERS.contains(&p.role),
-            can_audit: AUDITORS.contains(&p.role),
-            is_admin: ADMINS.contains(&p.role),
-            manages_registry: crate::programs::OPERATORS.contains(&p.role)
-                && p.org.kind == OrgKind::Provider,
+            can_submit: p.can(Op::CreateAssessment),
+            can_audit: p.can(Op::ReadAudit),
+            is_admin: p.can(Op::ListKeys),
+            manages_registry: p.can(Op::ListEntities),
             kb_version: state.kb().version().as_str().to_owned(),
         }
     }
@@ -230,6 +233,7 @@ impl IntoResponse for WebError {
             }
             WebError::Api(error) => error,
         };
+        let retry_after = error.retry_after();
         let (status, title, detail) = match error {
             ApiError::BadRequest(errors) | ApiError::Invalid(errors) => (
                 StatusCode::BAD_REQUEST,
@@ -248,8 +252,11 @@ impl IntoResponse for WebError {
             ApiError::UnsupportedMediaType(m) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported upload", m)
             }
-            ApiError::Unavailable(m) => {
+            ApiError::Unavailable(m) | ApiError::Busy(m, _) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "Unavailable, try again shortly", m)
+            }
+            ApiError::TooManyRequests(m, _) => {
+                (StatusCode::TOO_MANY_REQUESTS, "Too many attempts", m)
             }
             ApiError::Internal(cause) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -261,7 +268,11 @@ impl IntoResponse for WebError {
             ),
         };
         let page = ErrorPage { status: status.as_u16(), title: title.to_owned(), detail };
-        render_status(status, &page).unwrap_or_else(|e| e.into_response())
+        let mut response = render_status(status, &page).unwrap_or_else(|e| e.into_response());
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -23,7 +23,7 @@ use super::{
 };
 use crate::AppState;
 use crate::assessments::{assess_and_store, load, visible_org};
-use crate::auth::SUBMITTERS;
+use crate::auth::Op;
 use crate::clock::{date_of, now_micros, rfc3339};
 use crate::error::ApiError;
 
@@ -436,7 +436,7 @@ pub(crate) async fn new_form(
     user: WebUser,
     Query(query): Query<NewQuery>,
 ) -> Result<Response, WebError> {
-    user.principal.require(SUBMITTERS, "submit assessments")?;
+    user.principal.may(Op::CreateAssessment)?;
     let form = if query.example.is_some() {
         let value: Value = serde_json::from_str(EXAMPLE).map_err(ApiError::internal)?;
         ShipmentForm::from_request(&value)
@@ -498,7 +498,7 @@ pub(crate) async fn submit_form(
     State(state): State<AppState>,
     CsrfForm { user, pairs }: CsrfForm,
 ) -> Result<Response, WebError> {
-    user.principal.require(SUBMITTERS, "submit assessments")?;
+    user.principal.may(Op::CreateAssessment)?;
     let mut form = ShipmentForm::from_pairs(&pairs);
     let org = form_value(&pairs, "org").unwrap_or_default().to_owned();
     let as_of = form_value(&pairs, "as_of").unwrap_or_default().to_owned();
@@ -553,7 +553,7 @@ pub(crate) async fn upload(
             fields.insert(name, text);
         }
     }
-    user.principal.require(SUBMITTERS, "submit assessments")?;
+    user.principal.may(Op::CreateAssessment)?;
     let org = fields.get("org").cloned().unwrap_or_default();
     let as_of = fields.get("as_of").cloned().unwrap_or_default();
     let pasted = fields.get("json").map(|t| t.trim().to_owned()).unwrap_or_default();
@@ -591,7 +591,7 @@ pub(crate) async fn upload(
             .await;
         }
     };
-    let value: Value = match serde_json::from_str(&text) {
+    let value: Value = match preclear_domain::json::parse(&text) {
         Ok(value) => value,
         Err(e) => {
             let message = format!(

@@ -27,13 +27,13 @@ use uuid::Uuid;
 use super::session::{CsrfForm, CsrfMultipart, WebUser};
 use super::{Nav, WebError, render, render_status, sees_clients, verdict_label};
 use crate::AppState;
-use crate::auth::{Principal, SUBMITTERS};
+use crate::auth::{Op, Principal};
 use crate::clock::{date_of, now_micros, rfc3339};
 use crate::documents::multipart_error;
 use crate::error::ApiError;
 use crate::programs::{
     self, EvidenceInput, Impact, NewApproval, NewConsignee, NewCredential, NewDestination,
-    NewEntity, NewProgram, NewTransition, OPERATORS,
+    NewEntity, NewProgram, NewTransition,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ fn country_name(code: &str) -> String {
 
 /// The provider's operators and admins (who manage the registry and move consignments).
 fn operates(principal: &Principal) -> bool {
-    OPERATORS.contains(&principal.role) && principal.org.kind == OrgKind::Provider
+    principal.can(Op::Transition)
 }
 
 fn lead_time(days: Option<(u32, u32)>) -> String {
@@ -331,7 +331,7 @@ async fn programs_page(
         nav: Nav::new(user, "programs", state),
         programs,
         clients,
-        can_create: SUBMITTERS.contains(&p.role),
+        can_create: p.can(Op::CreateProgram),
         fb,
     })
 }
@@ -855,7 +855,7 @@ async fn program_page(
         destinations,
         consignments,
         can_operate,
-        can_submit: SUBMITTERS.contains(&p.role),
+        can_submit: p.can(Op::CreateConsignment),
         entities,
         impact,
         fb: page_fb,

@@ -8,19 +8,18 @@
 //!   site can neither read the cookie nor compute the token. The sign-in form, which has no
 //!   session yet, uses a double-submit token instead (a random value in a cookie and in the
 //!   form). A cross-site `Origin` on a form is refused as well.
-//! - A wrong user name and a wrong password get the same answer, and an unknown user still
-//!   costs an argon2 verification, so the answer does not tell which names exist.
-
-use std::sync::LazyLock;
+//! - Signing in is the service's (`Service::sign_in`): a wrong user name and a wrong password
+//!   get the same answer after the same work, failures are throttled per user name and client
+//!   address (429 with `Retry-After`, and the page says how long to wait).
 
 use axum::extract::{FromRequest, FromRequestParts, Multipart, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use preclear_store::System;
-use preclear_store::credentials::{hash_secret, random_hex, verify_secret};
-use preclear_store::{Change, Mutation, Session};
-use sha2::{Digest as _, Sha256};
+use preclear_service::ServiceError;
+use preclear_service::auth::sha256_hex as sha256;
+use preclear_store::credentials::random_hex;
+use preclear_store::{Change, Mutation, System};
 
 use super::{WebError, form_value, render_status};
 use crate::AppState;
@@ -43,10 +42,6 @@ pub(crate) struct WebUser {
     pub username: String,
     pub csrf: String,
     token_sha256: String,
-}
-
-fn sha256(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 fn csrf_of(token: &str) -> String {
@@ -194,13 +189,15 @@ pub(crate) struct SignInPage {
     error: Option<String>,
 }
 
-/// Where to go after signing in: a path of this site only (never `//host` or a URL).
+/// Where to go after signing in: a path of this site only, else `/`. The path must start with
+/// one `/`, and may not hold a backslash, whitespace or a control character: browsers drop tabs
+/// and newlines from URLs (so `/\t/evil.example` would become `//evil.example`, another site),
+/// and CR or LF could not go into a `Location` header at all.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_owned()
-    } else {
-        "/".to_owned()
-    }
+    let path_only = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control());
+    if path_only { next.to_owned() } else { "/".to_owned() }
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -233,12 +230,9 @@ fn sign_in_form(
     Ok(response)
 }
 
-/// A hash to verify against when the user does not exist, so that the answer takes as long.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_secret("preclear-no-such-user").unwrap_or_default());
-
 pub(crate) async fn sign_in(
     State(state): State<AppState>,
+    ConnectedClient(client): ConnectedClient,
     headers: HeaderMap,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -256,50 +250,61 @@ pub(crate) async fn sign_in(
             StatusCode::FORBIDDEN,
         );
     }
-    let user = state.store.user_by_name(System::Authentication, &username).await?;
-    let hash = user.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
-    let matches = tokio::task::spawn_blocking(move || verify_secret(&password, &hash))
-        .await
-        .map_err(ApiError::internal)?;
-    let user = match user {
-        Some(user) if matches && user.disabled_at.is_none() => user,
-        _ => {
-            tracing::info!(username = %username, "sign-in refused");
+    let signed_in = match state.sign_in(&username, &password, client).await {
+        Ok(signed_in) => signed_in,
+        Err(ServiceError::Unauthenticated(_)) => {
             return again("The user name or password is not correct.", StatusCode::UNAUTHORIZED);
         }
+        Err(ServiceError::Throttled { retry_after_seconds, .. }) => {
+            let mut response = again(
+                &format!(
+                    "Too many failed sign-ins. Please wait {} before trying again.",
+                    in_words(retry_after_seconds)
+                ),
+                StatusCode::TOO_MANY_REQUESTS,
+            )?;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_seconds));
+            return Ok(response);
+        }
+        Err(other) => return Err(ApiError::from(other).into()),
     };
-    let token = random_hex(32)?;
-    let now = now_micros();
-    let max_age = i64::from(state.session_hours) * 3600;
-    let session = Session {
-        token_sha256: sha256(&token),
-        user_id: user.id,
-        org_id: user.org_id,
-        created_at: now,
-        expires_at: now.saturating_add(max_age.saturating_mul(1_000_000)),
-        ended_at: None,
-    };
-    let actor = Actor(format!("user:{}", user.username));
-    let change = Change {
-        event: event(
-            user.org_id,
-            &actor,
-            now,
-            "session.started",
-            ("user", user.id.to_string()),
-            None,
-            Some(
-                serde_json::json!({ "username": user.username, "expires_at": session.expires_at }),
-            ),
-        ),
-        mutation: Mutation::InsertSession(session),
-    };
-    state.store.commit(&[change]).await?;
     let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();
-    headers.append(header::SET_COOKIE, set_cookie(&state, SESSION_COOKIE, &token, max_age));
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(&state, SESSION_COOKIE, &signed_in.token, signed_in.max_age_seconds),
+    );
     headers.append(header::SET_COOKIE, set_cookie(&state, SIGNIN_COOKIE, "", 0));
     Ok(response)
+}
+
+/// A wait in words: "1 second", "40 seconds", "3 minutes".
+fn in_words(seconds: u64) -> String {
+    match seconds {
+        1 => "1 second".into(),
+        0..60 => format!("{seconds} seconds"),
+        _ => {
+            let minutes = seconds.div_ceil(60);
+            if minutes == 1 { "1 minute".into() } else { format!("{minutes} minutes") }
+        }
+    }
+}
+
+/// The client's address, for throttling (see `auth::client_address`).
+#[derive(Debug)]
+pub(crate) struct ConnectedClient(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ConnectedClient {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, std::convert::Infallible> {
+        Ok(ConnectedClient(crate::auth::client_address(&parts.extensions, &parts.headers, state)))
+    }
 }
 
 pub(crate) async fn sign_out(
@@ -335,6 +340,14 @@ mod tests {
         assert_eq!(safe_next("//evil.example/"), "/");
         assert_eq!(safe_next("https://evil.example/"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        // `/%09/evil.example` arrives decoded: browsers would drop the tab.
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/a\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
+        assert_eq!(safe_next("/\u{2028}x"), "/");
+        assert_eq!(safe_next("evil.example"), "/");
+        assert_eq!(safe_next(""), "/");
     }
 
     #[test]
