@@ -152,10 +152,13 @@ async fn a_flood_of_failed_sign_ins_and_keys_keeps_memory_bounded() {
             statuses
         }));
     }
-    // /healthz keeps answering during the flood.
+    // /healthz keeps answering during the flood (10 s; `PRECLEAR_FLOOD_SECONDS` for the
+    // measurement recorded in docs/BENCHMARKS.md).
+    let seconds =
+        std::env::var("PRECLEAR_FLOOD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let started = Instant::now();
     let mut health = Vec::new();
-    while started.elapsed() < Duration::from_secs(10) {
+    while started.elapsed() < Duration::from_secs(seconds) {
         let asked = Instant::now();
         let answer = tokio::time::timeout(
             Duration::from_secs(5),

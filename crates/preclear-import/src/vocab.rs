@@ -23,7 +23,9 @@ pub fn parse_country(text: &str) -> Result<Country, String> {
             folded = rest.to_owned();
         }
     }
-    if folded.len() == 2 {
+    // `Made in CN`: a code after a prefix. Only letters: two other bytes (`12`, `é`) would come
+    // back here unchanged, for ever (found by fuzzing).
+    if folded.len() == 2 && folded.bytes().all(|b| b.is_ascii_alphabetic()) {
         return parse_country(&folded);
     }
     if let Some(code) = country_alias(&folded) {
@@ -595,6 +597,16 @@ pub fn parse_purpose(text: &str) -> Result<&'static str, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (`fuzz/run`): a two-byte text that is not two letters made
+    /// `parse_country` call itself for ever, and the stack overflow killed the process.
+    #[test]
+    fn two_bytes_that_are_not_letters_are_refused_not_recursed_on() {
+        for text in ["12", "é", "a1", "Made in 12", "hecho en é", "\u{0}\u{0}"] {
+            assert!(parse_country(text).is_err(), "{text:?}");
+        }
+        assert_eq!(parse_country("made in cn").map(|c| c.as_str().to_owned()), Ok("CN".into()));
+    }
 
     #[test]
     fn countries_by_code_and_name() {

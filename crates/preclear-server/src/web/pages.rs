@@ -59,6 +59,18 @@ pub(crate) struct Row {
     pub total: String,
 }
 
+/// The most characters of a stored text a list shows: input is bounded now, but a row stored
+/// before the bounds (or by other means) must not make every list that shows it huge.
+const LIST_TEXT_CHARS: usize = 120;
+
+/// `text`, cut to [`LIST_TEXT_CHARS`] with an ellipsis.
+fn clip(text: &str) -> String {
+    match text.char_indices().nth(LIST_TEXT_CHARS) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
+    }
+}
+
 fn row(s: &AssessmentSummary) -> Row {
     let (verdict, verdict_class) = verdict_label(&s.verdict);
     Row {
@@ -66,9 +78,9 @@ fn row(s: &AssessmentSummary) -> Row {
         reference: if s.reference.is_empty() {
             "(no reference)".into()
         } else {
-            s.reference.clone()
+            clip(&s.reference)
         },
-        client: s.client_name.clone(),
+        client: clip(&s.client_name),
         route: format!("{} → {}", s.origin, s.destination),
         destination: country_name(&s.destination),
         verdict,
@@ -984,4 +996,19 @@ pub(crate) async fn hs_json(
 ) -> Result<Response, WebError> {
     let hits = hs_search(&state, query.q.as_deref().unwrap_or_default(), 20);
     Ok(crate::body::json_response(StatusCode::OK, &hits)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_clip_long_stored_text() {
+        assert_eq!(clip("RF-2026-014"), "RF-2026-014");
+        let long = "é".repeat(10_000_000);
+        let clipped = clip(&long);
+        assert_eq!(clipped.chars().count(), LIST_TEXT_CHARS + 1);
+        assert!(clipped.ends_with('…'));
+        assert_eq!(clip(&"x".repeat(LIST_TEXT_CHARS)), "x".repeat(LIST_TEXT_CHARS));
+    }
 }
