@@ -123,8 +123,17 @@ pub(crate) fn check_kb(
     let failed = !problems.is_empty() || (deny_stale && !warnings.is_empty());
     let n_levies: usize = kb.markets().map(|market| market.levies.len()).sum();
     let n_requirements: usize = kb.markets().map(|market| market.requirements.len()).sum();
+    let (ecb_last, hmrc_last) = kb.fx().coverage();
+    let or_none = |d: Option<preclear_domain::Date>, f: fn(preclear_domain::Date) -> String| {
+        d.map_or_else(|| "none".to_owned(), f)
+    };
+    let fx = format!(
+        "exchange rates: ECB daily to {}, HMRC monthly to {}",
+        or_none(ecb_last, |d| d.to_string()),
+        or_none(hmrc_last, |d| d.strftime("%Y-%m").to_string()),
+    );
     let summary = format!(
-        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{} stale (older than {max_age} days on {as_of}), {} past their review date, {} of high confidence without an official source or a second one",
+        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{fx}\n{} stale (older than {max_age} days on {as_of}), {} past their review date, {} of high confidence without an official source or a second one",
         kb.version(),
         kb.markets().count(),
         kb.markets().map(|market| market.country.as_str()).collect::<Vec<_>>().join(" "),

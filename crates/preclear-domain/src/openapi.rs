@@ -197,12 +197,12 @@ pub struct Eccn(pub String);
 #[schema(examples(product_example))]
 pub struct ShipmentRequest {
     /// The client's reference for the shipment, copied into the assessment (empty when not given).
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub reference: Option<String>,
     /// The client's business unit the shipment is for, for audit exports: the service stores it
     /// with the assessment and its audit event, so that audit exports can be filtered by
     /// business unit; the engine does not use it.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub business_unit: Option<String>,
     /// The company that owns the goods and asks for the import.
     pub client: Client,
@@ -229,9 +229,15 @@ pub struct ShipmentRequest {
     pub consignee: Option<Party>,
     /// Who finally uses the goods.
     pub end_user: Option<Party>,
-    /// The lines of the shipment: 1 to 100,000 items.
-    #[schema(min_items = 1, max_items = 100_000)]
+    /// The lines of the shipment: 1 to 20,000 items.
+    #[schema(min_items = 1, max_items = 20_000)]
     pub items: Vec<Item>,
+    /// The client's own exchange rates, which win over the knowledge base's reference rates:
+    /// units of each currency per one unit of `currency` (`{"BRL": "5.4325"}`). Used to convert
+    /// amounts the knowledge base states in another currency (fixed fees, a levy's minimum or
+    /// maximum, a de minimis threshold); at most 50.
+    #[schema(value_type = Option<std::collections::BTreeMap<String, Amount>>)]
+    pub fx_rates: Option<std::collections::BTreeMap<String, Amount>>,
 }
 
 /// The client: the company that owns the goods and asks for the import.
@@ -239,7 +245,7 @@ pub struct ShipmentRequest {
 #[serde(deny_unknown_fields)]
 pub struct Client {
     /// Legal name.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub name: String,
     /// Country of establishment.
     pub country: Country,
@@ -254,12 +260,12 @@ pub struct Client {
 #[serde(deny_unknown_fields)]
 pub struct Party {
     /// Legal name.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub name: String,
     /// Country.
     pub country: Country,
     /// Postal address.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub address: Option<String>,
 }
 
@@ -268,7 +274,7 @@ pub struct Party {
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// Plain-language description, as on the invoice.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub description: String,
     /// Hardware category; it gives the default HS code when none is declared and selects
     /// category rules.
@@ -276,10 +282,10 @@ pub struct Item {
     /// The HS code; when not given, the engine uses the category's default code and warns.
     pub hs_code: Option<DeclaredHsCode>,
     /// Manufacturer.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub manufacturer: Option<String>,
     /// Model.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"\S", max_length = 500)]
     pub model: Option<String>,
     /// Where the goods were made, in the customs sense; origin-specific duties and rules use it.
     pub country_of_origin: Country,

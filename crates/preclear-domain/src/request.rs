@@ -119,6 +119,7 @@ const SHIPMENT_FIELDS: &[&str] = &[
     "consignee",
     "end_user",
     "items",
+    "fx_rates",
 ];
 const CLIENT_FIELDS: &[&str] = &["name", "country", "local_entity_in_destination"];
 const PARTY_FIELDS: &[&str] = &["name", "country", "address"];
@@ -355,6 +356,10 @@ impl Reader {
             Some(v) => self.party(v, "end_user").map(Some),
         };
         let items = self.required(&obj, "items").and_then(|v| self.items(v, currency));
+        let fx_rates = match obj.get("fx_rates") {
+            None => Some(std::collections::BTreeMap::new()),
+            Some(v) => self.fx_rates(v, currency),
+        };
         if let (Some(mode), Some(term)) = (transport_mode, incoterm)
             && term.is_sea_only()
             && !matches!(mode, TransportMode::Sea)
@@ -388,7 +393,57 @@ impl Reader {
             consignee: consignee?,
             end_user: end_user?,
             items: items?,
+            fx_rates: fx_rates?,
         })
+    }
+
+    /// `fx_rates`: `{"BRL": "5.4325"}`, units of each currency per one unit of the request's.
+    fn fx_rates(
+        &mut self,
+        value: &Value,
+        currency: Option<Currency>,
+    ) -> Option<std::collections::BTreeMap<Currency, Decimal>> {
+        const MAX_RATES: usize = 50;
+        let Value::Object(map) = value else {
+            self.error("fx_rates".to_owned(), format!("expected an object such as {{\"BRL\": \"5.4325\"}} (units of that currency per one unit of the request's currency), found {}", kind(value)));
+            return None;
+        };
+        if map.len() > MAX_RATES {
+            self.error(
+                "fx_rates".to_owned(),
+                format!("has {} rates; the limit is {MAX_RATES}", map.len()),
+            );
+            return None;
+        }
+        let mut rates = std::collections::BTreeMap::new();
+        let mut ok = true;
+        for (code, rate) in map {
+            let path = format!("fx_rates.{code}");
+            let parsed = match Currency::parse(code) {
+                Ok(parsed) => parsed,
+                Err(err) => {
+                    self.error(path, err.to_string());
+                    ok = false;
+                    continue;
+                }
+            };
+            if Some(parsed) == currency {
+                self.error(path, "is the request's own currency; a rate to itself is 1".to_owned());
+                ok = false;
+                continue;
+            }
+            match self.decimal_string(path.clone(), rate) {
+                Some(rate) if rate > Decimal::ZERO => {
+                    rates.insert(parsed, rate);
+                }
+                Some(_) => {
+                    self.error(path, "must be greater than zero".to_owned());
+                    ok = false;
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(rates)
     }
 
     fn client(&mut self, value: &Value, path: &str) -> Option<Client> {

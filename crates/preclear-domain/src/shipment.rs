@@ -46,6 +46,9 @@ pub struct Shipment {
     pub end_user: Option<Party>,
     /// The lines; never empty.
     pub items: Vec<Item>,
+    /// The request's own exchange rates (`fx_rates`): units of each currency per one unit of
+    /// the request's currency, e.g. from the client's treasury. They win over the KB's tables.
+    pub fx_rates: std::collections::BTreeMap<Currency, rust_decimal::Decimal>,
 }
 
 /// The client: the company that owns the goods and asks for the import.

@@ -259,3 +259,23 @@ fn the_number_of_items_is_bounded_with_a_clear_error() {
     value["items"] = Value::Array(vec![item; preclear_domain::request::MAX_ITEMS + 1]);
     assert_eq!(errors_of(&value), ["items: has 20001 items; the limit is 20000"]);
 }
+
+#[test]
+fn the_requests_own_exchange_rates_are_read_and_checked() {
+    let mut value = product_example();
+    value["fx_rates"] = json!({ "BRL": "5.4325", "USD": "1.08" });
+    let shipment = parse_shipment_request(&value.to_string()).unwrap();
+    assert_eq!(shipment.fx_rates.len(), 2);
+    assert_eq!(
+        shipment.fx_rates[&preclear_domain::Currency::parse("BRL").unwrap()].to_string(),
+        "5.4325"
+    );
+    let currency = value["currency"].as_str().unwrap().to_owned();
+    value["fx_rates"] = json!({ "brl": "5", "USD": 1.08, "JPY": "0", &currency: "1" });
+    let errors = errors_of(&value);
+    for field in ["fx_rates.brl", "fx_rates.USD", "fx_rates.JPY", &format!("fx_rates.{currency}")] {
+        assert!(errors.iter().any(|e| e.starts_with(&format!("{field}:"))), "{field}: {errors:?}");
+    }
+    value["fx_rates"] = json!(["BRL"]);
+    assert!(errors_of(&value)[0].starts_with("fx_rates: expected an object"));
+}

@@ -7,9 +7,7 @@
 //! not know makes the levy's amount unknown — never zero — and so does every later levy whose
 //! base includes it; the total is then a lower bound and the assessment says so.
 
-use preclear_domain::{
-    Confidence, Currency, Date, HsCode, Item, Money, Percent, Rounding, Shipment,
-};
+use preclear_domain::{Confidence, Currency, Date, HsCode, Item, Percent, Rounding, Shipment};
 use preclear_kb::{
     BaseComponent, Known, Levy, LevyKind, LevyMethod, LevyRate, Market, RateValue, ValuationBasis,
 };
@@ -17,6 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::conditions::{LineView, Tri, applies};
 use crate::findings::Findings;
+use crate::fx::Converter;
 use crate::output::{Charge, LandedCost, LineLevy, Severity};
 
 /// What the landed-cost computation hands back to the assessment.
@@ -59,6 +58,7 @@ pub(crate) fn compute(
     shipment: &Shipment,
     lines: &[LineView<'_>],
     as_of: Date,
+    fx: &mut Converter<'_>,
     findings: &mut Findings,
 ) -> LeviesResult {
     let currency = shipment.currency;
@@ -100,7 +100,7 @@ pub(crate) fn compute(
         freight.unwrap_or_default().checked_add(insurance.unwrap_or_default()).unwrap_or_default();
     let line_transport = allocate(transport, &line_values);
 
-    let waived = de_minimis_waiver(market, customs_value, currency, as_of, findings);
+    let waived = de_minimis_waiver(market, customs_value, as_of, fx, findings);
 
     // results[levy][line]
     let mut results: Vec<Vec<LineAmount<'_>>> = Vec::with_capacity(market.levies.len());
@@ -120,7 +120,7 @@ pub(crate) fn compute(
             vec![LineAmount::NotApplicable; lines.len()]
         } else if levy.method == LevyMethod::Fixed {
             let (amounts, currency_reported) =
-                fixed_levy(levy, shipment, lines, &line_customs_values, as_of, findings);
+                fixed_levy(levy, shipment, lines, &line_customs_values, as_of, fx, findings);
             reported = currency_reported;
             amounts
         } else {
@@ -134,9 +134,8 @@ pub(crate) fn compute(
                 })
                 .collect()
         };
-        let total = sum_known(&line_amounts).map(|total| {
-            limit(levy, total, currency, &mut line_amounts, &line_customs_values, findings)
-        });
+        let total = sum_known(&line_amounts)
+            .map(|total| limit(levy, total, &mut line_amounts, &line_customs_values, fx, findings));
         let unknown_lines: Vec<usize> = line_amounts
             .iter()
             .enumerate()
@@ -268,6 +267,7 @@ pub(crate) fn compute(
         taxes,
         fees,
         total: money(total),
+        exchange_rates: Vec::new(),
         complete,
         duties_and_taxes_paid_by: payer(shipment.incoterm.seller_pays_import_duties()),
         freight_paid_by: payer(shipment.incoterm.seller_pays_main_carriage()),
@@ -351,6 +351,7 @@ fn fixed_levy<'k>(
     lines: &[LineView<'_>],
     customs_values: &[Decimal],
     as_of: Date,
+    fx: &mut Converter<'_>,
     findings: &mut Findings,
 ) -> (Vec<LineAmount<'k>>, bool) {
     let applicability: Vec<Tri> = lines
@@ -365,14 +366,14 @@ fn fixed_levy<'k>(
         rate.hs.is_none() && rate.origins.is_none() && rate.provenance.in_force(as_of)
     });
     let amount = match rate.map(|rate| &rate.value) {
-        Some(RateValue::Amount(money)) if money.currency() == shipment.currency => {
-            Some(money.amount())
-        }
-        Some(RateValue::Amount(money)) => {
-            findings.push_rule(Severity::Condition, "levy.currency", format!("{} is {} per shipment, in {}; the request is in {} and preclear has no exchange rate for it yet, so this amount (and any levy whose base includes it) is not computed.", levy.name, money.amount(), money.currency(), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
-            reported = true;
-            None
-        }
+        Some(RateValue::Amount(money)) => match fx.in_request_currency(*money) {
+            Some(amount) => Some(amount),
+            None => {
+                findings.push_rule(Severity::Condition, "levy.currency", format!("{} is {} per shipment, in {}; the request is in {} and preclear has no exchange rate between them for {as_of}, so this amount (and any levy whose base includes it) is not computed. Give `fx_rates` in the request.", levy.name, money.amount(), money.currency(), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
+                reported = true;
+                None
+            }
+        },
         _ => None,
     };
     let (Some(amount), Some(rate)) = (amount, rate) else {
@@ -453,20 +454,20 @@ fn select_rate<'k>(
 fn limit(
     levy: &Levy,
     total: Decimal,
-    currency: Currency,
     amounts: &mut [LineAmount<'_>],
     customs_values: &[Decimal],
+    fx: &mut Converter<'_>,
     findings: &mut Findings,
 ) -> Decimal {
     let mut limited = total;
     for (bound, is_min) in [(levy.minimum, true), (levy.maximum, false)] {
         let Some(bound) = bound else { continue };
-        if bound.currency() != currency {
-            findings.push_rule(Severity::Warning, "levy.limit_currency", format!("{}: its {} of {} is not applied because the request is in {} and preclear has no exchange rate for it yet.", levy.name, if is_min { "minimum" } else { "maximum" }, bound, currency), Some(&levy.id), &levy.provenance, vec![]);
+        let Some(bound_amount) = fx.in_request_currency(bound) else {
+            findings.push_rule(Severity::Warning, "levy.limit_currency", format!("{}: its {} of {} is not applied because preclear has no exchange rate from {} to the request's currency for the assessment date. Give `fx_rates` in the request.", levy.name, if is_min { "minimum" } else { "maximum" }, bound, bound.currency()), Some(&levy.id), &levy.provenance, vec![]);
             continue;
-        }
-        if (is_min && limited < bound.amount()) || (!is_min && limited > bound.amount()) {
-            limited = bound.amount();
+        };
+        if (is_min && limited < bound_amount) || (!is_min && limited > bound_amount) {
+            limited = bound_amount;
         }
     }
     if limited != total {
@@ -492,8 +493,8 @@ fn limit(
 fn de_minimis_waiver(
     market: &Market,
     customs_value: Decimal,
-    currency: Currency,
     as_of: Date,
+    fx: &mut Converter<'_>,
     findings: &mut Findings,
 ) -> (bool, bool) {
     let Some(de_minimis) =
@@ -502,7 +503,10 @@ fn de_minimis_waiver(
         return (false, false);
     };
     let Known::Known(Some(threshold)) = de_minimis.value.value else { return (false, false) };
-    if threshold.currency() != currency || customs_value > threshold.amount() {
+    // A customs value above the threshold converted at a reference rate waives nothing; one
+    // below it may be above it at customs' own rate, which the converted finding says.
+    let Some(threshold_amount) = fx.in_request_currency(threshold) else { return (false, false) };
+    if customs_value > threshold_amount {
         return (false, false);
     }
     let waives = (de_minimis.value.waives_duty, de_minimis.value.waives_tax);
@@ -512,7 +516,7 @@ fn de_minimis_waiver(
             "levy.de_minimis",
             format!(
                 "The customs value does not exceed the de minimis threshold of {}: {} waived.",
-                Money::new(threshold.amount(), currency),
+                threshold,
                 match waives {
                     (true, true) => "duty and tax",
                     (true, false) => "duty",

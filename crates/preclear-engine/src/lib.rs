@@ -22,6 +22,7 @@ mod classify;
 mod conditions;
 mod export;
 mod findings;
+mod fx;
 mod levies;
 #[cfg(feature = "openapi")]
 mod openapi;
@@ -64,7 +65,9 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
         return uncovered(kb, shipment, as_of, findings, &classes, export);
     };
 
-    let mut levies = levies::compute(market, shipment, &lines, as_of, &mut findings);
+    let mut fx = fx::Converter::new(kb.fx(), shipment, as_of);
+    let mut levies = levies::compute(market, shipment, &lines, as_of, &mut fx, &mut findings);
+    levies.landed_cost.exchange_rates = fx.finish(&mut findings);
     let importer = rules::importer(market, shipment, as_of, &mut findings);
 
     let licences = rules::licences_of_restrictions(market);
@@ -220,6 +223,7 @@ fn uncovered(
                 taxes: Vec::new(),
                 fees: Vec::new(),
                 total: zero(goods),
+                exchange_rates: Vec::new(),
                 complete: false,
                 duties_and_taxes_paid_by: levies::payer(
                     shipment.incoterm.seller_pays_import_duties(),

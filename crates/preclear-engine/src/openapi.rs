@@ -432,6 +432,14 @@ mod tests {
                         Some(property) => {
                             check(doc, property, field, &format!("{path}.{name}"), errors)
                         }
+                        // A map (`fx_rates`): every value has the one schema.
+                        None if schema["additionalProperties"].is_object() => check(
+                            doc,
+                            &schema["additionalProperties"],
+                            field,
+                            &format!("{path}.{name}"),
+                            errors,
+                        ),
                         None => errors.push(format!("{path}.{name}: not in the schema")),
                     }
                 }

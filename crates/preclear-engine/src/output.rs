@@ -261,6 +261,28 @@ pub struct DocumentResult {
     pub source: String,
 }
 
+/// An exchange rate the landed cost used: an amount the KB states in another currency (a fixed
+/// fee, a levy's minimum or maximum, a de minimis threshold) converted into the request's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExchangeRate {
+    /// The currency converted from.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "BRL"))]
+    pub from: Currency,
+    /// The request's currency.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "EUR"))]
+    pub to: Currency,
+    /// Units of `to` per unit of `from`, as a decimal string.
+    pub rate: String,
+    /// The day the rate was published for (a monthly rate: its month's first day).
+    pub published: String,
+    /// `ecb` (ECB euro reference rate), `hmrc` (HMRC monthly customs rate) or `request` (the
+    /// request's `fx_rates`).
+    pub source: &'static str,
+    /// Days between the rate's day (a monthly rate: its month's end) and the assessment date.
+    pub age_days: i32,
+}
+
 /// One duty, tax or fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -312,6 +334,8 @@ pub struct LandedCost {
     pub fees: Vec<Charge>,
     /// Customs value plus every duty, tax and fee that could be computed.
     pub total: String,
+    /// The exchange rates used to convert amounts the KB states in other currencies.
+    pub exchange_rates: Vec<ExchangeRate>,
     /// Whether every charge could be computed (if not, `total` is a lower bound).
     pub complete: bool,
     /// Who pays duties and taxes at destination under the Incoterm: `seller` (DDP) or `buyer`.

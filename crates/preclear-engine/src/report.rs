@@ -94,6 +94,26 @@ pub fn render_text(assessment: &Assessment) -> String {
         if c.complete { "" } else { "  (lower bound: some charges unknown)" }
     );
     let _ = writeln!(out, "  Rounding: {}", c.rounding);
+    for rate in &c.exchange_rates {
+        let _ = writeln!(
+            out,
+            "  Exchange rate: 1 {} = {} {} ({} of {}{})",
+            rate.from,
+            rate.rate,
+            rate.to,
+            match rate.source {
+                "ecb" => "ECB reference rate",
+                "hmrc" => "HMRC monthly customs rate",
+                _ => "the request's own rate",
+            },
+            rate.published,
+            if rate.age_days > 0 {
+                format!(", {} days before the assessment date", rate.age_days)
+            } else {
+                String::new()
+            }
+        );
+    }
 
     if !a.requirements.is_empty() {
         let _ = writeln!(out, "\nRequirements:");

@@ -42,9 +42,16 @@ pub struct Kb {
     pub(crate) categories: BTreeMap<Category, CategoryRule>,
     pub(crate) shared_documents: Vec<DocumentRule>,
     pub(crate) nomenclature: Nomenclature,
+    /// The exchange rates the KB carries (`fx/`): deployed, versioned and replayed with it.
+    pub(crate) fx: preclear_fx::Rates,
 }
 
 impl Kb {
+    /// The exchange rates (empty when the KB carries none).
+    pub fn fx(&self) -> &preclear_fx::Rates {
+        &self.fx
+    }
+
     /// The content version.
     pub fn version(&self) -> &KbVersion {
         &self.version

@@ -48,6 +48,22 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
         }
     };
 
+    let text_of = |path: &str| files.iter().find(|file| file.path == path).map(|f| f.text.as_str());
+    let fx = match preclear_fx::Rates::parse(
+        text_of(preclear_fx::ECB_FILE),
+        text_of(preclear_fx::HMRC_FILE),
+    ) {
+        Ok(rates) => rates,
+        Err(fx_errors) => {
+            errors.extend(fx_errors.into_iter().take(20).map(|e| KbError {
+                file: e.file.to_owned(),
+                line: u32::try_from(e.line).unwrap_or(u32::MAX),
+                message: e.message,
+            }));
+            preclear_fx::Rates::default()
+        }
+    };
+
     let mut loader = Loader {
         nomenclature: &nomenclature,
         ids: HashMap::new(),
@@ -66,10 +82,12 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
     for file in &files {
         let known = file.path.ends_with(".toml")
             || file.path == "hs/hs2022.csv"
+            || file.path == preclear_fx::ECB_FILE
+            || file.path == preclear_fx::HMRC_FILE
             || file.path.ends_with(".md")
             || file.path.ends_with(".txt");
         if !known {
-            errors.push(KbError { file: file.path.clone(), line: 1, message: "unexpected file in the KB (expected .toml data, hs/hs2022.csv, or .md/.txt notes)".to_owned() });
+            errors.push(KbError { file: file.path.clone(), line: 1, message: "unexpected file in the KB (expected .toml data, hs/hs2022.csv, fx/ecb-daily.csv, fx/hmrc-monthly.csv, or .md/.txt notes)".to_owned() });
         }
     }
     if loader.name.is_empty() && errors.is_empty() {
@@ -113,6 +131,7 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
         categories,
         shared_documents,
         nomenclature,
+        fx,
     })
 }
 

@@ -129,6 +129,30 @@ pub(crate) struct CostView {
     pub duties_and_taxes_paid_by: String,
     pub freight_paid_by: String,
     pub rounding: String,
+    pub exchange_rates: Vec<RateView>,
+}
+
+/// An exchange rate the landed cost used.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RateView {
+    pub from: String,
+    pub to: String,
+    pub rate: String,
+    pub published: String,
+    pub source: String,
+    pub age_days: i64,
+}
+
+impl RateView {
+    /// The source's name for people.
+    pub(crate) fn source_name(&self) -> &'static str {
+        match self.source.as_str() {
+            "ecb" => "ECB euro reference rate",
+            "hmrc" => "HMRC monthly customs rate",
+            _ => "the request's own rate",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
