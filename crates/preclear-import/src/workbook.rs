@@ -130,11 +130,24 @@ pub fn read_workbook(
         return Err(ImportError::Empty);
     }
     match sniff(bytes) {
-        Kind::Xlsx => read_xlsx(bytes, limits),
+        Kind::Xlsx => read_xlsx_guarded(bytes, limits),
         Kind::Cfb => Err(ImportError::Encrypted),
         Kind::Pdf => Err(ImportError::Pdf),
         Kind::Text => crate::csvfile::read_csv(file_name, bytes, limits),
     }
+}
+
+/// [`read_xlsx`], with a panic of the XLSX parser (a third-party crate) turned into a refusal of
+/// the file: fuzzing found a cell reference whose row number overflows calamine's arithmetic
+/// (`calamine::xlsx::get_row_and_optional_column`, with overflow checks on, as our release
+/// profile has them). A file that makes the parser panic is not readable, and says so.
+fn read_xlsx_guarded(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportError> {
+    std::panic::catch_unwind(|| read_xlsx(bytes, limits)).unwrap_or_else(|_| {
+        Err(ImportError::Unreadable(
+            "the workbook is malformed (a cell reference or value the XLSX reader cannot handle)"
+                .to_owned(),
+        ))
+    })
 }
 
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Workbook, ImportError> {

@@ -67,3 +67,15 @@ proptest! {
         exercise("t.csv", with_header.as_bytes());
     }
 }
+
+/// Found by fuzzing (`fuzz/run import_xlsx`): a cell reference with a row number that overflows
+/// the XLSX reader's arithmetic made it panic (with overflow checks on, as in our release
+/// profile). The file is refused as unreadable instead.
+#[test]
+fn a_cell_reference_that_overflows_the_reader_is_refused_not_a_panic() {
+    let bytes = include_bytes!("fixtures/fuzz-row-overflow.xlsx");
+    let error =
+        preclear_import::read_workbook("list.xlsx", bytes, &preclear_import::Limits::default())
+            .expect_err("the file is refused");
+    assert!(error.to_string().contains("malformed"), "{error}");
+}
