@@ -180,7 +180,7 @@ fn uncovered(
     export: export::ExportResult<'_>,
 ) -> Assessment {
     let covered: Vec<&str> = kb.markets().map(|market| market.country.as_str()).collect();
-    findings.push(Severity::Blocker, "market.not_covered", format!("The knowledge base has no data for {} ({}): the import cannot be pre-qualified. Markets covered: {}.", shipment.destination.name(), shipment.destination, covered.join(", ")), vec![]);
+    findings.push(Severity::Condition, "market.not_covered", format!("The knowledge base has no data for {} ({}): the import cannot be pre-qualified, but nothing known blocks it either. Markets covered: {}.", shipment.destination.name(), shipment.destination, covered.join(", ")), vec![]);
     let zero = |amount: rust_decimal::Decimal| amount.to_string();
     let goods: rust_decimal::Decimal =
         shipment.items.iter().map(|item| item.line_value().amount()).sum();
@@ -343,8 +343,10 @@ fn surface_weak_facts(findings: &mut Vec<Finding>) {
     findings.extend(added);
 }
 
-/// A blocker makes the shipment not clearable; an unsuitable IOR structure (and no other
-/// blocker) gives `ior_not_suitable`; any condition gives `clearable_with_conditions`.
+/// A blocker makes the shipment not clearable; a destination the KB does not cover (and no
+/// blocker, which export controls may still find) gives `not_assessable`; an unsuitable IOR
+/// structure (and no other blocker) gives `ior_not_suitable`; any condition gives
+/// `clearable_with_conditions`.
 fn verdict(findings: &[Finding]) -> (Verdict, String) {
     let count =
         |severity: Severity| findings.iter().filter(|finding| finding.severity == severity).count();
@@ -359,6 +361,9 @@ fn verdict(findings: &[Finding]) -> (Verdict, String) {
             String::new()
         };
         return (Verdict::NotClearable, format!("Not clearable: {}{more}", first.message));
+    }
+    if let Some(uncovered) = findings.iter().find(|f| f.code == "market.not_covered") {
+        return (Verdict::NotAssessable, format!("Not assessable: {}", uncovered.message));
     }
     if let Some(unsuitable) = findings.iter().find(|f| f.code == "ior.unsuitable") {
         return (Verdict::IorNotSuitable, unsuitable.message.clone());

@@ -230,7 +230,13 @@ mod tests {
         assert_eq!(verdict["type"], "string");
         assert_eq!(
             verdict["enum"],
-            json!(["clearable", "clearable_with_conditions", "not_clearable", "ior_not_suitable"])
+            json!([
+                "clearable",
+                "clearable_with_conditions",
+                "not_clearable",
+                "ior_not_suitable",
+                "not_assessable"
+            ])
         );
         assert!(verdict["description"].as_str().unwrap().contains("`ior_not_suitable`: "));
         assert_eq!(property(&doc, "Assessment", "as_of")["format"], "date");
@@ -314,7 +320,7 @@ mod tests {
         let same = |name: &str, spellings: Vec<&str>| assert_eq!(listed(name), spellings, "{name}");
         same(
             "Verdict",
-            every!(Verdict: Clearable, ClearableWithConditions, NotClearable, IorNotSuitable)
+            every!(Verdict: Clearable, ClearableWithConditions, NotClearable, IorNotSuitable, NotAssessable)
                 .map(Verdict::as_str)
                 .to_vec(),
         );
@@ -539,7 +545,7 @@ mod tests {
             assessments.push(assessment);
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
-        assert_eq!(verdicts.len(), 4, "the corpus should show every verdict: {verdicts:?}");
+        assert_eq!(verdicts.len(), 5, "the corpus should show every verdict: {verdicts:?}");
 
         // And the check has teeth: an assessment unlike the contract fails it.
         let changes: [Change; 5] = [

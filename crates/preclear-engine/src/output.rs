@@ -18,7 +18,8 @@ use serde::Serialize;
 - `clearable`: nothing stands in the way.\n\
 - `clearable_with_conditions`: clearable once the listed conditions are met.\n\
 - `not_clearable`: cannot be cleared as requested.\n\
-- `ior_not_suitable`: the goods may be clearable, but a non-resident IOR is not the right structure.")
+- `ior_not_suitable`: the goods may be clearable, but a non-resident IOR is not the right structure.\n\
+- `not_assessable`: the knowledge base does not cover the destination: nothing is known to block the import, and nothing can be promised.")
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
@@ -30,6 +31,8 @@ pub enum Verdict {
     NotClearable,
     /// The goods may be clearable, but a non-resident IOR is not the right structure.
     IorNotSuitable,
+    /// The KB does not cover the destination: nothing known blocks it, nothing can be promised.
+    NotAssessable,
 }
 
 impl Verdict {
@@ -40,6 +43,7 @@ impl Verdict {
             Verdict::ClearableWithConditions => "clearable_with_conditions",
             Verdict::NotClearable => "not_clearable",
             Verdict::IorNotSuitable => "ior_not_suitable",
+            Verdict::NotAssessable => "not_assessable",
         }
     }
 }

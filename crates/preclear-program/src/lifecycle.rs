@@ -184,7 +184,9 @@ pub fn check(from: State, to: State, facts: &Facts<'_>) -> Result<(), String> {
         });
     }
     match to {
-        State::PreQualified if matches!(facts.verdict, "not_clearable" | "ior_not_suitable") => {
+        State::PreQualified
+            if matches!(facts.verdict, "not_clearable" | "ior_not_suitable" | "not_assessable") =>
+        {
             Err(format!(
                 "the consignment's assessment is {}: it cannot be pre-qualified until the \
                  shipment is changed and re-assessed",

@@ -203,8 +203,13 @@ pub(crate) struct Page {
     next_cursor: Option<String>,
 }
 
-const VERDICTS: [&str; 4] =
-    ["clearable", "clearable_with_conditions", "not_clearable", "ior_not_suitable"];
+const VERDICTS: [&str; 5] = [
+    "clearable",
+    "clearable_with_conditions",
+    "not_clearable",
+    "ior_not_suitable",
+    "not_assessable",
+];
 
 #[utoipa::path(
     get,

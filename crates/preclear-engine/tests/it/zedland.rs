@@ -545,10 +545,10 @@ as_of = 2026-01-01
 }
 
 #[test]
-fn a_destination_outside_the_kb_cannot_be_pre_qualified() {
+fn a_destination_outside_the_kb_is_not_assessable() {
     let kb = kb(&zedland(""), None);
     let assessment = assess(&kb, &request(json!({ "destination": "NO" }), json!({})), "2026-06-01");
-    assert_eq!(assessment.verdict, Verdict::NotClearable);
+    assert_eq!(assessment.verdict, Verdict::NotAssessable, "nothing known blocks it");
     assert!(codes(&assessment).contains(&"market.not_covered".to_owned()));
 }
 

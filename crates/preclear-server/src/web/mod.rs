@@ -311,14 +311,20 @@ pub(crate) fn verdict_label(verdict: &str) -> (&'static str, &'static str) {
         "clearable" => ("Clearable", "v-clearable"),
         "clearable_with_conditions" => ("Clearable with conditions", "v-conditions"),
         "not_clearable" => ("Not clearable", "v-blocked"),
+        "not_assessable" => ("Not assessable: market not covered", "v-unknown"),
         "ior_not_suitable" => ("IOR not suitable", "v-ior"),
         _ => ("Unknown verdict", "v-unknown"),
     }
 }
 
 /// The verdicts in the order pages list them.
-pub(crate) const VERDICTS: [&str; 4] =
-    ["not_clearable", "ior_not_suitable", "clearable_with_conditions", "clearable"];
+pub(crate) const VERDICTS: [&str; 5] = [
+    "not_clearable",
+    "ior_not_suitable",
+    "not_assessable",
+    "clearable_with_conditions",
+    "clearable",
+];
 
 /// Whether the principal may see other organisations (a provider's staff).
 pub(crate) fn sees_clients(principal: &Principal) -> bool {
