@@ -39,8 +39,9 @@ enum LineAmount<'k> {
     NotApplicable,
     /// Computed.
     Amount { rate: Option<Percent>, base: Decimal, amount: Decimal, source: &'k LevyRate },
-    /// Cannot be computed.
-    Unknown,
+    /// Cannot be computed; the rate, when it is known and only the base is not (a known rate
+    /// is still shown: Türkiye's KDV after an unknown additional duty).
+    Unknown { rate: Option<Percent> },
 }
 
 impl LineAmount<'_> {
@@ -48,7 +49,7 @@ impl LineAmount<'_> {
         match self {
             LineAmount::NotApplicable => Some(Decimal::ZERO),
             LineAmount::Amount { amount, .. } => Some(*amount),
-            LineAmount::Unknown => None,
+            LineAmount::Unknown { .. } => None,
         }
     }
 }
@@ -139,7 +140,7 @@ pub(crate) fn compute(
         let unknown_lines: Vec<usize> = line_amounts
             .iter()
             .enumerate()
-            .filter(|(_, a)| matches!(a, LineAmount::Unknown))
+            .filter(|(_, a)| matches!(a, LineAmount::Unknown { .. }))
             .map(|(idx, _)| idx)
             .collect();
         if !unknown_lines.is_empty() {
@@ -228,9 +229,9 @@ pub(crate) fn compute(
                             base: Some(*base),
                             amount: Some(*amount),
                         }),
-                        LineAmount::Unknown => Some(LineLevy {
+                        LineAmount::Unknown { rate } => Some(LineLevy {
                             rule: levy.id.clone(),
-                            rate: None,
+                            rate: *rate,
                             base: None,
                             amount: None,
                         }),
@@ -304,13 +305,15 @@ fn percent_levy<'k>(
     let line_idx = line.index;
     match applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, line) {
         Tri::No => return LineAmount::NotApplicable,
-        Tri::Maybe(_) => return LineAmount::Unknown,
+        Tri::Maybe(_) => return LineAmount::Unknown { rate: None },
         Tri::Yes => {}
     }
     let Some(rate) = select_rate(levy, line.hs, line.item, as_of) else {
-        return LineAmount::Unknown;
+        return LineAmount::Unknown { rate: None };
     };
-    let RateValue::Percent(percent) = rate.value else { return LineAmount::Unknown };
+    let RateValue::Percent(percent) = rate.value else {
+        return LineAmount::Unknown { rate: None };
+    };
     let mut base = Decimal::ZERO;
     for component in &levy.base {
         let part = match component {
@@ -323,7 +326,7 @@ fn percent_levy<'k>(
                 .and_then(LineAmount::amount),
         };
         let Some(part) = part.and_then(|part| base.checked_add(part)) else {
-            return LineAmount::Unknown;
+            return LineAmount::Unknown { rate: Some(percent) };
         };
         base = part;
     }
@@ -339,7 +342,7 @@ fn percent_levy<'k>(
     };
     match amount {
         Some(amount) => LineAmount::Amount { rate: Some(percent), base, amount, source: rate },
-        None => LineAmount::Unknown,
+        None => LineAmount::Unknown { rate: Some(percent) },
     }
 }
 
@@ -379,9 +382,13 @@ fn fixed_levy<'k>(
     let (Some(amount), Some(rate)) = (amount, rate) else {
         let amounts = applicability
             .iter()
-            .map(
-                |tri| if *tri == Tri::No { LineAmount::NotApplicable } else { LineAmount::Unknown },
-            )
+            .map(|tri| {
+                if *tri == Tri::No {
+                    LineAmount::NotApplicable
+                } else {
+                    LineAmount::Unknown { rate: None }
+                }
+            })
             .collect();
         return (amounts, reported);
     };
@@ -400,7 +407,7 @@ fn fixed_levy<'k>(
             Tri::No => LineAmount::NotApplicable,
             Tri::Maybe(_) => {
                 parts.next();
-                LineAmount::Unknown
+                LineAmount::Unknown { rate: None }
             }
             Tri::Yes => LineAmount::Amount {
                 rate: None,
@@ -539,9 +546,10 @@ fn charge(
     rounding: Rounding,
     confidence: Confidence,
 ) -> Charge {
+    // The rate of every line the levy applies to, known amount or not.
     let mut rates = amounts.iter().filter_map(|a| match a {
-        LineAmount::Amount { rate, .. } => Some(*rate),
-        _ => None,
+        LineAmount::Amount { rate, .. } | LineAmount::Unknown { rate } => Some(*rate),
+        LineAmount::NotApplicable => None,
     });
     let first = rates.next().flatten();
     let uniform = first.filter(|first| rates.all(|rate| rate == Some(*first)));
@@ -553,7 +561,7 @@ fn charge(
             .map(|a| match a {
                 LineAmount::NotApplicable => Some(Decimal::ZERO),
                 LineAmount::Amount { base, .. } => Some(*base),
-                LineAmount::Unknown => None,
+                LineAmount::Unknown { .. } => None,
             })
             .collect();
         bases.map(|bases| rounding.apply(sum(bases.into_iter())).to_string())
@@ -575,7 +583,7 @@ fn levy_confidence(levy: &Levy, amounts: &[LineAmount<'_>]) -> Confidence {
     for amount in amounts {
         let confidence = match amount {
             LineAmount::Amount { source, .. } => source.provenance.confidence,
-            LineAmount::Unknown => Confidence::Unknown,
+            LineAmount::Unknown { .. } => Confidence::Unknown,
             LineAmount::NotApplicable => continue,
         };
         lowest = lowest.max(confidence);

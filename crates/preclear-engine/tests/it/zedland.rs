@@ -884,3 +884,22 @@ as_of = 2026-01-01
     // 10% × (1000.00 + 9.00 + 100.00)
     assert_eq!(charge(&assessment, "zz.vat").as_deref(), Some("110.90"));
 }
+
+#[test]
+fn a_known_rate_on_an_unknown_base_is_still_shown() {
+    // The duty on the line is unknown; VAT's rate is known but its base (value + duty) is not:
+    // the VAT charge shows 20% with an unknown amount, not a blank (issue 18 §2).
+    let market = zedland(
+        &DUTY_AND_VAT
+            .replace("percent = \"5\"", "percent = \"unknown\"")
+            .replace("percent = \"2.5\"", "percent = \"unknown\""),
+    );
+    let assessment = assess(&kb(&market, None), &request(json!({}), json!({})), "2026-06-01");
+    let vat = assessment.landed_cost.taxes.iter().find(|c| c.rule == "zz.vat").unwrap();
+    assert_eq!(vat.rate.as_deref(), Some("20"), "{vat:?}");
+    assert_eq!(vat.amount, None);
+    assert_eq!(vat.base, None);
+    let duty = assessment.landed_cost.duties.iter().find(|c| c.rule == "zz.duty").unwrap();
+    assert_eq!(duty.rate, None, "an unknown rate stays unknown");
+    assert!(!assessment.landed_cost.complete);
+}
