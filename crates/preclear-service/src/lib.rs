@@ -7,6 +7,7 @@
 //! - `assessments`: making, storing, loading and re-assessing assessments;
 //! - `audit`: the audit trail exported as JSON Lines or CSV;
 //! - `documents`: the documents of a stored assessment;
+//! - `imports`: spreadsheets read into shipment requests, and the audit of a shipment's documents;
 //! - `kb_views`: each market's coverage and the facts with their provenance, as readers see them;
 //! - `access`: who may call which operation (the permission matrix);
 //! - `auth`: principals, API-key authentication, signing in;
@@ -30,6 +31,7 @@ pub mod config;
 pub mod documents;
 mod error;
 pub mod hashing;
+pub mod imports;
 pub mod kb_deploy;
 pub mod kb_views;
 pub mod ops;
