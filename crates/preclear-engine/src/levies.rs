@@ -368,7 +368,16 @@ fn fixed_levy<'k>(
     let rate = levy.rates.iter().rfind(|rate| {
         rate.hs.is_none() && rate.origins.is_none() && rate.provenance.in_force(as_of)
     });
+    let customs_value = sum(customs_values.iter().copied());
     let amount = match rate.map(|rate| &rate.value) {
+        Some(RateValue::Bands(bands)) => match band_amount(bands, customs_value, fx) {
+            Some(amount) => Some(amount),
+            None => {
+                findings.push_rule(Severity::Condition, "levy.currency", format!("{} depends on the customs value by bands in {}; the request is in {} and preclear has no exchange rate between them for {as_of}, so this amount is not computed. Give `fx_rates` in the request.", levy.name, bands.first().map_or(shipment.currency, |b| b.amount.currency()), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
+                reported = true;
+                None
+            }
+        },
         Some(RateValue::Amount(money)) => match fx.in_request_currency(*money) {
             Some(amount) => Some(amount),
             None => {
@@ -418,6 +427,22 @@ fn fixed_levy<'k>(
         })
         .collect();
     (amounts, false)
+}
+
+/// The amount of the band the customs value (in the request's currency) falls in: each band's
+/// upper limit and amount converted into the request's currency; `None` without a rate.
+fn band_amount(
+    bands: &[preclear_kb::Band],
+    customs_value: Decimal,
+    fx: &mut Converter<'_>,
+) -> Option<Decimal> {
+    for band in bands {
+        match band.up_to {
+            Some(limit) if customs_value > fx.in_request_currency(limit)? => continue,
+            _ => return fx.in_request_currency(band.amount),
+        }
+    }
+    None
 }
 
 /// The market's rounding mode, to the market currency's decimal places when the request is in

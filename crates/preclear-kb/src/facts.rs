@@ -345,6 +345,14 @@ fn rate_value(value: &RateValue) -> String {
     match value {
         RateValue::Percent(percent) => format!("{percent}%"),
         RateValue::Amount(money) => money.to_string(),
+        RateValue::Bands(bands) => bands
+            .iter()
+            .map(|band| match band.up_to {
+                Some(limit) => format!("{} up to a customs value of {limit}", band.amount),
+                None => format!("{} above", band.amount),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         RateValue::Unknown => "unknown".to_owned(),
     }
 }

@@ -507,8 +507,20 @@ pub enum RateValue {
     Percent(Percent),
     /// A fixed amount per shipment.
     Amount(Money),
+    /// A fixed amount per shipment by the shipment's customs value: the first band whose
+    /// `up_to` is not below the value; the last band has none.
+    Bands(Vec<Band>),
     /// Not established.
     Unknown,
+}
+
+/// One band of a [`RateValue::Bands`] fee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Band {
+    /// The highest customs value of the band (inclusive); `None` for the last, open band.
+    pub up_to: Option<Money>,
+    /// The fee in the band.
+    pub amount: Money,
 }
 
 /// The kind of a requirement.

@@ -230,3 +230,46 @@ fn the_bundled_kb_is_valid_and_covers_every_listed_market() {
     assert!(kb.regimes().iter().any(|regime| &*regime.id == "eu-dual-use"));
     assert!(kb.nomenclature().len() > 6000);
 }
+
+#[test]
+fn fees_by_value_band_are_read_and_checked() {
+    let fee = |bands: &str| {
+        format!(
+            "{GOOD}\n[[levy]]\nid = \"zz.fee\"\nkind = \"fee\"\nname = \"Processing fee\"\nbase = [\"customs_value\"]\nmethod = \"fixed\"\nsource = \"law\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]\n  {bands}\n  source = \"law\"\n  confidence = \"high\"\n  as_of = 2026-01-01\n"
+        )
+    };
+    let kb = load(&files(&fee(
+        r#"bands = [{ up_to = "1000", amount = "10" }, { up_to = "5000", amount = "25" }, { amount = "50" }]"#,
+    )))
+    .unwrap();
+    let market = kb.market(preclear_domain::Country::parse("ZZ").unwrap()).unwrap();
+    let levy = market.levies.iter().find(|l| &*l.id == "zz.fee").unwrap();
+    let preclear_kb::RateValue::Bands(bands) = &levy.rates[0].value else { panic!("bands") };
+    assert_eq!(bands.len(), 3);
+    assert_eq!(bands[2].up_to, None);
+    assert_eq!(bands[1].amount.to_string(), "25 XTS");
+    for (bad, message) in [
+        (
+            r#"bands = [{ up_to = "5000", amount = "10" }, { up_to = "1000", amount = "25" }, { amount = "50" }]"#,
+            "must be above the one before",
+        ),
+        (
+            r#"bands = [{ up_to = "1000", amount = "10" }, { up_to = "5000", amount = "25" }]"#,
+            "the last band has no `up_to`",
+        ),
+        (
+            r#"bands = [{ amount = "10" }, { amount = "25" }]"#,
+            "only the last band may omit `up_to`",
+        ),
+        (r#"bands = [{ amount = "10" }]"#, "at least two bands"),
+        (
+            r#"amount = "5"
+  bands = [{ up_to = "1000", amount = "10" }, { amount = "25" }]"#,
+            "`amount` or `bands`, not both",
+        ),
+        (r#"bands = [{ up_to = "1000", fee = "10" }, { amount = "25" }]"#, "unknown key `fee`"),
+    ] {
+        let problems = problems(&fee(bad));
+        assert!(problems.iter().any(|p| p.contains(message)), "{bad}: {problems:?}");
+    }
+}

@@ -449,7 +449,7 @@ impl FileReader<'_, '_, '_> {
                 rate,
                 span,
                 "levy rate",
-                &[&["hs", "origins", "percent", "amount", "currency"], FACT_KEYS],
+                &[&["hs", "origins", "percent", "amount", "bands", "currency"], FACT_KEYS],
             );
             let nomenclature = self.loader.nomenclature;
             let hs =
@@ -483,6 +483,24 @@ impl FileReader<'_, '_, '_> {
                     let currency = rate
                         .opt_parsed(&mut self.ctx, "currency", currency)
                         .map(|c| c.or(market_currency));
+                    if let Some(bands) = rate.get("bands") {
+                        if rate.has("amount") {
+                            self.ctx.error(
+                                &rate.span,
+                                "a fixed rate takes `amount` or `bands`, not both",
+                            );
+                        }
+                        let bands = self.bands(bands, currency.flatten());
+                        let provenance = self.provenance(&rate);
+                        let (Some(hs), Some(origins), Some(value), Some(provenance)) =
+                            (hs, origins, bands, provenance)
+                        else {
+                            ok = false;
+                            continue;
+                        };
+                        rates.push(LevyRate { hs, origins, value, provenance });
+                        continue;
+                    }
                     rate.parsed(&mut self.ctx, "amount", |text| match text {
                         "unknown" => Ok(RateValue::Unknown),
                         text => {
@@ -522,6 +540,65 @@ impl FileReader<'_, '_, '_> {
             return None;
         }
         ok.then_some(rates)
+    }
+
+    /// `bands = [{ up_to = "250000", amount = "250" }, …, { amount = "1000" }]`: amounts by
+    /// customs value, in the rate's currency; `up_to` increasing, only the last band without one.
+    fn bands(
+        &mut self,
+        entry: &crate::reader::Entry<'_, '_>,
+        currency: Option<Currency>,
+    ) -> Option<RateValue> {
+        let Some(currency) = currency else {
+            self.ctx.error(&entry.value.span(), "no valid currency for the bands");
+            return None;
+        };
+        let mut bands: Vec<Band> = Vec::new();
+        let tables = tables(&mut self.ctx, entry);
+        let count = tables.len();
+        for (idx, (table, span)) in tables.into_iter().enumerate() {
+            let band = TableReader::new(
+                &mut self.ctx,
+                table,
+                span.clone(),
+                "band",
+                &[&["up_to", "amount"]],
+            );
+            let amount = band.parsed(&mut self.ctx, "amount", decimal);
+            let up_to = band.opt_parsed(&mut self.ctx, "up_to", decimal);
+            let (Some(amount), Some(up_to)) = (amount, up_to) else { return None };
+            let last = idx + 1 == count;
+            match (up_to, last) {
+                (Some(_), true) => {
+                    self.ctx.error(&span, "the last band has no `up_to`: it takes every value above the band before it");
+                    return None;
+                }
+                (None, false) => {
+                    self.ctx.error(&span, "only the last band may omit `up_to`");
+                    return None;
+                }
+                _ => {}
+            }
+            if let (Some(limit), Some(previous)) =
+                (up_to, bands.last().and_then(|b| b.up_to.map(|m| m.amount())))
+                && limit <= previous
+            {
+                self.ctx.error(&span, "each band's `up_to` must be above the one before");
+                return None;
+            }
+            bands.push(Band {
+                up_to: up_to.map(|limit| Money::new(limit, currency)),
+                amount: Money::new(amount, currency),
+            });
+        }
+        if bands.len() < 2 {
+            self.ctx.error(
+                &entry.value.span(),
+                "`bands` needs at least two bands (one amount is `amount`)",
+            );
+            return None;
+        }
+        Some(RateValue::Bands(bands))
     }
 
     pub(super) fn requirements(
