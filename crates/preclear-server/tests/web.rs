@@ -197,6 +197,30 @@ async fn web_story(url: String) {
     };
     let uploaded = upload(EXAMPLE).await;
     assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.text);
+    // Fees stated in AUD, a request in USD: the report says which rate converted them.
+    let in_usd = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/scenarios/au/nl-servers-usd-ecb-rate.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap()["request"]
+        .to_string();
+    let converted = upload(&in_usd).await;
+    assert_eq!(converted.status, StatusCode::SEE_OTHER, "{}", converted.text);
+    let converted = lena.get(converted.headers["location"].to_str().unwrap()).await;
+    assert!(
+        converted.text.contains("Converted at 1 AUD = ")
+            && converted.text.contains("HMRC monthly customs rate of 2026-11-01"),
+        "the report names the exchange rate (on 2026-11-21 the ECB's newest is too old)"
+    );
+    // A destination the KB does not cover is not assessable, and the page says so.
+    let uncovered =
+        upload(&EXAMPLE.replace("\"destination\": \"TR\"", "\"destination\": \"IS\"")).await;
+    assert_eq!(uncovered.status, StatusCode::SEE_OTHER, "{}", uncovered.text);
+    let uncovered = lena.get(uncovered.headers["location"].to_str().unwrap()).await;
+    assert!(uncovered.text.contains("Not assessable"), "the verdict is shown in words");
     let broken = upload("{\"origin\": ").await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(broken.text.contains("`request.json` is not valid JSON"), "{}", broken.text);
