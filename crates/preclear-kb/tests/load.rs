@@ -273,3 +273,17 @@ fn fees_by_value_band_are_read_and_checked() {
         assert!(problems.iter().any(|p| p.contains(message)), "{bad}: {problems:?}");
     }
 }
+
+#[test]
+fn a_source_no_fact_cites_is_an_error() {
+    let market = GOOD.replace(
+        "[sources.law]",
+        "[sources.blog]\ntitle = \"A blog\"\nurl = \"https://blog.example.com/x\"\n\n[sources.law]",
+    );
+    let found = problems(&market);
+    assert!(
+        found.iter().any(|p| p.contains("source `blog` is declared but no fact cites it")),
+        "{found:?}"
+    );
+    assert!(problems(GOOD).is_empty());
+}

@@ -207,6 +207,10 @@ struct FileReader<'l, 'n, 'e> {
     ctx: Ctx<'e>,
     file: Arc<str>,
     sources: HashMap<String, Arc<Source>>,
+    /// The sources declared, with where, and those a fact cited: one declared and never cited
+    /// is an error (a dead reference, or a fact that forgot its source).
+    declared: Vec<(String, std::ops::Range<usize>)>,
+    cited: std::collections::HashSet<String>,
     loader: &'l mut Loader<'n>,
 }
 
@@ -293,8 +297,14 @@ impl<'n> Loader<'n> {
             return;
         }
         let path = file.path.as_str();
-        let mut reader =
-            FileReader { ctx, file: Arc::from(path), sources: HashMap::new(), loader: self };
+        let mut reader = FileReader {
+            ctx,
+            file: Arc::from(path),
+            sources: HashMap::new(),
+            declared: Vec::new(),
+            cited: std::collections::HashSet::new(),
+            loader: self,
+        };
         let table = root.get_ref();
         let span = root.span();
         if path == "kb.toml" {
@@ -315,6 +325,12 @@ impl<'n> Loader<'n> {
             reader.regime_file(table, span);
         } else {
             reader.ctx.error(&(0..0), "unexpected TOML file: the KB has kb.toml, hs/categories.toml, shared/documents.toml, unions/<ID>.toml, markets/<CC>.toml and export-controls/<id>.toml");
+        }
+        let FileReader { mut ctx, declared, cited, .. } = reader;
+        for (id, span) in declared {
+            if !cited.contains(&id) {
+                ctx.error(&span, format!("source `{id}` is declared but no fact cites it: cite it where it is used, or remove it"));
+            }
         }
     }
 }
@@ -358,6 +374,7 @@ impl FileReader<'_, '_, '_> {
         };
         for (key, value) in table.iter() {
             let id: &str = key.get_ref();
+            self.declared.push((id.to_owned(), key.span()));
             let what = format!("source `{id}`");
             let Some(source) = TableReader::from_value(
                 &mut self.ctx,
@@ -410,7 +427,10 @@ impl FileReader<'_, '_, '_> {
                     let mut resolved = Vec::with_capacity(ids.len());
                     for id in ids {
                         match self.sources.get(id) {
-                            Some(source) => resolved.push(source.clone()),
+                            Some(source) => {
+                                self.cited.insert(id.to_owned());
+                                resolved.push(source.clone());
+                            }
                             None => {
                                 self.ctx.error(
                                     &entry.value.span(),
