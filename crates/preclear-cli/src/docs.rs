@@ -195,7 +195,7 @@ pub(crate) fn import(
             true
         }
     };
-    println!("{}", serde_json::to_string_pretty(&imported.request)?);
+    outln!("{}", serde_json::to_string_pretty(&imported.request)?);
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
@@ -260,7 +260,7 @@ pub(crate) fn generate(
         let path = out.join(&file.file_name);
         std::fs::write(&path, &file.bytes)
             .with_context(|| format!("writing `{}`", path.display()))?;
-        println!("{} ({} bytes)", path.display(), file.bytes.len());
+        outln!("{} ({} bytes)", path.display(), file.bytes.len());
     }
     if docs.importer.is_none() {
         eprintln!(
@@ -347,8 +347,8 @@ pub(crate) fn audit(
     };
     let report = preclear_docs::audit(&inputs, &options)?;
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Text => print!("{}", audit_text(&report)),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => out!("{}", audit_text(&report)),
     }
     Ok(ExitCode::SUCCESS)
 }

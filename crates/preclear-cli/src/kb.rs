@@ -156,9 +156,9 @@ pub(crate) fn check_kb(
     let depth = depth::depth(kb, as_of);
     let probe = probe::probe(kb, as_of);
     match format {
-        Format::Text => println!("{label}: ok\n{summary}\n{}", depth_text(&depth, &probe, as_of)),
+        Format::Text => outln!("{label}: ok\n{summary}\n{}", depth_text(&depth, &probe, as_of)),
         Format::Json => {
-            println!("{}", depth_json(kb, &depth, &probe, as_of, [stale, overdue, weak]))
+            outln!("{}", depth_json(kb, &depth, &probe, as_of, [stale, overdue, weak]))
         }
     }
     ExitCode::SUCCESS
@@ -286,12 +286,12 @@ pub(crate) fn coverage(
                 "as_of": as_of.to_string(),
                 "markets": markets,
             });
-            println!("{}", serde_json::to_string_pretty(&out).context("serialising the coverage")?);
+            outln!("{}", serde_json::to_string_pretty(&out).context("serialising the coverage")?);
         }
         Format::Text => {
-            println!("Coverage of {} on {as_of} (KB {})\n", kb.name(), kb.version());
-            print!("{}", coverage_table(&rows));
-            println!("\n{COVERAGE_LEGEND}");
+            outln!("Coverage of {} on {as_of} (KB {})\n", kb.name(), kb.version());
+            out!("{}", coverage_table(&rows));
+            outln!("\n{COVERAGE_LEGEND}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -358,16 +358,16 @@ pub(crate) fn test(paths: &[PathBuf], dir: Option<&Path>) -> anyhow::Result<Exit
             Err(err) => vec![format!("not a scenario: {err}")],
         };
         if problems.is_empty() {
-            println!("ok    {}", file.display());
+            outln!("ok    {}", file.display());
         } else {
             failed += 1;
-            println!("FAIL  {}", file.display());
+            outln!("FAIL  {}", file.display());
             for problem in problems {
-                println!("        {problem}");
+                outln!("        {problem}");
             }
         }
     }
-    println!(
+    outln!(
         "\n{} of {} passed (KB {})",
         files.len() - failed,
         count(files.len(), "scenario"),
@@ -389,7 +389,7 @@ pub(crate) fn show(market: &str, dir: Option<&Path>) -> anyhow::Result<ExitCode>
         let known: Vec<&str> = kb.markets().map(|market| market.country.as_str()).collect();
         bail!("the knowledge base has no market `{country}`; it has: {}", known.join(", "));
     };
-    print!("{}", describe_market(&kb, market));
+    out!("{}", describe_market(&kb, market));
     Ok(ExitCode::SUCCESS)
 }
 

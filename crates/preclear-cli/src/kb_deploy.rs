@@ -69,11 +69,11 @@ pub(crate) fn deploy(
         let current = current_kb(&store).await?;
         let version = candidate.version().as_str().to_owned();
         if current.version().as_str() == version {
-            println!("KB {version} is already current: nothing to deploy");
+            outln!("KB {version} is already current: nothing to deploy");
             store.close().await;
             return Ok(ExitCode::SUCCESS);
         }
-        println!("impact of KB {version} (now {}) on the open consignments:", current.version());
+        outln!("impact of KB {version} (now {}) on the open consignments:", current.version());
         let principal =
             Principal { org: provider.clone(), role: Role::Admin, actor: shell_actor() };
         let state = Service::new(store.clone(), current, &config);
@@ -86,7 +86,7 @@ pub(crate) fn deploy(
         )
         .await?;
         if dry_run {
-            println!("dry run: KB {version} was not deployed");
+            outln!("dry run: KB {version} was not deployed");
             store.close().await;
             return Ok(ExitCode::SUCCESS);
         }
@@ -100,7 +100,7 @@ pub(crate) fn deploy(
         )
         .await
         .map_err(api_error)?;
-        println!(
+        outln!(
             "deployed KB {} (deployment {}); each running instance serves it at its next look at the deployment log (kb_poll_seconds, 5 by default)",
             deployment.version, deployment.seq
         );
@@ -117,16 +117,16 @@ pub(crate) fn versions(db: &DbArgs, format: Format) -> anyhow::Result<ExitCode> 
         let log = store.deployments(DatasetKind::Kb).await?;
         store.close().await;
         match format {
-            Format::Json => println!("{}", serde_json::to_string_pretty(&log)?),
+            Format::Json => outln!("{}", serde_json::to_string_pretty(&log)?),
             Format::Text => {
                 if log.is_empty() {
-                    println!("no KB was deployed to this database yet (instances serve their own)");
+                    outln!("no KB was deployed to this database yet (instances serve their own)");
                 }
                 for (i, d) in log.iter().enumerate() {
                     let at = jiff::Timestamp::from_microsecond(d.deployed_at)
                         .map(|t| t.to_string())
                         .unwrap_or_else(|_| d.deployed_at.to_string());
-                    println!(
+                    outln!(
                         "{:>4}  {}  {:<8}  {}  {}{}",
                         d.seq,
                         d.version,
@@ -152,7 +152,7 @@ pub(crate) fn rollback(db: &DbArgs, version: &str) -> anyhow::Result<ExitCode> {
             kb_deploy::rollback(&store, &shell_actor(), &provider, version, now_micros()).await;
         store.close().await;
         let deployment = result.map_err(api_error)?;
-        println!(
+        outln!(
             "KB {} is current again (deployment {}); each running instance serves it at its next look at the deployment log",
             deployment.version, deployment.seq
         );

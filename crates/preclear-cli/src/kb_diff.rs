@@ -65,9 +65,9 @@ pub(crate) fn run(
     let diff = diff(&old, &new);
     match format {
         Format::Json => {
-            println!("{}", serde_json::to_string_pretty(&diff).context("serialising the diff")?);
+            outln!("{}", serde_json::to_string_pretty(&diff).context("serialising the diff")?);
         }
-        Format::Text => print!("{}", render(&diff)),
+        Format::Text => out!("{}", render(&diff)),
     }
     Ok(ExitCode::SUCCESS)
 }

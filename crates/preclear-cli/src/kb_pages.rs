@@ -49,7 +49,7 @@ pub(crate) fn run(out: &Path, dir: Option<&Path>, check: bool) -> anyhow::Result
             }
         }
         if problems.is_empty() {
-            println!("{}: {} pages up to date", out.display(), pages.len());
+            outln!("{}: {} pages up to date", out.display(), pages.len());
             return Ok(ExitCode::SUCCESS);
         }
         for problem in &problems {
@@ -72,7 +72,7 @@ pub(crate) fn run(out: &Path, dir: Option<&Path>, check: bool) -> anyhow::Result
         let path = out.join(name);
         fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    println!("{}: {} pages written", out.display(), pages.len());
+    outln!("{}: {} pages written", out.display(), pages.len());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,6 +5,9 @@
 //! - 1: the knowledge base is invalid (`kb check` found problems, or a `--kb` directory failed to load);
 //! - 2: the input is bad (a malformed request, an unknown market, a missing file, bad arguments).
 
+#[macro_use]
+mod output;
+
 mod assess;
 mod docs;
 mod kb;
@@ -295,7 +298,7 @@ fn main() -> ExitCode {
         } => as_of_or_today(as_of.as_deref())
             .and_then(|as_of| docs::audit(&files, format, as_of, kb.as_deref(), &audit, &request)),
         Command::Openapi => {
-            println!("{}", preclear_server::openapi::document());
+            outln!("{}", preclear_server::openapi::document());
             Ok(ExitCode::SUCCESS)
         }
         Command::Assess { file, format, as_of, kb } => as_of_or_today(as_of.as_deref())

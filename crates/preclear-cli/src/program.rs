@@ -122,7 +122,7 @@ async fn run(
     match command {
         ProgramCommand::List => {
             for p in programs::programs(state, principal).await.map_err(api_error)? {
-                println!(
+                outln!(
                     "{}  {}  {}  {} destinations  ({})",
                     p.id,
                     p.reference,
@@ -137,18 +137,18 @@ async fn run(
             let (_, view) =
                 programs::rollout(state, principal, id, now).await.map_err(api_error)?;
             match format {
-                crate::Format::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-                crate::Format::Text => print!("{}", render(&view)),
+                crate::Format::Json => outln!("{}", serde_json::to_string_pretty(&view)?),
+                crate::Format::Text => out!("{}", render(&view)),
             }
         }
         ProgramCommand::Alerts { within_days } => {
             let alerts =
                 programs::alerts(state, principal, within_days, now).await.map_err(api_error)?;
             if alerts.is_empty() {
-                println!("no credential expires within {within_days} days");
+                outln!("no credential expires within {within_days} days");
             }
             for a in alerts {
-                println!(
+                outln!(
                     "{}  {} ({})  {} {}  {}",
                     a.expires_on,
                     a.entity,
@@ -172,7 +172,7 @@ async fn run(
             let c = programs::transition(state, principal, consignment, &new, now)
                 .await
                 .map_err(api_error)?;
-            println!("{} is now {}", c.reference, c.state);
+            outln!("{} is now {}", c.reference, c.state);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -273,10 +273,10 @@ pub(crate) async fn print_impact(
         );
     }
     match format {
-        crate::Format::Json => println!("{}", serde_json::to_string_pretty(&reports)?),
+        crate::Format::Json => outln!("{}", serde_json::to_string_pretty(&reports)?),
         crate::Format::Text => {
             for r in &reports {
-                println!(
+                outln!(
                     "{}: {} open consignments checked against KB {} for {}; {} would change",
                     r.reference,
                     r.checked,
@@ -285,7 +285,7 @@ pub(crate) async fn print_impact(
                     r.consignments.len()
                 );
                 for c in &r.consignments {
-                    println!(
+                    outln!(
                         "  {} ({}, {}): {}",
                         c.reference,
                         c.destination,
@@ -294,7 +294,7 @@ pub(crate) async fn print_impact(
                     );
                 }
                 for p in &r.positions {
-                    println!(
+                    outln!(
                         "  position {}: needs {}",
                         p.destination,
                         serde_json::to_string(&p.change)?

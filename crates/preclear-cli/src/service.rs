@@ -209,13 +209,13 @@ pub(crate) fn serve(
             let (_, key) = ops::create_key(&store, &actor, &org, Role::Admin, "first admin", now_micros())
                 .await
                 .map_err(api_error)?;
-            println!("First start: made organisation `{}` (provider) and its admin.", admin.org);
-            println!("  user:     {}", admin.username);
-            println!("  password: {}", admin.password);
-            println!("  API key:  {key}");
-            println!("These are shown once and stored only as hashes. Keep them now.");
+            outln!("First start: made organisation `{}` (provider) and its admin.", admin.org);
+            outln!("  user:     {}", admin.username);
+            outln!("  password: {}", admin.password);
+            outln!("  API key:  {key}");
+            outln!("These are shown once and stored only as hashes. Keep them now.");
         }
-        println!(
+        outln!(
             "preclear serve: http://{address}  (web application: open it and sign in; API /api/v1, docs /api/v1/docs; database {}; KB {})",
             redact(&config.database_url),
             opened.kb.version()
@@ -273,7 +273,7 @@ pub(crate) fn admin(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCo
                 let org = ops::create_org(&store, &actor, &name, kind, provider_id, now)
                     .await
                     .map_err(api_error)?;
-                println!("{}", org.id);
+                outln!("{}", org.id);
                 eprintln!("made {} organisation `{}`", kind.as_str(), org.name);
             }
             AdminCommand::Org { command: OrgCommand::List } => {
@@ -286,7 +286,7 @@ pub(crate) fn admin(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCo
                             .map_or_else(String::new, |o| format!("  served by {}", o.name)),
                         None => String::new(),
                     };
-                    println!("{}  {:8}  {}{served_by}", org.id, org.kind.as_str(), org.name);
+                    outln!("{}  {:8}  {}{served_by}", org.id, org.kind.as_str(), org.name);
                 }
             }
             AdminCommand::User {
@@ -313,8 +313,8 @@ pub(crate) fn admin(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCo
                 .await
                 .map_err(api_error)?;
                 match made {
-                    Some(password) => println!("{password}"),
-                    None => println!("{}", user.id),
+                    Some(password) => outln!("{password}"),
+                    None => outln!("{}", user.id),
                 }
                 eprintln!("made user `{}` ({role}) in `{}`", user.username, org.name);
             }
@@ -324,7 +324,7 @@ pub(crate) fn admin(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCo
                 let (_, full) = ops::create_key(&store, &actor, &org, role, &label, now)
                     .await
                     .map_err(api_error)?;
-                println!("{full}");
+                outln!("{full}");
             }
             AdminCommand::Key { command: KeyCommand::Revoke { prefix } } => {
                 let key = store
@@ -339,7 +339,7 @@ pub(crate) fn admin(db: &DbArgs, command: AdminCommand) -> anyhow::Result<ExitCo
                 for org in &orgs {
                     for key in store.api_keys(preclear_store::Visibility::Own(org.id)).await? {
                         let state = if key.revoked_at.is_some() { "revoked" } else { "active" };
-                        println!(
+                        outln!(
                             "{}  {:16}  {:7}  {}  {}",
                             key.prefix,
                             key.role.as_str(),
@@ -374,7 +374,7 @@ pub(crate) fn audit(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCo
         let code = match command {
             AuditCommand::Heads => {
                 let heads = store.audit_heads(System::Audit).await?;
-                println!("{}", serde_json::to_string_pretty(&heads)?);
+                outln!("{}", serde_json::to_string_pretty(&heads)?);
                 ExitCode::SUCCESS
             }
             AuditCommand::Verify { anchor } => {
@@ -394,18 +394,20 @@ pub(crate) fn audit(db: &DbArgs, command: AuditCommand) -> anyhow::Result<ExitCo
                 let report = store.verify_audit_against(System::Audit, &anchors).await?;
                 for chain in &report.chains {
                     match &chain.broken {
-                        None => println!("ok      {}: {} events", chain.org_name, chain.events),
-                        Some(link) => println!(
+                        None => outln!("ok      {}: {} events", chain.org_name, chain.events),
+                        Some(link) => outln!(
                             "BROKEN  {}: first broken link at event {}: {}",
-                            chain.org_name, link.seq, link.reason
+                            chain.org_name,
+                            link.seq,
+                            link.reason
                         ),
                     }
                 }
                 if report.ok() {
-                    println!("audit trail intact: {} organisations", report.chains.len());
+                    outln!("audit trail intact: {} organisations", report.chains.len());
                     ExitCode::SUCCESS
                 } else {
-                    println!("audit trail BROKEN");
+                    outln!("audit trail BROKEN");
                     ExitCode::from(1)
                 }
             }

@@ -161,3 +161,25 @@ fn kb_show_prints_a_market_with_its_sources() {
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("the knowledge base has no market `IS`"));
 }
+
+/// `preclear kb show TR | head -1`: the reader goes away. Output that meets the closed pipe must
+/// end the process quietly, not panic (`println!` would). The pipe is closed before the program
+/// writes, so every write meets it.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::{Command, Stdio};
+    for args in [&["kb", "show", "TR"][..], &["kb", "check", "kb"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_preclear"))
+            .args(args)
+            .current_dir(repo(""))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = text(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(output.status.success(), "{args:?}: {:?} {stderr}", output.status);
+    }
+}
