@@ -112,20 +112,10 @@ pub struct Rates {
     hmrc: BTreeMap<Date, BTreeMap<Currency, Decimal>>,
 }
 
-fn euro() -> Currency {
-    Currency::parse("EUR").unwrap_or_else(|_| unreachable_currency())
-}
-
-fn pound() -> Currency {
-    Currency::parse("GBP").unwrap_or_else(|_| unreachable_currency())
-}
-
-#[cold]
-fn unreachable_currency() -> Currency {
-    // EUR and GBP are in the ISO table the domain crate embeds; a build without them could not
-    // have passed its own tests. Answering any currency keeps this total.
-    Currency::parse("XXX").unwrap_or_else(|_| std::process::abort())
-}
+/// The ECB's base currency.
+const EURO: &str = "EUR";
+/// HMRC's base currency.
+const POUND: &str = "GBP";
 
 /// A currency code of a rate file: a current ISO 4217 currency, or `None` for a code that is
 /// well formed but no longer current (BGN, HRK, VEF…: the series carry their history, no request
@@ -290,8 +280,8 @@ impl Rates {
         let column =
             |currency: Currency| self.ecb_currencies.iter().position(|c| *c == Some(currency));
         let (from_col, to_col) = (
-            if from == euro() { None } else { Some(column(from)?) },
-            if to == euro() { None } else { Some(column(to)?) },
+            if from.as_str() == EURO { None } else { Some(column(from)?) },
+            if to.as_str() == EURO { None } else { Some(column(to)?) },
         );
         let per_euro = |values: &[Option<Decimal>], col: Option<usize>| match col {
             None => Some(Decimal::ONE),
@@ -312,7 +302,7 @@ impl Rates {
 
     fn hmrc_rate(&self, from: Currency, to: Currency, on: Date) -> Option<Rate> {
         let per_pound = |table: &BTreeMap<Currency, Decimal>, c: Currency| {
-            if c == pound() { Some(Decimal::ONE) } else { table.get(&c).copied() }
+            if c.as_str() == POUND { Some(Decimal::ONE) } else { table.get(&c).copied() }
         };
         self.hmrc.range(..=on).rev().find_map(|(first, table)| {
             let (f, t) = (per_pound(table, from)?, per_pound(table, to)?);
