@@ -13,16 +13,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
-const PRECLEAR: &str = env!("CARGO_BIN_EXE_preclear");
+mod common;
 
 struct Server {
     child: Child,
@@ -35,35 +34,18 @@ async fn start(config: &str) -> Server {
     std::fs::create_dir_all(&dir).unwrap();
     let config_path = dir.join("preclear.toml");
     std::fs::write(&config_path, config).unwrap();
-    let mut child = Command::new(PRECLEAR)
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .arg("--data-dir")
-        .arg(&dir)
-        .arg("--config")
-        .arg(&config_path)
-        .env("PRECLEAR_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut key = None;
-    let read = async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(k) = line.trim().strip_prefix("API key:") {
-                key = Some(k.trim().to_owned());
-            }
-            if let Some(rest) = line.strip_prefix("preclear serve: http://") {
-                return rest.split_whitespace().next().unwrap().to_owned();
-            }
-        }
-        panic!("the server stopped before listening");
-    };
-    let address =
-        tokio::time::timeout(Duration::from_secs(60), read).await.expect("the server starts");
-    Server { child, address, key: key.expect("the first admin's key is printed") }
+    let served = common::serve(&[
+        "--data-dir".into(),
+        dir.into_os_string(),
+        "--config".into(),
+        config_path.into_os_string(),
+    ])
+    .await;
+    Server {
+        child: served.child,
+        address: served.address,
+        key: served.key.expect("the first admin's key is printed"),
+    }
 }
 
 /// Sends `request` on a new connection and reads the answer to the end: the status and the

@@ -7,12 +7,12 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use preclear_loadgen::{Client, LoadConfig, run, shipment_request};
-use tokio::io::{AsyncBufReadExt as _, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
+
+mod common;
 
 const PRECLEAR: &str = env!("CARGO_BIN_EXE_preclear");
 
@@ -24,32 +24,9 @@ struct Server {
 }
 
 async fn start(db: &[&str]) -> Server {
-    let mut child = Command::new(PRECLEAR)
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .args(db)
-        .env("PRECLEAR_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut key = None;
-    let read = async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(k) = line.trim().strip_prefix("API key:") {
-                key = Some(k.trim().to_owned());
-            }
-            if let Some(rest) = line.strip_prefix("preclear serve: http://") {
-                return rest.split_whitespace().next().unwrap().to_owned();
-            }
-        }
-        panic!("the server stopped before listening");
-    };
-    let address =
-        tokio::time::timeout(Duration::from_secs(60), read).await.expect("the server starts");
-    Server { child, base: format!("http://{address}"), key }
+    let args: Vec<std::ffi::OsString> = db.iter().map(Into::into).collect();
+    let served = common::serve(&args).await;
+    Server { child: served.child, base: format!("http://{}", served.address), key: served.key }
 }
 
 async fn stored_ids(base: &str, key: &str) -> HashSet<String> {
