@@ -133,7 +133,7 @@ pub(crate) fn check_kb(
         or_none(hmrc_last, |d| d.strftime("%Y-%m").to_string()),
     );
     let summary = format!(
-        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} HS nomenclature entries\n{fx}\n{} stale (older than {max_age} days on {as_of}), {} past their review date, {} of high confidence without an official source or a second one",
+        "version {}\n{} markets ({}), {} unions, {} levies, {} requirements, {} export-control regimes, {} tariff agreements, {} HS nomenclature entries\n{fx}\n{} stale (older than {max_age} days on {as_of}), {} past their review date, {} of high confidence without an official source or a second one",
         kb.version(),
         kb.markets().count(),
         kb.markets().map(|market| market.country.as_str()).collect::<Vec<_>>().join(" "),
@@ -141,6 +141,7 @@ pub(crate) fn check_kb(
         n_levies,
         n_requirements,
         kb.regimes().len(),
+        kb.agreements().len(),
         kb.nomenclature().len(),
         count(stale, "fact"),
         overdue,

@@ -172,6 +172,13 @@ fn diff(old: &Kb, new: &Kb) -> Diff {
                     .find(|r| &*r.id == scope)
                     .map(|r| r.name.clone())
             })
+            .or_else(|| {
+                new.agreements()
+                    .iter()
+                    .chain(old.agreements())
+                    .find(|a| &*a.id == scope)
+                    .map(|a| a.name.clone())
+            })
             .unwrap_or_else(|| scope.to_owned())
     };
     let scopes = scopes

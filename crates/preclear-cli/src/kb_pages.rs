@@ -134,6 +134,18 @@ fn pages(kb: &Kb) -> BTreeMap<String, String> {
         page.push_str(&fact_sections(by_scope.get(&*regime.id).unwrap_or(&empty)));
         pages.insert(format!("export-{}.md", regime.id), page);
     }
+    for agreement in kb.agreements() {
+        let mut page = String::new();
+        let _ = writeln!(page, "{HEADER}\n\n# {} (`{}`)\n", agreement.name, agreement.id);
+        let _ = writeln!(
+            page,
+            "Data: `kb/agreements/{}.toml`. Where a participant's own tariff rate for a subheading covered in full is not established, the KB derives the 0% the agreement binds, at medium confidence at most; the market pages show those rates with this file as their place.",
+            agreement.id
+        );
+        let empty = Vec::new();
+        page.push_str(&fact_sections(by_scope.get(&*agreement.id).unwrap_or(&empty)));
+        pages.insert(format!("agreement-{}.md", agreement.id), page);
+    }
     let mut shared = String::new();
     let _ = writeln!(
         shared,
@@ -281,6 +293,12 @@ fn index(kb: &Kb, rows: &[MarketCoverage], date: Option<Date>) -> String {
     let _ = writeln!(page, "## Export-control regimes (by origin)\n");
     for regime in kb.regimes() {
         let _ = writeln!(page, "- [{}](export-{}.md)", regime.name, regime.id);
+    }
+    if !kb.agreements().is_empty() {
+        let _ = writeln!(page, "\n## Tariff agreements\n");
+        for agreement in kb.agreements() {
+            let _ = writeln!(page, "- [{}](agreement-{}.md)", agreement.name, agreement.id);
+        }
     }
     let _ =
         writeln!(page, "\n## Shared\n\n- [Hardware categories and shared documents](shared.md)");

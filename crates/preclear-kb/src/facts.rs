@@ -9,8 +9,9 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use crate::model::{
-    AnyOr, BaseComponent, Conditions, Kb, Known, Levy, LevyMethod, LevyRate, Market, Provenance,
-    RateValue, Requirement, RestrictionEffect, Source, ValuationBasis,
+    AgreementList, AgreementScope, AnyOr, BaseComponent, Conditions, Kb, Known, Levy, LevyMethod,
+    LevyRate, Market, Provenance, RateValue, Requirement, RestrictionEffect, Source,
+    ValuationBasis,
 };
 
 /// One fact.
@@ -130,6 +131,56 @@ pub fn facts(kb: &Kb) -> Vec<FactEntry<'_>> {
         }
         for rule in &regime.requirements {
             push("requirement", rule.id.to_string(), requirement(rule), &rule.provenance);
+        }
+    }
+    for agreement in kb.agreements() {
+        let scope = agreement.id.to_string();
+        let mut push = |section, label: String, value: String, provenance| {
+            out.push(FactEntry { scope: scope.clone(), section, label, value, provenance });
+        };
+        push("agreement", "[agreement]".to_owned(), agreement.name.clone(), &agreement.provenance);
+        for participant in &agreement.participants {
+            let lists = match (participant.original, participant.expansion) {
+                (true, true) => "original agreement and expansion",
+                (true, false) => "original agreement",
+                (false, true) => "expansion only",
+                (false, false) => "neither list",
+            };
+            let complete = participant
+                .expansion_complete
+                .map(|date| format!("; expansion staging complete {date}"))
+                .unwrap_or_default();
+            push(
+                "participant",
+                format!("participant {}", participant.member),
+                format!("{lists}{complete}"),
+                &participant.provenance,
+            );
+        }
+        for product in &agreement.products {
+            let list = match product.list {
+                AgreementList::Original => "original agreement",
+                AgreementList::Expansion => "expansion",
+            };
+            let scope = match product.scope {
+                AgreementScope::Full => "every product",
+                AgreementScope::Ex => "some products (ex)",
+            };
+            push(
+                "product",
+                format!("product {}", product.hs),
+                format!("{list}: {scope}"),
+                &product.provenance,
+            );
+        }
+        for deviation in &agreement.deviations {
+            let prefixes: Vec<&str> = deviation.hs.iter().map(|p| p.as_str()).collect();
+            push(
+                "deviation",
+                format!("deviation {} {}", deviation.member, prefixes.join(" ")),
+                format!("duties above 0% on HS {}", prefixes.join(", ")),
+                &deviation.provenance,
+            );
         }
     }
     for category in kb.categories() {
@@ -449,6 +500,10 @@ pub fn heading(section: &str) -> &str {
         "licence rule" => "Licence rules (the first rule that matches wins)",
         "embargo" => "Embargoes",
         "category" => "Hardware categories",
+        "agreement" => "Agreement",
+        "participant" => "Participants",
+        "product" => "Products covered (HS 2022 subheadings)",
+        "deviation" => "Recorded deviations (nothing is derived on these)",
         other => other,
     }
 }

@@ -38,6 +38,7 @@ pub struct Kb {
     pub(crate) edition: String,
     pub(crate) markets: BTreeMap<Country, Market>,
     pub(crate) unions: Vec<Union>,
+    pub(crate) agreements: Vec<Agreement>,
     pub(crate) regimes: Vec<ExportRegime>,
     pub(crate) categories: BTreeMap<Category, CategoryRule>,
     pub(crate) shared_documents: Vec<DocumentRule>,
@@ -80,6 +81,12 @@ impl Kb {
     /// Every customs union, by id.
     pub fn unions(&self) -> &[Union] {
         &self.unions
+    }
+
+    /// The tariff-elimination agreements (`agreements/`), such as the WTO's Information
+    /// Technology Agreement.
+    pub fn agreements(&self) -> &[Agreement] {
+        &self.agreements
     }
 
     /// The export-control regimes that apply to shipments leaving `origin`.
@@ -268,6 +275,86 @@ pub struct Union {
     pub members: Vec<Country>,
     /// The file it was loaded from.
     pub file: Arc<str>,
+}
+
+/// A plurilateral agreement by which its participants bind their duty on a list of products at
+/// zero: the WTO's Information Technology Agreement (ITA, 1996) and its 2015 expansion. Where a
+/// participant's own tariff rate for a fully covered subheading is not established, the loader
+/// derives the 0% the agreement binds into the market's tariff (`load::agreements`), at no more
+/// than medium confidence, citing the agreement and the participation.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    /// Its id (`ita`), the file name.
+    pub id: Arc<str>,
+    /// Its name.
+    pub name: String,
+    /// Who takes part.
+    pub participants: Vec<Participant>,
+    /// The products it covers.
+    pub products: Vec<AgreementProduct>,
+    /// Participants' recorded departures from it.
+    pub deviations: Vec<Deviation>,
+    /// The agreement's own text.
+    pub provenance: Provenance,
+}
+
+/// A participant in an [`Agreement`]: a country or a customs union (`EU`, for its members).
+#[derive(Debug, Clone)]
+pub struct Participant {
+    /// A country code or a union id.
+    pub member: Arc<str>,
+    /// Whether it takes part in the original agreement (ITA-I).
+    pub original: bool,
+    /// Whether it takes part in the expansion (the 2015 ITA expansion).
+    pub expansion: bool,
+    /// The day its expansion staging ended (its last cut), where known: the expansion's 0% is
+    /// derived from that day only.
+    pub expansion_complete: Option<Date>,
+    /// Provenance of the participation.
+    pub provenance: Provenance,
+}
+
+/// Which list of an [`Agreement`] covers a product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementList {
+    /// The original agreement (ITA-I, 1996).
+    Original,
+    /// The expansion (2015).
+    Expansion,
+}
+
+/// How much of a subheading an [`Agreement`] covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementScope {
+    /// Every product of the subheading.
+    Full,
+    /// Only some products ("ex"): no rate is derived from it.
+    Ex,
+}
+
+/// A subheading an [`Agreement`] covers.
+#[derive(Debug, Clone)]
+pub struct AgreementProduct {
+    /// The HS 2022 subheading.
+    pub hs: HsPrefix,
+    /// The list that covers it.
+    pub list: AgreementList,
+    /// Whether it covers all of it.
+    pub scope: AgreementScope,
+    /// Provenance of the coverage.
+    pub provenance: Provenance,
+}
+
+/// A participant's recorded departure from an [`Agreement`] (a duty above 0% on covered
+/// products, found or alleged at the WTO): nothing is derived for it on these prefixes.
+#[derive(Debug, Clone)]
+pub struct Deviation {
+    /// A country code or a union id.
+    pub member: Arc<str>,
+    /// The HS prefixes concerned.
+    pub hs: Vec<HsPrefix>,
+    /// Provenance of the record.
+    pub provenance: Provenance,
 }
 
 /// What the KB must say about every market, one way or another: the rows of `preclear kb

@@ -3,6 +3,7 @@
 //! KB's directories: `shared.rs` (kb.toml, hs/, shared/), `markets.rs` (markets/, unions/) and
 //! `export_controls.rs` (export-controls/).
 
+mod agreements;
 mod export_controls;
 mod markets;
 mod shared;
@@ -71,6 +72,7 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
         edition: String::new(),
         markets: BTreeMap::new(),
         unions: BTreeMap::new(),
+        agreements: Vec::new(),
         market_unions: BTreeMap::new(),
         regimes: Vec::new(),
         categories: BTreeMap::new(),
@@ -114,8 +116,21 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
             errors.push(KbError { file: location.file.to_string(), line: location.line, message });
         }
     }
+    agreements::check_members(&loader.agreements, &loader.unions, &mut errors);
     let unions = loader.unions.values().map(|(union, ..)| union.clone()).collect();
-    let Loader { name, edition, markets, regimes, categories, shared_documents, .. } = loader;
+    let Loader {
+        name,
+        edition,
+        mut markets,
+        agreements,
+        regimes,
+        categories,
+        shared_documents,
+        ..
+    } = loader;
+    for agreement in &agreements {
+        agreements::derive(agreement, &mut markets);
+    }
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
@@ -127,6 +142,7 @@ pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
         edition,
         markets,
         unions,
+        agreements,
         regimes,
         categories,
         shared_documents,
@@ -160,6 +176,7 @@ struct Loader<'n> {
     markets: BTreeMap<Country, Market>,
     /// Unions by id, with their rules and where they are declared.
     unions: BTreeMap<String, (Union, Body, Location)>,
+    agreements: Vec<Agreement>,
     /// For every market file (by the code in its name): the union its `[market]` names, if any.
     market_unions: BTreeMap<String, Option<String>>,
     regimes: Vec<ExportRegime>,
@@ -323,8 +340,12 @@ impl<'n> Loader<'n> {
             reader.union_file(name, table, span);
         } else if path.starts_with("export-controls/") {
             reader.regime_file(table, span);
+        } else if let Some(name) =
+            path.strip_prefix("agreements/").and_then(|rest| rest.strip_suffix(".toml"))
+        {
+            reader.agreement_file(name, table, span);
         } else {
-            reader.ctx.error(&(0..0), "unexpected TOML file: the KB has kb.toml, hs/categories.toml, shared/documents.toml, unions/<ID>.toml, markets/<CC>.toml and export-controls/<id>.toml");
+            reader.ctx.error(&(0..0), "unexpected TOML file: the KB has kb.toml, hs/categories.toml, shared/documents.toml, unions/<ID>.toml, markets/<CC>.toml, export-controls/<id>.toml and agreements/<id>.toml");
         }
         let FileReader { mut ctx, declared, cited, .. } = reader;
         for (id, span) in declared {
