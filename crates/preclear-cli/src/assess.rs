@@ -43,6 +43,57 @@ pub(crate) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `preclear compare`: the request assessed for each destination, one row each.
+pub(crate) fn compare(
+    file: &Path,
+    destinations: &[String],
+    format: Format,
+    as_of: Date,
+    kb_dir: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let mut parsed = Vec::with_capacity(destinations.len());
+    for code in destinations {
+        match preclear_domain::Country::parse(code.trim()) {
+            Ok(country) => parsed.push(country),
+            Err(err) => {
+                eprintln!("--destinations: {err}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let (shipment, _) = match read_shipment(file)? {
+        Ok(read) => read,
+        Err(code) => return Ok(code),
+    };
+    if let Err(err) = preclear_engine::compare::check_destinations(shipment.origin, &parsed) {
+        eprintln!("--destinations: {err}");
+        return Ok(ExitCode::from(2));
+    }
+    let kb = match load_kb(kb_dir)? {
+        Ok(kb) => kb,
+        Err(code) => return Ok(code),
+    };
+    let (comparison, assessments) =
+        preclear_engine::compare::compare(&kb, &shipment, &parsed, as_of)
+            .context("comparing the destinations")?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match format {
+        Format::Json => {
+            let document = serde_json::json!({
+                "comparison": comparison,
+                "assessments": assessments,
+            });
+            serde_json::to_writer_pretty(&mut out, &document).context("writing the comparison")?;
+            out.write_all(b"\n").context("writing the comparison")?;
+        }
+        Format::Text => out
+            .write_all(preclear_engine::compare::render_comparison_text(&comparison).as_bytes())
+            .context("writing the comparison")?,
+    }
+    out.flush().context("writing the comparison")?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Reads and validates a shipment request file: the shipment and the request's JSON, or (after
 /// printing every problem) exit status 2.
 pub(crate) fn read_shipment(file: &Path) -> anyhow::Result<Result<(Shipment, Value), ExitCode>> {

@@ -49,6 +49,26 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
     },
+    /// Assess one shipment request for several destinations and compare them side by side:
+    /// verdict, blockers, landed cost in the request's currency, duties and taxes as a share of
+    /// the goods value, earliest ship date and the requirement that sets it.
+    Compare {
+        /// The shipment request file; `-` reads standard input. Its destination is replaced by
+        /// each of `--destinations` in turn.
+        file: PathBuf,
+        /// The destinations to compare, comma-separated ISO 3166 codes (`BR,IN,TR`); at most 20.
+        #[arg(long, value_name = "CC,CC,...", value_delimiter = ',', required = true)]
+        destinations: Vec<String>,
+        /// Output format: a readable table, or the JSON comparison with every assessment.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// The date the assessments are made for (YYYY-MM-DD); default: today (UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// A knowledge-base directory to use instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+    },
     /// Read a packing list or invoice (XLSX or CSV) into a shipment request, printed as JSON;
     /// the column mapping, notes and problems (each with sheet, row and column) go to standard
     /// error. Flags supply what the sheet lacks.
@@ -303,6 +323,11 @@ fn main() -> ExitCode {
         }
         Command::Assess { file, format, as_of, kb } => as_of_or_today(as_of.as_deref())
             .and_then(|as_of| assess::run(&file, format, as_of, kb.as_deref())),
+        Command::Compare { file, destinations, format, as_of, kb } => {
+            as_of_or_today(as_of.as_deref()).and_then(|as_of| {
+                assess::compare(&file, &destinations, format, as_of, kb.as_deref())
+            })
+        }
         Command::Kb { command: KbCommand::Check { dir, max_age, as_of, deny_stale, format } } => {
             as_of_or_today(as_of.as_deref()).and_then(|as_of| {
                 kb::check(dir.as_deref(), as_of, kb::Strictness { max_age, deny_stale }, format)

@@ -183,3 +183,49 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert!(output.status.success(), "{args:?}: {:?} {stderr}", output.status);
     }
 }
+
+#[test]
+fn compare_shows_one_row_per_destination_and_each_row_is_the_assessment() {
+    let example = repo("examples/product-example.json");
+    let args = [
+        "compare",
+        &example,
+        "--destinations",
+        "BR,IN,TR",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+    ];
+    let output = preclear(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rows = json["comparison"]["rows"].as_array().unwrap();
+    let assessments = json["assessments"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for (row, destination) in rows.iter().zip(["BR", "IN", "TR"]) {
+        assert_eq!(row["destination"], destination);
+    }
+    // The TR row is the plain assessment of the example (whose destination is TR).
+    let single = preclear(&["assess", &example, "--as-of", "2026-11-21", "--format", "json"]);
+    let single: serde_json::Value = serde_json::from_slice(&single.stdout).unwrap();
+    assert_eq!(assessments[2], single, "the same assessment, byte for byte");
+    assert_eq!(rows[2]["landed_cost"], single["landed_cost"]["total"]);
+    assert_eq!(rows[2]["verdict"], single["verdict"]);
+
+    let table =
+        preclear(&["compare", &example, "--destinations", "BR,IN,TR", "--as-of", "2026-11-21"]);
+    let table = text(&table.stdout);
+    assert!(table.contains("Comparison of RF-2026-014 across 3 destinations, EUR"), "{table}");
+    assert!(table.lines().any(|l| l.starts_with("TR ")), "{table}");
+
+    for (destinations, message) in [
+        ("BR,XX", "--destinations: `XX`"),
+        ("BR,BR", "--destinations: BR is given twice"),
+        ("NL", "--destinations: NL is the shipment's origin"),
+    ] {
+        let refused = preclear(&["compare", &example, "--destinations", destinations]);
+        assert_eq!(refused.status.code(), Some(2), "{destinations}");
+        assert!(text(&refused.stderr).contains(message), "{}", text(&refused.stderr));
+    }
+}

@@ -19,6 +19,7 @@
 //! ```
 
 mod classify;
+pub mod compare;
 mod conditions;
 mod export;
 mod findings;

@@ -51,6 +51,106 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/assessments/{id}", get(fetch))
         .route("/assessments/{id}/replay", post(replay))
         .route("/assessments/{id}/rerun", post(rerun))
+        .route("/comparisons", post(compare))
+}
+
+/// Query of `POST /comparisons`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CompareQuery {
+    /// The destinations to compare, comma-separated ISO 3166 alpha-2 codes (`BR,IN,TR`); at
+    /// most 20, none repeated, none the origin. Each replaces the request's destination.
+    destinations: String,
+    /// The client organisation (name or id); the caller's own when absent.
+    org: Option<String>,
+    /// The date to assess for (`YYYY-MM-DD`); today (UTC) when absent.
+    as_of: Option<String>,
+}
+
+/// One destination's stored assessment in a comparison.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct ComparedAssessment {
+    /// The destination.
+    destination: String,
+    /// The stored assessment's id (`GET /api/v1/assessments/{id}` has it in full).
+    id: Uuid,
+    /// Its verdict.
+    verdict: String,
+}
+
+/// A stored comparison as the API returns it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct StoredComparison {
+    /// Identifier (the object of its `comparison.created` audit event).
+    id: Uuid,
+    /// The client organisation.
+    org_id: Uuid,
+    /// One row per destination, in the order asked.
+    comparison: preclear_engine::compare::Comparison,
+    /// The assessments stored, one per destination, in the same order.
+    assessments: Vec<ComparedAssessment>,
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/v1/comparisons",
+    tag = "assessments",
+    params(CompareQuery),
+    request_body(content = preclear_domain::openapi::ShipmentRequest, description = "A shipment request; its destination is replaced by each of `destinations`", content_type = "application/json"),
+    responses(
+        (status = 201, description = "Every destination assessed and stored, with the comparison", body = StoredComparison),
+        (status = 400, description = "Malformed JSON or query", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid API key", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The role may not submit", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over the limit", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid request or destinations; each invalid field named", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn compare(
+    State(state): State<AppState>,
+    principal: Principal,
+    Params(query): Params<CompareQuery>,
+    JsonText(text): JsonText,
+) -> Result<Response, ApiError> {
+    principal.may(Op::CreateAssessment)?;
+    let org = named_or_own(&state, &principal, query.org.as_deref()).await?;
+    let as_of = query.as_of.as_deref().map(|text| parse_date("as_of", text)).transpose()?;
+    let codes: Vec<String> = query.destinations.split(',').map(str::to_owned).collect();
+    let destinations = preclear_service::assessments::parse_destinations(&codes)?;
+    let value: Value = preclear_domain::json::parse(&text)
+        .map_err(|e| ApiError::bad_field("", preclear_domain::json::error_sentence(&e)))?;
+    let stored = preclear_service::assessments::compare_and_store(
+        &state,
+        &principal,
+        &org,
+        as_of,
+        &value,
+        &destinations,
+    )
+    .await?;
+    for assessment in &stored.assessments {
+        state.metrics.assessment(&assessment.summary.verdict);
+    }
+    let body = StoredComparison {
+        id: stored.id,
+        org_id: org.id,
+        assessments: stored
+            .assessments
+            .iter()
+            .map(|a| ComparedAssessment {
+                destination: a.summary.destination.clone(),
+                id: a.summary.id,
+                verdict: a.summary.verdict.clone(),
+            })
+            .collect(),
+        comparison: stored.comparison,
+    };
+    let text = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json".to_owned())], text)
+        .into_response())
 }
 
 /// Query of `POST /assessments`.

@@ -21,6 +21,7 @@ use crate::AppState;
         crate::assessments::fetch,
         crate::assessments::replay,
         crate::assessments::rerun,
+        crate::assessments::compare,
         crate::admin_api::me,
         crate::admin_api::list_orgs,
         crate::admin_api::create_org,

@@ -192,6 +192,52 @@ async fn story(url: String) {
     assert_eq!(later["as_of"], "2030-01-01");
     assert_eq!(later["changed"], true, "the date is part of the result");
 
+    // One shipment compared across destinations: each destination an ordinary stored
+    // assessment (listed, fetched, replayed), the rows in the order asked, all in one commit.
+    let compared = post_json(
+        &app,
+        "/api/v1/comparisons?destinations=BR,IN,NZ&as_of=2026-11-21",
+        &submitter,
+        EXAMPLE,
+    )
+    .await;
+    assert_eq!(compared.status, StatusCode::CREATED, "{}", compared.text);
+    let compared = compared.json();
+    let rows = compared["comparison"]["rows"].as_array().unwrap();
+    let destinations: Vec<&str> = rows.iter().map(|r| r["destination"].as_str().unwrap()).collect();
+    assert_eq!(destinations, ["BR", "IN", "NZ"]);
+    assert_eq!(compared["comparison"]["currency"], "EUR");
+    let stored = compared["assessments"].as_array().unwrap();
+    assert_eq!(stored.len(), 3);
+    for (row, stored) in rows.iter().zip(stored) {
+        assert_eq!(row["destination"], stored["destination"]);
+        assert_eq!(row["verdict"], stored["verdict"]);
+        let id = stored["id"].as_str().unwrap();
+        let fetched = get(&app, &format!("/api/v1/assessments/{id}"), &viewer).await.json();
+        assert_eq!(fetched["request"]["destination"], row["destination"], "stored as assessed");
+        assert_eq!(fetched["request"]["consignee"]["country"], row["destination"], "site moves");
+        assert_eq!(fetched["assessment"]["landed_cost"]["total"], row["landed_cost"]);
+        let replay =
+            post_json(&app, &format!("/api/v1/assessments/{id}/replay"), &viewer, "").await;
+        assert_eq!(replay.json()["reproduced"], true);
+    }
+    assert_eq!(count(get(&app, "/api/v1/assessments", &viewer).await), 5);
+    for (query, field) in [
+        ("destinations=BR,XX", "destinations[1]"),
+        ("destinations=BR,BR", "destinations"),
+        ("destinations=NL", "destinations"),
+    ] {
+        let refused =
+            post_json(&app, &format!("/api/v1/comparisons?{query}"), &submitter, EXAMPLE).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", refused.text);
+        assert_eq!(refused.json()["errors"][0]["field"], field, "{query}");
+    }
+    assert_eq!(count(get(&app, "/api/v1/assessments", &viewer).await), 5, "nothing half-stored");
+    assert_eq!(
+        post_json(&app, "/api/v1/comparisons?destinations=BR", &viewer, EXAMPLE).await.status,
+        StatusCode::FORBIDDEN
+    );
+
     // Roles.
     let refused = post_json(&app, "/api/v1/assessments", &viewer, EXAMPLE).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -275,7 +321,7 @@ async fn story(url: String) {
     )
     .await;
     assert!(csv.text.starts_with("org_id,seq,"));
-    assert_eq!(csv.text.lines().count(), 3, "header and the two assessments");
+    assert_eq!(csv.text.lines().count(), 6, "header, the two assessments and the three compared");
     assert!(store.verify_audit(System::Audit).await.unwrap().ok());
 
     // Metrics: for the provider's operators (the default `metrics = "authenticated"`).
@@ -286,7 +332,7 @@ async fn story(url: String) {
         .filter(|l| l.starts_with("preclear_assessments_total{"))
         .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
         .sum();
-    assert_eq!(stored, 2, "{metrics}");
+    assert_eq!(stored, 5, "two assessments and three compared: {metrics}");
     assert!(metrics.contains("route=\"/api/v1/assessments\",status=\"201\""));
 
     // Tampering is found, at the event tampered with.

@@ -231,3 +231,123 @@ pub async fn reassessed(
     .map_err(ServiceError::internal)?;
     Ok(Reassessed { shipment, request, assessment })
 }
+
+/// The destinations of a comparison, parsed, as the request's field `destinations` names them.
+pub fn parse_destinations(codes: &[String]) -> Result<Vec<preclear_domain::Country>, ServiceError> {
+    let mut errors = Vec::new();
+    let mut parsed = Vec::with_capacity(codes.len());
+    for (i, code) in codes.iter().enumerate() {
+        match preclear_domain::Country::parse(code.trim()) {
+            Ok(country) => parsed.push(country),
+            Err(err) => errors
+                .push(FieldError { field: format!("destinations[{i}]"), message: err.to_string() }),
+        }
+    }
+    if errors.is_empty() { Ok(parsed) } else { Err(ServiceError::Invalid(errors)) }
+}
+
+/// What [`compare_and_store`] stored: the comparison, and each destination's stored assessment
+/// in the same order.
+#[derive(Debug)]
+pub struct StoredComparison {
+    /// The comparison's id (its audit event's object).
+    pub id: Uuid,
+    /// The rows.
+    pub comparison: preclear_engine::compare::Comparison,
+    /// The assessments, one per destination.
+    pub assessments: Vec<Stored>,
+}
+
+/// Assesses one request for each of `destinations` (the request's destination replaced, and a
+/// consignee or end user located there moved with it) and stores every assessment, each an
+/// ordinary assessment with its request as assessed, with one `comparison.created` event
+/// naming them: all in one transaction, so a comparison is stored whole or not at all.
+pub async fn compare_and_store(
+    service: &Service,
+    principal: &Principal,
+    org: &Org,
+    as_of: Option<Date>,
+    value: &Value,
+    destinations: &[preclear_domain::Country],
+) -> Result<StoredComparison, ServiceError> {
+    principal.may(Op::CreateAssessment)?;
+    let now = now_micros();
+    let as_of = as_of.unwrap_or_else(|| date_of(now));
+    let shipment = parse_shipment_value(value).map_err(|errors| {
+        ServiceError::Invalid(
+            errors
+                .0
+                .into_iter()
+                .map(|e| FieldError { field: e.path, message: e.message })
+                .collect(),
+        )
+    })?;
+    preclear_engine::compare::check_destinations(shipment.origin, destinations).map_err(|e| {
+        ServiceError::Invalid(vec![FieldError {
+            field: "destinations".to_owned(),
+            message: e.to_string(),
+        }])
+    })?;
+    let id = Uuid::now_v7();
+    let mut changes = Vec::with_capacity(destinations.len() + 1);
+    let mut stored = Vec::with_capacity(destinations.len());
+    let mut assessments = Vec::with_capacity(destinations.len());
+    for destination in destinations {
+        let moved = redirected_request(value, shipment.destination, *destination);
+        let text = moved.to_string();
+        let mut prepared = prepare(service, principal, org, Some(as_of), &moved, text, now).await?;
+        prepared.change.event.after =
+            prepared.change.event.after.map(|after| match serde_json::from_str::<Value>(&after) {
+                Ok(Value::Object(mut object)) => {
+                    object.insert("comparison".to_owned(), Value::String(id.to_string()));
+                    Value::Object(object).to_string()
+                }
+                _ => after,
+            });
+        changes.push(prepared.change);
+        stored.push(prepared.stored);
+        assessments.push(prepared.assessment);
+    }
+    let kb_version = assessments.first().map(|a| a.kb_version.clone()).unwrap_or_default();
+    let comparison =
+        preclear_engine::compare::comparison(&shipment, &kb_version, as_of, &assessments);
+    let after = json!({
+        "reference": comparison.reference,
+        "origin": shipment.origin.to_string(),
+        "destinations": destinations.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        "assessments": stored.iter().map(|s| s.summary.id.to_string()).collect::<Vec<_>>(),
+        "as_of": as_of.to_string(),
+        "kb_version": kb_version,
+    });
+    let event = event(
+        org.id,
+        &principal.actor,
+        now,
+        "comparison.created",
+        ("comparison", id.to_string()),
+        None,
+        Some(after),
+    );
+    changes.push(Change { mutation: Mutation::Nothing, event });
+    service.store.commit(&changes).await?;
+    Ok(StoredComparison { id, comparison, assessments: stored })
+}
+
+/// The request sent to `to` instead of `from`: the JSON twin of
+/// [`preclear_engine::compare::redirected`], so the stored request is the one assessed.
+fn redirected_request(
+    value: &Value,
+    from: preclear_domain::Country,
+    to: preclear_domain::Country,
+) -> Value {
+    let mut moved = value.clone();
+    moved["destination"] = Value::String(to.to_string());
+    for party in ["consignee", "end_user"] {
+        if let Some(country) = moved.get_mut(party).and_then(|p| p.get_mut("country"))
+            && country.as_str().and_then(|c| preclear_domain::Country::parse(c).ok()) == Some(from)
+        {
+            *country = Value::String(to.to_string());
+        }
+    }
+    moved
+}

@@ -903,3 +903,66 @@ fn a_known_rate_on_an_unknown_base_is_still_shown() {
     assert_eq!(duty.rate, None, "an unknown rate stays unknown");
     assert!(!assessment.landed_cost.complete);
 }
+
+#[test]
+fn a_comparison_is_one_ordinary_assessment_per_destination_reduced_to_a_row() {
+    use preclear_domain::Country;
+    use preclear_engine::compare::{CompareError, compare, redirected};
+    let kb = kb(&zedland(DUTY_AND_VAT), None);
+    let mut value = request(json!({}), json!({}));
+    value["consignee"] = json!({ "name": "Site", "country": "ZZ", "address": "Zed City" });
+    value["end_user"] = json!({ "name": "Group", "country": "NL" });
+    let shipment = preclear_domain::request::parse_shipment_value(&value).unwrap();
+    let (zz, nz) = (Country::parse("ZZ").unwrap(), Country::parse("NZ").unwrap());
+    let as_of = "2026-06-01".parse().unwrap();
+    let (comparison, assessments) = compare(&kb, &shipment, &[nz, zz], as_of).unwrap();
+    assert_eq!(comparison.rows.len(), 2);
+    assert_eq!(assessments.len(), 2);
+    // In the order asked; a destination the KB does not cover is not assessable, not blocked.
+    assert_eq!(comparison.rows[0].destination, nz);
+    assert_eq!(comparison.rows[0].verdict, Verdict::NotAssessable);
+    let row = &comparison.rows[1];
+    assert_eq!(row.destination, zz);
+    assert_eq!(row.verdict, assess(&kb, &value, "2026-06-01").verdict);
+    // Duty 50 + VAT 210 on goods of 900: 260 / 900 = 28.888… → 28.89 %.
+    assert_eq!(row.landed_cost, "1260.00");
+    assert!(row.landed_cost_complete);
+    assert_eq!(row.duties_and_taxes, "260.00");
+    assert_eq!(row.duties_and_taxes_percent_of_goods.as_deref(), Some("28.89"));
+    assert_eq!(row.landed_cost, assessments[1].landed_cost.total, "the row is the assessment's");
+
+    // The receiving site moves with the destination; a party elsewhere stays.
+    let moved = redirected(&shipment, nz);
+    assert_eq!(moved.destination, nz);
+    assert_eq!(moved.consignee.as_ref().unwrap().country, nz);
+    assert_eq!(moved.end_user.as_ref().unwrap().country, Country::parse("NL").unwrap());
+
+    let nl = Country::parse("NL").unwrap();
+    assert_eq!(compare(&kb, &shipment, &[], as_of).unwrap_err(), CompareError::NoDestination);
+    assert_eq!(compare(&kb, &shipment, &[zz, zz], as_of).unwrap_err(), CompareError::Repeated(zz));
+    assert_eq!(compare(&kb, &shipment, &[nl], as_of).unwrap_err(), CompareError::IsOrigin(nl));
+    assert_eq!(compare(&kb, &shipment, &[zz; 21], as_of).unwrap_err(), CompareError::TooMany(21));
+}
+
+#[test]
+fn an_unknown_charge_makes_the_row_a_lower_bound_and_names_the_charge() {
+    use preclear_engine::compare::compare;
+    let unknown = DUTY_AND_VAT.replace("percent = \"5\"", "percent = \"unknown\"").replace(
+        "  [[levy.rate]]\n  hs = \"847130\"\n  percent = \"2.5\"\n  source = \"zz-law\"\n  confidence = \"high\"\n  as_of = 2026-01-01\n",
+        "",
+    );
+    let kb = kb(&zedland(&unknown), None);
+    let value = request(json!({}), json!({}));
+    let shipment = preclear_domain::request::parse_shipment_value(&value).unwrap();
+    let zz = preclear_domain::Country::parse("ZZ").unwrap();
+    let (comparison, _) = compare(&kb, &shipment, &[zz], "2026-06-01".parse().unwrap()).unwrap();
+    let row = &comparison.rows[0];
+    assert!(!row.landed_cost_complete);
+    assert_eq!(row.uncomputed_charges, ["zz.duty", "zz.vat"]);
+    let text = preclear_engine::compare::render_comparison_text(&comparison);
+    assert!(text.contains("≥ 1000.00"), "{text}");
+    assert!(
+        text.contains("not computed (the landed cost is a lower bound): zz.duty, zz.vat"),
+        "{text}"
+    );
+}
