@@ -189,5 +189,30 @@ fn full_path(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, full_path);
+/// One 100-line shipment compared across ten destinations (the comparison's latency target is
+/// < 50 ms end to end through the API; this is the engine's share).
+fn comparison(c: &mut Criterion) {
+    let kb = preclear_kb_bundle::load().unwrap();
+    let as_of = "2026-12-07".parse().unwrap();
+    let shipment = preclear_domain::request::parse_shipment_request(&cli_request(100)).unwrap();
+    let destinations: Vec<preclear_domain::Country> =
+        ["BR", "IN", "TR", "MX", "SA", "AE", "GB", "JP", "AU", "SG"]
+            .iter()
+            .map(|c| preclear_domain::Country::parse(c).unwrap())
+            .collect();
+    let mut group = c.benchmark_group("compare");
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("100_lines_10_destinations", |b| {
+        b.iter(|| {
+            let (comparison, assessments) =
+                preclear_engine::compare::compare(&kb, black_box(&shipment), &destinations, as_of)
+                    .unwrap();
+            serde_json::to_writer(std::io::sink(), &comparison).unwrap();
+            serde_json::to_writer(std::io::sink(), &assessments).unwrap();
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, full_path, comparison);
 criterion_main!(benches);

@@ -115,7 +115,6 @@ pub const OFFICIAL_HOSTS: &[&str] = &[
     "era.org.mt",
     "fzoeu.hr",
     "gamta.lt",
-    "epa.lt",
     "mazovia.pl",
     "stiftung-ear.de",
 ];

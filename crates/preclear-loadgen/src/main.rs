@@ -1,4 +1,5 @@
-//! `preclear-loadgen`: drives `POST /api/v1/assessments` and prints throughput and latency.
+//! `preclear-loadgen`: drives `POST /api/v1/assessments` (or another `--path`, such as
+//! `/api/v1/comparisons?destinations=…`) and prints throughput and latency.
 //! See docs/BENCHMARKS.md for the runs recorded.
 
 use std::path::PathBuf;
@@ -33,6 +34,9 @@ struct Args {
     /// Post this request file instead of the generated shipment.
     #[arg(long)]
     request: Option<PathBuf>,
+    /// The path and query to post to (e.g. `/api/v1/comparisons?destinations=BR,IN,TR`).
+    #[arg(long, default_value = "/api/v1/assessments")]
+    path: String,
 }
 
 #[tokio::main]
@@ -44,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
         None => shipment_request(args.lines),
     };
     let config = LoadConfig {
-        url: format!("{}/api/v1/assessments", args.url.trim_end_matches('/')),
+        url: format!("{}{}", args.url.trim_end_matches('/'), args.path),
         key: args.key,
         body,
         connections: args.connections,

@@ -171,6 +171,17 @@ async fn a_client_enters_a_shipment_and_reads_its_report() {
     browser.set_window_size(1280, 3200).await;
     shot(&browser, "04-report").await;
 
+    // From the report, the same goods compared with two other destinations.
+    browser.find("#f-compare_with").await.send_keys("BR, IN").await;
+    browser.find("form[action$='/compare'] button[type=submit]").await.click().await;
+    browser.wait_for("#comparison", WAIT).await;
+    let rows = browser.find_all("#comparison tbody tr").await;
+    assert_eq!(rows.len(), 3, "TR and the two asked");
+    assert!(rows[0].text().await.starts_with("Türkiye"), "the report's own destination first");
+    shot(&browser, "04b-comparison").await;
+    browser.goto(&report_url).await;
+    browser.wait_for(".verdict-banner h1", WAIT).await;
+
     // At phone width the report fits the screen: nothing scrolls sideways but tables.
     browser.set_window_size(390, 844).await;
     let overflow = browser

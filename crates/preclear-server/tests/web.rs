@@ -178,6 +178,66 @@ async fn web_story(url: String) {
         "clearable_with_conditions"
     );
 
+    // Destinations compared from the form: the form's own and the ones typed, side by side,
+    // each a stored assessment linked from its row; a bad code is named in the page's words.
+    let mut compare = example_form(&token);
+    compare.retain(|(k, _)| k != "action");
+    compare.push(("action".into(), "compare".into()));
+    compare.push(("compare_with".into(), "br, IN".into()));
+    let compared = lena.post("/assessments/new", &compare).await;
+    assert_eq!(compared.status, StatusCode::OK, "{}", compared.text);
+    for expected in ["Destinations compared", r#"id="row-TR""#, r#"id="row-BR""#, r#"id="row-IN""#]
+    {
+        assert!(compared.text.contains(expected), "the comparison lacks {expected:?}");
+    }
+    let first_row = compared.text.find(r#"id="row-TR""#).unwrap();
+    assert!(first_row < compared.text.find(r#"id="row-BR""#).unwrap(), "the form's own first");
+    let linked = compared.text[first_row..].split("href=\"").nth(1).unwrap();
+    let linked = linked.split('"').next().unwrap().to_owned();
+    assert!(linked.starts_with("/assessments/"), "{linked}");
+    assert_eq!(lena.get(&linked).await.status, StatusCode::OK, "each row opens its assessment");
+    for (typed, expected) in [
+        ("", "Compare with other destinations</a>: name at least one other destination"),
+        ("BR, XX", "Compare with other destinations</a>: `XX`"),
+        ("TR", "Compare with other destinations</a>: TR is given twice"),
+    ] {
+        let mut bad = compare.clone();
+        for (k, v) in &mut bad {
+            if k == "compare_with" {
+                *v = typed.into();
+            }
+        }
+        let refused = lena.post("/assessments/new", &bad).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(refused.text.contains(expected), "{typed}: {}", refused.text);
+        assert!(refused.text.contains(&format!(r#"value="{typed}""#)), "what was typed is kept");
+    }
+
+    // And from a report: the stored request compared with other destinations.
+    assert!(report.text.contains(&format!(r#"action="{report_url}/compare""#)));
+    let from_report = lena
+        .post(
+            &format!("{report_url}/compare"),
+            &pairs(&[("_csrf", &token), ("compare_with", "MX")]),
+        )
+        .await;
+    assert_eq!(from_report.status, StatusCode::OK, "{}", from_report.text);
+    assert!(
+        from_report.text.contains(r#"id="row-MX""#) && from_report.text.contains(r#"id="row-TR""#)
+    );
+    let again = lena
+        .post(
+            &format!("{report_url}/compare"),
+            &pairs(&[("_csrf", &token), ("compare_with", "ZZZ")]),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text.contains("Compare with other destinations: "), "{}", again.text);
+    let forged = lena
+        .post(&format!("{report_url}/compare"), &pairs(&[("_csrf", "bad"), ("compare_with", "MX")]))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
     // Upload: a JSON request, then a broken one, then an invalid one.
     let cookie = lena.jar.header();
     let upload = async |json: &str| {

@@ -18,6 +18,7 @@
 //! registry), [`svg`] (charts), `view` (the stored assessment as the report reads it).
 
 mod admin;
+mod compare;
 mod documents;
 mod form;
 mod kb;
@@ -55,6 +56,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/assessments/{id}/documents/{file}", get(documents::download_document))
         .route("/documents/audit", get(documents::audit_form).post(documents::audit_submit))
         .route("/assessments/{id}", get(pages::report))
+        .route("/assessments/{id}/compare", post(compare::from_report))
         .route("/assessments/{id}/assessment.json", get(pages::result_json))
         .route("/assessments/{id}/request.json", get(pages::request_json))
         .route("/hs", get(pages::hs_lookup))

@@ -28,7 +28,7 @@ use crate::clock::{date_of, now_micros, rfc3339};
 use crate::error::ApiError;
 
 /// A country's name, or the code when the table does not know it.
-fn country_name(code: &str) -> String {
+pub(crate) fn country_name(code: &str) -> String {
     Country::parse(code).map_or_else(|_| code.to_owned(), |c| c.name().to_owned())
 }
 
@@ -384,6 +384,8 @@ pub(crate) struct NewPage {
     currencies: Vec<Pick>,
     upload_error: Option<String>,
     notice: Option<String>,
+    /// The destinations to compare with, as typed.
+    compare_with: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -439,6 +441,7 @@ impl NewPage {
             currencies,
             upload_error: None,
             notice: None,
+            compare_with: String::new(),
         })
     }
 }
@@ -517,8 +520,43 @@ pub(crate) async fn submit_form(
     let action = form_value(&pairs, "action").unwrap_or("assess");
     let mut errors = vec![];
     let mut status = StatusCode::OK;
+    let compare_with = form_value(&pairs, "compare_with").unwrap_or_default().to_owned();
     if action == "add" {
         form.add_line();
+    } else if action == "compare" {
+        let value = form.to_request();
+        let chosen = match chosen_date(&as_of) {
+            Ok(date) => Ok(date),
+            Err(_) => Err(vec![(
+                "as_of".to_owned(),
+                format!("`{}` is not a date (YYYY-MM-DD)", as_of.trim()),
+            )]),
+        };
+        let outcome = match chosen {
+            Ok(date) => {
+                let chosen_org = chosen_org(&state, &user, &org).await?;
+                super::compare::try_compare(&state, &user, &chosen_org, date, &value, &compare_with)
+                    .await?
+            }
+            Err(problems) => Err(problems),
+        };
+        match outcome {
+            Ok(stored) => {
+                let page = super::compare::ComparePage::stored(&user, &state, &stored);
+                return render(&page);
+            }
+            Err(found) => {
+                let (mine, theirs): (Vec<_>, Vec<_>) =
+                    found.into_iter().partition(|(field, _)| field == "compare_with");
+                errors = form.place_errors(theirs);
+                errors.extend(mine.into_iter().map(|(_, message)| ShownError {
+                    path: super::compare::FIELD.to_owned(),
+                    message,
+                    anchor: Some("f-compare_with".to_owned()),
+                }));
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+        }
     } else if let Some(index) = action.strip_prefix("remove-").and_then(|i| i.parse().ok()) {
         form.remove_line(index);
     } else {
@@ -532,7 +570,8 @@ pub(crate) async fn submit_form(
             }
         }
     }
-    let page = NewPage::build(&state, &user, &form, errors, org, as_of).await?;
+    let mut page = NewPage::build(&state, &user, &form, errors, org, as_of).await?;
+    page.compare_with = compare_with;
     render_status(status, &page)
 }
 
