@@ -450,12 +450,16 @@ pub fn prequalification_report(docs: &ShipmentDocs, assessment: &Assessment) -> 
     for charge in cost.duties.iter().chain(&cost.taxes).chain(&cost.fees) {
         rows.push(vec![
             charge.name.clone(),
-            charge.rate.clone().map(|r| format!("{r} %")).unwrap_or_default(),
-            charge
-                .amount
-                .as_deref()
-                .map(|a| docs.money_text(a))
-                .unwrap_or_else(|| "unknown".to_owned()),
+            match (&charge.rate, &charge.rate_high) {
+                (Some(r), Some(h)) => format!("{r}-{h} %"),
+                (Some(r), None) => format!("{r} %"),
+                (None, _) => String::new(),
+            },
+            match (&charge.amount, &charge.amount_high) {
+                (Some(a), Some(h)) => format!("{} to {}", docs.money_text(a), docs.money_text(h)),
+                (Some(a), None) => docs.money_text(a),
+                (None, _) => "unknown".to_owned(),
+            },
         ]);
     }
     b.push(Block::Table(Table {
@@ -466,13 +470,19 @@ pub fn prequalification_report(docs: &ShipmentDocs, assessment: &Assessment) -> 
         ],
         rows,
         footer: vec![vec![
-            if cost.complete {
-                "Total".to_owned()
-            } else {
-                "Total (at least: some amounts unknown)".to_owned()
+            match (cost.complete, &cost.total_high) {
+                (true, None) => "Total".to_owned(),
+                (false, None) => "Total (at least: some amounts unknown)".to_owned(),
+                (true, Some(_)) => "Total, by state or province".to_owned(),
+                (false, Some(_)) => "Total, by state or province (at least)".to_owned(),
             },
             String::new(),
-            docs.money_text(&cost.total),
+            match &cost.total_high {
+                Some(high) => {
+                    format!("{} to {}", docs.money_text(&cost.total), docs.money_text(high))
+                }
+                None => docs.money_text(&cost.total),
+            },
         ]],
     }));
     b.push(Block::Note(format!("Rounding: {}.", cost.rounding)));

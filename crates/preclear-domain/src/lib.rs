@@ -21,6 +21,7 @@ mod money;
 pub mod openapi;
 pub mod request;
 mod shipment;
+mod subdivision;
 pub mod text;
 
 pub use enums::{
@@ -31,6 +32,7 @@ pub use hs::{HsCode, HsCodeError, HsPrefix};
 pub use iso::{Country, CountryError, Currency, CurrencyError};
 pub use money::{Money, MoneyError, Percent, Rounding, RoundingMode, parse_decimal};
 pub use shipment::{Battery, Client, Eccn, EccnError, Gpu, Item, Party, Shipment};
+pub use subdivision::Subdivision;
 
 /// A calendar date (no time zone): law takes effect on dates, and assessments are made "as of"
 /// a date that the caller passes in.

@@ -211,6 +211,12 @@ pub struct ShipmentRequest {
     /// The country the goods are imported into; it selects the market of the knowledge base. It
     /// must differ from `origin`.
     pub destination: Country,
+    /// Where in the destination the goods go: an ISO 3166-2 code of the destination (`BR-SP`).
+    /// It selects the rate of a tax that depends on the state or province (Brazil's ICMS); when
+    /// such a tax applies and this is not given, the landed cost is a range over the
+    /// subdivisions the knowledge base knows, with a condition asking for it.
+    #[schema(pattern = r"^[A-Z]{2}-[A-Z0-9]{1,3}$", example = "BR-SP")]
+    pub destination_subdivision: Option<String>,
     /// How the goods travel.
     pub transport_mode: TransportMode,
     /// The Incoterms 2020 term of the sale or transfer; `FAS`, `FOB`, `CFR` and `CIF` only with

@@ -110,6 +110,7 @@ const SHIPMENT_FIELDS: &[&str] = &[
     "client",
     "origin",
     "destination",
+    "destination_subdivision",
     "transport_mode",
     "incoterm",
     "currency",
@@ -341,6 +342,19 @@ impl Reader {
         let client = self.required(&obj, "client").and_then(|v| self.client(v, "client"));
         let origin = self.req_parsed(&obj, "origin", Country::parse);
         let destination = self.req_parsed(&obj, "destination", Country::parse);
+        let subdivision =
+            self.opt_parsed(&obj, "destination_subdivision", crate::Subdivision::parse);
+        if let (Some(Some(subdivision)), Some(destination)) = (&subdivision, destination)
+            && subdivision.country() != destination
+        {
+            self.error(
+                "destination_subdivision".to_owned(),
+                format!(
+                    "`{subdivision}` is in {}, not in the destination {destination}",
+                    subdivision.country()
+                ),
+            );
+        }
         let transport_mode = self.req_parsed(&obj, "transport_mode", TransportMode::parse);
         let incoterm = self.req_parsed(&obj, "incoterm", Incoterm::parse);
         let currency = self.req_parsed(&obj, "currency", Currency::parse);
@@ -384,6 +398,7 @@ impl Reader {
             client: client?,
             origin: origin?,
             destination: destination?,
+            destination_subdivision: subdivision?,
             transport_mode: transport_mode?,
             incoterm: incoterm?,
             currency: currency?,

@@ -28,6 +28,9 @@ pub struct Shipment {
     pub origin: Country,
     /// The country the goods are imported into.
     pub destination: Country,
+    /// Where in the destination the goods go (ISO 3166-2, `BR-SP`), when given: it selects the
+    /// rate of a tax that depends on the state or province (Brazil's ICMS).
+    pub destination_subdivision: Option<crate::Subdivision>,
     /// How the goods travel.
     pub transport_mode: TransportMode,
     /// The Incoterm of the sale or transfer.

@@ -55,6 +55,10 @@ pub struct ComparisonRow {
     pub goods_value: String,
     /// The landed cost: the customs value and every duty, tax and fee that could be computed.
     pub landed_cost: String,
+    /// When a rate depends on the destination's state or province, which the request does not
+    /// give: the highest landed cost (`landed_cost` is then the lowest). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landed_cost_high: Option<String>,
     /// Whether every charge could be computed; if not, `landed_cost` is a lower bound.
     pub landed_cost_complete: bool,
     /// The charges that could not be computed (their rule ids).
@@ -217,6 +221,7 @@ fn row(assessment: &Assessment) -> ComparisonRow {
             .count(),
         goods_value: cost.goods_value.clone(),
         landed_cost: cost.total.clone(),
+        landed_cost_high: cost.total_high.clone(),
         landed_cost_complete: cost.complete,
         uncomputed_charges: uncomputed,
         duties_and_taxes: duties_and_taxes.to_string(),
@@ -256,10 +261,11 @@ pub fn render_comparison_text(comparison: &Comparison) -> String {
         "dest", "verdict", "landed cost", "D&T %", "ship from"
     );
     for row in &comparison.rows {
-        let cost = if row.landed_cost_complete {
-            row.landed_cost.clone()
-        } else {
-            format!("≥ {}", row.landed_cost)
+        let cost = match (&row.landed_cost_high, row.landed_cost_complete) {
+            (Some(high), true) => format!("{}-{high}", row.landed_cost),
+            (Some(high), false) => format!("≥ {}-{high}", row.landed_cost),
+            (None, true) => row.landed_cost.clone(),
+            (None, false) => format!("≥ {}", row.landed_cost),
         };
         let share = row.duties_and_taxes_percent_of_goods.as_deref().unwrap_or("-");
         let ship = row.earliest_ship_date.map_or_else(|| "not set".to_owned(), |d| d.to_string());

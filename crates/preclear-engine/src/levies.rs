@@ -18,8 +18,19 @@ use crate::findings::Findings;
 use crate::fx::Converter;
 use crate::output::{Charge, LandedCost, LineLevy, Severity};
 
+/// Which rate to take where a levy's rate depends on the destination's state or province and
+/// the request does not say which: the lowest (the landed cost's low end) or the highest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pick {
+    Low,
+    High,
+}
+
 /// What the landed-cost computation hands back to the assessment.
 pub(crate) struct LeviesResult {
+    /// The levies whose rate depends on the destination's subdivision, which the request does
+    /// not give: the landed cost is a range (computed again with [`Pick::High`]).
+    pub(crate) by_subdivision: Vec<std::sync::Arc<str>>,
     pub(crate) landed_cost: LandedCost,
     /// Per line: customs value share.
     pub(crate) line_customs_values: Vec<Decimal>,
@@ -59,6 +70,7 @@ pub(crate) fn compute(
     shipment: &Shipment,
     lines: &[LineView<'_>],
     as_of: Date,
+    pick: Pick,
     fx: &mut Converter<'_>,
     findings: &mut Findings,
 ) -> LeviesResult {
@@ -109,6 +121,7 @@ pub(crate) fn compute(
     let mut charges: Vec<(LevyKind, Charge, Option<Decimal>)> =
         Vec::with_capacity(market.levies.len());
     let mut complete = true;
+    let mut by_subdivision = Vec::new();
     for levy in &market.levies {
         let is_waived = match levy.kind {
             LevyKind::Duty => waived.0,
@@ -125,15 +138,23 @@ pub(crate) fn compute(
             reported = currency_reported;
             amounts
         } else {
-            lines
+            let mut ranged = false;
+            let amounts = lines
                 .iter()
                 .zip(line_customs_values.iter().zip(&line_values).zip(&line_transport))
                 .map(|(line, ((customs, goods), transport))| {
                     let values =
                         LineValues { customs: *customs, goods: *goods, transport: *transport };
-                    percent_levy(levy, &results, shipment, *line, values, as_of)
+                    let (amount, varies) =
+                        percent_levy(levy, &results, shipment, *line, values, as_of, pick);
+                    ranged |= varies;
+                    amount
                 })
-                .collect()
+                .collect();
+            if ranged {
+                by_subdivision.push(levy.id.clone());
+            }
+            amounts
         };
         let total = sum_known(&line_amounts)
             .map(|total| limit(levy, total, &mut line_amounts, &line_customs_values, fx, findings));
@@ -254,6 +275,7 @@ pub(crate) fn compute(
 
     let money = |amount: Decimal| rounding.apply(amount).to_string();
     let landed_cost = LandedCost {
+        total_high: None,
         currency,
         valuation_basis: match basis {
             Known::Known(ValuationBasis::Cif) => "CIF",
@@ -274,7 +296,35 @@ pub(crate) fn compute(
         freight_paid_by: payer(shipment.incoterm.seller_pays_main_carriage()),
         rounding: format!("each charge's shipment total rounded {}", rounding),
     };
-    LeviesResult { landed_cost, line_customs_values, line_levies, line_duty, rounding }
+    LeviesResult {
+        by_subdivision,
+        landed_cost,
+        line_customs_values,
+        line_levies,
+        line_duty,
+        rounding,
+    }
+}
+
+/// Puts the high end of a range into the low computation's landed cost: the charges and the
+/// total of the computation with [`Pick::High`], where they differ.
+pub(crate) fn merge_high(low: &mut LandedCost, high: &LandedCost) {
+    let high_charges: Vec<&Charge> =
+        high.duties.iter().chain(&high.taxes).chain(&high.fees).collect();
+    for charge in low.duties.iter_mut().chain(low.taxes.iter_mut()).chain(low.fees.iter_mut()) {
+        if let Some(other) = high_charges.iter().find(|c| c.rule == charge.rule) {
+            if other.amount != charge.amount {
+                charge.amount_high = other.amount.clone();
+            }
+            if other.rate != charge.rate {
+                charge.rate_high = other.rate.clone();
+            }
+        }
+    }
+    if high.total != low.total {
+        low.total_high = Some(high.total.clone());
+    }
+    low.complete &= high.complete;
 }
 
 /// Who pays, as the assessment says it: `seller` or `buyer`.
@@ -294,6 +344,8 @@ struct LineValues {
 }
 
 /// A percent or inclusive levy on one line.
+/// A percent or inclusive levy on one line, and whether its rate depended on the destination's
+/// subdivision, which the request does not give.
 fn percent_levy<'k>(
     levy: &'k Levy,
     earlier: &[Vec<LineAmount<'k>>],
@@ -301,16 +353,29 @@ fn percent_levy<'k>(
     line: LineView<'_>,
     values: LineValues,
     as_of: Date,
-) -> LineAmount<'k> {
+    pick: Pick,
+) -> (LineAmount<'k>, bool) {
     let line_idx = line.index;
     match applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, line) {
-        Tri::No => return LineAmount::NotApplicable,
-        Tri::Maybe(_) => return LineAmount::Unknown { rate: None },
+        Tri::No => return (LineAmount::NotApplicable, false),
+        Tri::Maybe(_) => return (LineAmount::Unknown { rate: None }, false),
         Tri::Yes => {}
     }
-    let Some(rate) = select_rate(levy, line.hs, line.item, as_of) else {
-        return LineAmount::Unknown { rate: None };
+    let subdivision = shipment.destination_subdivision.as_ref();
+    let Some((rate, varies)) = select_rate(levy, line.hs, line.item, subdivision, as_of, pick)
+    else {
+        return (LineAmount::Unknown { rate: None }, false);
     };
+    (percent_amount(levy, earlier, line_idx, values, rate), varies)
+}
+
+fn percent_amount<'k>(
+    levy: &'k Levy,
+    earlier: &[Vec<LineAmount<'k>>],
+    line_idx: usize,
+    values: LineValues,
+    rate: &'k LevyRate,
+) -> LineAmount<'k> {
     let RateValue::Percent(percent) = rate.value else {
         return LineAmount::Unknown { rate: None };
     };
@@ -365,9 +430,19 @@ fn fixed_levy<'k>(
         return (vec![LineAmount::NotApplicable; lines.len()], false);
     }
     let mut reported = false;
-    let rate = levy.rates.iter().rfind(|rate| {
+    // The rate for the request's subdivision, else the general one.
+    let general = |rate: &&LevyRate| {
         rate.hs.is_none() && rate.origins.is_none() && rate.provenance.in_force(as_of)
-    });
+    };
+    let own = shipment.destination_subdivision.as_ref();
+    let rate = levy
+        .rates
+        .iter()
+        .filter(general)
+        .rfind(|rate| {
+            own.is_some_and(|own| rate.subdivisions.as_ref().is_some_and(|s| s.contains(own)))
+        })
+        .or_else(|| levy.rates.iter().filter(general).rfind(|rate| rate.subdivisions.is_none()));
     let customs_value = sum(customs_values.iter().copied());
     let amount = match rate.map(|rate| &rate.value) {
         Some(RateValue::Bands(bands)) => match band_amount(bands, customs_value, fx) {
@@ -460,13 +535,22 @@ fn effective_rounding(market: &Market, currency: Currency) -> Rounding {
 /// a rate for the line's origin (a preference, a surcharge) wins over a general one, and among
 /// those the longest HS prefix wins — so a customs union's 0% for its own goods is not overridden
 /// by a third-country rate on one tariff line.
+///
+/// A rate for some subdivisions of the destination (Brazil's ICMS by state) applies when the
+/// request's `destination_subdivision` is one of them, and then wins over a general rate. When
+/// the request gives none, the rates for subdivisions and the general rate of the same
+/// specificity are all possible: `pick` takes the lowest or the highest, and the answer says the
+/// rate varied (an unknown among them is unknown).
 fn select_rate<'k>(
     levy: &'k Levy,
     hs: Option<&HsCode>,
     item: &Item,
+    subdivision: Option<&preclear_domain::Subdivision>,
     as_of: Date,
-) -> Option<&'k LevyRate> {
-    levy.rates
+    pick: Pick,
+) -> Option<(&'k LevyRate, bool)> {
+    let candidates = levy
+        .rates
         .iter()
         .filter(|rate| rate.provenance.in_force(as_of))
         .filter(|rate| {
@@ -477,9 +561,36 @@ fn select_rate<'k>(
             (Some(prefix), Some(code)) => code.starts_with(prefix),
             (Some(_), None) => false,
         })
-        .max_by_key(|rate| {
-            (rate.origins.is_some(), rate.hs.as_ref().map_or(0, |prefix| prefix.len()))
-        })
+        .filter(|rate| match (&rate.subdivisions, subdivision) {
+            (None, _) | (Some(_), None) => true,
+            (Some(list), Some(own)) => list.contains(own),
+        });
+    let key = |rate: &LevyRate| {
+        (
+            rate.origins.is_some(),
+            rate.hs.as_ref().map_or(0, |prefix| prefix.len()),
+            subdivision.is_some() && rate.subdivisions.is_some(),
+        )
+    };
+    let best = candidates.clone().map(key).max()?;
+    let tier: Vec<&LevyRate> = candidates.filter(|rate| key(rate) == best).collect();
+    let varies = subdivision.is_none() && tier.iter().any(|rate| rate.subdivisions.is_some());
+    if !varies {
+        // Several rates of one tier only when the KB overlaps them; the last written wins.
+        return tier.last().map(|rate| (*rate, false));
+    }
+    if let Some(unknown) = tier.iter().find(|rate| !matches!(rate.value, RateValue::Percent(_))) {
+        return Some((*unknown, true));
+    }
+    let percent = |rate: &&&LevyRate| match rate.value {
+        RateValue::Percent(percent) => percent,
+        _ => Percent::ZERO,
+    };
+    let chosen = match pick {
+        Pick::Low => tier.iter().min_by_key(percent),
+        Pick::High => tier.iter().max_by_key(percent),
+    };
+    chosen.map(|rate| (*rate, true))
 }
 
 /// Applies the levy's per-shipment minimum and maximum, spreading any change over the lines.
@@ -595,8 +706,10 @@ fn charge(
         rule: levy.id.to_string(),
         name: levy.name.clone(),
         rate: uniform.map(|rate| rate.to_string()),
+        rate_high: None,
         base,
         amount: rounded.map(|rounded| rounded.to_string()),
+        amount_high: None,
         source: levy.provenance.source().to_owned(),
         confidence,
     }

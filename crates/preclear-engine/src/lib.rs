@@ -67,7 +67,47 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
     };
 
     let mut fx = fx::Converter::new(kb.fx(), shipment, as_of);
-    let mut levies = levies::compute(market, shipment, &lines, as_of, &mut fx, &mut findings);
+    let mut levies =
+        levies::compute(market, shipment, &lines, as_of, levies::Pick::Low, &mut fx, &mut findings);
+    if !levies.by_subdivision.is_empty() {
+        // The request does not say where in the destination the goods go, and a rate depends
+        // on it: the same computation with the highest rates gives the range's high end.
+        let mut scratch = Findings::default();
+        let mut fx_high = fx::Converter::new(kb.fx(), shipment, as_of);
+        let high = levies::compute(
+            market,
+            shipment,
+            &lines,
+            as_of,
+            levies::Pick::High,
+            &mut fx_high,
+            &mut scratch,
+        );
+        levies::merge_high(&mut levies.landed_cost, &high.landed_cost);
+        let names: Vec<&str> = levies
+            .by_subdivision
+            .iter()
+            .filter_map(|id| market.levies.iter().find(|l| l.id == *id))
+            .map(|l| l.name.as_str())
+            .collect();
+        let range = match &levies.landed_cost.total_high {
+            Some(high) => {
+                format!("from {} to {high} {}", levies.landed_cost.total, shipment.currency)
+            }
+            None => format!("{} {}", levies.landed_cost.total, shipment.currency),
+        };
+        findings.push(
+            Severity::Condition,
+            "levy.subdivision_needed",
+            format!(
+                "{} depends on the state or province of {} the goods go to, which the request does not give: the landed cost is {range} over the rates the knowledge base knows. Give `destination_subdivision` (ISO 3166-2, e.g. {}-…) for one figure.",
+                names.join(", "),
+                market.name,
+                market.country
+            ),
+            vec![],
+        );
+    }
     levies.landed_cost.exchange_rates = fx.finish(&mut findings);
     let importer = rules::importer(market, shipment, as_of, &mut findings);
 
@@ -214,6 +254,7 @@ fn uncovered(
             },
             documents: Vec::new(),
             landed_cost: LandedCost {
+                total_high: None,
                 currency: shipment.currency,
                 valuation_basis: "unknown",
                 goods_value: zero(goods),

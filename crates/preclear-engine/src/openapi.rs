@@ -473,6 +473,14 @@ mod tests {
                 text.chars().all(|ch| ch.is_ascii_digit() || ch == '.' || ch == ' ')
                     && (6..=12).contains(&text.chars().filter(char::is_ascii_digit).count())
             }
+            "^[A-Z]{2}-[A-Z0-9]{1,3}$" => match text.split_once('-') {
+                Some((country, part)) => {
+                    upper(country, 2)
+                        && (1..=3).contains(&part.len())
+                        && part.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                }
+                None => false,
+            },
             r"^(EAR99|[0-9][A-E][0-9]{3}(\.[A-Za-z0-9]+)*)$" => {
                 preclear_domain::Eccn::parse(text).is_ok()
             }

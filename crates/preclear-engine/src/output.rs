@@ -299,12 +299,20 @@ pub struct Charge {
     /// mixed rates (see `lines`).
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub rate: Option<String>,
+    /// When the rate depends on the destination's state or province and the request gives
+    /// none: the highest possible rate (`rate` is then the lowest). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_high: Option<String>,
     /// The base the rate applies to (summed over lines).
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub base: Option<String>,
     /// The amount, rounded per the market; `null` when it cannot be computed.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub amount: Option<String>,
+    /// When the amount depends on the destination's state or province and the request gives
+    /// none: the highest possible amount (`amount` is then the lowest). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount_high: Option<String>,
     /// Source of the levy.
     pub source: String,
     /// The lowest confidence among the facts used.
@@ -338,6 +346,11 @@ pub struct LandedCost {
     pub fees: Vec<Charge>,
     /// Customs value plus every duty, tax and fee that could be computed.
     pub total: String,
+    /// When a rate depends on the destination's state or province and the request gives none
+    /// (`destination_subdivision`): the highest possible total, `total` being the lowest; both
+    /// exact. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_high: Option<String>,
     /// The exchange rates used to convert amounts the KB states in other currencies.
     pub exchange_rates: Vec<ExchangeRate>,
     /// Whether every charge could be computed (if not, `total` is a lower bound).

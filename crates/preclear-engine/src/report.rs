@@ -79,20 +79,33 @@ pub fn render_text(assessment: &Assessment) -> String {
     }
     let _ = writeln!(out, "  {:<44} {:>16}", "Customs value", c.customs_value);
     for charge in c.duties.iter().chain(&c.taxes).chain(&c.fees) {
-        let _ = writeln!(
-            out,
-            "  {:<44} {:>16}",
-            charge_label(charge),
-            charge.amount.as_deref().unwrap_or("unknown")
-        );
+        let amount = charge.amount.as_deref().unwrap_or("unknown");
+        let _ = match &charge.amount_high {
+            Some(high) => writeln!(
+                out,
+                "  {:<44} {:>16} to {high} (by state or province)",
+                charge_label(charge),
+                amount
+            ),
+            None => writeln!(out, "  {:<44} {:>16}", charge_label(charge), amount),
+        };
     }
-    let _ = writeln!(
-        out,
-        "  {:<44} {:>16}{}",
-        "Total landed cost",
-        c.total,
-        if c.complete { "" } else { "  (lower bound: some charges unknown)" }
-    );
+    let _ = match &c.total_high {
+        Some(high) => writeln!(
+            out,
+            "  {:<44} {:>16} to {high}{}",
+            "Total landed cost",
+            c.total,
+            if c.complete { "" } else { "  (lower bounds: some charges unknown)" }
+        ),
+        None => writeln!(
+            out,
+            "  {:<44} {:>16}{}",
+            "Total landed cost",
+            c.total,
+            if c.complete { "" } else { "  (lower bound: some charges unknown)" }
+        ),
+    };
     let _ = writeln!(out, "  Rounding: {}", c.rounding);
     for rate in &c.exchange_rates {
         let _ = writeln!(
@@ -207,8 +220,9 @@ pub fn render_text(assessment: &Assessment) -> String {
 }
 
 fn charge_label(charge: &Charge) -> String {
-    match &charge.rate {
-        Some(rate) => format!("{} {rate}%", charge.name),
-        None => charge.name.clone(),
+    match (&charge.rate, &charge.rate_high) {
+        (Some(rate), Some(high)) => format!("{} {rate}-{high}%", charge.name),
+        (Some(rate), None) => format!("{} {rate}%", charge.name),
+        (None, _) => charge.name.clone(),
     }
 }

@@ -45,8 +45,11 @@ pub struct Expect {
     pub absent_charges: Vec<String>,
     /// The customs value.
     pub customs_value: Option<String>,
-    /// The landed-cost total.
+    /// The landed-cost total (the low end of a range by state or province).
     pub total: Option<String>,
+    /// The high end of a landed cost that ranges over states or provinces; `null`: no range.
+    #[serde(default, deserialize_with = "some")]
+    pub total_high: Option<Option<String>>,
     /// Whether every charge could be computed.
     pub complete: Option<bool>,
     /// Requirement rule ids that must be listed (status `applies`).
@@ -159,6 +162,12 @@ pub fn check(kb: &Kb, scenario: &Scenario) -> Vec<String> {
             && cost[key] != want.as_str()
         {
             problems.push(format!("{key} {}, expected {want}", cost[key]));
+        }
+    }
+    if let Some(want) = &expect.total_high {
+        let found = cost["total_high"].as_str();
+        if found != want.as_deref() {
+            problems.push(format!("total_high {found:?}, expected {want:?}"));
         }
     }
     if let Some(complete) = expect.complete

@@ -106,6 +106,8 @@ pub const OFFICIAL_HOSTS: &[&str] = &[
     "uradni-list.si",
     "narodne-novine.nn.hr",
     "nic.in",
+    // India's BIS registration portal (Compulsory Registration Scheme), run by the Bureau.
+    "crsbis.in",
     "parliament.uk",
     // Environment authorities and registers acting for one (stiftung ear is the register
     // entrusted with the authority's tasks by ElektroG § 40).

@@ -581,6 +581,9 @@ pub struct LevyRate {
     pub hs: Option<HsPrefix>,
     /// The origins it applies to; `None` for every origin.
     pub origins: Option<Vec<Country>>,
+    /// The states or provinces of the destination it applies to (`BR-SP`); `None` for all of
+    /// them (a rate for the request's subdivision wins over a general one).
+    pub subdivisions: Option<Vec<preclear_domain::Subdivision>>,
     /// The rate.
     pub value: RateValue,
     /// Provenance.

@@ -175,7 +175,7 @@ as_of = 2026-01-01
     );
     let problems = problems(&bad);
     for text in [
-        "apply to the same HS prefix and origins on overlapping dates",
+        "apply to the same HS prefix, origins and subdivisions on overlapping dates",
         "id `zz.vat` is already defined at markets/ZZ.toml:",
         "`zz.later` is neither customs_value, goods_value, freight_and_insurance nor the id of a levy above this one",
         "HS prefix `8517` does not exist in the HS 2022 nomenclature",
@@ -286,4 +286,41 @@ fn a_source_no_fact_cites_is_an_error() {
         "{found:?}"
     );
     assert!(problems(GOOD).is_empty());
+}
+
+#[test]
+fn rates_by_subdivision_name_the_markets_own_subdivisions() {
+    let rate = |subdivisions: &str| {
+        format!(
+            "{GOOD}\n  [[levy.rate]]\n  subdivisions = {subdivisions}\n  percent = \"18\"\n  source = \"law\"\n  confidence = \"high\"\n  as_of = 2026-01-01\n"
+        )
+    };
+    assert!(
+        problems(&rate(r#"["ZZ-A", "ZZ-B"]"#)).is_empty(),
+        "{:?}",
+        problems(&rate(r#"["ZZ-A"]"#))
+    );
+    let kb = load(&files(&rate(r#"["ZZ-A"]"#))).unwrap();
+    let market = kb.market(preclear_domain::Country::parse("ZZ").unwrap()).unwrap();
+    let by_state = market.levies[0].rates.iter().find(|r| r.subdivisions.is_some()).unwrap();
+    assert_eq!(by_state.subdivisions.as_ref().unwrap()[0].as_str(), "ZZ-A");
+    for (list, expected) in [
+        (r#"["BR-SP"]"#, "`BR-SP` is not a subdivision of ZZ"),
+        (r#"["ZZ"]"#, "is not an ISO 3166-2 subdivision code"),
+        ("[]", "`subdivisions` must name at least one subdivision"),
+    ] {
+        let found = problems(&rate(list));
+        assert!(
+            found.iter().any(|p| p.contains(expected) && p.starts_with("markets/ZZ.toml:")),
+            "{list}: {found:?}"
+        );
+    }
+    // The same subdivisions twice on overlapping dates is a clash; a general rate beside them is not.
+    let twice = format!(
+        "{}\n  [[levy.rate]]\n  subdivisions = [\"ZZ-A\"]\n  percent = \"19\"\n  source = \"law\"\n  confidence = \"high\"\n  as_of = 2026-01-01\n",
+        rate(r#"["ZZ-A"]"#)
+    );
+    assert!(
+        problems(&twice).iter().any(|p| p.contains("same HS prefix, origins and subdivisions"))
+    );
 }

@@ -46,7 +46,10 @@ fn serious_findings(a: &Assessment) -> BTreeSet<String> {
 }
 
 fn total(a: &Assessment) -> Option<String> {
-    a.landed_cost.complete.then(|| a.landed_cost.total.clone())
+    a.landed_cost.complete.then(|| match &a.landed_cost.total_high {
+        Some(high) => format!("{} to {high}", a.landed_cost.total),
+        None => a.landed_cost.total.clone(),
+    })
 }
 
 /// What changed, or `None` when nothing an operator acts on did.

@@ -275,6 +275,25 @@ async fn web_story(url: String) {
             && converted.text.contains("HMRC monthly customs rate of 2026-11-01"),
         "the report names the exchange rate (on 2026-11-21 the ECB's newest is too old)"
     );
+    // Brazil without the destination state: ICMS by state makes the landed cost a range, and
+    // the report shows both ends and the rate range.
+    let no_state = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/scenarios/br/laptops-icms-range-no-state.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap()["request"]
+        .to_string();
+    let ranged = upload(&no_state).await;
+    assert_eq!(ranged.status, StatusCode::SEE_OTHER, "{}", ranged.text);
+    let ranged = lena.get(ranged.headers["location"].to_str().unwrap()).await;
+    for expected in
+        ["175,065.34 – 188,706.79", "17–23 %", "by state or province", "destination_subdivision"]
+    {
+        assert!(ranged.text.contains(expected), "the BR report lacks {expected:?}");
+    }
     // A destination the KB does not cover is not assessable, and the page says so.
     let uncovered =
         upload(&EXAMPLE.replace("\"destination\": \"TR\"", "\"destination\": \"IS\"")).await;

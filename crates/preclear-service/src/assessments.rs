@@ -131,7 +131,8 @@ pub async fn prepare(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let total = if assessment.landed_cost.complete {
+    // One figure only: a range (by state or province) is not stored as a total.
+    let total = if assessment.landed_cost.complete && assessment.landed_cost.total_high.is_none() {
         Decimal::from_str_exact(&assessment.landed_cost.total).ok()
     } else {
         None

@@ -966,3 +966,91 @@ fn an_unknown_charge_makes_the_row_a_lower_bound_and_names_the_charge() {
         "{text}"
     );
 }
+
+const VAT_BY_STATE: &str = r#"
+[[levy]]
+id = "zz.duty"
+kind = "duty"
+name = "Zedland duty"
+base = ["customs_value"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  percent = "5"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+[[levy]]
+id = "zz.state-vat"
+kind = "tax"
+name = "State VAT"
+base = ["customs_value", "zz.duty"]
+source = "zz-law"
+confidence = "high"
+as_of = 2026-01-01
+
+  [[levy.rate]]
+  subdivisions = ["ZZ-A"]
+  percent = "10"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+
+  [[levy.rate]]
+  subdivisions = ["ZZ-B", "ZZ-C"]
+  percent = "20"
+  source = "zz-law"
+  confidence = "high"
+  as_of = 2026-01-01
+"#;
+
+#[test]
+fn a_tax_by_state_gives_a_range_until_the_state_is_given() {
+    let kb = kb(&zedland(VAT_BY_STATE), None);
+    // CIF 1000; duty 5% = 50; state VAT 10% or 20% of 1050 = 105 or 210.
+    let open = assess(&kb, &request(json!({}), json!({})), "2026-06-01");
+    let cost = &open.landed_cost;
+    assert_eq!(cost.total, "1155.00");
+    assert_eq!(cost.total_high.as_deref(), Some("1260.00"));
+    assert!(cost.complete, "both ends are exact");
+    let vat = &cost.taxes[0];
+    assert_eq!(
+        (vat.amount.as_deref(), vat.amount_high.as_deref()),
+        (Some("105.00"), Some("210.00"))
+    );
+    assert_eq!((vat.rate.as_deref(), vat.rate_high.as_deref()), (Some("10"), Some("20")));
+    assert!(cost.duties[0].amount_high.is_none(), "the duty does not vary");
+    assert!(codes(&open).contains(&"levy.subdivision_needed".to_owned()), "{:?}", codes(&open));
+    let text = preclear_engine::render_text(&open);
+    assert!(text.contains("1155.00 to 1260.00"), "{text}");
+
+    let given =
+        assess(&kb, &request(json!({"destination_subdivision": "ZZ-C"}), json!({})), "2026-06-01");
+    assert_eq!(given.landed_cost.total, "1260.00");
+    assert!(given.landed_cost.total_high.is_none());
+    assert!(!codes(&given).contains(&"levy.subdivision_needed".to_owned()));
+
+    // A subdivision the KB has no rate for: the rate is unknown, never a neighbour's.
+    let other =
+        assess(&kb, &request(json!({"destination_subdivision": "ZZ-D"}), json!({})), "2026-06-01");
+    assert!(!other.landed_cost.complete);
+    assert!(
+        codes(&other).contains(&"levy.rate_unknown:zz.state-vat".to_owned()),
+        "{:?}",
+        codes(&other)
+    );
+}
+
+#[test]
+fn a_subdivision_of_another_country_is_refused_by_name() {
+    let value = request(json!({"destination_subdivision": "BR-SP"}), json!({}));
+    let errors = preclear_domain::request::parse_shipment_value(&value).unwrap_err();
+    assert_eq!(errors.0[0].path, "destination_subdivision");
+    assert!(errors.0[0].message.contains("not in the destination ZZ"), "{}", errors.0[0].message);
+    let value = request(json!({"destination_subdivision": "ZZ"}), json!({}));
+    let errors = preclear_domain::request::parse_shipment_value(&value).unwrap_err();
+    assert!(errors.0[0].message.contains("ISO 3166-2"), "{}", errors.0[0].message);
+}

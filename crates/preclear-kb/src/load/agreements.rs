@@ -221,6 +221,7 @@ fn derive_rate(
     let code = product.hs.as_str();
     let relevant = |rate: &LevyRate| {
         rate.origins.is_none()
+            && rate.subdivisions.is_none()
             && rate
                 .hs
                 .as_ref()
@@ -283,7 +284,9 @@ fn derive_rate(
     };
     let mut replaced_any = false;
     for rate in tariff.rates.iter_mut().filter(|rate| {
-        rate.origins.is_none() && rate.hs.as_ref().is_some_and(|p| p.as_str().starts_with(code))
+        rate.origins.is_none()
+            && rate.subdivisions.is_none()
+            && rate.hs.as_ref().is_some_and(|p| p.as_str().starts_with(code))
     }) {
         // An unknown rate for the subheading or one of its lines: the agreement settles it.
         rate.provenance = derived(rate.provenance.note.as_deref());
@@ -294,6 +297,7 @@ fn derive_rate(
         tariff.rates.push(LevyRate {
             hs: Some(product.hs.clone()),
             origins: None,
+            subdivisions: None,
             value: RateValue::Percent(Percent::ZERO),
             provenance: derived(None),
         });

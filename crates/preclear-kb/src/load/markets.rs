@@ -449,12 +449,38 @@ impl FileReader<'_, '_, '_> {
                 rate,
                 span,
                 "levy rate",
-                &[&["hs", "origins", "percent", "amount", "bands", "currency"], FACT_KEYS],
+                &[
+                    &["hs", "origins", "subdivisions", "percent", "amount", "bands", "currency"],
+                    FACT_KEYS,
+                ],
             );
             let nomenclature = self.loader.nomenclature;
             let hs =
                 rate.opt_parsed(&mut self.ctx, "hs", |text| self_hs_prefix(nomenclature, text));
             let origins = rate.opt_list(&mut self.ctx, "origins", country);
+            // A rate for some states or provinces of the market (Brazil's ICMS by state).
+            let own = self
+                .file
+                .strip_prefix("markets/")
+                .and_then(|rest| rest.strip_suffix(".toml"))
+                .and_then(|code| Country::parse(code).ok());
+            let subdivisions = rate.opt_list(&mut self.ctx, "subdivisions", |text| {
+                let subdivision = Subdivision::parse(text)?;
+                match own {
+                    Some(own) if subdivision.country() == own => Ok(subdivision),
+                    Some(own) => Err(format!("`{text}` is not a subdivision of {own}")),
+                    None => {
+                        Err("only a market's own file may give rates by subdivision".to_owned())
+                    }
+                }
+            });
+            let subdivisions = match subdivisions {
+                Some(Some(list)) if list.is_empty() => {
+                    self.ctx.error(&rate.span, "`subdivisions` must name at least one subdivision");
+                    None
+                }
+                other => other,
+            };
             let value = match method {
                 LevyMethod::Percent | LevyMethod::Inclusive => {
                     if rate.has("amount") {
@@ -492,13 +518,18 @@ impl FileReader<'_, '_, '_> {
                         }
                         let bands = self.bands(bands, currency.flatten());
                         let provenance = self.provenance(&rate);
-                        let (Some(hs), Some(origins), Some(value), Some(provenance)) =
-                            (hs, origins, bands, provenance)
+                        let (
+                            Some(hs),
+                            Some(origins),
+                            Some(subdivisions),
+                            Some(value),
+                            Some(provenance),
+                        ) = (hs, origins, subdivisions, bands, provenance)
                         else {
                             ok = false;
                             continue;
                         };
-                        rates.push(LevyRate { hs, origins, value, provenance });
+                        rates.push(LevyRate { hs, origins, subdivisions, value, provenance });
                         continue;
                     }
                     rate.parsed(&mut self.ctx, "amount", |text| match text {
@@ -514,21 +545,22 @@ impl FileReader<'_, '_, '_> {
                 }
             };
             let provenance = self.provenance(&rate);
-            let (Some(hs), Some(origins), Some(value), Some(provenance)) =
-                (hs, origins, value, provenance)
+            let (Some(hs), Some(origins), Some(subdivisions), Some(value), Some(provenance)) =
+                (hs, origins, subdivisions, value, provenance)
             else {
                 ok = false;
                 continue;
             };
-            let new = LevyRate { hs, origins, value, provenance };
+            let new = LevyRate { hs, origins, subdivisions, value, provenance };
             if let Some(clash) = rates.iter().find(|old| {
                 old.hs == new.hs
                     && old.origins == new.origins
+                    && old.subdivisions == new.subdivisions
                     && overlaps(&old.provenance, &new.provenance)
             }) {
                 self.ctx.error(
                     &rate.span,
-                    format!("this rate and the one at line {} apply to the same HS prefix and origins on overlapping dates", clash.provenance.location.line),
+                    format!("this rate and the one at line {} apply to the same HS prefix, origins and subdivisions on overlapping dates", clash.provenance.location.line),
                 );
                 ok = false;
                 continue;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use preclear_domain::{
     BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Country, Currency, Eccn,
     Encryption, HsCode, HsPrefix, Money, Percent, Purpose, Radio, RadioSet, Rounding, RoundingMode,
-    TransportMode,
+    Subdivision, TransportMode,
 };
 use sha2::{Digest, Sha256};
 use toml::de::DeTable;

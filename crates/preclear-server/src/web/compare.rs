@@ -63,7 +63,10 @@ impl RowView {
             name: country_name(row.destination.as_str()),
             verdict,
             verdict_class,
-            landed_cost: amount(&row.landed_cost),
+            landed_cost: match &row.landed_cost_high {
+                Some(high) => format!("{} – {}", amount(&row.landed_cost), amount(high)),
+                None => amount(&row.landed_cost),
+            },
             complete: row.landed_cost_complete,
             share: row
                 .duties_and_taxes_percent_of_goods

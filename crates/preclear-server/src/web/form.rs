@@ -202,6 +202,10 @@ const SHIPMENT: &[Spec] = &[
     text("business_unit", "Business unit", false),
     country("origin", "Origin country", true),
     Spec { list: "markets", ..country("destination", "Destination country", true) },
+    Spec {
+        hint: "ISO 3166-2, such as BR-SP: where a tax depends on it (Brazil's ICMS); a range when empty",
+        ..text("destination_subdivision", "Destination state or province", false)
+    },
     select("transport_mode", "Transport mode", true, || {
         choices(TransportMode::ALL, TransportMode::as_str, Some("choose…"))
     }),

@@ -859,9 +859,17 @@ pub(crate) async fn report(
             cost.push(CostRow {
                 label: charge.name.clone(),
                 kind,
-                rate: charge.rate.as_deref().map_or_else(|| "—".to_owned(), |r| format!("{r} %")),
+                rate: match (&charge.rate, &charge.rate_high) {
+                    (Some(r), Some(h)) => format!("{r}–{h} %"),
+                    (Some(r), None) => format!("{r} %"),
+                    (None, _) => "—".to_owned(),
+                },
                 base: charge.base.as_deref().map_or_else(|| "—".to_owned(), amount),
-                amount: charge.amount.as_deref().map_or_else(|| "unknown".to_owned(), amount),
+                amount: match (&charge.amount, &charge.amount_high) {
+                    (Some(a), Some(h)) => format!("{} – {}", amount(a), amount(h)),
+                    (Some(a), None) => amount(a),
+                    (None, _) => "unknown".to_owned(),
+                },
                 source: charge.source.clone(),
                 source_is_link: is_link(&charge.source),
                 confidence: charge.confidence.clone(),
@@ -873,9 +881,17 @@ pub(crate) async fn report(
             });
         }
     }
-    let total_label =
-        if c.complete { "Landed cost" } else { "Landed cost (at least: some amounts unknown)" };
-    cost.push(CostRow::value(total_label.into(), "total", &c.total));
+    let total_label = match (c.complete, &c.total_high) {
+        (true, None) => "Landed cost".to_owned(),
+        (false, None) => "Landed cost (at least: some amounts unknown)".to_owned(),
+        (true, Some(high)) => {
+            format!("Landed cost: from this to {} by state or province", amount(high))
+        }
+        (false, Some(high)) => {
+            format!("Landed cost (at least): from this to {} by state or province", amount(high))
+        }
+    };
+    cost.push(CostRow::value(total_label, "total", &c.total));
     let cost_chart = svg::cost_chart(
         "landed-cost",
         "Landed cost breakdown",
@@ -938,7 +954,10 @@ pub(crate) async fn report(
         notes,
         requirements,
         currency: c.currency.clone(),
-        total: amount(&c.total),
+        total: match &c.total_high {
+            Some(high) => format!("{} – {}", amount(&c.total), amount(high)),
+            None => amount(&c.total),
+        },
         cost,
         cost_chart,
         timeline_chart,

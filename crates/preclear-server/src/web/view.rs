@@ -106,8 +106,10 @@ pub(crate) struct ChargeView {
     pub rule: String,
     pub name: String,
     pub rate: Option<String>,
+    pub rate_high: Option<String>,
     pub base: Option<String>,
     pub amount: Option<String>,
+    pub amount_high: Option<String>,
     pub source: String,
     pub confidence: String,
 }
@@ -125,6 +127,7 @@ pub(crate) struct CostView {
     pub taxes: Vec<ChargeView>,
     pub fees: Vec<ChargeView>,
     pub total: String,
+    pub total_high: Option<String>,
     pub complete: bool,
     pub duties_and_taxes_paid_by: String,
     pub freight_paid_by: String,
