@@ -49,16 +49,19 @@ pub enum DocKind {
     PrequalificationReport,
     /// A draft power of attorney from the importer of record to its customs broker.
     PowerOfAttorney,
+    /// The one-page landed-cost quote a procurement lead forwards.
+    Quote,
 }
 
 impl DocKind {
     /// Every kind, in the order documents are listed.
-    pub const ALL: [DocKind; 5] = [
+    pub const ALL: [DocKind; 6] = [
         DocKind::CommercialInvoice,
         DocKind::PackingList,
         DocKind::SpecificationList,
         DocKind::PrequalificationReport,
         DocKind::PowerOfAttorney,
+        DocKind::Quote,
     ];
 
     /// The kinds that are also produced as XLSX lists.
@@ -73,6 +76,7 @@ impl DocKind {
             DocKind::SpecificationList => "specification-list",
             DocKind::PrequalificationReport => "prequalification-report",
             DocKind::PowerOfAttorney => "power-of-attorney",
+            DocKind::Quote => "quote",
         }
     }
 
@@ -89,6 +93,7 @@ impl DocKind {
             DocKind::SpecificationList => "Equipment specification list",
             DocKind::PrequalificationReport => "Pre-qualification report",
             DocKind::PowerOfAttorney => "Power of attorney (draft)",
+            DocKind::Quote => "Landed-cost quote",
         }
     }
 
@@ -187,6 +192,7 @@ pub fn pdf(
         DocKind::SpecificationList => render::specification_list(docs),
         DocKind::PrequalificationReport => render::prequalification_report(docs, assessment),
         DocKind::PowerOfAttorney => render::power_of_attorney(docs),
+        DocKind::Quote => render::quote(docs, assessment),
     };
     let attached = Attached {
         preclear: "preclear-document".to_owned(),

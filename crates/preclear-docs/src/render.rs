@@ -443,12 +443,44 @@ pub fn prequalification_report(docs: &ShipmentDocs, assessment: &Assessment) -> 
         "Landed cost ({}, {} basis)",
         cost.currency, cost.valuation_basis
     )));
+    b.push(landed_cost_table(docs, cost, false));
+    b.push(Block::Note(format!("Rounding: {}.", cost.rounding)));
+    b.push(Block::Heading("Documents required".to_owned()));
+    b.push(Block::Table(Table {
+        columns: vec![col("Document", 40, Align::Left), col("Rule", 12, Align::Left)],
+        rows: assessment.documents.iter().map(|d| vec![d.name.clone(), d.rule.clone()]).collect(),
+        footer: Vec::new(),
+    }));
+    doc
+}
+
+/// The landed cost as a table: goods and customs value, every charge with its rate and amount
+/// (a range by state or province where the request gives none), and the total; with `payer`,
+/// a column saying who pays each charge under the Incoterm.
+fn landed_cost_table(
+    docs: &ShipmentDocs,
+    cost: &preclear_engine::LandedCost,
+    payer: bool,
+) -> Block {
+    let blank = |cells: Vec<String>| {
+        if payer {
+            let mut cells = cells;
+            cells.push(String::new());
+            cells
+        } else {
+            cells
+        }
+    };
     let mut rows = vec![
-        vec!["Goods value".to_owned(), String::new(), docs.money_text(&cost.goods_value)],
-        vec!["Customs value".to_owned(), String::new(), docs.money_text(&cost.customs_value)],
+        blank(vec!["Goods value".to_owned(), String::new(), docs.money_text(&cost.goods_value)]),
+        blank(vec![
+            "Customs value".to_owned(),
+            String::new(),
+            docs.money_text(&cost.customs_value),
+        ]),
     ];
     for charge in cost.duties.iter().chain(&cost.taxes).chain(&cost.fees) {
-        rows.push(vec![
+        let mut row = vec![
             charge.name.clone(),
             match (&charge.rate, &charge.rate_high) {
                 (Some(r), Some(h)) => format!("{r}-{h} %"),
@@ -460,16 +492,24 @@ pub fn prequalification_report(docs: &ShipmentDocs, assessment: &Assessment) -> 
                 (Some(a), None) => docs.money_text(a),
                 (None, _) => "unknown".to_owned(),
             },
-        ]);
+        ];
+        if payer {
+            row.push(cost.duties_and_taxes_paid_by.to_owned());
+        }
+        rows.push(row);
     }
-    b.push(Block::Table(Table {
-        columns: vec![
-            col("Item", 30, Align::Left),
-            col("Rate", 8, Align::Right),
-            col("Amount", 12, Align::Right),
-        ],
+    let mut columns = vec![
+        col("Item", 30, Align::Left),
+        col("Rate", 8, Align::Right),
+        col("Amount", 12, Align::Right),
+    ];
+    if payer {
+        columns.push(col("Paid by", 7, Align::Left));
+    }
+    Block::Table(Table {
+        columns,
         rows,
-        footer: vec![vec![
+        footer: vec![blank(vec![
             match (cost.complete, &cost.total_high) {
                 (true, None) => "Total".to_owned(),
                 (false, None) => "Total (at least: some amounts unknown)".to_owned(),
@@ -483,15 +523,131 @@ pub fn prequalification_report(docs: &ShipmentDocs, assessment: &Assessment) -> 
                 }
                 None => docs.money_text(&cost.total),
             },
-        ]],
-    }));
-    b.push(Block::Note(format!("Rounding: {}.", cost.rounding)));
-    b.push(Block::Heading("Documents required".to_owned()));
-    b.push(Block::Table(Table {
-        columns: vec![col("Document", 40, Align::Left), col("Rule", 12, Align::Left)],
-        rows: assessment.documents.iter().map(|d| vec![d.name.clone(), d.rule.clone()]).collect(),
-        footer: Vec::new(),
-    }));
+        ])],
+    })
+}
+
+/// How long a quote holds at most: it is void earlier when the KB, the rates or the prices change.
+pub const QUOTE_VALID_DAYS: i32 = 30;
+
+/// The one-page quote a procurement lead forwards: parties, goods, the landed cost by charge
+/// with who pays, the exchange rates and their dates, what must happen first, the earliest ship
+/// date, and how long the figures hold.
+pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
+    let mut doc = base(docs, DocKind::Quote, Orientation::Portrait);
+    let b = &mut doc.blocks;
+    let valid_until = assessment
+        .as_of
+        .checked_add(jiff::Span::new().days(QUOTE_VALID_DAYS))
+        .map(|d| d.to_string())
+        .unwrap_or_else(|_| "—".to_owned());
+    let units: u64 = docs.totals.quantity;
+    let mut categories: Vec<String> =
+        docs.lines.iter().map(|l| l.category.replace('_', " ")).collect();
+    categories.sort();
+    categories.dedup();
+    b.push(Block::Fields(vec![
+        ("Reference".to_owned(), docs.reference.clone()),
+        (
+            "Route".to_owned(),
+            format!("{} → {}", country_name(&docs.origin), country_name(&docs.destination)),
+        ),
+        ("Incoterm".to_owned(), format!("{} ({})", docs.incoterm, docs.transport_mode)),
+        ("Verdict".to_owned(), assessment.verdict.as_str().replace('_', " ")),
+        (
+            "Goods".to_owned(),
+            format!(
+                "{} line{}, {units} unit{}: {}",
+                docs.lines.len(),
+                if docs.lines.len() == 1 { "" } else { "s" },
+                if units == 1 { "" } else { "s" },
+                categories.join(", ")
+            ),
+        ),
+        (
+            "Earliest ship date".to_owned(),
+            match (assessment.earliest_ship_date, &assessment.timeline.critical_requirement) {
+                (Some(date), Some(rule)) => format!("{date} (set by {rule})"),
+                (Some(date), None) => date.to_string(),
+                (None, Some(rule)) => {
+                    format!("not established: the lead time of {rule} is not known")
+                }
+                (None, None) => "not established".to_owned(),
+            },
+        ),
+        ("Quoted on".to_owned(), docs.date.clone()),
+        ("Valid until".to_owned(), valid_until.clone()),
+    ]));
+    b.push(Block::Boxes(vec![
+        entity_box("Client", Some(&docs.seller)),
+        importer_box(docs),
+        entity_box("Consignee", docs.consignee.as_ref()),
+    ]));
+    let cost = &assessment.landed_cost;
+    b.push(Block::Heading(format!("Landed cost ({})", cost.currency)));
+    b.push(landed_cost_table(docs, cost, true));
+    let mut notes = vec![format!(
+        "Valuation on a {} basis; duties and taxes paid by the {}, the main carriage by the {} ({}). Rounding: {}.",
+        cost.valuation_basis,
+        cost.duties_and_taxes_paid_by,
+        cost.freight_paid_by,
+        docs.incoterm,
+        cost.rounding
+    )];
+    for rate in &cost.exchange_rates {
+        notes.push(format!(
+            "Exchange rate: 1 {} = {} {} ({} of {}); customs convert at their own official rate.",
+            rate.from,
+            rate.rate,
+            rate.to,
+            match rate.source {
+                "ecb" => "ECB reference rate",
+                "hmrc" => "HMRC monthly rate",
+                _ => "the client's own rate",
+            },
+            rate.published
+        ));
+    }
+    notes.push("Import VAT: whether the importer of record can recover it is not assessed here; the amounts above are cash paid at import.".to_owned());
+    notes.push("Service charges (the importer-of-record fee, brokerage, inspection, storage) are not included.".to_owned());
+    for note in notes {
+        b.push(Block::Note(note));
+    }
+    let first: Vec<&preclear_engine::Finding> = assessment
+        .findings
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.severity,
+                preclear_engine::Severity::Blocker | preclear_engine::Severity::Condition
+            )
+        })
+        .take(6)
+        .collect();
+    if !first.is_empty() {
+        b.push(Block::Heading("Before the goods move".to_owned()));
+        for finding in &first {
+            b.push(Block::Paragraph(format!("{}: {}", finding.severity.as_str(), finding.message)));
+        }
+        let more = assessment
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.severity,
+                    preclear_engine::Severity::Blocker | preclear_engine::Severity::Condition
+                )
+            })
+            .count()
+            .saturating_sub(first.len());
+        if more > 0 {
+            b.push(Block::Note(format!("{more} more in the pre-qualification report.")));
+        }
+    }
+    b.push(Block::Note(format!(
+        "This quote holds until the knowledge base ({}), the exchange rates or the price list change, and at most until {valid_until}. Every figure is explained, with its rule and source, in the pre-qualification report of the same assessment.",
+        docs.kb_version
+    )));
     doc
 }
 

@@ -42,7 +42,7 @@ fn every_document_is_generated_deterministically_with_its_data_attached() {
     let (docs, assessment) = docs_for(&kb, &example());
     let first = preclear_docs::generate_all(&docs, &assessment).unwrap();
     let second = preclear_docs::generate_all(&docs, &assessment).unwrap();
-    assert_eq!(first.len(), 8, "five PDFs and three XLSX lists");
+    assert_eq!(first.len(), 9, "six PDFs (with the quote) and three XLSX lists");
     let dir = out_dir("example");
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.file_name, b.file_name);
@@ -276,5 +276,44 @@ fn the_xlsx_lists_import_back_into_the_same_lines() {
         assert_eq!(a.radio, b.radio);
         assert_eq!(a.encryption, b.encryption);
         assert_eq!(a.serials, b.serials);
+    }
+}
+
+#[test]
+fn the_quote_is_one_page_with_the_cost_by_charge_who_pays_and_its_validity() {
+    if !have("pdftotext") {
+        return;
+    }
+    let kb = kb();
+    let (docs, assessment) = docs_for(&kb, &example());
+    let pdf = preclear_docs::pdf(&docs, &assessment, DocKind::Quote).unwrap();
+    let path = out_dir("quote").join("quote.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = pdf_text(&path);
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The example: TR, 2026-11-21, DDP (the seller pays duties and taxes), KB version shown.
+    for expected in [
+        "Landed-cost quote",
+        "Türkiye",
+        "DDP",
+        "Landed cost (EUR)",
+        "Paid by",
+        "seller",
+        "Valid until 2026-12-21",
+        "Before the goods move",
+        "Service charges",
+        "Import VAT",
+        "Page 1 of 1",
+    ] {
+        assert!(squeezed.contains(expected), "the quote lacks {expected:?}:\n{text}");
+    }
+    assert!(squeezed.contains(&docs.kb_version), "the KB version is on the quote");
+    let total = preclear_docs::model::money_text(
+        assessment.landed_cost.total.parse().unwrap(),
+        &docs.currency,
+    );
+    assert!(squeezed.contains(&total), "the quote lacks the total {total}:\n{text}");
+    for charge in assessment.landed_cost.duties.iter().chain(&assessment.landed_cost.taxes) {
+        assert!(squeezed.contains(&charge.name), "the quote lacks the charge {}", charge.name);
     }
 }

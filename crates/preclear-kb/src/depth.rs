@@ -106,6 +106,13 @@ pub const OFFICIAL_HOSTS: &[&str] = &[
     "uradni-list.si",
     "narodne-novine.nn.hr",
     "nic.in",
+    // Finland's citizen portal and its product-safety agency; South Africa's trade
+    // administration commission; the EAC Secretariat; Kenya's trade information portal.
+    "suomi.fi",
+    "tukes.fi",
+    "itac.org.za",
+    "eachq.org",
+    "kenya.tradeportal.org",
     // India's BIS registration portal (Compulsory Registration Scheme), run by the Bureau.
     "crsbis.in",
     "parliament.uk",

@@ -54,10 +54,10 @@ async fn unknown_revoked_and_wrong_keys_answer_alike() {
     let unknown_prefix = format!("pck_{}_{}", "f".repeat(12), &good[17..]);
     let mut answers = Vec::new();
     for key in [unknown_prefix, revoked_full, wrong_secret] {
-        // The fastest of three, so that a busy machine does not decide.
+        // The fastest of five, so that a busy machine does not decide.
         let mut fastest = Duration::MAX;
         let mut answer = None;
-        for _ in 0..3 {
+        for _ in 0..5 {
             let (status, detail, took) = ask(key.clone()).await;
             fastest = fastest.min(took);
             answer = Some((status, detail));
@@ -73,7 +73,9 @@ async fn unknown_revoked_and_wrong_keys_answer_alike() {
     let times: Vec<Duration> = answers.iter().map(|(_, t)| *t).collect();
     let (slowest, quickest) = (times.iter().max().unwrap(), times.iter().min().unwrap());
     assert!(
-        *quickest * 3 >= *slowest,
+        // An answer without an argon2 verification comes back in microseconds, one with it in
+        // tens of milliseconds: a factor of 5 tells them apart, and tolerates a loaded machine.
+        *quickest * 5 >= *slowest,
         "each costs one argon2 verification, none answers at once: {times:?}"
     );
 }

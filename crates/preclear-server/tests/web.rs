@@ -196,6 +196,10 @@ async fn web_story(url: String) {
     let linked = linked.split('"').next().unwrap().to_owned();
     assert!(linked.starts_with("/assessments/"), "{linked}");
     assert_eq!(lena.get(&linked).await.status, StatusCode::OK, "each row opens its assessment");
+    let quote = lena.get(&format!("{linked}/documents/quote.pdf")).await;
+    assert_eq!(quote.status, StatusCode::OK, "and its one-page quote");
+    assert_eq!(quote.headers["content-type"], "application/pdf");
+    assert!(compared.text.contains(&format!(r#"href="{linked}/documents/quote.pdf""#)));
     for (typed, expected) in [
         ("", "Compare with other destinations</a>: name at least one other destination"),
         ("BR, XX", "Compare with other destinations</a>: `XX`"),
