@@ -16,7 +16,12 @@ pub(crate) fn run(
     format: Format,
     as_of: Date,
     kb_dir: Option<&Path>,
+    price_list: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
+    let prices = match read_price_list(price_list)? {
+        Ok(prices) => prices,
+        Err(code) => return Ok(code),
+    };
     let (shipment, _) = match read_shipment(file)? {
         Ok(read) => read,
         Err(code) => return Ok(code),
@@ -25,7 +30,7 @@ pub(crate) fn run(
         Ok(kb) => kb,
         Err(code) => return Ok(code),
     };
-    let assessment = preclear_engine::assess(&kb, &shipment, as_of);
+    let assessment = preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_ref());
     drop(shipment);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {
@@ -50,7 +55,12 @@ pub(crate) fn compare(
     format: Format,
     as_of: Date,
     kb_dir: Option<&Path>,
+    price_list: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
+    let prices = match read_price_list(price_list)? {
+        Ok(prices) => prices,
+        Err(code) => return Ok(code),
+    };
     let mut parsed = Vec::with_capacity(destinations.len());
     for code in destinations {
         match preclear_domain::Country::parse(code.trim()) {
@@ -74,7 +84,7 @@ pub(crate) fn compare(
         Err(code) => return Ok(code),
     };
     let (comparison, assessments) =
-        preclear_engine::compare::compare(&kb, &shipment, &parsed, as_of)
+        preclear_engine::compare::compare_priced(&kb, &shipment, &parsed, as_of, prices.as_ref())
             .context("comparing the destinations")?;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {
@@ -92,6 +102,28 @@ pub(crate) fn compare(
     }
     out.flush().context("writing the comparison")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a price list (`--price-list`), or (after printing every problem) exit status 2.
+pub(crate) fn read_price_list(
+    file: Option<&Path>,
+) -> anyhow::Result<Result<Option<preclear_pricing::PriceList>, ExitCode>> {
+    let Some(file) = file else { return Ok(Ok(None)) };
+    if !file.exists() {
+        bail!("price list `{}` does not exist", file.display());
+    }
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("reading price list `{}`", file.display()))?;
+    match preclear_pricing::PriceList::parse(&text) {
+        Ok(list) => Ok(Ok(Some(list))),
+        Err(errors) => {
+            eprintln!("{}: the price list is invalid:", file.display());
+            for error in &errors.0 {
+                eprintln!("  {error}");
+            }
+            Ok(Err(ExitCode::from(2)))
+        }
+    }
 }
 
 /// Reads and validates a shipment request file: the shipment and the request's JSON, or (after

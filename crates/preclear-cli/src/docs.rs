@@ -241,8 +241,13 @@ pub(crate) fn generate(
     out: &Path,
     as_of: Date,
     kb_dir: Option<&Path>,
+    price_list: Option<&Path>,
     parties: &PartyFlags,
 ) -> anyhow::Result<ExitCode> {
+    let prices = match crate::assess::read_price_list(price_list)? {
+        Ok(prices) => prices,
+        Err(code) => return Ok(code),
+    };
     let (shipment, value) = match crate::assess::read_shipment(request)? {
         Ok(read) => read,
         Err(code) => return Ok(code),
@@ -251,7 +256,7 @@ pub(crate) fn generate(
         Ok(kb) => kb,
         Err(code) => return Ok(code),
     };
-    let assessment = preclear_engine::assess(&kb, &shipment, as_of);
+    let assessment = preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_ref());
     let docs =
         ShipmentDocs::new(&shipment, &assessment, &parties.parties(shipment.destination.as_str()))
             .with_request(value);

@@ -48,6 +48,10 @@ enum Command {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
+        /// The provider's price list (TOML, see examples/price-list.toml): adds the service
+        /// charges (IOR fee, brokerage…) apart from duties and taxes.
+        #[arg(long, value_name = "FILE")]
+        price_list: Option<PathBuf>,
     },
     /// Assess one shipment request for several destinations and compare them side by side:
     /// verdict, blockers, landed cost in the request's currency, duties and taxes as a share of
@@ -68,6 +72,10 @@ enum Command {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
+        /// The provider's price list (TOML, see examples/price-list.toml): adds the service
+        /// charges (IOR fee, brokerage…) apart from duties and taxes.
+        #[arg(long, value_name = "FILE")]
+        price_list: Option<PathBuf>,
     },
     /// Read a packing list or invoice (XLSX or CSV) into a shipment request, printed as JSON;
     /// the column mapping, notes and problems (each with sheet, row and column) go to standard
@@ -250,6 +258,10 @@ enum DocsCommand {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
+        /// The provider's price list (TOML, see examples/price-list.toml): adds the service
+        /// charges (IOR fee, brokerage…) apart from duties and taxes.
+        #[arg(long, value_name = "FILE")]
+        price_list: Option<PathBuf>,
         #[command(flatten)]
         parties: docs::PartyFlags,
     },
@@ -309,10 +321,11 @@ fn main() -> ExitCode {
         Command::Audit { db, command } => service::audit(&db, command),
         Command::Program { db, command } => program::program(&db, command),
         Command::Import { file, mapping, request } => docs::import(&file, &mapping, &request),
-        Command::Docs { command: DocsCommand::Generate { request, out, as_of, kb, parties } } => {
-            as_of_or_today(as_of.as_deref())
-                .and_then(|as_of| docs::generate(&request, &out, as_of, kb.as_deref(), &parties))
-        }
+        Command::Docs {
+            command: DocsCommand::Generate { request, out, as_of, kb, price_list, parties },
+        } => as_of_or_today(as_of.as_deref()).and_then(|as_of| {
+            docs::generate(&request, &out, as_of, kb.as_deref(), price_list.as_deref(), &parties)
+        }),
         Command::Docs {
             command: DocsCommand::Audit { files, format, as_of, kb, audit, request },
         } => as_of_or_today(as_of.as_deref())
@@ -321,11 +334,20 @@ fn main() -> ExitCode {
             outln!("{}", preclear_server::openapi::document());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assess { file, format, as_of, kb } => as_of_or_today(as_of.as_deref())
-            .and_then(|as_of| assess::run(&file, format, as_of, kb.as_deref())),
-        Command::Compare { file, destinations, format, as_of, kb } => {
+        Command::Assess { file, format, as_of, kb, price_list } => as_of_or_today(as_of.as_deref())
+            .and_then(|as_of| {
+                assess::run(&file, format, as_of, kb.as_deref(), price_list.as_deref())
+            }),
+        Command::Compare { file, destinations, format, as_of, kb, price_list } => {
             as_of_or_today(as_of.as_deref()).and_then(|as_of| {
-                assess::compare(&file, &destinations, format, as_of, kb.as_deref())
+                assess::compare(
+                    &file,
+                    &destinations,
+                    format,
+                    as_of,
+                    kb.as_deref(),
+                    price_list.as_deref(),
+                )
             })
         }
         Command::Kb { command: KbCommand::Check { dir, max_age, as_of, deny_stale, format } } => {

@@ -229,3 +229,45 @@ fn compare_shows_one_row_per_destination_and_each_row_is_the_assessment() {
         assert!(text(&refused.stderr).contains(message), "{}", text(&refused.stderr));
     }
 }
+
+#[test]
+fn a_price_list_adds_service_charges_apart_from_duties_and_taxes() {
+    let example = repo("examples/product-example.json");
+    let prices = repo("examples/price-list.toml");
+    let output = preclear(&[
+        "assess",
+        &example,
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
+        "--price-list",
+        &prices,
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let service = &json["service_charges"];
+    // TR's own section: 2% of the customs value 99,945.00 = 1,998.90; broker 220.00 (estimate).
+    assert_eq!(service["section"], "market");
+    assert_eq!(service["charges"][0]["amount"], "1998.90");
+    assert_eq!(service["charges"][1]["amount"], "220.00");
+    assert_eq!(service["charges"][1]["estimate"], true);
+    assert_eq!(service["total"], "2218.90");
+    assert_eq!(service["charges"][0]["paid_by"], "seller", "DDP: the seller");
+    assert!(service["price_list_version"].as_str().unwrap().starts_with("sha256:"));
+    let without = preclear(&["assess", &example, "--as-of", "2026-11-21", "--format", "json"]);
+    let without: serde_json::Value = serde_json::from_slice(&without.stdout).unwrap();
+    assert!(without.get("service_charges").is_none(), "no price list, no section");
+    assert_eq!(json["landed_cost"], without["landed_cost"], "duties and taxes are untouched");
+
+    let dir = temp_dir("prices");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[price_list]\nprovider = \"a\"\nlabel = \"b\"\ncurrency = \"EUR\"\n[default]\nior_fee = { percent = \"x\", base = \"customs_value\" }\n").unwrap();
+    let refused = preclear(&["assess", &example, "--price-list", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("default.ior_fee.percent: `x` is not a decimal amount"),
+        "{}",
+        text(&refused.stderr)
+    );
+}

@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-const PURE: [&str; 8] = ["domain", "fx", "kb", "engine", "program", "import", "pdf", "docs"];
+const PURE: [&str; 9] =
+    ["domain", "fx", "pricing", "kb", "engine", "program", "import", "pdf", "docs"];
 
 /// Dependencies a pure crate may not have.
 const FORBIDDEN_DEPENDENCIES: [&str; 10] = [

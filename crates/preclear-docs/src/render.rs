@@ -609,9 +609,54 @@ pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
         ));
     }
     notes.push("Import VAT: whether the importer of record can recover it is not assessed here; the amounts above are cash paid at import.".to_owned());
-    notes.push("Service charges (the importer-of-record fee, brokerage, inspection, storage) are not included.".to_owned());
+    if assessment.service_charges.is_none() {
+        notes.push("Service charges (the importer-of-record fee, brokerage, inspection, storage) are not included: no price list was applied.".to_owned());
+    }
     for note in notes {
         b.push(Block::Note(note));
+    }
+    if let Some(service) = &assessment.service_charges {
+        b.push(Block::Heading(format!(
+            "Service charges ({}, price list {})",
+            service.provider, service.price_list
+        )));
+        b.push(Block::Table(Table {
+            columns: vec![
+                col("Charge", 20, Align::Left),
+                col("Basis", 18, Align::Left),
+                col("Amount", 12, Align::Right),
+                col("Paid by", 7, Align::Left),
+            ],
+            rows: service
+                .charges
+                .iter()
+                .map(|c| {
+                    vec![
+                        if c.estimate { format!("{} (estimate)", c.name) } else { c.name.clone() },
+                        c.basis.clone(),
+                        c.amount
+                            .as_deref()
+                            .map(|a| docs.money_text(a))
+                            .unwrap_or_else(|| "unknown".to_owned()),
+                        c.paid_by.to_owned(),
+                    ]
+                })
+                .collect(),
+            footer: vec![vec![
+                if service.complete {
+                    "Total service charges".to_owned()
+                } else {
+                    "Total service charges (at least)".to_owned()
+                },
+                String::new(),
+                docs.money_text(&service.total),
+                String::new(),
+            ]],
+        }));
+        b.push(Block::Note(format!(
+            "Price list version {}: the quote records the prices it used.",
+            service.price_list_version
+        )));
     }
     let first: Vec<&preclear_engine::Finding> = assessment
         .findings

@@ -69,6 +69,9 @@ pub struct ComparisonRow {
     /// goods value is zero.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub duties_and_taxes_percent_of_goods: Option<String>,
+    /// The provider's service charges under the price list, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_charges: Option<String>,
     /// The earliest date the cargo may leave; `null` when a lead time it depends on is unknown.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date, required = true))]
     #[serde(serialize_with = "opt_date")]
@@ -150,10 +153,23 @@ pub fn compare(
     destinations: &[Country],
     as_of: Date,
 ) -> Result<(Comparison, Vec<Assessment>), CompareError> {
+    compare_priced(kb, shipment, destinations, as_of, None)
+}
+
+/// [`compare`], each destination with the provider's service charges under `prices`.
+pub fn compare_priced(
+    kb: &Kb,
+    shipment: &Shipment,
+    destinations: &[Country],
+    as_of: Date,
+    prices: Option<&preclear_pricing::PriceList>,
+) -> Result<(Comparison, Vec<Assessment>), CompareError> {
     check_destinations(shipment.origin, destinations)?;
     let assessments: Vec<Assessment> = destinations
         .iter()
-        .map(|destination| crate::assess(kb, &redirected(shipment, *destination), as_of))
+        .map(|destination| {
+            crate::assess_priced(kb, &redirected(shipment, *destination), as_of, prices)
+        })
         .collect();
     Ok((comparison(shipment, kb.version().as_str(), as_of, &assessments), assessments))
 }
@@ -226,6 +242,7 @@ fn row(assessment: &Assessment) -> ComparisonRow {
         uncomputed_charges: uncomputed,
         duties_and_taxes: duties_and_taxes.to_string(),
         duties_and_taxes_percent_of_goods: share,
+        service_charges: assessment.service_charges.as_ref().map(|s| s.total.clone()),
         earliest_ship_date: assessment.earliest_ship_date,
         critical_requirement: critical,
     }

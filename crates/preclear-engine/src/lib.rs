@@ -45,6 +45,17 @@ pub use crate::report::render_text;
 
 /// Assesses a shipment against the knowledge base as of a date.
 pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
+    assess_priced(kb, shipment, as_of, None)
+}
+
+/// [`assess`], with the provider's service charges under `prices` (the IOR fee, brokerage…),
+/// converted into the request's currency like every other amount.
+pub fn assess_priced(
+    kb: &Kb,
+    shipment: &Shipment,
+    as_of: Date,
+    prices: Option<&preclear_pricing::PriceList>,
+) -> Assessment {
     let mut findings = Findings::default();
     let classes: Vec<classify::LineClass> = shipment
         .items
@@ -108,6 +119,24 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
             vec![],
         );
     }
+    let service_charges = prices.and_then(|list| {
+        let cost = &levies.landed_cost;
+        let figures = preclear_pricing::Shipment {
+            destination: shipment.destination,
+            currency: shipment.currency,
+            customs_value: cost.customs_value.parse().unwrap_or_default(),
+            goods_value: cost.goods_value.parse().unwrap_or_default(),
+            lines: shipment.items.len(),
+            rounding: levies.rounding,
+            paid_by: cost.duties_and_taxes_paid_by,
+        };
+        let charges =
+            preclear_pricing::charges(list, &figures, &mut |money| fx.in_request_currency(money));
+        if charges.is_none() {
+            findings.push(Severity::Info, "pricing.market_not_priced", format!("The price list {} ({}) has no prices for {} and no default: no service charges are shown.", list.label, list.provider, market.name), vec![]);
+        }
+        charges
+    });
     levies.landed_cost.exchange_rates = fx.finish(&mut findings);
     let importer = rules::importer(market, shipment, as_of, &mut findings);
 
@@ -194,12 +223,14 @@ pub fn assess(kb: &Kb, shipment: &Shipment, as_of: Date) -> Assessment {
             lines: line_results,
             earliest_ship_date,
             timeline,
+            service_charges,
         },
     )
 }
 
 /// The parts of an assessment other than the verdict and findings.
 struct Parts {
+    service_charges: Option<preclear_pricing::ServiceCharges>,
     requirements: Vec<RequirementResult>,
     export_controls: Vec<ExportControl>,
     importer: ImporterResult,
@@ -280,6 +311,7 @@ fn uncovered(
                 days_to_departure: None,
                 all_requirements_by: None,
             },
+            service_charges: None,
         },
     )
 }
@@ -342,6 +374,7 @@ fn finish(
         lines: parts.lines,
         earliest_ship_date: parts.earliest_ship_date,
         timeline: parts.timeline,
+        service_charges: parts.service_charges,
     }
 }
 

@@ -123,6 +123,10 @@ pub struct Assessment {
     pub earliest_ship_date: Option<Date>,
     /// How the earliest ship date was reached.
     pub timeline: Timeline,
+    /// The provider's service charges (the IOR fee, brokerage…) under the price list the
+    /// request was assessed with; absent without a price list. Apart from duties and taxes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_charges: Option<preclear_pricing::ServiceCharges>,
 }
 
 /// One conclusion, tied to the rule that produced it.

@@ -107,6 +107,34 @@ pub fn render_text(assessment: &Assessment) -> String {
         ),
     };
     let _ = writeln!(out, "  Rounding: {}", c.rounding);
+    if let Some(service) = &a.service_charges {
+        let _ = writeln!(
+            out,
+            "\nService charges ({}, price list {} {}; {} prices; paid by the {}):",
+            service.provider,
+            service.price_list,
+            service.price_list_version,
+            service.section,
+            service.charges.first().map_or("seller", |c| c.paid_by)
+        );
+        for charge in &service.charges {
+            let _ = writeln!(
+                out,
+                "  {:<44} {:>16}  ({}{})",
+                charge.name,
+                charge.amount.as_deref().unwrap_or("unknown"),
+                charge.basis,
+                if charge.estimate { "; estimate" } else { "" }
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  {:<44} {:>16}{}",
+            "Total service charges",
+            service.total,
+            if service.complete { "" } else { "  (lower bound: an amount could not be converted)" }
+        );
+    }
     for rate in &c.exchange_rates {
         let _ = writeln!(
             out,
