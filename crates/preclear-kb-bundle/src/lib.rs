@@ -14,7 +14,20 @@ pub fn files() -> Vec<SourceFile> {
         .collect()
 }
 
-/// Loads the embedded knowledge base.
+/// Loads the embedded knowledge base (its content version was computed at build time).
 pub fn load() -> Result<Kb, KbErrors> {
-    preclear_kb::load(&files())
+    preclear_kb::load_prehashed(&files(), VERSION)
+}
+
+/// The content version computed at build time.
+pub fn version() -> &'static str {
+    VERSION
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_version_computed_at_build_time_is_the_loaders() {
+        assert_eq!(super::version(), preclear_kb::version_of_files(&super::files()));
+    }
 }

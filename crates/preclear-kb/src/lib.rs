@@ -20,6 +20,6 @@ mod reader;
 
 pub use error::{KbError, KbErrors};
 pub use hs::Nomenclature;
-pub use load::load;
+pub use load::{load, load_prehashed, version_of_files};
 pub use model::*;
 pub use reader::SourceFile;

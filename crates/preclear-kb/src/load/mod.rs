@@ -29,8 +29,24 @@ use crate::reader::{
 
 /// Loads and validates a knowledge base from its files. Paths are relative to the KB root.
 pub fn load(files: &[SourceFile]) -> Result<Kb, KbErrors> {
+    load_as(files, version_of(files))
+}
+
+/// [`load`] with the content version already computed by [`version_of_files`] (the bundled
+/// KB's, at build time, so that a process does not hash megabytes it knows at start).
+pub fn load_prehashed(files: &[SourceFile], version: &str) -> Result<Kb, KbErrors> {
+    load_as(files, KbVersion(version.to_owned()))
+}
+
+/// The content version of a KB's files, as [`load`] computes it: `sha256:` and the first 16
+/// hex digits of the hash of every file's path and content (each length-prefixed), in path
+/// order.
+pub fn version_of_files(files: &[SourceFile]) -> String {
+    version_of(files).0
+}
+
+fn load_as(files: &[SourceFile], version: KbVersion) -> Result<Kb, KbErrors> {
     let mut errors = Vec::new();
-    let version = version_of(files);
     let mut files: Vec<&SourceFile> = files.iter().collect();
     // Unions before markets, which build on them; otherwise path order.
     files.sort_by(|a, b| {
