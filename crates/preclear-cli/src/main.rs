@@ -48,10 +48,8 @@ enum Command {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
-        /// The provider's price list (TOML, see examples/price-list.toml): adds the service
-        /// charges (IOR fee, brokerage…) apart from duties and taxes.
-        #[arg(long, value_name = "FILE")]
-        price_list: Option<PathBuf>,
+        #[command(flatten)]
+        pricing: PricingFlags,
     },
     /// Assess one shipment request for several destinations and compare them side by side:
     /// verdict, blockers, landed cost in the request's currency, duties and taxes as a share of
@@ -72,10 +70,8 @@ enum Command {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
-        /// The provider's price list (TOML, see examples/price-list.toml): adds the service
-        /// charges (IOR fee, brokerage…) apart from duties and taxes.
-        #[arg(long, value_name = "FILE")]
-        price_list: Option<PathBuf>,
+        #[command(flatten)]
+        pricing: PricingFlags,
     },
     /// Read a packing list or invoice (XLSX or CSV) into a shipment request, printed as JSON;
     /// the column mapping, notes and problems (each with sheet, row and column) go to standard
@@ -258,10 +254,8 @@ enum DocsCommand {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
-        /// The provider's price list (TOML, see examples/price-list.toml): adds the service
-        /// charges (IOR fee, brokerage…) apart from duties and taxes.
-        #[arg(long, value_name = "FILE")]
-        price_list: Option<PathBuf>,
+        #[command(flatten)]
+        pricing: PricingFlags,
         #[command(flatten)]
         parties: docs::PartyFlags,
     },
@@ -285,6 +279,15 @@ enum DocsCommand {
         #[command(flatten)]
         request: Box<docs::RequestFlags>,
     },
+}
+
+/// `--price-list`, where an assessment is made.
+#[derive(Debug, clap::Args)]
+struct PricingFlags {
+    /// The provider's price list (TOML, see examples/price-list.toml): adds the service
+    /// charges (IOR fee, brokerage…) apart from duties and taxes.
+    #[arg(long, value_name = "FILE")]
+    price_list: Option<PathBuf>,
 }
 
 /// How to print an assessment.
@@ -322,9 +325,10 @@ fn main() -> ExitCode {
         Command::Program { db, command } => program::program(&db, command),
         Command::Import { file, mapping, request } => docs::import(&file, &mapping, &request),
         Command::Docs {
-            command: DocsCommand::Generate { request, out, as_of, kb, price_list, parties },
+            command: DocsCommand::Generate { request, out, as_of, kb, pricing, parties },
         } => as_of_or_today(as_of.as_deref()).and_then(|as_of| {
-            docs::generate(&request, &out, as_of, kb.as_deref(), price_list.as_deref(), &parties)
+            let prices = pricing.price_list.as_deref();
+            docs::generate(&request, &out, as_of, kb.as_deref(), prices, &parties)
         }),
         Command::Docs {
             command: DocsCommand::Audit { files, format, as_of, kb, audit, request },
@@ -334,11 +338,11 @@ fn main() -> ExitCode {
             outln!("{}", preclear_server::openapi::document());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assess { file, format, as_of, kb, price_list } => as_of_or_today(as_of.as_deref())
+        Command::Assess { file, format, as_of, kb, pricing } => as_of_or_today(as_of.as_deref())
             .and_then(|as_of| {
-                assess::run(&file, format, as_of, kb.as_deref(), price_list.as_deref())
+                assess::run(&file, format, as_of, kb.as_deref(), pricing.price_list.as_deref())
             }),
-        Command::Compare { file, destinations, format, as_of, kb, price_list } => {
+        Command::Compare { file, destinations, format, as_of, kb, pricing } => {
             as_of_or_today(as_of.as_deref()).and_then(|as_of| {
                 assess::compare(
                     &file,
@@ -346,7 +350,7 @@ fn main() -> ExitCode {
                     format,
                     as_of,
                     kb.as_deref(),
-                    price_list.as_deref(),
+                    pricing.price_list.as_deref(),
                 )
             })
         }

@@ -658,7 +658,7 @@ pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
             service.price_list_version
         )));
     }
-    let first: Vec<&preclear_engine::Finding> = assessment
+    let serious: Vec<&preclear_engine::Finding> = assessment
         .findings
         .iter()
         .filter(|f| {
@@ -667,24 +667,13 @@ pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
                 preclear_engine::Severity::Blocker | preclear_engine::Severity::Condition
             )
         })
-        .take(6)
         .collect();
-    if !first.is_empty() {
+    if !serious.is_empty() {
         b.push(Block::Heading("Before the goods move".to_owned()));
-        for finding in &first {
+        for finding in serious.iter().take(6) {
             b.push(Block::Paragraph(format!("{}: {}", finding.severity.as_str(), finding.message)));
         }
-        let more = assessment
-            .findings
-            .iter()
-            .filter(|f| {
-                matches!(
-                    f.severity,
-                    preclear_engine::Severity::Blocker | preclear_engine::Severity::Condition
-                )
-            })
-            .count()
-            .saturating_sub(first.len());
+        let more = serious.len().saturating_sub(6);
         if more > 0 {
             b.push(Block::Note(format!("{more} more in the pre-qualification report.")));
         }
