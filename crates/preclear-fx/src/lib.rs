@@ -106,10 +106,22 @@ pub struct Rates {
     /// The ECB's currencies, in column order (`None` for a retired one, such as BGN since the
     /// euro).
     ecb_currencies: Vec<Option<Currency>>,
-    /// Business day → units per euro, by column (`None` where the ECB gave none).
-    ecb: BTreeMap<Date, Vec<Option<Decimal>>>,
+    /// The ECB file's text: its rows are read when a rate is asked for (a process that
+    /// converts once reads one row, not the 7,000 of the series).
+    ecb_text: std::sync::Arc<str>,
+    /// Business day → where its row's cells (after the date) are in `ecb_text`.
+    ecb: BTreeMap<Date, std::ops::Range<usize>>,
     /// First day of the month → currency → units per pound.
     hmrc: BTreeMap<Date, BTreeMap<Currency, Decimal>>,
+}
+
+/// How much of the ECB file is checked on reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Every cell of every row.
+    Every,
+    /// The header and the dates (the cells are read when a rate is asked for).
+    Dates,
 }
 
 /// The ECB's base currency.
@@ -132,12 +144,23 @@ fn positive(text: &str) -> Option<Decimal> {
 }
 
 impl Rates {
-    /// Reads the two series; either may be absent. Every problem is reported with its line.
+    /// Reads the two series; either may be absent. Every problem is reported with its line:
+    /// every cell of every row is checked.
     pub fn parse(ecb: Option<&str>, hmrc: Option<&str>) -> Result<Rates, Vec<FxError>> {
+        Rates::read(ecb, hmrc, Check::Every)
+    }
+
+    /// [`Rates::parse`] for tables already checked (the bundled KB's, whose test checks them):
+    /// the ECB rows are indexed by date, and their cells are read only when a rate is asked for.
+    pub fn parse_checked(ecb: Option<&str>, hmrc: Option<&str>) -> Result<Rates, Vec<FxError>> {
+        Rates::read(ecb, hmrc, Check::Dates)
+    }
+
+    fn read(ecb: Option<&str>, hmrc: Option<&str>, check: Check) -> Result<Rates, Vec<FxError>> {
         let mut errors = Vec::new();
         let mut rates = Rates::default();
         if let Some(text) = ecb {
-            rates.parse_ecb(text, &mut errors);
+            rates.parse_ecb(text, check, &mut errors);
         }
         if let Some(text) = hmrc {
             rates.parse_hmrc(text, &mut errors);
@@ -145,8 +168,10 @@ impl Rates {
         if errors.is_empty() { Ok(rates) } else { Err(errors) }
     }
 
-    fn parse_ecb(&mut self, text: &str, errors: &mut Vec<FxError>) {
+    fn parse_ecb(&mut self, text: &str, check: Check, errors: &mut Vec<FxError>) {
         let error = |line, message: String| FxError { file: ECB_FILE, line, message };
+        self.ecb_text = std::sync::Arc::from(text);
+        let base = text.as_ptr() as usize;
         let mut lines = text.lines().enumerate();
         let Some((_, header)) = lines.next() else {
             errors.push(error(1, "the file is empty; expected a header `Date,USD,JPY,…`".into()));
@@ -164,12 +189,22 @@ impl Rates {
             }
         }
         for (idx, line) in lines {
-            let mut cells = line.split(',');
-            let Some(Ok(date)) = cells.next().map(str::parse::<Date>) else {
+            let (first, rest) = line.split_once(',').unwrap_or((line, ""));
+            let Ok(date) = first.parse::<Date>() else {
                 errors.push(error(idx + 1, "expected a date YYYY-MM-DD first".into()));
                 continue;
             };
-            let values: Vec<Option<Decimal>> = cells
+            // Where the cells are: `rest` is a slice of `text`.
+            let start = rest.as_ptr() as usize - base;
+            let cells_range = start..start + rest.len();
+            if check == Check::Dates {
+                if self.ecb.insert(date, cells_range).is_some() {
+                    errors.push(error(idx + 1, format!("{date} appears twice")));
+                }
+                continue;
+            }
+            let values: Vec<Option<Decimal>> = rest
+                .split(',')
                 .map(
                     |cell| {
                         if cell.is_empty() {
@@ -197,7 +232,7 @@ impl Rates {
                 }
                 continue;
             }
-            if self.ecb.insert(date, values).is_some() {
+            if self.ecb.insert(date, cells_range).is_some() {
                 errors.push(error(idx + 1, format!("{date} appears twice")));
             }
         }
@@ -283,12 +318,14 @@ impl Rates {
             if from.as_str() == EURO { None } else { Some(column(from)?) },
             if to.as_str() == EURO { None } else { Some(column(to)?) },
         );
-        let per_euro = |values: &[Option<Decimal>], col: Option<usize>| match col {
+        // One cell of a row, read when asked for (an empty cell: the ECB gave no rate).
+        let per_euro = |cells: &str, col: Option<usize>| match col {
             None => Some(Decimal::ONE),
-            Some(col) => values.get(col).copied().flatten(),
+            Some(col) => cells.split(',').nth(col).and_then(positive),
         };
-        self.ecb.range(..=on).rev().find_map(|(day, values)| {
-            let (f, t) = (per_euro(values, from_col)?, per_euro(values, to_col)?);
+        self.ecb.range(..=on).rev().find_map(|(day, range)| {
+            let cells = self.ecb_text.get(range.clone())?;
+            let (f, t) = (per_euro(cells, from_col)?, per_euro(cells, to_col)?);
             Some(Rate {
                 from,
                 to,
@@ -352,6 +389,21 @@ mod tests {
 
     fn rates() -> Rates {
         Rates::parse(Some(ECB), Some(HMRC)).unwrap()
+    }
+
+    #[test]
+    fn checked_tables_read_their_rows_when_asked_and_answer_alike() {
+        let lazy = Rates::parse_checked(Some(ECB), Some(HMRC)).unwrap();
+        let full = rates();
+        for (from, to) in [("EUR", "USD"), ("BRL", "JPY"), ("USD", "GBP")] {
+            for day in ["2026-10-29", "2026-10-30", "2026-11-03", "2026-12-20"] {
+                assert_eq!(lazy.rate(c(from), c(to), d(day)), full.rate(c(from), c(to), d(day)));
+            }
+        }
+        // A bad cell is not checked on reading; asked for, it is no rate, never a panic or a 0.
+        let bad = Rates::parse_checked(Some("Date,USD\n2026-10-30,abc\n"), None).unwrap();
+        assert!(bad.rate(c("EUR"), c("USD"), d("2026-10-30")).is_none());
+        assert!(Rates::parse(Some("Date,USD\n2026-10-30,abc\n"), None).is_err());
     }
 
     #[test]

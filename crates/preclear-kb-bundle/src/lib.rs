@@ -30,4 +30,24 @@ mod tests {
     fn the_version_computed_at_build_time_is_the_loaders() {
         assert_eq!(super::version(), preclear_kb::version_of_files(&super::files()));
     }
+
+    #[test]
+    fn the_bundle_loads_whole_as_any_kb_and_its_rates_read_alike() {
+        // `load` checks every rate; the bundle's `load` reads rows when asked: same answers.
+        let checked = preclear_kb::load(&super::files()).expect("the bundled KB is valid");
+        let bundled = super::load().expect("the bundled KB loads");
+        assert_eq!(checked.version(), bundled.version());
+        let c = |code: &str| preclear_domain::Currency::parse(code).expect("a currency");
+        for day in ["2026-10-30", "2026-11-21", "2024-02-29", "2020-03-16"] {
+            let on: preclear_domain::Date = day.parse().expect("a date");
+            for (from, to) in [("EUR", "USD"), ("BRL", "USD"), ("TRY", "EUR"), ("GBP", "JPY")] {
+                assert_eq!(
+                    checked.fx().rate(c(from), c(to), on),
+                    bundled.fx().rate(c(from), c(to), on),
+                    "{from}->{to} on {day}"
+                );
+            }
+        }
+        assert_eq!(checked.fx().coverage(), bundled.fx().coverage());
+    }
 }
