@@ -244,6 +244,10 @@ pub struct ShipmentRequest {
     /// maximum, a de minimis threshold); at most 50.
     #[schema(value_type = Option<std::collections::BTreeMap<String, Amount>>)]
     pub fx_rates: Option<std::collections::BTreeMap<String, Amount>>,
+    /// A second currency to show the landed cost in (the client's own, when the request is
+    /// priced in another): converted at the request's `fx_rates` when they give it, else at the
+    /// knowledge base's reference rate of the assessment date.
+    pub report_currency: Option<Currency>,
 }
 
 /// The client: the company that owns the goods and asks for the import.

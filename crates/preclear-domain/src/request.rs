@@ -121,6 +121,7 @@ const SHIPMENT_FIELDS: &[&str] = &[
     "end_user",
     "items",
     "fx_rates",
+    "report_currency",
 ];
 const CLIENT_FIELDS: &[&str] = &["name", "country", "local_entity_in_destination"];
 const PARTY_FIELDS: &[&str] = &["name", "country", "address"];
@@ -370,6 +371,7 @@ impl Reader {
             Some(v) => self.party(v, "end_user").map(Some),
         };
         let items = self.required(&obj, "items").and_then(|v| self.items(v, currency));
+        let report_currency = self.opt_parsed(&obj, "report_currency", Currency::parse);
         let fx_rates = match obj.get("fx_rates") {
             None => Some(std::collections::BTreeMap::new()),
             Some(v) => self.fx_rates(v, currency),
@@ -409,6 +411,7 @@ impl Reader {
             end_user: end_user?,
             items: items?,
             fx_rates: fx_rates?,
+            report_currency: report_currency?,
         })
     }
 

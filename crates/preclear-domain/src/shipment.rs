@@ -49,6 +49,8 @@ pub struct Shipment {
     pub end_user: Option<Party>,
     /// The lines; never empty.
     pub items: Vec<Item>,
+    /// A second currency to show the landed cost in (`report_currency`), when asked for.
+    pub report_currency: Option<Currency>,
     /// The request's own exchange rates (`fx_rates`): units of each currency per one unit of
     /// the request's currency, e.g. from the client's treasury. They win over the KB's tables.
     pub fx_rates: std::collections::BTreeMap<Currency, rust_decimal::Decimal>,

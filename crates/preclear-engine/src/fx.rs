@@ -72,6 +72,23 @@ impl<'a> Converter<'a> {
         rate.convert(money.amount())
     }
 
+    /// The rate from the request's currency to `report` (a second currency to show the landed
+    /// cost in): the request's own `fx_rates` when they give it, else the KB's tables.
+    pub(crate) fn report_rate(&self, report: Currency) -> Option<ExchangeRate> {
+        let rate = match self.request.get(&report) {
+            Some(per_request) => Rate {
+                from: self.to,
+                to: report,
+                rate: *per_request,
+                published: self.on,
+                source: RateSource::Request,
+                age_days: 0,
+            },
+            None => self.rates.rate(self.to, report, self.on)?,
+        };
+        Some(exchange_rate(&rate))
+    }
+
     /// The rates used, each said in a finding.
     pub(crate) fn finish(self, findings: &mut Findings) -> Vec<ExchangeRate> {
         self.used
@@ -106,15 +123,19 @@ impl<'a> Converter<'a> {
                         vec![],
                     );
                 }
-                ExchangeRate {
-                    from: rate.from,
-                    to: rate.to,
-                    rate: rate.rate.to_string(),
-                    published: rate.published.to_string(),
-                    source: rate.source.as_str(),
-                    age_days: rate.age_days,
-                }
+                exchange_rate(&rate)
             })
             .collect()
+    }
+}
+
+fn exchange_rate(rate: &Rate) -> ExchangeRate {
+    ExchangeRate {
+        from: rate.from,
+        to: rate.to,
+        rate: rate.rate.to_string(),
+        published: rate.published.to_string(),
+        source: rate.source.as_str(),
+        age_days: rate.age_days,
     }
 }

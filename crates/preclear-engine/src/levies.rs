@@ -292,6 +292,7 @@ pub(crate) fn compute(
         total: money(total),
         exchange_rates: Vec::new(),
         complete,
+        in_report_currency: None,
         duties_and_taxes_paid_by: payer(shipment.incoterm.seller_pays_import_duties()),
         freight_paid_by: payer(shipment.incoterm.seller_pays_main_carriage()),
         rounding: format!("each charge's shipment total rounded {}", rounding),

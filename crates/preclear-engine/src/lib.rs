@@ -137,6 +137,38 @@ pub fn assess_priced(
         }
         charges
     });
+    if let Some(report) = shipment.report_currency.filter(|c| *c != shipment.currency) {
+        let cost = &mut levies.landed_cost;
+        match fx.report_rate(report) {
+            Some(rate) => {
+                let rounding = preclear_domain::Rounding {
+                    mode: levies.rounding.mode,
+                    decimal_places: report.minor_units(),
+                };
+                let at = |text: &str| -> String {
+                    let (Ok(amount), Ok(per)) =
+                        (text.parse::<rust_decimal::Decimal>(), rate.rate.parse::<rust_decimal::Decimal>())
+                    else {
+                        return String::new();
+                    };
+                    amount.checked_mul(per).map(|v| rounding.apply(v).to_string()).unwrap_or_default()
+                };
+                cost.in_report_currency = Some(ReportAmounts {
+                    currency: report,
+                    customs_value: at(&cost.customs_value),
+                    total: at(&cost.total),
+                    total_high: cost.total_high.as_deref().map(at),
+                    rate,
+                });
+            }
+            None => findings.push(
+                Severity::Warning,
+                "fx.report_currency_unavailable",
+                format!("The landed cost cannot be shown in {report}: preclear has no rate from {} to {report} for {as_of}. Give it in `fx_rates`.", shipment.currency),
+                vec![],
+            ),
+        }
+    }
     levies.landed_cost.exchange_rates = fx.finish(&mut findings);
     let importer = rules::importer(market, shipment, as_of, &mut findings);
 
@@ -298,6 +330,7 @@ fn uncovered(
                 total: zero(goods),
                 exchange_rates: Vec::new(),
                 complete: false,
+                in_report_currency: None,
                 duties_and_taxes_paid_by: levies::payer(
                     shipment.incoterm.seller_pays_import_duties(),
                 ),

@@ -291,6 +291,24 @@ pub struct ExchangeRate {
     pub age_days: i32,
 }
 
+/// The landed cost in a second currency (the request's `report_currency`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportAmounts {
+    /// The currency.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "USD"))]
+    pub currency: Currency,
+    /// The rate from the request's currency, with its source and date.
+    pub rate: ExchangeRate,
+    /// The customs value, converted and rounded to the currency's minor units.
+    pub customs_value: String,
+    /// The landed-cost total, converted and rounded likewise.
+    pub total: String,
+    /// The high end of a range by state or province, converted likewise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_high: Option<String>,
+}
+
 /// One duty, tax or fee.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -359,6 +377,9 @@ pub struct LandedCost {
     pub exchange_rates: Vec<ExchangeRate>,
     /// Whether every charge could be computed (if not, `total` is a lower bound).
     pub complete: bool,
+    /// The landed cost in the request's `report_currency`, when it asks for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_report_currency: Option<ReportAmounts>,
     /// Who pays duties and taxes at destination under the Incoterm: `seller` (DDP) or `buyer`.
     #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::Payer))]
     pub duties_and_taxes_paid_by: &'static str,

@@ -107,6 +107,27 @@ pub fn render_text(assessment: &Assessment) -> String {
         ),
     };
     let _ = writeln!(out, "  Rounding: {}", c.rounding);
+    if let Some(report) = &c.in_report_currency {
+        let total = match &report.total_high {
+            Some(high) => format!("{} to {high}", report.total),
+            None => report.total.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "  In {}: customs value {}, landed cost {total} (1 {} = {} {}, {} of {})",
+            report.currency,
+            report.customs_value,
+            report.rate.from,
+            report.rate.rate,
+            report.currency,
+            match report.rate.source {
+                "ecb" => "ECB reference rate",
+                "hmrc" => "HMRC monthly customs rate",
+                _ => "the request's own rate",
+            },
+            report.rate.published
+        );
+    }
     if let Some(service) = &a.service_charges {
         let _ = writeln!(
             out,

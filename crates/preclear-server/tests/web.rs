@@ -298,6 +298,16 @@ async fn web_story(url: String) {
     {
         assert!(ranged.text.contains(expected), "the BR report lacks {expected:?}");
     }
+    // A second currency for the landed cost, at a named rate.
+    let with_usd = EXAMPLE
+        .replace("\"currency\": \"EUR\"", "\"currency\": \"EUR\", \"report_currency\": \"USD\"");
+    let in_usd = upload(&with_usd).await;
+    assert_eq!(in_usd.status, StatusCode::SEE_OTHER, "{}", in_usd.text);
+    let in_usd = lena.get(in_usd.headers["location"].to_str().unwrap()).await;
+    assert!(
+        in_usd.text.contains(r#"id="report-currency""#) && in_usd.text.contains(" USD at 1 EUR = "),
+        "the report shows the landed cost in USD"
+    );
     // A destination the KB does not cover is not assessable, and the page says so.
     let uncovered =
         upload(&EXAMPLE.replace("\"destination\": \"TR\"", "\"destination\": \"IS\"")).await;

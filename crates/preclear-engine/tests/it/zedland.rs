@@ -1054,3 +1054,27 @@ fn a_subdivision_of_another_country_is_refused_by_name() {
     let errors = preclear_domain::request::parse_shipment_value(&value).unwrap_err();
     assert!(errors.0[0].message.contains("ISO 3166-2"), "{}", errors.0[0].message);
 }
+
+#[test]
+fn the_landed_cost_is_shown_in_a_report_currency_at_the_named_rate() {
+    let kb = kb(&zedland(DUTY_AND_VAT), None);
+    // Total 1260.00 XTS; the request's own rate: 1 XTS = 0.5 EUR → 630.00 EUR.
+    let value = request(json!({"report_currency": "EUR", "fx_rates": {"EUR": "0.5"}}), json!({}));
+    let assessment = assess(&kb, &value, "2026-06-01");
+    let report = assessment.landed_cost.in_report_currency.as_ref().expect("shown in EUR");
+    assert_eq!(report.currency.as_str(), "EUR");
+    assert_eq!((report.customs_value.as_str(), report.total.as_str()), ("500.00", "630.00"));
+    assert_eq!((report.rate.rate.as_str(), report.rate.source), ("0.5", "request"));
+    assert!(
+        preclear_engine::render_text(&assessment)
+            .contains("In EUR: customs value 500.00, landed cost 630.00")
+    );
+    // No rate for the pair: said, never a guess.
+    let value = request(json!({"report_currency": "EUR"}), json!({}));
+    let assessment = assess(&kb, &value, "2026-06-01");
+    assert!(assessment.landed_cost.in_report_currency.is_none());
+    assert!(codes(&assessment).contains(&"fx.report_currency_unavailable".to_owned()));
+    // The request's own currency asks for nothing.
+    let same = assess(&kb, &request(json!({"report_currency": "XTS"}), json!({})), "2026-06-01");
+    assert!(same.landed_cost.in_report_currency.is_none());
+}

@@ -218,6 +218,11 @@ const SHIPMENT: &[Spec] = &[
         list: "currencies",
         ..text("currency", "Currency", true)
     },
+    Spec {
+        hint: "optional: the landed cost also shown in it, such as USD",
+        list: "currencies",
+        ..text("report_currency", "Also show in currency", false)
+    },
     decimal("freight", "Freight", false, "decimal, such as 1850.00"),
     decimal("insurance", "Insurance", false, "decimal, such as 95.00"),
 ];

@@ -128,11 +128,22 @@ pub(crate) struct CostView {
     pub fees: Vec<ChargeView>,
     pub total: String,
     pub total_high: Option<String>,
+    pub in_report_currency: Option<ReportView>,
     pub complete: bool,
     pub duties_and_taxes_paid_by: String,
     pub freight_paid_by: String,
     pub rounding: String,
     pub exchange_rates: Vec<RateView>,
+}
+
+/// The landed cost in the request's `report_currency`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ReportView {
+    pub currency: String,
+    pub rate: RateView,
+    pub total: String,
+    pub total_high: Option<String>,
 }
 
 /// An exchange rate the landed cost used.
