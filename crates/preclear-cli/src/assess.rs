@@ -52,6 +52,7 @@ pub(crate) fn run(
 pub(crate) fn compare(
     file: &Path,
     destinations: &[String],
+    out_dir: Option<&Path>,
     format: Format,
     as_of: Date,
     kb_dir: Option<&Path>,
@@ -86,6 +87,9 @@ pub(crate) fn compare(
     let (comparison, assessments) =
         preclear_engine::compare::compare_priced(&kb, &shipment, &parsed, as_of, prices.as_ref())
             .context("comparing the destinations")?;
+    if let Some(dir) = out_dir {
+        write_comparison(dir, &shipment, &comparison, &assessments)?;
+    }
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {
         Format::Json => {
@@ -102,6 +106,40 @@ pub(crate) fn compare(
     }
     out.flush().context("writing the comparison")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `compare --out DIR`: the comparison as PDF and XLSX, and each destination's quote.
+fn write_comparison(
+    dir: &Path,
+    shipment: &Shipment,
+    comparison: &preclear_engine::compare::Comparison,
+    assessments: &[preclear_engine::Assessment],
+) -> anyhow::Result<()> {
+    use preclear_docs::{DocKind, Parties, ShipmentDocs};
+    std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
+    let parties = Parties { importer: None, broker: None };
+    let each: Vec<(ShipmentDocs, preclear_engine::Assessment)> = assessments
+        .iter()
+        .map(|a| {
+            let moved = preclear_engine::compare::redirected(shipment, a.destination);
+            (ShipmentDocs::new(&moved, a, &parties), a.clone())
+        })
+        .collect();
+    let write = |name: String, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).with_context(|| format!("writing `{}`", path.display()))?;
+        eprintln!("wrote {}", path.display());
+        anyhow::Ok(())
+    };
+    if let Some(files) = preclear_docs::comparison_files(comparison, &each)? {
+        write("comparison.pdf".to_owned(), &files.pdf)?;
+        write("comparison.xlsx".to_owned(), &files.xlsx)?;
+    }
+    for (docs, assessment) in &each {
+        let quote = preclear_docs::pdf(docs, assessment, DocKind::Quote)?;
+        write(format!("quote-{}.pdf", assessment.destination), &quote)?;
+    }
+    Ok(())
 }
 
 /// Reads a price list (`--price-list`), or (after printing every problem) exit status 2.

@@ -61,6 +61,10 @@ enum Command {
         /// The destinations to compare, comma-separated ISO 3166 codes (`BR,IN,TR`); at most 20.
         #[arg(long, value_name = "CC,CC,...", value_delimiter = ',', required = true)]
         destinations: Vec<String>,
+        /// Also write the comparison as `comparison.pdf` and `comparison.xlsx`, and each
+        /// destination's one-page quote as `quote-CC.pdf`, into this directory (created if absent).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         /// Output format: a readable table, or the JSON comparison with every assessment.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -342,11 +346,12 @@ fn main() -> ExitCode {
             .and_then(|as_of| {
                 assess::run(&file, format, as_of, kb.as_deref(), pricing.price_list.as_deref())
             }),
-        Command::Compare { file, destinations, format, as_of, kb, pricing } => {
+        Command::Compare { file, destinations, out, format, as_of, kb, pricing } => {
             as_of_or_today(as_of.as_deref()).and_then(|as_of| {
                 assess::compare(
                     &file,
                     &destinations,
+                    out.as_deref(),
                     format,
                     as_of,
                     kb.as_deref(),

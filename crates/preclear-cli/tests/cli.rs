@@ -219,6 +219,40 @@ fn compare_shows_one_row_per_destination_and_each_row_is_the_assessment() {
     assert!(table.contains("Comparison of RF-2026-014 across 3 destinations, EUR"), "{table}");
     assert!(table.lines().any(|l| l.starts_with("TR ")), "{table}");
 
+    // Exported: the comparison as one PDF and one workbook, and each destination's quote.
+    let dir = temp_dir("compare-out");
+    let written = preclear(&[
+        "compare",
+        &example,
+        "--destinations",
+        "BR,IN,TR",
+        "--as-of",
+        "2026-11-21",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+    for (name, magic) in [
+        ("comparison.pdf", &b"%PDF"[..]),
+        ("comparison.xlsx", &b"PK"[..]),
+        ("quote-BR.pdf", &b"%PDF"[..]),
+        ("quote-IN.pdf", &b"%PDF"[..]),
+        ("quote-TR.pdf", &b"%PDF"[..]),
+    ] {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_else(|_| panic!("{name} not written"));
+        assert!(bytes.starts_with(magic), "{name} is not what it says");
+    }
+    let workbook = preclear_import::read_workbook(
+        "comparison.xlsx",
+        &std::fs::read(dir.join("comparison.xlsx")).unwrap(),
+        &preclear_import::Limits::default(),
+    )
+    .unwrap();
+    let cells = format!("{:?}", workbook.sheets[0].rows);
+    for expected in ["Landed cost (EUR)", "\"BR\"", "\"IN\"", "\"TR\"", "Set by"] {
+        assert!(cells.contains(expected), "the workbook lacks {expected}: {cells}");
+    }
+
     for (destinations, message) in [
         ("BR,XX", "--destinations: `XX`"),
         ("BR,BR", "--destinations: BR is given twice"),

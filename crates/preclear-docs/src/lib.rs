@@ -208,6 +208,28 @@ pub fn pdf(
     Ok(preclear_pdf::render(&document)?)
 }
 
+/// A comparison of destinations as files.
+#[derive(Debug, Clone)]
+pub struct ComparisonFiles {
+    /// The rows side by side, then each destination's landed cost by charge.
+    pub pdf: Vec<u8>,
+    /// One row per destination, amounts as numbers.
+    pub xlsx: Vec<u8>,
+}
+
+/// A comparison of destinations as one PDF and one XLSX. `each` holds every destination's
+/// documents and assessment in the comparison's order; `None` without a destination.
+pub fn comparison_files(
+    comparison: &preclear_engine::compare::Comparison,
+    each: &[(ShipmentDocs, Assessment)],
+) -> Result<Option<ComparisonFiles>, DocsError> {
+    let Some(document) = render::comparison(comparison, each) else { return Ok(None) };
+    Ok(Some(ComparisonFiles {
+        pdf: preclear_pdf::render(&document)?,
+        xlsx: xlsx::comparison(comparison)?,
+    }))
+}
+
 /// One list as XLSX.
 pub fn xlsx(docs: &ShipmentDocs, kind: DocKind) -> Result<Vec<u8>, DocsError> {
     if !kind.is_list() {

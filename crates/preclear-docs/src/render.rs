@@ -685,6 +685,80 @@ pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
     doc
 }
 
+/// A comparison of destinations as one PDF: the rows side by side, then per destination its
+/// verdict, landed cost by charge with who pays, and earliest ship date. `each` holds every
+/// destination's documents and assessment, in the comparison's order.
+pub fn comparison(
+    comparison: &preclear_engine::compare::Comparison,
+    each: &[(ShipmentDocs, Assessment)],
+) -> Option<Document> {
+    let (first, _) = each.first()?;
+    let mut doc = base(first, DocKind::Quote, Orientation::Landscape);
+    doc.title = "Comparison of destinations".to_owned();
+    doc.running_header = format!("Comparison of destinations {}", comparison.reference);
+    let b = &mut doc.blocks;
+    b.push(Block::Fields(vec![
+        ("Reference".to_owned(), comparison.reference.clone()),
+        ("Currency".to_owned(), comparison.currency.to_string()),
+        ("Assessed as of".to_owned(), comparison.as_of.to_string()),
+        ("Knowledge base".to_owned(), comparison.kb_version.clone()),
+    ]));
+    let money = |text: &str| first.money_text(text);
+    b.push(Block::Table(Table {
+        columns: vec![
+            col("Destination", 14, Align::Left),
+            col("Verdict", 14, Align::Left),
+            col("Landed cost", 16, Align::Right),
+            col("D&T % of goods", 8, Align::Right),
+            col("Service charges", 10, Align::Right),
+            col("Earliest ship date", 10, Align::Left),
+            col("Set by", 14, Align::Left),
+        ],
+        rows: comparison
+            .rows
+            .iter()
+            .map(|r| {
+                let cost = match (&r.landed_cost_high, r.landed_cost_complete) {
+                    (Some(high), _) => format!("{} to {}", money(&r.landed_cost), money(high)),
+                    (None, true) => money(&r.landed_cost),
+                    (None, false) => format!("at least {}", money(&r.landed_cost)),
+                };
+                vec![
+                    country_name(r.destination.as_str()),
+                    r.verdict.as_str().replace('_', " "),
+                    cost,
+                    r.duties_and_taxes_percent_of_goods.clone().unwrap_or_else(|| "—".to_owned()),
+                    r.service_charges.as_deref().map(money).unwrap_or_else(|| "—".to_owned()),
+                    r.earliest_ship_date
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| "not established".to_owned()),
+                    opt(r.critical_requirement.as_deref()),
+                ]
+            })
+            .collect(),
+        footer: Vec::new(),
+    }));
+    for (docs, assessment) in each {
+        b.push(Block::Heading(format!(
+            "{}: {}",
+            country_name(&docs.destination),
+            assessment.verdict.as_str().replace('_', " ")
+        )));
+        b.push(Block::Paragraph(assessment.summary.clone()));
+        b.push(landed_cost_table(docs, &assessment.landed_cost, true));
+        for row in comparison.rows.iter().filter(|r| r.destination == assessment.destination) {
+            for blocker in &row.blockers {
+                b.push(Block::Paragraph(format!("blocker: {blocker}")));
+            }
+        }
+    }
+    b.push(Block::Note(
+        "Each destination is a full assessment: its pre-qualification report and its quote give every finding, rule and source."
+            .to_owned(),
+    ));
+    Some(doc)
+}
+
 /// The ECCN cell of the specification list: the declared ECCN, and the classification under
 /// each export regime of the origin.
 fn eccn_text(line: &DocLine) -> String {

@@ -295,3 +295,103 @@ fn date_parts(date: &str) -> (u16, u8, u8) {
     let day = parts.next().and_then(|d| u8::try_from(d).ok()).unwrap_or(1);
     (year, month, day)
 }
+
+/// A comparison of destinations as a workbook: one row per destination, amounts as numbers.
+pub(crate) fn comparison(
+    comparison: &preclear_engine::compare::Comparison,
+) -> Result<Vec<u8>, DocsError> {
+    let places = comparison.currency.minor_units();
+    let money_format = if places == 0 {
+        "#,##0".to_owned()
+    } else {
+        format!("#,##0.{}", "0".repeat(places as usize))
+    };
+    let money = Format::new().set_num_format(&money_format);
+    let bold = Format::new().set_bold();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#E8E8E8")
+        .set_border_bottom(FormatBorder::Thin);
+    let mut workbook = Workbook::new();
+    let date = comparison.as_of;
+    let created = ExcelDateTime::from_ymd(
+        u16::try_from(date.year()).unwrap_or(2000),
+        u8::try_from(date.month()).unwrap_or(1),
+        u8::try_from(date.day()).unwrap_or(1),
+    )?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Comparison of destinations {}", comparison.reference))
+            .set_author(PRODUCER)
+            .set_creation_datetime(&created),
+    );
+    let sheet: &mut Worksheet = workbook.add_worksheet();
+    sheet.set_name("Comparison")?;
+    sheet.write_string_with_format(0, 0, "COMPARISON OF DESTINATIONS", &bold)?;
+    let particulars = [
+        ("Reference", comparison.reference.clone()),
+        ("Currency", comparison.currency.to_string()),
+        ("Assessed as of", comparison.as_of.to_string()),
+        ("Knowledge base", comparison.kb_version.clone()),
+    ];
+    let mut row: u32 = 2;
+    for (label, value) in particulars {
+        sheet.write_string_with_format(row, 0, label, &bold)?;
+        sheet.write_string(row, 1, value)?;
+        row += 1;
+    }
+    row += 1;
+    let currency = comparison.currency.as_str();
+    let headers = [
+        "Destination".to_owned(),
+        "Verdict".to_owned(),
+        format!("Landed cost ({currency})"),
+        format!("Landed cost, highest ({currency})"),
+        "Complete".to_owned(),
+        format!("Duties and taxes ({currency})"),
+        "Duties and taxes, % of goods".to_owned(),
+        format!("Service charges ({currency})"),
+        "Earliest ship date".to_owned(),
+        "Set by".to_owned(),
+        "Blockers".to_owned(),
+        "Not computed".to_owned(),
+    ];
+    for (col, text) in (0u16..).zip(&headers) {
+        sheet.write_string_with_format(row, col, text, &header)?;
+        sheet.set_column_width(col, 18)?;
+    }
+    sheet.set_freeze_panes(row + 1, 0)?;
+    for r in &comparison.rows {
+        row += 1;
+        let amount =
+            |sheet: &mut Worksheet, col: u16, text: Option<&str>| -> Result<(), DocsError> {
+                if let Some(value) = text.and_then(|t| t.parse::<Decimal>().ok()) {
+                    sheet.write_number_with_format(row, col, number(value), &money)?;
+                }
+                Ok(())
+            };
+        sheet.write_string(row, 0, r.destination.as_str())?;
+        sheet.write_string(row, 1, r.verdict.as_str())?;
+        amount(sheet, 2, Some(&r.landed_cost))?;
+        amount(sheet, 3, r.landed_cost_high.as_deref())?;
+        sheet.write_string(
+            row,
+            4,
+            if r.landed_cost_complete { "yes" } else { "no: a lower bound" },
+        )?;
+        amount(sheet, 5, Some(&r.duties_and_taxes))?;
+        if let Some(share) = &r.duties_and_taxes_percent_of_goods {
+            sheet.write_string(row, 6, share)?;
+        }
+        amount(sheet, 7, r.service_charges.as_deref())?;
+        sheet.write_string(
+            row,
+            8,
+            r.earliest_ship_date.map_or_else(|| "not established".to_owned(), |d| d.to_string()),
+        )?;
+        sheet.write_string(row, 9, r.critical_requirement.as_deref().unwrap_or(""))?;
+        sheet.write_string(row, 10, r.blockers.join("; "))?;
+        sheet.write_string(row, 11, r.uncomputed_charges.join(", "))?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
