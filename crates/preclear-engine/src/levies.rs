@@ -566,6 +566,14 @@ fn select_rate<'k>(
             (None, _) | (Some(_), None) => true,
             (Some(list), Some(own)) => list.contains(own),
         });
+    // Most levies have no rate by subdivision: one pass, no allocation.
+    if levy.rates.iter().all(|rate| rate.subdivisions.is_none()) {
+        return candidates
+            .max_by_key(|rate| {
+                (rate.origins.is_some(), rate.hs.as_ref().map_or(0, |prefix| prefix.len()))
+            })
+            .map(|rate| (rate, false));
+    }
     let key = |rate: &LevyRate| {
         (
             rate.origins.is_some(),
