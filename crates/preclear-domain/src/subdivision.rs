@@ -11,7 +11,9 @@ use crate::Country;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Subdivision {
     country: Country,
-    code: String, // INVARIANT: `CC-X`, `CC-XX` or `CC-XXX`, CC = `country`.
+    /// The whole code as `parse` accepted it: `country`, a hyphen, then one to three capital
+    /// letters or digits.
+    code: String,
 }
 
 impl Subdivision {

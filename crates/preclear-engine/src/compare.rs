@@ -175,7 +175,7 @@ pub fn compare_priced(
 }
 
 /// The comparison of assessments already made (one per destination, same shipment).
-pub fn comparison(
+fn comparison(
     shipment: &Shipment,
     kb_version: &str,
     as_of: Date,

@@ -74,7 +74,7 @@ impl<'a> Converter<'a> {
 
     /// The rate from the request's currency to `report` (a second currency to show the landed
     /// cost in): the request's own `fx_rates` when they give it, else the KB's tables.
-    pub(crate) fn report_rate(&self, report: Currency) -> Option<ExchangeRate> {
+    pub(crate) fn report_rate(&self, report: Currency) -> Option<Rate> {
         let rate = match self.request.get(&report) {
             Some(per_request) => Rate {
                 from: self.to,
@@ -86,7 +86,7 @@ impl<'a> Converter<'a> {
             },
             None => self.rates.rate(self.to, report, self.on)?,
         };
-        Some(exchange_rate(&rate))
+        Some(rate)
     }
 
     /// The rates used, each said in a finding.
@@ -129,7 +129,8 @@ impl<'a> Converter<'a> {
     }
 }
 
-fn exchange_rate(rate: &Rate) -> ExchangeRate {
+/// A rate as the assessment states it.
+pub(crate) fn exchange_rate(rate: &Rate) -> ExchangeRate {
     ExchangeRate {
         from: rate.from,
         to: rate.to,

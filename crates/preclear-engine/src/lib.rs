@@ -121,7 +121,7 @@ pub fn assess_priced(
     }
     let service_charges = prices.and_then(|list| {
         let cost = &levies.landed_cost;
-        let figures = preclear_pricing::Shipment {
+        let figures = preclear_pricing::Figures {
             destination: shipment.destination,
             currency: shipment.currency,
             customs_value: cost.customs_value.parse().unwrap_or_default(),
@@ -145,20 +145,20 @@ pub fn assess_priced(
                     mode: levies.rounding.mode,
                     decimal_places: report.minor_units(),
                 };
+                // Amounts in the request's currency, converted and rounded to the report's.
                 let at = |text: &str| -> String {
-                    let (Ok(amount), Ok(per)) =
-                        (text.parse::<rust_decimal::Decimal>(), rate.rate.parse::<rust_decimal::Decimal>())
-                    else {
-                        return String::new();
-                    };
-                    amount.checked_mul(per).map(|v| rounding.apply(v).to_string()).unwrap_or_default()
+                    text.parse::<rust_decimal::Decimal>()
+                        .ok()
+                        .and_then(|amount| rate.convert(amount))
+                        .map(|value| rounding.apply(value).to_string())
+                        .unwrap_or_default()
                 };
                 cost.in_report_currency = Some(ReportAmounts {
                     currency: report,
                     customs_value: at(&cost.customs_value),
                     total: at(&cost.total),
                     total_high: cost.total_high.as_deref().map(at),
-                    rate,
+                    rate: fx::exchange_rate(&rate),
                 });
             }
             None => findings.push(

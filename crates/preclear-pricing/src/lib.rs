@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr as _;
 
-use preclear_domain::{Country, Currency, Money, Rounding, RoundingMode};
+use preclear_domain::{Country, Currency, Money, Rounding};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -298,7 +298,7 @@ fn section(raw: RawSection, place: &str, errors: &mut Vec<String>) -> Section {
 
 /// The shipment's figures the prices apply to, in the request's currency.
 #[derive(Debug, Clone, Copy)]
-pub struct Shipment {
+pub struct Figures {
     /// The destination market.
     pub destination: Country,
     /// The request's currency.
@@ -359,7 +359,7 @@ pub struct ServiceCharge {
 /// without a rate: the charge is then not computed, and said so).
 pub fn charges(
     list: &PriceList,
-    shipment: &Shipment,
+    shipment: &Figures,
     convert: &mut dyn FnMut(Money) -> Option<Decimal>,
 ) -> Option<ServiceCharges> {
     let section = list.section(shipment.destination)?;
@@ -438,9 +438,4 @@ pub fn charges(
         total: shipment.rounding.apply(total).to_string(),
         complete,
     })
-}
-
-/// The half-up rounding to two places, for callers without a market's.
-pub fn default_rounding() -> Rounding {
-    Rounding { mode: RoundingMode::HalfUp, decimal_places: 2 }
 }

@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on broken fixtures")]
 
 use preclear_domain::{Country, Currency, Money};
-use preclear_pricing::{PriceList, Shipment, charges, default_rounding};
+use preclear_domain::{Rounding, RoundingMode};
+use preclear_pricing::{Figures, PriceList, charges};
 use rust_decimal::Decimal;
 
 const LIST: &str = r#"
@@ -25,14 +26,14 @@ fn d(text: &str) -> Decimal {
     text.parse().unwrap()
 }
 
-fn shipment(destination: &str, currency: &str, customs: &str, lines: usize) -> Shipment {
-    Shipment {
+fn shipment(destination: &str, currency: &str, customs: &str, lines: usize) -> Figures {
+    Figures {
         destination: Country::parse(destination).unwrap(),
         currency: Currency::parse(currency).unwrap(),
         customs_value: d(customs),
         goods_value: d("9000"),
         lines,
-        rounding: default_rounding(),
+        rounding: Rounding { mode: RoundingMode::HalfUp, decimal_places: 2 },
         paid_by: "seller",
     }
 }

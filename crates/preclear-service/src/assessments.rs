@@ -123,6 +123,21 @@ pub async fn prepare(
     } else {
         preclear_engine::assess(&kb, &shipment, as_of)
     };
+    record(principal, org, &shipment, assessment, text, now, None)
+}
+
+/// The change that stores an assessment made from `shipment` (whose request `text` is what is
+/// stored and hashed), with its audit event.
+fn record(
+    principal: &Principal,
+    org: &Org,
+    shipment: &preclear_domain::Shipment,
+    assessment: preclear_engine::Assessment,
+    text: String,
+    now: i64,
+    comparison: Option<Uuid>,
+) -> Result<Prepared, ServiceError> {
+    let as_of = assessment.as_of;
     let result = serde_json::to_string(&assessment).map_err(ServiceError::internal)?;
     let categories: Vec<String> = shipment
         .items
@@ -175,6 +190,13 @@ pub async fn prepare(
         "request_sha256": record.request_sha256,
         "result_sha256": record.result_sha256,
     });
+    let after = match (after, comparison) {
+        (Value::Object(mut object), Some(id)) => {
+            object.insert("comparison".to_owned(), Value::String(id.to_string()));
+            Value::Object(object)
+        }
+        (after, _) => after,
+    };
     let mut audit = event(
         org.id,
         &principal.actor,
@@ -283,7 +305,17 @@ pub async fn compare_and_store(
                 .collect(),
         )
     })?;
-    preclear_engine::compare::check_destinations(shipment.origin, destinations).map_err(|e| {
+    // One engine call, as the CLI's: each destination an ordinary assessment.
+    let kb = service.kb();
+    let compared = {
+        let (shipment, destinations) = (shipment.clone(), destinations.to_vec());
+        tokio::task::spawn_blocking(move || {
+            preclear_engine::compare::compare(&kb, &shipment, &destinations, as_of)
+        })
+        .await
+        .map_err(ServiceError::internal)?
+    };
+    let (comparison, assessments) = compared.map_err(|e| {
         ServiceError::Invalid(vec![FieldError {
             field: "destinations".to_owned(),
             message: e.to_string(),
@@ -292,33 +324,22 @@ pub async fn compare_and_store(
     let id = Uuid::now_v7();
     let mut changes = Vec::with_capacity(destinations.len() + 1);
     let mut stored = Vec::with_capacity(destinations.len());
-    let mut assessments = Vec::with_capacity(destinations.len());
-    for destination in destinations {
-        let moved = redirected_request(value, shipment.destination, *destination);
-        let text = moved.to_string();
-        let mut prepared = prepare(service, principal, org, Some(as_of), &moved, text, now).await?;
-        prepared.change.event.after =
-            prepared.change.event.after.map(|after| match serde_json::from_str::<Value>(&after) {
-                Ok(Value::Object(mut object)) => {
-                    object.insert("comparison".to_owned(), Value::String(id.to_string()));
-                    Value::Object(object).to_string()
-                }
-                _ => after,
-            });
+    for assessment in assessments {
+        let destination = assessment.destination;
+        // The request stored is the one assessed: the destination replaced, the site moved.
+        let text = redirected_request(value, shipment.destination, destination).to_string();
+        let moved = preclear_engine::compare::redirected(&shipment, destination);
+        let prepared = record(principal, org, &moved, assessment, text, now, Some(id))?;
         changes.push(prepared.change);
         stored.push(prepared.stored);
-        assessments.push(prepared.assessment);
     }
-    let kb_version = assessments.first().map(|a| a.kb_version.clone()).unwrap_or_default();
-    let comparison =
-        preclear_engine::compare::comparison(&shipment, &kb_version, as_of, &assessments);
     let after = json!({
         "reference": comparison.reference,
         "origin": shipment.origin.to_string(),
         "destinations": destinations.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         "assessments": stored.iter().map(|s| s.summary.id.to_string()).collect::<Vec<_>>(),
         "as_of": as_of.to_string(),
-        "kb_version": kb_version,
+        "kb_version": comparison.kb_version,
     });
     let event = event(
         org.id,
