@@ -126,6 +126,14 @@ pub const OFFICIAL_HOSTS: &[&str] = &[
     "gamta.lt",
     "mazovia.pl",
     "stiftung-ear.de",
+    // The Netherlands' official publications (Staatscourant, Staatsblad); Luxembourg's state
+    // domain (its ministries and the guichet); the environment ministry of Slovakia and the
+    // environment authorities of Estonia and Lithuania.
+    "officielebekendmakingen.nl",
+    "public.lu",
+    "minzp.sk",
+    "envir.ee",
+    "epa.lt",
 ];
 
 /// Second-level labels that mark a government domain under a country code (`gov.uk`, `go.jp`).

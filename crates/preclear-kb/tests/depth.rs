@@ -108,6 +108,8 @@ fn government_and_international_hosts_are_official_and_others_are_not() {
         "https://portal.stf.jus.br/x",
         "https://www.ejustice.just.fgov.be/x",
         "https://wetten.overheid.nl/x",
+        "https://zoek.officielebekendmakingen.nl/stcrt-2021-1.html",
+        "https://guichet.public.lu/x",
     ] {
         assert!(is_official(url), "{url}");
     }
@@ -117,6 +119,7 @@ fn government_and_international_hosts_are_official_and_others_are_not() {
         "https://governance.example.org/x",
         "https://gov.example.com/x",
         "https://notzoll.de/x",
+        "https://notpublic.lu/x",
         "https://www.law.cornell.edu/x",
         "https://www.hklii.org/x",
         "not a url",
