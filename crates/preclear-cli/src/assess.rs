@@ -22,21 +22,18 @@ pub(crate) fn run(
         Ok(prices) => prices,
         Err(code) => return Ok(code),
     };
-    let (shipment, _) = match read_shipment(file)? {
+    let (shipment, kb) = match read_shipment_and_kb(file, kb_dir)? {
         Ok(read) => read,
         Err(code) => return Ok(code),
     };
-    let kb = match load_kb(kb_dir)? {
-        Ok(kb) => kb,
-        Err(code) => return Ok(code),
-    };
-    let assessment = preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_ref());
+    let mut assessment = preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_ref());
     drop(shipment);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {
-        // Streamed: a 20,000-line assessment is 26 MB of JSON, never held as one string.
+        // Streamed: a 20,000-line assessment is 26 MB of JSON, never held as one string (its
+        // lines are rendered a few thousand at a time, on two threads).
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &assessment)
+            crate::pretty::write_assessment(&mut out, &mut assessment)
                 .context("writing the assessment")?;
             out.write_all(b"\n").context("writing the assessment")?;
         }
@@ -45,6 +42,10 @@ pub(crate) fn run(
             .context("writing the assessment")?,
     }
     out.flush().context("writing the assessment")?;
+    // The process ends here: freeing a large assessment and the KB piece by piece would take
+    // longer than the exit that returns their memory at once.
+    std::mem::forget(assessment);
+    std::mem::forget(kb);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -72,7 +73,7 @@ pub(crate) fn compare(
             }
         }
     }
-    let (shipment, _) = match read_shipment(file)? {
+    let (shipment, kb) = match read_shipment_and_kb(file, kb_dir)? {
         Ok(read) => read,
         Err(code) => return Ok(code),
     };
@@ -80,10 +81,6 @@ pub(crate) fn compare(
         eprintln!("--destinations: {err}");
         return Ok(ExitCode::from(2));
     }
-    let kb = match load_kb(kb_dir)? {
-        Ok(kb) => kb,
-        Err(code) => return Ok(code),
-    };
     let (comparison, assessments) =
         preclear_engine::compare::compare_priced(&kb, &shipment, &parsed, as_of, prices.as_ref())
             .context("comparing the destinations")?;
@@ -185,13 +182,52 @@ pub(crate) fn read_shipment(file: &Path) -> anyhow::Result<Result<(Shipment, Val
     match parsed {
         Ok(read) => Ok(Ok(read)),
         Err(errors) => {
-            eprintln!("{}: the shipment request is invalid:", file.display());
-            for error in &errors.0 {
-                eprintln!("  {error}");
-            }
+            print_request_errors(file, &errors);
             Ok(Err(ExitCode::from(2)))
         }
     }
+}
+
+/// Reads and validates a shipment request file and loads the KB, the two at once (the KB on a
+/// second thread: each takes tens of milliseconds for a large shipment, and neither needs the
+/// other). The request's problems are printed first, then the KB's.
+pub(crate) fn read_shipment_and_kb(
+    file: &Path,
+    kb_dir: Option<&Path>,
+) -> anyhow::Result<Result<(Shipment, preclear_kb::Kb), ExitCode>> {
+    let (shipment, kb) = std::thread::scope(|scope| {
+        let kb = scope.spawn(|| crate::kb::load(kb_dir));
+        let shipment = read_request(file).map(|text| parse_shipment_request(&text));
+        // A panic while loading is a bug, reported as one, never a half-read KB.
+        let kb = kb.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (shipment, kb)
+    });
+    let shipment = match shipment? {
+        Ok(shipment) => shipment,
+        Err(errors) => {
+            print_request_errors(file, &errors);
+            return Ok(Err(ExitCode::from(2)));
+        }
+    };
+    match kb? {
+        Ok(kb) => Ok(Ok((shipment, kb))),
+        Err(errors) => {
+            print_kb_errors(&errors);
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
+fn print_request_errors(file: &Path, errors: &preclear_domain::request::RequestErrors) {
+    eprintln!("{}: the shipment request is invalid:", file.display());
+    for error in &errors.0 {
+        eprintln!("  {error}");
+    }
+}
+
+fn print_kb_errors(errors: &preclear_kb::KbErrors) {
+    eprintln!("{errors}");
+    eprintln!("the knowledge base is invalid: {} problems", errors.0.len());
 }
 
 /// Loads the KB (bundled, or `kb_dir`), or (after printing its problems) exit status 1.
@@ -199,8 +235,7 @@ pub(crate) fn load_kb(kb_dir: Option<&Path>) -> anyhow::Result<Result<preclear_k
     match crate::kb::load(kb_dir)? {
         Ok(kb) => Ok(Ok(kb)),
         Err(errors) => {
-            eprintln!("{errors}");
-            eprintln!("the knowledge base is invalid: {} problems", errors.0.len());
+            print_kb_errors(&errors);
             Ok(Err(ExitCode::from(1)))
         }
     }

@@ -194,6 +194,15 @@ fn depth_text(depth: &depth::Depth, probe: &probe::ProbeFigures, as_of: Date) ->
     );
     let _ = writeln!(
         out,
+        "  import VAT/GST recovery: {}",
+        of(
+            depth.vat_recovery_known,
+            depth.markets,
+            "markets say how a registered importer recovers it"
+        )
+    );
+    let _ = writeln!(
+        out,
         "  lead times: {}; {}",
         of(depth.requirements_lead_known, depth.requirements, "requirements in force known"),
         of(probe.requirements_lead_known, probe.requirements, "reported by the probe assessments")
@@ -224,6 +233,7 @@ fn depth_json(
         "facts_past_review": overdue,
         "high_confidence_without_official_or_second_source": weak,
         "sources": { "urls_cited": depth.urls_cited, "urls_official": depth.urls_official },
+        "vat_recovery": { "markets": depth.markets, "known": depth.vat_recovery_known },
         "duty": {
             "cells": depth.duty_cells,
             "known": depth.duty_cells_known,

@@ -14,6 +14,7 @@ mod kb;
 mod kb_deploy;
 mod kb_diff;
 mod kb_pages;
+mod pretty;
 mod program;
 mod service;
 

@@ -608,7 +608,22 @@ pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
             rate.published
         ));
     }
-    notes.push("Import VAT: whether the importer of record can recover it is not assessed here; the amounts above are cash paid at import.".to_owned());
+    notes.push(match &cost.vat_recovery {
+        Some(recovery) => {
+            let mut text = format!("Import VAT/GST: {}", recovery.explanation);
+            if let (Some(true), Some(cash_out), Some(net)) =
+                (recovery.recoverable, recovery.cash_out, recovery.net_cost)
+            {
+                text.push_str(&format!(
+                    " Cash out at import {}; net cost after recovery {}.",
+                    docs.money(cash_out),
+                    docs.money(net)
+                ));
+            }
+            text
+        }
+        None => "Import VAT/GST: whether the importer of record can recover it is not assessed; the amounts above are cash paid at import.".to_owned(),
+    });
     if assessment.service_charges.is_none() {
         notes.push("Service charges (the importer-of-record fee, brokerage, inspection, storage) are not included: no price list was applied.".to_owned());
     }

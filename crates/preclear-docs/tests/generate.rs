@@ -307,6 +307,14 @@ fn the_quote_is_one_page_with_the_cost_by_charge_who_pays_and_its_validity() {
     ] {
         assert!(squeezed.contains(expected), "the quote lacks {expected:?}:\n{text}");
     }
+    // Whether the import VAT comes back, and the net cost when it does.
+    let recovery = assessment.landed_cost.vat_recovery.as_ref().unwrap();
+    assert_eq!(recovery.recoverable, Some(true), "the bundled KB: a Turkish IOR deducts the KDV");
+    let net = preclear_docs::model::money_text(recovery.net_cost.unwrap(), &docs.currency);
+    assert!(
+        squeezed.contains(&format!("net cost after recovery {net}")),
+        "the quote lacks the net cost {net}:\n{text}"
+    );
     assert!(squeezed.contains(&docs.kb_version), "the KB version is on the quote");
     let total = preclear_docs::model::money_text(
         assessment.landed_cost.total.parse().unwrap(),

@@ -30,7 +30,7 @@ pub use enums::{
 };
 pub use hs::{HsCode, HsCodeError, HsPrefix};
 pub use iso::{Country, CountryError, Currency, CurrencyError};
-pub use money::{Money, MoneyError, Percent, Rounding, RoundingMode, parse_decimal};
+pub use money::{DecimalText, Money, MoneyError, Percent, Rounding, RoundingMode, parse_decimal};
 pub use shipment::{Battery, Client, Eccn, EccnError, Gpu, Item, Party, Shipment};
 pub use subdivision::Subdivision;
 

@@ -255,7 +255,89 @@ impl fmt::Debug for Percent {
 
 impl serde::Serialize for Percent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
+        serializer.serialize_str(DecimalText::new(&self.0).as_str())
+    }
+}
+
+/// A decimal's text, exactly as its `Display` writes it (every digit of its scale, `-` for a
+/// negative value, `-0` included), built on the stack: serialising a 20,000-line assessment
+/// writes about 200,000 decimals, and `Display` through `collect_str` was a tenth of that time.
+pub struct DecimalText {
+    // INVARIANT: `bytes[..len]` is ASCII (digits, `-`, `.`).
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl DecimalText {
+    pub fn new(value: &Decimal) -> DecimalText {
+        // At most 29 digits of mantissa; with a scale up to 28 and a leading `0.`, at most 31
+        // characters and the sign.
+        let mut digits = [0u8; 40];
+        let mut count = 0;
+        let mantissa = value.mantissa().unsigned_abs();
+        match u64::try_from(mantissa) {
+            Ok(mut small) => loop {
+                digits[count] = b'0' + (small % 10) as u8;
+                count += 1;
+                small /= 10;
+                if small == 0 {
+                    break;
+                }
+            },
+            Err(_) => {
+                // 19 digits at a time through one 128-bit division, the rest in 64 bits.
+                const CHUNK: u128 = 10_000_000_000_000_000_000;
+                let mut large = mantissa;
+                while large >= CHUNK {
+                    let mut chunk = (large % CHUNK) as u64;
+                    large /= CHUNK;
+                    for _ in 0..19 {
+                        digits[count] = b'0' + (chunk % 10) as u8;
+                        count += 1;
+                        chunk /= 10;
+                    }
+                }
+                let mut rest = large as u64;
+                while rest > 0 {
+                    digits[count] = b'0' + (rest % 10) as u8;
+                    count += 1;
+                    rest /= 10;
+                }
+            }
+        }
+        let scale = value.scale() as usize;
+        while count <= scale {
+            digits[count] = b'0';
+            count += 1;
+        }
+        let mut text = DecimalText { bytes: [0; 48], len: 0 };
+        if value.is_sign_negative() {
+            text.push(b'-');
+        }
+        for idx in (0..count).rev() {
+            if idx + 1 == scale {
+                // Unreachable for idx == count - 1, since count > scale.
+                text.push(b'.');
+            }
+            text.push(digits[idx]);
+        }
+        text
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    pub fn as_str(&self) -> &str {
+        // The bytes are ASCII (the invariant), so this never fails.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for DecimalText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -263,6 +345,38 @@ impl serde::Serialize for Percent {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn decimal_text_is_display(mantissa in any::<i128>(), scale in 0u32..=28, small in any::<i64>(), negative_zero in any::<bool>()) {
+            let mantissa = mantissa % 79_228_162_514_264_337_593_543_950_335i128;
+            for value in [Decimal::from_i128_with_scale(mantissa, scale), Decimal::new(small, scale.min(18))] {
+                prop_assert_eq!(DecimalText::new(&value).as_str().to_owned(), value.to_string());
+                prop_assert_eq!(DecimalText::new(&value.normalize()).as_str().to_owned(), value.normalize().to_string());
+            }
+            if negative_zero {
+                let zero = -Decimal::new(0, scale);
+                prop_assert_eq!(DecimalText::new(&zero).as_str().to_owned(), zero.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn decimal_text_of_known_values() {
+        for (text, expected) in [
+            ("1998.90", "1998.90"),
+            ("0.005", "0.005"),
+            ("-12.5", "-12.5"),
+            ("0", "0"),
+            ("100", "100"),
+            ("0.0", "0.0"),
+        ] {
+            let value: Decimal = text.parse().unwrap();
+            assert_eq!(DecimalText::new(&value).as_str(), expected);
+        }
+        assert_eq!(DecimalText::new(&Decimal::MAX).as_str(), Decimal::MAX.to_string());
+        assert_eq!(DecimalText::new(&Decimal::MIN).as_str(), Decimal::MIN.to_string());
+    }
 
     fn eur() -> Currency {
         Currency::parse("EUR").unwrap()

@@ -12,7 +12,9 @@
 use std::fmt;
 
 use rust_decimal::Decimal;
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::json::Node;
 
 use crate::enums::{
     BatteryChemistry, BatteryPacking, Category, Condition, Encryption, Incoterm, Purpose, Radio,
@@ -54,8 +56,8 @@ pub fn parse_shipment_request(text: &str) -> Result<Shipment, RequestErrors> {
             ),
         }]));
     }
-    let value: Value = match crate::json::parse(text) {
-        Ok(value) => value,
+    let node = match crate::json::parse_node(text) {
+        Ok(node) => node,
         Err(err) => {
             return Err(RequestErrors(vec![RequestError {
                 path: String::new(),
@@ -63,13 +65,19 @@ pub fn parse_shipment_request(text: &str) -> Result<Shipment, RequestErrors> {
             }]));
         }
     };
-    parse_shipment_value(&value)
+    parse_shipment_node(&node)
 }
 
 /// Validates an already-parsed JSON value as a shipment request.
 pub fn parse_shipment_value(value: &Value) -> Result<Shipment, RequestErrors> {
+    parse_shipment_node(&Node::of_value(value))
+}
+
+/// Validates a parsed JSON [`Node`] as a shipment request (the same rules and errors as
+/// [`parse_shipment_value`], without building a [`Value`]).
+pub fn parse_shipment_node(node: &Node<'_>) -> Result<Shipment, RequestErrors> {
     let mut reader = Reader { errors: Vec::new() };
-    let shipment = reader.shipment(value);
+    let shipment = reader.shipment(node);
     match shipment {
         Some(shipment) if reader.errors.is_empty() => Ok(shipment),
         _ if reader.errors.is_empty() => Err(RequestErrors(vec![RequestError {
@@ -152,18 +160,22 @@ struct Reader {
 
 /// A JSON object being read, with its path.
 struct Obj<'a> {
-    map: &'a Map<String, Value>,
+    entries: &'a [(std::borrow::Cow<'a, str>, Node<'a>)],
     path: String,
 }
 
-impl Obj<'_> {
+impl<'a> Obj<'a> {
     fn field_path(&self, name: &str) -> String {
         if self.path.is_empty() { name.to_owned() } else { format!("{}.{name}", self.path) }
     }
 
     /// The field's value; `null` counts as absent.
-    fn get(&self, name: &str) -> Option<&Value> {
-        self.map.get(name).filter(|value| !value.is_null())
+    fn get(&self, name: &str) -> Option<&'a Node<'a>> {
+        self.entries
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+            .filter(|value| !value.is_null())
     }
 }
 
@@ -172,14 +184,19 @@ impl Reader {
         self.errors.push(RequestError { path, message: message.into() });
     }
 
-    fn object<'a>(&mut self, value: &'a Value, path: &str, fields: &[&str]) -> Option<Obj<'a>> {
-        let Value::Object(map) = value else {
-            self.error(path.to_owned(), format!("expected an object, found {}", kind(value)));
+    fn object<'a>(
+        &mut self,
+        value: &'a Node<'a>,
+        path: String,
+        fields: &[&str],
+    ) -> Option<Obj<'a>> {
+        let Node::Object(entries) = value else {
+            self.error(path, format!("expected an object, found {}", kind(value)));
             return None;
         };
-        let obj = Obj { map, path: path.to_owned() };
-        for key in map.keys() {
-            if !fields.contains(&key.as_str()) {
+        let obj = Obj { entries, path };
+        for (key, _) in entries {
+            if !fields.contains(&key.as_ref()) {
                 self.error(
                     obj.field_path(key),
                     format!("unknown field; expected one of: {}", fields.join(", ")),
@@ -189,21 +206,21 @@ impl Reader {
         Some(obj)
     }
 
-    fn required<'a>(&mut self, obj: &Obj<'a>, name: &str) -> Option<&'a Value> {
-        let value = obj.map.get(name).filter(|value| !value.is_null());
+    fn required<'a>(&mut self, obj: &Obj<'a>, name: &str) -> Option<&'a Node<'a>> {
+        let value = obj.get(name);
         if value.is_none() {
             self.error(obj.field_path(name), "missing required field");
         }
         value
     }
 
-    fn string(&mut self, obj: &Obj<'_>, name: &str, value: &Value) -> Option<String> {
+    fn string<'a>(&mut self, obj: &Obj<'_>, name: &str, value: &'a Node<'a>) -> Option<String> {
         match value {
-            Value::String(text) if text.trim().is_empty() => {
+            Node::String(text) if text.trim().is_empty() => {
                 self.error(obj.field_path(name), "must not be empty");
                 None
             }
-            Value::String(text) => {
+            Node::String(text) => {
                 // An address may have several lines; every other text is one line.
                 let lines = if name == "address" { Lines::Allowed } else { Lines::Refused };
                 match text_problem(text, MAX_TEXT_CHARS, lines) {
@@ -211,7 +228,7 @@ impl Reader {
                         self.error(obj.field_path(name), problem);
                         None
                     }
-                    None => Some(text.clone()),
+                    None => Some(text.to_string()),
                 }
             }
             other => {
@@ -271,22 +288,29 @@ impl Reader {
     }
 
     /// A non-negative decimal written as a string (`"1850.00"`).
-    fn decimal_string(&mut self, path: String, value: &Value) -> Option<Decimal> {
+    fn decimal_string<'a>(
+        &mut self,
+        path: &dyn Fn() -> String,
+        value: &'a Node<'a>,
+    ) -> Option<Decimal> {
         match value {
-            Value::String(text) => match parse_decimal(text) {
+            Node::String(text) => match parse_decimal(text) {
                 Ok(amount) if amount.is_sign_negative() && !amount.is_zero() => {
-                    self.error(path, format!("`{text}` is negative; amounts must be zero or more"));
+                    self.error(
+                        path(),
+                        format!("`{text}` is negative; amounts must be zero or more"),
+                    );
                     None
                 }
                 Ok(amount) => Some(amount),
                 Err(err) => {
-                    self.error(path, err.to_string());
+                    self.error(path(), err.to_string());
                     None
                 }
             },
-            Value::Number(number) => {
+            Node::Number(number) => {
                 self.error(
-                    path,
+                    path(),
                     format!(
                         "write amounts as decimal strings such as \"{number}\", not as JSON numbers, so that no precision is lost"
                     ),
@@ -294,32 +318,32 @@ impl Reader {
                 None
             }
             other => {
-                self.error(path, format!("expected a decimal string, found {}", kind(other)));
+                self.error(path(), format!("expected a decimal string, found {}", kind(other)));
                 None
             }
         }
     }
 
     /// A non-negative decimal given as a JSON number or string (technical figures, not money).
-    fn figure(&mut self, path: String, value: &Value) -> Option<Decimal> {
+    fn figure<'a>(&mut self, path: &dyn Fn() -> String, value: &'a Node<'a>) -> Option<Decimal> {
         match value {
-            Value::Number(number) => {
-                let text = number.to_string();
-                match Decimal::from_str_exact(&text).or_else(|_| Decimal::from_scientific(&text)) {
+            Node::Number(number) => {
+                let text: &str = number;
+                match Decimal::from_str_exact(text).or_else(|_| Decimal::from_scientific(text)) {
                     Ok(figure) if figure.is_sign_negative() && !figure.is_zero() => {
-                        self.error(path, format!("{text} is negative"));
+                        self.error(path(), format!("{text} is negative"));
                         None
                     }
                     Ok(figure) => Some(figure),
                     Err(_) => {
-                        self.error(path, format!("{text} is not a representable decimal number"));
+                        self.error(path(), format!("{text} is not a representable decimal number"));
                         None
                     }
                 }
             }
-            Value::String(_) => self.decimal_string(path, value),
+            Node::String(_) => self.decimal_string(path, value),
             other => {
-                self.error(path, format!("expected a number, found {}", kind(other)));
+                self.error(path(), format!("expected a number, found {}", kind(other)));
                 None
             }
         }
@@ -332,15 +356,16 @@ impl Reader {
         currency: Option<Currency>,
     ) -> Option<Option<Money>> {
         let Some(value) = obj.get(name) else { return Some(None) };
-        let amount = self.decimal_string(obj.field_path(name), value)?;
+        let amount = self.decimal_string(&|| obj.field_path(name), value)?;
         currency.map(|currency| Some(Money::new(amount, currency)))
     }
 
-    fn shipment(&mut self, value: &Value) -> Option<Shipment> {
-        let obj = self.object(value, "", SHIPMENT_FIELDS)?;
+    fn shipment<'a>(&mut self, value: &'a Node<'a>) -> Option<Shipment> {
+        let obj = self.object(value, String::new(), SHIPMENT_FIELDS)?;
         let reference = self.opt_string(&obj, "reference");
         let business_unit = self.opt_string(&obj, "business_unit");
-        let client = self.required(&obj, "client").and_then(|v| self.client(v, "client"));
+        let client =
+            self.required(&obj, "client").and_then(|v| self.client(v, "client".to_owned()));
         let origin = self.req_parsed(&obj, "origin", Country::parse);
         let destination = self.req_parsed(&obj, "destination", Country::parse);
         let subdivision =
@@ -364,11 +389,11 @@ impl Reader {
         let purpose = self.req_parsed(&obj, "purpose", Purpose::parse);
         let consignee = match obj.get("consignee") {
             None => Some(None),
-            Some(v) => self.party(v, "consignee").map(Some),
+            Some(v) => self.party(v, "consignee".to_owned()).map(Some),
         };
         let end_user = match obj.get("end_user") {
             None => Some(None),
-            Some(v) => self.party(v, "end_user").map(Some),
+            Some(v) => self.party(v, "end_user".to_owned()).map(Some),
         };
         let items = self.required(&obj, "items").and_then(|v| self.items(v, currency));
         let report_currency = self.opt_parsed(&obj, "report_currency", Currency::parse);
@@ -416,13 +441,13 @@ impl Reader {
     }
 
     /// `fx_rates`: `{"BRL": "5.4325"}`, units of each currency per one unit of the request's.
-    fn fx_rates(
+    fn fx_rates<'a>(
         &mut self,
-        value: &Value,
+        value: &'a Node<'a>,
         currency: Option<Currency>,
     ) -> Option<std::collections::BTreeMap<Currency, Decimal>> {
         const MAX_RATES: usize = 50;
-        let Value::Object(map) = value else {
+        let Node::Object(map) = value else {
             self.error("fx_rates".to_owned(), format!("expected an object such as {{\"BRL\": \"5.4325\"}} (units of that currency per one unit of the request's currency), found {}", kind(value)));
             return None;
         };
@@ -436,6 +461,7 @@ impl Reader {
         let mut rates = std::collections::BTreeMap::new();
         let mut ok = true;
         for (code, rate) in map {
+            let code: &str = code;
             let path = format!("fx_rates.{code}");
             let parsed = match Currency::parse(code) {
                 Ok(parsed) => parsed,
@@ -450,7 +476,7 @@ impl Reader {
                 ok = false;
                 continue;
             }
-            match self.decimal_string(path.clone(), rate) {
+            match self.decimal_string(&|| path.clone(), rate) {
                 Some(rate) if rate > Decimal::ZERO => {
                     rates.insert(parsed, rate);
                 }
@@ -464,12 +490,12 @@ impl Reader {
         ok.then_some(rates)
     }
 
-    fn client(&mut self, value: &Value, path: &str) -> Option<Client> {
+    fn client<'a>(&mut self, value: &'a Node<'a>, path: String) -> Option<Client> {
         let obj = self.object(value, path, CLIENT_FIELDS)?;
         let name = self.req_string(&obj, "name");
         let country = self.req_parsed(&obj, "country", Country::parse);
         let local = match self.required(&obj, "local_entity_in_destination") {
-            Some(Value::Bool(flag)) => Some(*flag),
+            Some(Node::Bool(flag)) => Some(*flag),
             Some(other) => {
                 self.error(
                     obj.field_path("local_entity_in_destination"),
@@ -482,7 +508,7 @@ impl Reader {
         Some(Client { name: name?, country: country?, local_entity_in_destination: local? })
     }
 
-    fn party(&mut self, value: &Value, path: &str) -> Option<Party> {
+    fn party<'a>(&mut self, value: &'a Node<'a>, path: String) -> Option<Party> {
         let obj = self.object(value, path, PARTY_FIELDS)?;
         let name = self.req_string(&obj, "name");
         let country = self.req_parsed(&obj, "country", Country::parse);
@@ -490,8 +516,8 @@ impl Reader {
         Some(Party { name: name?, country: country?, address: address? })
     }
 
-    fn items(&mut self, value: &Value, currency: Option<Currency>) -> Option<Vec<Item>> {
-        let Value::Array(values) = value else {
+    fn items<'a>(&mut self, value: &'a Node<'a>, currency: Option<Currency>) -> Option<Vec<Item>> {
+        let Node::Array(values) = value else {
             self.error("items".to_owned(), format!("expected an array, found {}", kind(value)));
             return None;
         };
@@ -509,7 +535,7 @@ impl Reader {
         let mut items = Vec::with_capacity(values.len());
         let mut complete = true;
         for (idx, value) in values.iter().enumerate() {
-            match self.item(value, &format!("items[{idx}]"), currency) {
+            match self.item(value, format!("items[{idx}]"), currency) {
                 Some(item) => items.push(item),
                 None => complete = false,
             }
@@ -517,7 +543,12 @@ impl Reader {
         complete.then_some(items)
     }
 
-    fn item(&mut self, value: &Value, path: &str, currency: Option<Currency>) -> Option<Item> {
+    fn item<'a>(
+        &mut self,
+        value: &'a Node<'a>,
+        path: String,
+        currency: Option<Currency>,
+    ) -> Option<Item> {
         let obj = self.object(value, path, ITEM_FIELDS)?;
         let description = self.req_string(&obj, "description");
         let category = self.req_parsed(&obj, "category", Category::parse);
@@ -529,11 +560,11 @@ impl Reader {
         let quantity = self.required(&obj, "quantity").and_then(|v| self.quantity(&obj, v));
         let unit_value = self
             .required(&obj, "unit_value")
-            .and_then(|v| self.decimal_string(obj.field_path("unit_value"), v))
+            .and_then(|v| self.decimal_string(&|| obj.field_path("unit_value"), v))
             .and_then(|amount| currency.map(|currency| Money::new(amount, currency)));
         let unit_weight_kg = match obj.get("unit_weight_kg") {
             None => Some(None),
-            Some(v) => self.figure(obj.field_path("unit_weight_kg"), v).map(Some),
+            Some(v) => self.figure(&|| obj.field_path("unit_weight_kg"), v).map(Some),
         };
         let radio = match obj.get("radio") {
             None => Some(None),
@@ -543,11 +574,11 @@ impl Reader {
         let eccn = self.opt_parsed(&obj, "eccn", Eccn::parse);
         let battery = match obj.get("battery") {
             None => Some(None),
-            Some(v) => self.battery(v, &obj.field_path("battery")).map(Some),
+            Some(v) => self.battery(v, obj.field_path("battery")).map(Some),
         };
         let gpu = match obj.get("gpu") {
             None => Some(None),
-            Some(v) => self.gpu(v, &obj.field_path("gpu")).map(Some),
+            Some(v) => self.gpu(v, obj.field_path("gpu")).map(Some),
         };
         let serials = self.serials(&obj);
         Some(Item {
@@ -570,36 +601,40 @@ impl Reader {
         })
     }
 
-    fn quantity(&mut self, obj: &Obj<'_>, value: &Value) -> Option<u32> {
-        let path = obj.field_path("quantity");
-        let Value::Number(number) = value else {
-            self.error(path, format!("expected a whole number, found {}", kind(value)));
+    fn quantity<'a>(&mut self, obj: &Obj<'_>, value: &'a Node<'a>) -> Option<u32> {
+        let path = || obj.field_path("quantity");
+        let Node::Number(number) = value else {
+            self.error(path(), format!("expected a whole number, found {}", kind(value)));
             return None;
         };
-        match number.as_i64() {
+        // As serde_json's `as_i64` under `arbitrary_precision`: the digits read as an i64.
+        match number.parse::<i64>().ok() {
             Some(n) if n >= 1 => match u32::try_from(n) {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    self.error(path, format!("{n} is too large; the limit is {}", u32::MAX));
+                    self.error(path(), format!("{n} is too large; the limit is {}", u32::MAX));
                     None
                 }
             },
             Some(n) => {
-                self.error(path, format!("{n} is not a positive quantity; it must be at least 1"));
+                self.error(
+                    path(),
+                    format!("{n} is not a positive quantity; it must be at least 1"),
+                );
                 None
             }
             None => {
-                self.error(path, format!("{number} is not a whole number of units"));
+                self.error(path(), format!("{number} is not a whole number of units"));
                 None
             }
         }
     }
 
-    fn radio(&mut self, obj: &Obj<'_>, value: &Value) -> Option<RadioSet> {
-        let path = obj.field_path("radio");
-        let Value::Array(values) = value else {
+    fn radio<'a>(&mut self, obj: &Obj<'_>, value: &'a Node<'a>) -> Option<RadioSet> {
+        let path = || obj.field_path("radio");
+        let Node::Array(values) = value else {
             self.error(
-                path,
+                path(),
                 format!("expected an array of radio technologies, found {}", kind(value)),
             );
             return None;
@@ -608,13 +643,13 @@ impl Reader {
         let mut ok = true;
         for (idx, value) in values.iter().enumerate() {
             let parsed = match value {
-                Value::String(text) => Radio::parse(text),
+                Node::String(text) => Radio::parse(text),
                 other => Err(format!("expected a string, found {}", kind(other))),
             };
             match parsed {
                 Ok(radio) => set.insert(radio),
                 Err(message) => {
-                    self.error(format!("{path}[{idx}]"), message);
+                    self.error(format!("{}[{idx}]", path()), message);
                     ok = false;
                 }
             }
@@ -622,20 +657,21 @@ impl Reader {
         ok.then_some(set)
     }
 
-    fn battery(&mut self, value: &Value, path: &str) -> Option<Battery> {
+    fn battery<'a>(&mut self, value: &'a Node<'a>, path: String) -> Option<Battery> {
         let obj = self.object(value, path, BATTERY_FIELDS)?;
         let chemistry = self.req_parsed(&obj, "chemistry", BatteryChemistry::parse);
         let packing = self.req_parsed(&obj, "packing", BatteryPacking::parse);
-        let wh = self.required(&obj, "wh").and_then(|v| self.figure(obj.field_path("wh"), v));
+        let wh = self.required(&obj, "wh").and_then(|v| self.figure(&|| obj.field_path("wh"), v));
         Some(Battery { chemistry: chemistry?, packing: packing?, wh: wh? })
     }
 
-    fn gpu(&mut self, value: &Value, path: &str) -> Option<Gpu> {
+    fn gpu<'a>(&mut self, value: &'a Node<'a>, path: String) -> Option<Gpu> {
         let obj = self.object(value, path, GPU_FIELDS)?;
-        let tpp = self.required(&obj, "tpp").and_then(|v| self.figure(obj.field_path("tpp"), v));
+        let tpp =
+            self.required(&obj, "tpp").and_then(|v| self.figure(&|| obj.field_path("tpp"), v));
         let density = match obj.get("performance_density") {
             None => Some(None),
-            Some(v) => self.figure(obj.field_path("performance_density"), v).map(Some),
+            Some(v) => self.figure(&|| obj.field_path("performance_density"), v).map(Some),
         };
         Some(Gpu { tpp: tpp?, performance_density: density? })
     }
@@ -643,7 +679,7 @@ impl Reader {
     fn serials(&mut self, obj: &Obj<'_>) -> Option<Vec<String>> {
         let Some(value) = obj.get("serials") else { return Some(Vec::new()) };
         let path = obj.field_path("serials");
-        let Value::Array(values) = value else {
+        let Node::Array(values) = value else {
             self.error(path, format!("expected an array of strings, found {}", kind(value)));
             return None;
         };
@@ -651,8 +687,8 @@ impl Reader {
         let mut ok = true;
         for (idx, value) in values.iter().enumerate() {
             match value {
-                Value::String(text) if !text.trim().is_empty() => serials.push(text.clone()),
-                Value::String(_) => {
+                Node::String(text) if !text.trim().is_empty() => serials.push(text.to_string()),
+                Node::String(_) => {
                     self.error(format!("{path}[{idx}]"), "must not be empty");
                     ok = false;
                 }
@@ -669,13 +705,13 @@ impl Reader {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+fn kind(value: &Node<'_>) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Node::Null => "null",
+        Node::Bool(_) => "a boolean",
+        Node::Number(_) => "a number",
+        Node::String(_) => "a string",
+        Node::Array(_) => "an array",
+        Node::Object(_) => "an object",
     }
 }

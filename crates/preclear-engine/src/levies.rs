@@ -7,7 +7,9 @@
 //! not know makes the levy's amount unknown — never zero — and so does every later levy whose
 //! base includes it; the total is then a lower bound and the assessment says so.
 
-use preclear_domain::{Confidence, Currency, Date, HsCode, Item, Percent, Rounding, Shipment};
+use preclear_domain::{
+    Confidence, Country, Currency, Date, HsCode, Item, Money, Percent, Rounding, Shipment,
+};
 use preclear_kb::{
     BaseComponent, Known, Levy, LevyKind, LevyMethod, LevyRate, Market, RateValue, ValuationBasis,
 };
@@ -139,14 +141,16 @@ pub(crate) fn compute(
             amounts
         } else {
             let mut ranged = false;
+            let mut rates = RateMemo::default();
             let amounts = lines
                 .iter()
                 .zip(line_customs_values.iter().zip(&line_values).zip(&line_transport))
                 .map(|(line, ((customs, goods), transport))| {
                     let values =
                         LineValues { customs: *customs, goods: *goods, transport: *transport };
-                    let (amount, varies) =
-                        percent_levy(levy, &results, shipment, *line, values, as_of, pick);
+                    let (amount, varies) = percent_levy(
+                        levy, &results, shipment, *line, values, as_of, pick, &mut rates,
+                    );
                     ranged |= varies;
                     amount
                 })
@@ -296,6 +300,7 @@ pub(crate) fn compute(
         duties_and_taxes_paid_by: payer(shipment.incoterm.seller_pays_import_duties()),
         freight_paid_by: payer(shipment.incoterm.seller_pays_main_carriage()),
         rounding: format!("each charge's shipment total rounded {}", rounding),
+        vat_recovery: None,
     };
     LeviesResult {
         by_subdivision,
@@ -347,6 +352,47 @@ struct LineValues {
 /// A percent or inclusive levy on one line.
 /// A percent or inclusive levy on one line, and whether its rate depended on the destination's
 /// subdivision, which the request does not give.
+/// The rates one levy chose, by what the choice depends on within one shipment (the line's HS
+/// code and origin): a large shipment repeats a few kinds of line, and the choice scans every
+/// rate of the levy (the EU tariff has hundreds).
+#[derive(Default)]
+struct RateMemo<'k> {
+    chosen: Vec<(RateKey, Option<(&'k LevyRate, bool)>)>,
+}
+
+/// What a levy's rate depends on within one shipment: the line's HS code and origin.
+type RateKey = (Option<HsCode>, Country);
+
+impl<'k> RateMemo<'k> {
+    /// Past this many kinds of line, the memo stops growing (a lookup would cost more than a
+    /// choice).
+    const LIMIT: usize = 64;
+
+    fn select(
+        &mut self,
+        levy: &'k Levy,
+        line: LineView<'_>,
+        subdivision: Option<&preclear_domain::Subdivision>,
+        as_of: Date,
+        pick: Pick,
+    ) -> Option<(&'k LevyRate, bool)> {
+        let origin = line.item.country_of_origin;
+        if let Some((_, chosen)) = self
+            .chosen
+            .iter()
+            .find(|((hs, country), _)| *country == origin && hs.as_ref() == line.hs)
+        {
+            return *chosen;
+        }
+        let chosen = select_rate(levy, line.hs, line.item, subdivision, as_of, pick);
+        if self.chosen.len() < Self::LIMIT {
+            self.chosen.push(((line.hs.cloned(), origin), chosen));
+        }
+        chosen
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "the levy's inputs, each needed, and its memo")]
 fn percent_levy<'k>(
     levy: &'k Levy,
     earlier: &[Vec<LineAmount<'k>>],
@@ -355,6 +401,7 @@ fn percent_levy<'k>(
     values: LineValues,
     as_of: Date,
     pick: Pick,
+    rates: &mut RateMemo<'k>,
 ) -> (LineAmount<'k>, bool) {
     let line_idx = line.index;
     match applies(levy.when.as_ref(), levy.unless.as_ref(), shipment, line) {
@@ -363,8 +410,7 @@ fn percent_levy<'k>(
         Tri::Yes => {}
     }
     let subdivision = shipment.destination_subdivision.as_ref();
-    let Some((rate, varies)) = select_rate(levy, line.hs, line.item, subdivision, as_of, pick)
-    else {
+    let Some((rate, varies)) = rates.select(levy, line, subdivision, as_of, pick) else {
         return (LineAmount::Unknown { rate: None }, false);
     };
     (percent_amount(levy, earlier, line_idx, values, rate), varies)
@@ -542,6 +588,8 @@ fn effective_rounding(market: &Market, currency: Currency) -> Rounding {
 /// the request gives none, the rates for subdivisions and the general rate of the same
 /// specificity are all possible: `pick` takes the lowest or the highest, and the answer says the
 /// rate varied (an unknown among them is unknown).
+/// Reads of the item only its origin: [`RateMemo`] keys the choice by HS code and origin, and
+/// must change with this function if it ever reads more.
 fn select_rate<'k>(
     levy: &'k Levy,
     hs: Option<&HsCode>,
@@ -612,7 +660,8 @@ fn limit(
     findings: &mut Findings,
 ) -> Decimal {
     let mut limited = total;
-    for (bound, is_min) in [(levy.minimum, true), (levy.maximum, false)] {
+    let banded = banded_maximum(levy, amounts, fx, findings);
+    for (bound, is_min) in [(levy.minimum, true), (levy.maximum.or(banded), false)] {
         let Some(bound) = bound else { continue };
         let Some(bound_amount) = fx.in_request_currency(bound) else {
             findings.push_rule(Severity::Warning, "levy.limit_currency", format!("{}: its {} of {} is not applied because preclear has no exchange rate from {} to the request's currency for the assessment date. Give `fx_rates` in the request.", levy.name, if is_min { "minimum" } else { "maximum" }, bound, bound.currency()), Some(&levy.id), &levy.provenance, vec![]);
@@ -638,6 +687,38 @@ fn limit(
         }
     }
     limited
+}
+
+/// The maximum of the band the levy's base falls in (the sum of its lines' bases), when the
+/// levy has maxima by band; `None` without bands, or (with a warning) when a band's limit
+/// cannot be converted into the request's currency.
+fn banded_maximum(
+    levy: &Levy,
+    amounts: &[LineAmount<'_>],
+    fx: &mut Converter<'_>,
+    findings: &mut Findings,
+) -> Option<Money> {
+    if levy.maximum_bands.is_empty() {
+        return None;
+    }
+    let base: Decimal = amounts
+        .iter()
+        .filter_map(|amount| match amount {
+            LineAmount::Amount { base, .. } => Some(*base),
+            _ => None,
+        })
+        .fold(Decimal::ZERO, |sum, base| sum.saturating_add(base));
+    for band in &levy.maximum_bands {
+        let Some(up_to) = band.up_to else { return Some(band.amount) };
+        let Some(limit) = fx.in_request_currency(up_to) else {
+            findings.push_rule(Severity::Warning, "levy.limit_currency", format!("{}: its maximum by band (a band up to {up_to}) is not applied because preclear has no exchange rate from {} to the request's currency for the assessment date. Give `fx_rates` in the request.", levy.name, up_to.currency()), Some(&levy.id), &levy.provenance, vec![]);
+            return None;
+        };
+        if base <= limit {
+            return Some(band.amount);
+        }
+    }
+    None
 }
 
 /// Whether de minimis waives duty and tax: only when the KB knows the threshold in the request's

@@ -29,6 +29,7 @@ mod levies;
 mod openapi;
 mod output;
 pub mod probe;
+mod recovery;
 mod report;
 mod rules;
 pub mod scenario;
@@ -171,6 +172,8 @@ pub fn assess_priced(
     }
     levies.landed_cost.exchange_rates = fx.finish(&mut findings);
     let importer = rules::importer(market, shipment, as_of, &mut findings);
+    levies.landed_cost.vat_recovery =
+        Some(recovery::assess(market, shipment, &importer, &levies.landed_cost, as_of));
 
     let licences = rules::licences_of_restrictions(market);
     let mut destination = rules::evaluate_requirements(
@@ -336,6 +339,7 @@ fn uncovered(
                 ),
                 freight_paid_by: levies::payer(shipment.incoterm.seller_pays_main_carriage()),
                 rounding: "none: the market is not covered".to_owned(),
+                vat_recovery: None,
             },
             lines,
             earliest_ship_date: None,

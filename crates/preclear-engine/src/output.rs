@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use preclear_domain::{Confidence, Country, Currency, Date, HsCode, Percent};
+use preclear_domain::{Confidence, Country, Currency, Date, DecimalText, HsCode, Percent};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -388,6 +388,58 @@ pub struct LandedCost {
     pub freight_paid_by: &'static str,
     /// How the rounding was done.
     pub rounding: String,
+    /// Whether the import VAT/GST in `taxes` comes back, to whom, how and when, for the import
+    /// structure the assessment found. Absent for a market the KB does not cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vat_recovery: Option<VatRecoveryResult>,
+}
+
+/// Import VAT/GST: a cost, or recoverable, and by whom (the KB's `[vat_recovery]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VatRecoveryResult {
+    /// Who is the importer of record, as the assessment found: `client_local_entity` (the
+    /// client's own entity in the destination), `local_ior` (a local importer-of-record company),
+    /// `non_resident_ior` (a non-resident importer of record, which the market allows), or
+    /// `unknown` (whether a non-resident may import is not established).
+    pub importer: &'static str,
+    /// How that importer gets the tax back: `deduction`, `postponed_accounting`, `deferment`,
+    /// `refund`, `registration` (only once registered for VAT there), or `none`; `null` when not
+    /// established.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub mechanism: Option<&'static str>,
+    /// Whether the importer gets it back; `null` when not established.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub recoverable: Option<bool>,
+    /// The levies that are import VAT/GST.
+    pub levies: Vec<String>,
+    /// Their amount in the landed cost; `null` when one of them is unknown.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
+    #[serde(serialize_with = "opt_decimal_rounded")]
+    pub amount: Option<Decimal>,
+    /// What is paid in cash at import: the landed cost, less the tax accounted for in a return
+    /// instead of paid (postponed accounting); `null` when not established.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
+    #[serde(serialize_with = "opt_decimal_rounded")]
+    pub cash_out: Option<Decimal>,
+    /// The landed cost after the importer recovers the tax; `null` when not established.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
+    #[serde(serialize_with = "opt_decimal_rounded")]
+    pub net_cost: Option<Decimal>,
+    /// Days from the import until the tax comes back; `null` when unknown.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub days: Option<Days>,
+    /// Who reclaims it, how and when, in a sentence.
+    pub explanation: String,
+    /// The KB's note, when it has one.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub note: Option<String>,
+    /// The source; `null` when the KB says nothing on it.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub source: Option<String>,
+    /// Confidence; `null` when the KB says nothing on it.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub confidence: Option<Confidence>,
 }
 
 /// One line of the shipment. Values stay typed here and become strings only when serialised,
@@ -481,7 +533,7 @@ fn opt_date<S: serde::Serializer>(date: &Option<Date>, serializer: S) -> Result<
 }
 
 fn decimal<S: serde::Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
+    serializer.serialize_str(DecimalText::new(value).as_str())
 }
 
 /// Unrounded amounts are printed without trailing zeros (`1050`, not `1050.000000`).
@@ -490,7 +542,7 @@ fn opt_decimal<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match value {
-        Some(value) => serializer.collect_str(&value.normalize()),
+        Some(value) => serializer.serialize_str(DecimalText::new(&value.normalize()).as_str()),
         None => serializer.serialize_none(),
     }
 }
@@ -500,7 +552,7 @@ fn opt_decimal_rounded<S: serde::Serializer>(
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     match value {
-        Some(value) => serializer.collect_str(value),
+        Some(value) => serializer.serialize_str(DecimalText::new(value).as_str()),
         None => serializer.serialize_none(),
     }
 }

@@ -128,6 +128,21 @@ pub fn render_text(assessment: &Assessment) -> String {
             report.rate.published
         );
     }
+    if let Some(recovery) = &c.vat_recovery {
+        let _ = writeln!(out, "  Import VAT/GST: {}", recovery.explanation);
+        if let (Some(cash_out), Some(net)) = (recovery.cash_out, recovery.net_cost)
+            && recovery.recoverable == Some(true)
+        {
+            let _ = writeln!(
+                out,
+                "  {:<44} {:>16}\n  {:<44} {:>16}",
+                "Cash out at import",
+                cash_out.to_string(),
+                "Net cost after recovery",
+                net.to_string()
+            );
+        }
+    }
     if let Some(service) = &a.service_charges {
         let _ = writeln!(
             out,

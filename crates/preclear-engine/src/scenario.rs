@@ -64,6 +64,24 @@ pub struct Expect {
     /// `YYYY-MM-DD`, or `null` for "cannot be computed".
     #[serde(default, deserialize_with = "some")]
     pub earliest_ship_date: Option<Option<String>>,
+    /// The import VAT/GST recovery: the fields given are checked (`importer`, `mechanism`,
+    /// `amount`, `cash_out`, `net_cost`).
+    pub vat_recovery: Option<ExpectRecovery>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+/// What `landed_cost.vat_recovery` must show.
+pub struct ExpectRecovery {
+    pub importer: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    pub mechanism: Option<Option<String>>,
+    #[serde(default, deserialize_with = "some")]
+    pub amount: Option<Option<String>>,
+    #[serde(default, deserialize_with = "some")]
+    pub cash_out: Option<Option<String>>,
+    #[serde(default, deserialize_with = "some")]
+    pub net_cost: Option<Option<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,6 +186,27 @@ pub fn check(kb: &Kb, scenario: &Scenario) -> Vec<String> {
         let found = cost["total_high"].as_str();
         if found != want.as_deref() {
             problems.push(format!("total_high {found:?}, expected {want:?}"));
+        }
+    }
+    if let Some(want) = &expect.vat_recovery {
+        let found = &cost["vat_recovery"];
+        if let Some(importer) = &want.importer
+            && found["importer"] != importer.as_str()
+        {
+            problems
+                .push(format!("vat_recovery.importer {}, expected {importer}", found["importer"]));
+        }
+        for (key, want) in [
+            ("mechanism", &want.mechanism),
+            ("amount", &want.amount),
+            ("cash_out", &want.cash_out),
+            ("net_cost", &want.net_cost),
+        ] {
+            if let Some(want) = want
+                && found[key].as_str() != want.as_deref()
+            {
+                problems.push(format!("vat_recovery.{key} {}, expected {want:?}", found[key]));
+            }
         }
     }
     if let Some(complete) = expect.complete

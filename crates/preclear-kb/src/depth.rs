@@ -134,6 +134,17 @@ pub const OFFICIAL_HOSTS: &[&str] = &[
     "minzp.sk",
     "envir.ee",
     "epa.lt",
+    // Tax and customs authorities and state portals: Finnish Customs, the Danish Tax Agency,
+    // Latvia's state portal, Belgium's federal domain (FPS Finance), the German Federal
+    // Statistical Office and the State of Hesse (its tax offices); Ireland's Law Reform
+    // Commission, which publishes the revised Acts.
+    "tulli.fi",
+    "skat.dk",
+    "latvija.lv",
+    "belgium.be",
+    "destatis.de",
+    "hessen.de",
+    "lawreform.ie",
 ];
 
 /// Second-level labels that mark a government domain under a country code (`gov.uk`, `go.jp`).
@@ -213,6 +224,11 @@ pub struct Depth {
     pub requirements: usize,
     /// Those with a known lead time.
     pub requirements_lead_known: usize,
+    /// Markets.
+    pub markets: usize,
+    /// Markets whose `[vat_recovery]` in force says how a registered importer recovers import
+    /// VAT/GST (not `unknown`).
+    pub vat_recovery_known: usize,
 }
 
 /// Measures `kb` on `date`.
@@ -229,6 +245,13 @@ pub fn depth(kb: &Kb, date: Date) -> Depth {
     figures.urls_cited = urls.len();
     figures.urls_official = urls.iter().filter(|url| is_official(url)).count();
     for market in kb.markets() {
+        figures.markets += 1;
+        if market.vat_recovery.as_ref().is_some_and(|fact| {
+            fact.provenance.in_force(date)
+                && matches!(fact.value.registered.mechanism, crate::Known::Known(_))
+        }) {
+            figures.vat_recovery_known += 1;
+        }
         let mut unknown = Vec::new();
         for subheading in DUTY_SUBHEADINGS {
             figures.duty_cells += 1;

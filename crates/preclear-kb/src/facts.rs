@@ -276,6 +276,30 @@ fn market_entries<'m>(
         ),
         &market.importer.provenance,
     );
+    if let Some(recovery) = &market.vat_recovery {
+        let case = |recovery: &crate::Recovery| {
+            let mechanism = match recovery.mechanism {
+                Known::Known(mechanism) => mechanism.as_str(),
+                Known::Unknown => "unknown",
+            };
+            match recovery.days {
+                Known::Known(days) => format!("{mechanism}, {} to {} days", days.min, days.max),
+                Known::Unknown => format!("{mechanism}, days unknown"),
+            }
+        };
+        let levies: Vec<&str> = recovery.value.levies.iter().map(|id| &**id).collect();
+        push(
+            "vat recovery",
+            "[vat_recovery]".to_owned(),
+            format!(
+                "import VAT/GST levies: {}; a registered importer established here: {}; a non-resident importer of record: {}",
+                if levies.is_empty() { "none".to_owned() } else { levies.join(", ") },
+                case(&recovery.value.registered),
+                case(&recovery.value.non_resident)
+            ),
+            &recovery.provenance,
+        );
+    }
     for rule in &market.ior_unsuitable {
         let purposes: Vec<&str> = rule.purposes.iter().map(|p| p.as_str()).collect();
         push(
@@ -303,6 +327,15 @@ fn market_entries<'m>(
         }
         if let Some(maximum) = &levy.maximum {
             let _ = write!(value, "; maximum {maximum}");
+        }
+        if !levy.maximum_bands.is_empty() {
+            value.push_str("; maximum by base:");
+            for band in &levy.maximum_bands {
+                let _ = match band.up_to {
+                    Some(up_to) => write!(value, " up to {up_to}, {};", band.amount),
+                    None => write!(value, " above, {}", band.amount),
+                };
+            }
         }
         value.push_str(&applicability(levy.when.as_ref(), levy.unless.as_ref()));
         push("levy", levy.id.to_string(), value.trim_end().to_owned(), &levy.provenance);
@@ -489,6 +522,7 @@ pub fn heading(section: &str) -> &str {
         "de minimis" => "De minimis",
         "importer" => "Importer of record",
         "ior unsuitable" => "Where a non-resident importer of record is not suitable",
+        "vat recovery" => "Import VAT/GST: who recovers it, how and when",
         "levy" => "Duties, taxes and fees, in order of computation",
         "requirement" => "Requirements",
         "restriction" => "Restrictions",

@@ -235,6 +235,8 @@ pub struct Market {
     pub de_minimis: Option<Fact<DeMinimis>>,
     /// Who may be the importer of record.
     pub importer: Fact<ImporterRule>,
+    /// Who can recover the import VAT/GST, and how; `None` where the KB does not say.
+    pub vat_recovery: Option<Fact<VatRecovery>>,
     /// Purposes for which a non-resident IOR is not the right structure.
     pub ior_unsuitable: Vec<IorUnsuitable>,
     /// Duties, taxes and fees in computation order.
@@ -564,6 +566,11 @@ pub struct Levy {
     pub minimum: Option<Money>,
     /// Per-shipment maximum.
     pub maximum: Option<Money>,
+    /// Per-shipment maxima by the levy's base (Argentina's statistics fee: at most USD 180 on a
+    /// base up to USD 10,000, …): the first band whose `up_to` the shipment's base for the
+    /// levy does not exceed gives the maximum (`amount`). Empty when the levy has one maximum
+    /// or none; never both.
+    pub maximum_bands: Vec<Band>,
     /// The lines it applies to.
     pub when: Option<Conditions>,
     /// Lines it does not apply to.
@@ -607,9 +614,10 @@ pub enum RateValue {
 /// One band of a [`RateValue::Bands`] fee.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Band {
-    /// The highest customs value of the band (inclusive); `None` for the last, open band.
+    /// The highest value of the band (inclusive): the customs value for a fee by band, the
+    /// levy's base for a maximum by band; `None` for the last, open band.
     pub up_to: Option<Money>,
-    /// The fee in the band.
+    /// The fee (or the maximum) in the band.
     pub amount: Money,
 }
 
@@ -742,6 +750,77 @@ impl NeededBefore {
             NeededBefore::Arrival => "arrival",
             NeededBefore::Clearance => "clearance",
         }
+    }
+}
+
+/// Whether and how import VAT/GST comes back to whoever paid it.
+#[derive(Debug, Clone)]
+pub struct VatRecovery {
+    /// The levies that are import VAT/GST (ids of the market's levies).
+    pub levies: Vec<Arc<str>>,
+    /// For a VAT-registered importer established in the market (the client's local entity, or
+    /// a local IOR entity).
+    pub registered: Recovery,
+    /// For a non-resident importer of record, where the market allows one.
+    pub non_resident: Recovery,
+}
+
+/// How one kind of importer gets import VAT/GST back, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recovery {
+    pub mechanism: Known<RecoveryMechanism>,
+    /// Days from the import to the VAT coming back (0 when it is never paid out).
+    pub days: Known<LeadTime>,
+}
+
+/// The ways import VAT/GST is recovered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryMechanism {
+    /// Paid at import, deducted as input tax in the importer's next returns.
+    Deduction,
+    /// Not paid at import: declared and deducted in the same return (postponed or reverse-charge
+    /// accounting, an import VAT deferment licence).
+    PostponedAccounting,
+    /// Paid later than the goods clear (a deferment account), then deducted.
+    Deferment,
+    /// Paid, then refunded on a claim (a non-resident without a registration).
+    Refund,
+    /// Recoverable only once the importer registers for VAT in the market, then deducted.
+    Registration,
+    /// Not recoverable: a cost.
+    None,
+}
+
+impl RecoveryMechanism {
+    pub const ALL: [RecoveryMechanism; 6] = [
+        RecoveryMechanism::Deduction,
+        RecoveryMechanism::PostponedAccounting,
+        RecoveryMechanism::Deferment,
+        RecoveryMechanism::Refund,
+        RecoveryMechanism::Registration,
+        RecoveryMechanism::None,
+    ];
+
+    /// The word in the KB and the assessment.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecoveryMechanism::Deduction => "deduction",
+            RecoveryMechanism::PostponedAccounting => "postponed_accounting",
+            RecoveryMechanism::Deferment => "deferment",
+            RecoveryMechanism::Refund => "refund",
+            RecoveryMechanism::Registration => "registration",
+            RecoveryMechanism::None => "none",
+        }
+    }
+
+    /// Whether the tax comes back to the importer (by whatever way).
+    pub fn recovers(self) -> bool {
+        !matches!(self, RecoveryMechanism::None)
+    }
+
+    /// Whether the tax is paid in cash at import.
+    pub fn paid_at_import(self) -> bool {
+        !matches!(self, RecoveryMechanism::PostponedAccounting)
     }
 }
 

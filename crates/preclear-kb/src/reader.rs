@@ -71,6 +71,13 @@ pub(crate) struct Entry<'a, 'i> {
     pub(crate) value: &'a Spanned<DeValue<'i>>,
 }
 
+impl Entry<'_, '_> {
+    /// Whether the value is an array (a key that takes an amount or a list of bands).
+    pub(crate) fn is_array(&self) -> bool {
+        matches!(self.value.get_ref(), DeValue::Array(_))
+    }
+}
+
 /// A table being read: its entries in source order and its own span (for "missing key" errors).
 pub(crate) struct TableReader<'a, 'i> {
     entries: Vec<Entry<'a, 'i>>,

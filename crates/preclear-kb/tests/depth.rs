@@ -110,6 +110,8 @@ fn government_and_international_hosts_are_official_and_others_are_not() {
         "https://wetten.overheid.nl/x",
         "https://zoek.officielebekendmakingen.nl/stcrt-2021-1.html",
         "https://guichet.public.lu/x",
+        "https://finance.belgium.be/en/x",
+        "https://info.skat.dk/x",
     ] {
         assert!(is_official(url), "{url}");
     }
@@ -120,6 +122,7 @@ fn government_and_international_hosts_are_official_and_others_are_not() {
         "https://gov.example.com/x",
         "https://notzoll.de/x",
         "https://notpublic.lu/x",
+        "https://notbelgium.be/x",
         "https://www.law.cornell.edu/x",
         "https://www.hklii.org/x",
         "not a url",

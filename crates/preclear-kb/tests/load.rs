@@ -275,6 +275,41 @@ fn fees_by_value_band_are_read_and_checked() {
 }
 
 #[test]
+fn maxima_by_band_of_the_base_are_read_and_checked() {
+    let fee = |maximum: &str| {
+        format!(
+            "{GOOD}\n[[levy]]\nid = \"zz.stat\"\nkind = \"fee\"\nname = \"Statistics fee\"\nbase = [\"customs_value\"]\n{maximum}\nlimits_currency = \"USD\"\nsource = \"law\"\nconfidence = \"high\"\nas_of = 2026-01-01\n\n  [[levy.rate]]\n  percent = \"3\"\n  source = \"law\"\n  confidence = \"high\"\n  as_of = 2026-01-01\n"
+        )
+    };
+    let kb = load(&files(&fee(
+        r#"maximum = [{ up_to = "10000", amount = "180" }, { amount = "150000" }]"#,
+    )))
+    .unwrap();
+    let market = kb.market(preclear_domain::Country::parse("ZZ").unwrap()).unwrap();
+    let levy = market.levies.iter().find(|l| &*l.id == "zz.stat").unwrap();
+    assert_eq!(levy.maximum, None, "bands, not one maximum");
+    assert_eq!(levy.maximum_bands.len(), 2);
+    assert_eq!(levy.maximum_bands[0].amount.to_string(), "180 USD");
+    assert_eq!(levy.maximum_bands[0].up_to.map(|m| m.to_string()), Some("10000 USD".to_owned()));
+    let one = load(&files(&fee(r#"maximum = "500""#))).unwrap();
+    let market = one.market(preclear_domain::Country::parse("ZZ").unwrap()).unwrap();
+    let levy = market.levies.iter().find(|l| &*l.id == "zz.stat").unwrap();
+    assert_eq!(levy.maximum.map(|m| m.to_string()), Some("500 USD".to_owned()));
+    assert!(levy.maximum_bands.is_empty());
+    for (bad, message) in [
+        (r#"maximum = [{ amount = "180" }]"#, "`maximum` needs at least two bands"),
+        (
+            r#"maximum = [{ up_to = "10000", amount = "180" }, { up_to = "5000", amount = "3000" }]"#,
+            "the last band has no `up_to`",
+        ),
+        (r#"maximum = [{ up_to = "x", amount = "180" }, { amount = "3000" }]"#, "`x`"),
+    ] {
+        let problems = problems(&fee(bad));
+        assert!(problems.iter().any(|p| p.contains(message)), "{bad}: {problems:?}");
+    }
+}
+
+#[test]
 fn a_source_no_fact_cites_is_an_error() {
     let market = GOOD.replace(
         "[sources.law]",

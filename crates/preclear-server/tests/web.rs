@@ -163,6 +163,9 @@ async fn web_story(url: String) {
         "Export controls at origin",
         "Landed cost (EUR)",
         "99,945.00",
+        // Türkiye allows no non-resident importer: a Turkish IOR pays the KDV and deducts it.
+        "Import VAT/GST: The importer of record (a company established in Türkiye) pays the import VAT/GST (tr.kdv) at clearance and deducts it",
+        "Net cost after import VAT/GST is recovered",
         "Documents checklist",
         "Commercial invoice",
         "<svg",

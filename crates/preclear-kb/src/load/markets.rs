@@ -67,8 +67,31 @@ impl FileReader<'_, '_, '_> {
                 let route = t.str(&mut reader.ctx, "route");
                 Some(ImporterRule { non_resident_allowed: allowed?, route: route?.to_owned() })
             });
+        let vat_recovery = self.opt_fact(
+            table,
+            "vat_recovery",
+            &["levies", "registered", "registered_days", "non_resident", "non_resident_days"],
+            |reader, t| {
+                let levies = t.list(&mut reader.ctx, "levies", |text| {
+                    Ok::<_, String>(Arc::<str>::from(text))
+                });
+                let registered = t.parsed(&mut reader.ctx, "registered", mechanism);
+                let registered_days = days(&mut reader.ctx, t, "registered_days");
+                let non_resident = t.parsed(&mut reader.ctx, "non_resident", mechanism);
+                let non_resident_days = days(&mut reader.ctx, t, "non_resident_days");
+                Some(VatRecovery {
+                    levies: levies?,
+                    registered: Recovery { mechanism: registered?, days: registered_days? },
+                    non_resident: Recovery { mechanism: non_resident?, days: non_resident_days? },
+                })
+            },
+        );
         let mut body = inherited;
         // `None`: the table is present but invalid (already reported).
+        body.valid &= vat_recovery.is_some();
+        if let Some(Some(fact)) = vat_recovery {
+            body.vat_recovery = Some(fact);
+        }
         body.valid &=
             rounding.is_some() && valuation.is_some() && de_minimis.is_some() && importer.is_some();
         // A fact the file gives replaces the union's.
@@ -197,6 +220,7 @@ impl FileReader<'_, '_, '_> {
             valuation: Some(valuation),
             de_minimis,
             importer: Some(importer),
+            vat_recovery,
             ior_unsuitable,
             levies,
             requirements,
@@ -208,6 +232,21 @@ impl FileReader<'_, '_, '_> {
         else {
             return;
         };
+        if let Some(recovery) = &vat_recovery {
+            for id in &recovery.value.levies {
+                if !levies.iter().any(|levy| levy.id == *id) {
+                    let span =
+                        table.get("vat_recovery").map_or(table.span.clone(), |e| e.value.span());
+                    self.ctx.error(
+                        &span,
+                        format!(
+                            "[vat_recovery] names the levy `{id}`, which this market does not have"
+                        ),
+                    );
+                    complete = false;
+                }
+            }
+        }
         let (Some(country), Some(name), Some(currency), true) = (country, name, currency, complete)
         else {
             return;
@@ -220,6 +259,7 @@ impl FileReader<'_, '_, '_> {
             valuation,
             de_minimis,
             importer,
+            vat_recovery,
             ior_unsuitable,
             levies,
             requirements,
@@ -376,7 +416,13 @@ impl FileReader<'_, '_, '_> {
             let limits_currency = rule.opt_parsed(&mut self.ctx, "limits_currency", currency);
             let limit_currency = limits_currency.flatten().or(market_currency);
             let minimum = rule.opt_parsed(&mut self.ctx, "minimum", decimal);
-            let maximum = rule.opt_parsed(&mut self.ctx, "maximum", decimal);
+            // `maximum` is an amount, or maxima by band of the levy's base.
+            let (maximum, maximum_bands) = match rule.get("maximum") {
+                Some(entry) if entry.is_array() => {
+                    (Some(None), self.band_list(entry, limit_currency))
+                }
+                _ => (rule.opt_parsed(&mut self.ctx, "maximum", decimal), Some(Vec::new())),
+            };
             let when = self.conditions(&rule, "when");
             let unless = self.conditions(&rule, "unless");
             let provenance = self.provenance(&rule);
@@ -401,6 +447,7 @@ impl FileReader<'_, '_, '_> {
                 Some(provenance),
                 Some(rates),
                 Some(limit_currency),
+                Some(maximum_bands),
             ) = (
                 id,
                 kind,
@@ -414,6 +461,7 @@ impl FileReader<'_, '_, '_> {
                 provenance,
                 rates,
                 limit_currency,
+                maximum_bands,
             )
             else {
                 continue;
@@ -426,6 +474,7 @@ impl FileReader<'_, '_, '_> {
                 method,
                 minimum: minimum.map(|amount| Money::new(amount, limit_currency)),
                 maximum: maximum.map(|amount| Money::new(amount, limit_currency)),
+                maximum_bands,
                 when,
                 unless,
                 rates,
@@ -581,6 +630,16 @@ impl FileReader<'_, '_, '_> {
         entry: &crate::reader::Entry<'_, '_>,
         currency: Option<Currency>,
     ) -> Option<RateValue> {
+        self.band_list(entry, currency).map(RateValue::Bands)
+    }
+
+    /// Bands of amounts by value, in `currency`: `up_to` increasing, only the last band without
+    /// one, at least two bands.
+    fn band_list(
+        &mut self,
+        entry: &crate::reader::Entry<'_, '_>,
+        currency: Option<Currency>,
+    ) -> Option<Vec<Band>> {
         let Some(currency) = currency else {
             self.ctx.error(&entry.value.span(), "no valid currency for the bands");
             return None;
@@ -626,11 +685,14 @@ impl FileReader<'_, '_, '_> {
         if bands.len() < 2 {
             self.ctx.error(
                 &entry.value.span(),
-                "`bands` needs at least two bands (one amount is `amount`)",
+                format!(
+                    "`{}` needs at least two bands (one amount is written as a plain amount)",
+                    entry.key
+                ),
             );
             return None;
         }
-        Some(RateValue::Bands(bands))
+        Some(bands)
     }
 
     pub(super) fn requirements(
@@ -668,42 +730,7 @@ impl FileReader<'_, '_, '_> {
             "anyone" => Ok(Holder::Anyone),
             other => Err(format!("`{other}` is not a holder; expected importer, manufacturer, importer_or_manufacturer, local_entity, exporter or anyone")),
         });
-        let lead_time = match rule.get("lead_time_days") {
-            None => {
-                ctx.error(&rule.span, format!("{} is missing required key `lead_time_days` (a {{ min, max }} table or \"unknown\")", rule.what));
-                None
-            }
-            Some(entry) => match entry.value.get_ref() {
-                toml::de::DeValue::String(text) if text == "unknown" => Some(Known::Unknown),
-                toml::de::DeValue::Table(_) => {
-                    TableReader::from_value(ctx, entry.value, "lead_time_days", &[&["min", "max"]])
-                        .and_then(|days| {
-                            let min = days.uint(ctx, "min");
-                            let max = days.uint(ctx, "max");
-                            match (min, max) {
-                                (Some(min), Some(max)) if min <= max => {
-                                    Some(Known::Known(LeadTime { min, max }))
-                                }
-                                (Some(min), Some(max)) => {
-                                    ctx.error(
-                                        &entry.value.span(),
-                                        format!("lead_time_days min {min} is above max {max}"),
-                                    );
-                                    None
-                                }
-                                _ => None,
-                            }
-                        })
-                }
-                _ => {
-                    ctx.error(
-                        &entry.value.span(),
-                        "`lead_time_days` must be { min = N, max = N } or \"unknown\"",
-                    );
-                    None
-                }
-            },
-        };
+        let lead_time = days(ctx, rule, "lead_time_days");
         let needed_before = rule.parsed(ctx, "needed_before", |text| match text {
             "departure" => Ok(NeededBefore::Departure),
             "arrival" => Ok(NeededBefore::Arrival),
@@ -798,4 +825,63 @@ impl FileReader<'_, '_, '_> {
 
  None })
     }
+}
+
+/// A `{ min = N, max = N }` range of days, or `"unknown"`, under `key` (required).
+fn days(ctx: &mut Ctx<'_>, rule: &TableReader<'_, '_>, key: &str) -> Option<Known<LeadTime>> {
+    let Some(entry) = rule.get(key) else {
+        ctx.error(
+            &rule.span,
+            format!(
+                "{} is missing required key `{key}` (a {{ min, max }} table or \"unknown\")",
+                rule.what
+            ),
+        );
+        return None;
+    };
+    match entry.value.get_ref() {
+        toml::de::DeValue::String(text) if text == "unknown" => Some(Known::Unknown),
+        toml::de::DeValue::Table(_) => {
+            TableReader::from_value(ctx, entry.value, key, &[&["min", "max"]]).and_then(|days| {
+                let min = days.uint(ctx, "min");
+                let max = days.uint(ctx, "max");
+                match (min, max) {
+                    (Some(min), Some(max)) if min <= max => {
+                        Some(Known::Known(LeadTime { min, max }))
+                    }
+                    (Some(min), Some(max)) => {
+                        ctx.error(
+                            &entry.value.span(),
+                            format!("{key} min {min} is above max {max}"),
+                        );
+                        None
+                    }
+                    _ => None,
+                }
+            })
+        }
+        _ => {
+            ctx.error(
+                &entry.value.span(),
+                format!("`{key}` must be {{ min = N, max = N }} or \"unknown\""),
+            );
+            None
+        }
+    }
+}
+
+/// `deduction`, `postponed_accounting`, … or `unknown`.
+fn mechanism(text: &str) -> Result<Known<RecoveryMechanism>, String> {
+    if text == "unknown" {
+        return Ok(Known::Unknown);
+    }
+    RecoveryMechanism::ALL.into_iter().find(|m| m.as_str() == text).map(Known::Known).ok_or_else(
+        || {
+            let all: Vec<&str> = RecoveryMechanism::ALL.iter().map(|m| m.as_str()).collect();
+            format!(
+                "`{text}` is not a way of recovering import VAT; expected {} or unknown",
+                all.join(", ")
+            )
+        },
+    )
 }

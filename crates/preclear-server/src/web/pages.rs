@@ -892,6 +892,17 @@ pub(crate) async fn report(
         }
     };
     cost.push(CostRow::value(total_label, "total", &c.total));
+    if let Some(recovery) = &c.vat_recovery
+        && recovery.recoverable == Some(true)
+        && let (Some(cash_out), Some(net)) = (&recovery.cash_out, &recovery.net_cost)
+    {
+        cost.push(CostRow::value("Cash out at import".to_owned(), "subtotal", cash_out));
+        cost.push(CostRow::value(
+            "Net cost after import VAT/GST is recovered".to_owned(),
+            "total",
+            net,
+        ));
+    }
     let cost_chart = svg::cost_chart(
         "landed-cost",
         "Landed cost breakdown",

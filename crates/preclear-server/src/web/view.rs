@@ -134,6 +134,19 @@ pub(crate) struct CostView {
     pub freight_paid_by: String,
     pub rounding: String,
     pub exchange_rates: Vec<RateView>,
+    pub vat_recovery: Option<VatRecoveryView>,
+}
+
+/// Whether the import VAT/GST comes back (`landed_cost.vat_recovery`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct VatRecoveryView {
+    pub recoverable: Option<bool>,
+    pub cash_out: Option<String>,
+    pub net_cost: Option<String>,
+    pub explanation: String,
+    pub source: Option<String>,
+    pub confidence: Option<String>,
 }
 
 /// The landed cost in the request's `report_currency`.
