@@ -171,6 +171,8 @@ struct Doc {
     recognised_by: String,
     currency: Option<String>,
     reference: Option<String>,
+    /// The destination country a document states (ISO code), when it states one.
+    destination: Option<String>,
     lines: Vec<Line>,
     /// The content, for a preclear PDF.
     data: Option<ShipmentDocs>,
@@ -220,6 +222,7 @@ pub fn audit(files: &[InputFile], options: &AuditOptions<'_>) -> Result<AuditRep
         docs.iter().filter(|d| d.kind == Some(DocKind::SpecificationList)).collect();
 
     check_currencies(&docs, &mut findings);
+    check_same_shipment(&docs, &mut findings);
     if let Some(invoice) = invoices.first() {
         for other in invoices.iter().skip(1).chain(&packing) {
             compare_declared(invoice, other, &mut findings);
@@ -388,6 +391,7 @@ fn from_preclear_pdf(file: &str, attached: Attached) -> Doc {
         recognised_by: "attached preclear data".to_owned(),
         currency: Some(docs.currency.clone()),
         reference: Some(docs.reference.clone()),
+        destination: Some(docs.destination.clone()),
         lines,
         data: Some(docs),
         bytes: None,
@@ -439,6 +443,23 @@ fn from_table(file: &InputFile, table: &preclear_import::Table) -> Doc {
                 "packing list no",
             ])
             .map(|(value, _, _)| value.trim().to_owned()),
+        destination: table
+            .meta(&[
+                "destination",
+                "country of destination",
+                "destination country",
+                "ship to country",
+                "pais de destino",
+                "destino",
+                "varis ulkesi",
+                "bestimmungsland",
+                "pays de destination",
+                "paese di destinazione",
+                "land van bestemming",
+                "kraj przeznaczenia",
+            ])
+            .and_then(|(value, _, _)| preclear_import::parse_country(value).ok())
+            .map(|country| country.as_str().to_owned()),
         lines,
         data: None,
         bytes: Some(file.bytes.clone()),
@@ -563,6 +584,65 @@ fn number(value: Decimal) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Rules
+
+/// Whether the documents belong to one shipment: two that state different destinations do not
+/// (a blocker); two preclear documents with different shipment references do not either; two
+/// spreadsheets with different numbers may (an invoice number and a packing-list number often
+/// differ), so that is a condition to confirm.
+fn check_same_shipment(docs: &[Doc], findings: &mut Findings) {
+    let with_destination: Vec<&Doc> = docs.iter().filter(|d| d.destination.is_some()).collect();
+    if let Some(first) = with_destination.first() {
+        for other in with_destination.iter().skip(1) {
+            if other.destination != first.destination {
+                findings.add(
+                    Severity::Blocker,
+                    "docs.different_shipments",
+                    format!(
+                        "{} is for a shipment to {} and {} for one to {}: documents of different shipments cannot clear one",
+                        first.file,
+                        first.destination.as_deref().unwrap_or_default(),
+                        other.file,
+                        other.destination.as_deref().unwrap_or_default()
+                    ),
+                    &[first, other],
+                    vec![],
+                );
+                return;
+            }
+        }
+    }
+    let with_reference: Vec<&Doc> = docs.iter().filter(|d| d.reference.is_some()).collect();
+    let Some(first) = with_reference.first() else { return };
+    for other in with_reference.iter().skip(1) {
+        if fold(other.reference.as_deref()) == fold(first.reference.as_deref()) {
+            continue;
+        }
+        let both_preclear = first.data.is_some() && other.data.is_some();
+        findings.add(
+            if both_preclear { Severity::Blocker } else { Severity::Condition },
+            "docs.different_shipments",
+            format!(
+                "{} states the reference {} and {} the reference {}: {}",
+                first.file,
+                first.reference.as_deref().unwrap_or_default(),
+                other.file,
+                other.reference.as_deref().unwrap_or_default(),
+                if both_preclear {
+                    "documents of different shipments cannot clear one"
+                } else {
+                    "confirm that they belong to one shipment (an invoice and a packing list may be numbered apart)"
+                }
+            ),
+            &[first, other],
+            vec![],
+        );
+        return;
+    }
+}
+
+fn fold(text: Option<&str>) -> Option<String> {
+    text.map(preclear_import::fold_text)
+}
 
 fn check_currencies(docs: &[Doc], findings: &mut Findings) {
     let stated: Vec<&Doc> = docs.iter().filter(|d| d.currency.is_some()).collect();

@@ -743,11 +743,34 @@ fn is_totals_label(text: &str) -> bool {
                 | "sum"
                 | "suma"
                 | "soma"
+                // German, French, Italian, Dutch, Polish.
+                | "summe"
+                | "gesamt"
+                | "gesamtsumme"
+                | "zwischensumme"
+                | "endsumme"
+                | "totale"
+                | "totaal"
+                | "subtotaal"
+                | "subtotale"
+                | "razem"
+                | "ogolem"
+                | "sous"
         )
-    ) && (words.first() != Some(&"sub") || words.get(1) == Some(&"total"))
-        && (words.first() != Some(&"grand") || words.get(1) == Some(&"total"))
-        && (words.first() != Some(&"genel") || words.get(1) == Some(&"toplam"))
-        && (words.first() != Some(&"ara") || words.get(1) == Some(&"toplam"))
+    ) && {
+        // Words that start a totals label only with the word after them: `sub total`, `grand
+        // total`, `genel toplam`, `ara toplam`, `sous total`.
+        const PAIRS: [(&str, &str); 5] = [
+            ("sub", "total"),
+            ("grand", "total"),
+            ("genel", "toplam"),
+            ("ara", "toplam"),
+            ("sous", "total"),
+        ];
+        PAIRS
+            .iter()
+            .all(|(first, second)| words.first() != Some(first) || words.get(1) == Some(second))
+    }
 }
 
 /// The identity of an item for merging serial-per-row rows.
@@ -1125,12 +1148,22 @@ mod tests {
             "Sub-total",
             "Grand total",
             "Genel Toplam",
+            "Summe / Total",
+            "Gesamtsumme",
+            "Zwischensumme",
+            "Sous-total",
+            "Totale",
+            "Totaal",
+            "Razem",
         ] {
             assert!(is_totals_label(label), "{label}");
         }
-        for label in
-            ["Total Station surveying instrument with tripod and case", "Server", "Sub-rack"]
-        {
+        for label in [
+            "Total Station surveying instrument with tripod and case",
+            "Server",
+            "Sub-rack",
+            "Sous-rack 1U",
+        ] {
             assert!(!is_totals_label(label), "{label}");
         }
     }

@@ -39,7 +39,57 @@ pub fn parse_country(text: &str) -> Result<Country, String> {
     ))
 }
 
+/// Country names in German, French, Italian, Dutch and Polish (folded), for the countries
+/// packing lists name most: where IT hardware is made or shipped from, and the destinations.
+fn european_country_name(folded: &str) -> Option<&'static str> {
+    let code = match folded {
+        "vereinigte staaten" | "etats unis" | "stati uniti" | "verenigde staten"
+        | "stany zjednoczone" => "US",
+        "chine" | "cina" | "chiny" | "volksrepublik china" => "CN",
+        "deutschland" | "allemagne" | "germania" | "duitsland" | "niemcy" => "DE",
+        "niederlande" | "pays bas" | "paesi bassi" | "nederland" | "holandia" | "niderlandy" => {
+            "NL"
+        }
+        "mexiko" | "mexique" | "messico" | "meksyk" => "MX",
+        "japon" | "giappone" | "japonia" => "JP",
+        "sudkorea" | "coree du sud" | "corea del sud" | "zuid korea" | "korea poludniowa" => "KR",
+        "malaisie" | "malesia" | "maleisie" | "malezja" => "MY",
+        "thailande" | "tailandia" | "tajlandia" => "TH",
+        "indien" | "inde" | "indie" => "IN",
+        "brasilien" | "bresil" | "brasile" | "brazilie" | "brazylia" => "BR",
+        "vereinigtes konigreich"
+        | "grossbritannien"
+        | "royaume uni"
+        | "regno unito"
+        | "verenigd koninkrijk"
+        | "wielka brytania" => "GB",
+        "frankreich" | "francia" | "frankrijk" | "francja" => "FR",
+        "italien" | "italie" | "italia" | "wlochy" => "IT",
+        "spanien" | "espagne" | "spagna" | "spanje" | "hiszpania" => "ES",
+        "polen" | "pologne" | "polonia" | "polska" => "PL",
+        "tschechien" | "tchequie" | "repubblica ceca" | "tsjechie" | "czechy" => "CZ",
+        "ungarn" | "hongrie" | "ungheria" | "hongarije" | "wegry" => "HU",
+        "schweiz" | "suisse" | "svizzera" | "zwitserland" | "szwajcaria" => "CH",
+        "osterreich" | "autriche" | "oostenrijk" | "austria" => "AT",
+        "turkei" | "turquie" | "turchia" | "turkije" | "turcja" => "TR",
+        "irland" | "irlande" | "irlanda" | "ierland" | "irlandia" => "IE",
+        "singapur" | "singapour" | "singapore" => "SG",
+        "tajwan" => "TW",
+        "wietnam" => "VN",
+        "philippinen" | "philippines" | "filippine" | "filipijnen" | "filipiny" => "PH",
+        "indonesien" | "indonesie" | "indonezja" => "ID",
+        "belgien" | "belgique" | "belgio" | "belgie" | "belgia" => "BE",
+        "danemark" | "danimarca" | "denemarken" | "dania" => "DK",
+        "schweden" | "suede" | "svezia" | "zweden" | "szwecja" => "SE",
+        _ => return None,
+    };
+    Some(code)
+}
+
 fn country_alias(folded: &str) -> Option<&'static str> {
+    if let Some(code) = european_country_name(folded) {
+        return Some(code);
+    }
     let code = match folded {
         "usa"
         | "u s a"
@@ -170,6 +220,22 @@ pub fn parse_condition(text: &str) -> Option<&'static str> {
         "yenilenmiş",
         "refurbished grade a",
         "certified refurbished",
+        // German, French, Italian, Dutch, Polish (folded: no accents).
+        "generaluberholt",
+        "uberholt",
+        "aufbereitet",
+        "reconditionne",
+        "reconditionnee",
+        "remis a neuf",
+        "ricondizionato",
+        "ricondizionata",
+        "rigenerato",
+        "gereviseerd",
+        "gereconditioneerd",
+        "odnowiony",
+        "odnowiona",
+        "regenerowany",
+        "poleasingowy",
     ]) {
         return Some("refurbished");
     }
@@ -186,6 +252,17 @@ pub fn parse_condition(text: &str) -> Option<&'static str> {
         "preowned",
         "seminuevo",
         "seminovo",
+        "gebraucht",
+        "occasion",
+        "usage",
+        "usagee",
+        "d occasion",
+        "usato",
+        "usata",
+        "gebruikt",
+        "tweedehands",
+        "uzywany",
+        "uzywana",
     ]) {
         return Some("used");
     }
@@ -200,6 +277,15 @@ pub fn parse_condition(text: &str) -> Option<&'static str> {
         "novos",
         "yeni",
         "sifir",
+        "neu",
+        "neuware",
+        "neuf",
+        "neuve",
+        "nuovo",
+        "nuova",
+        "nieuw",
+        "nowy",
+        "nowa",
     ]) {
         return Some("new");
     }
@@ -645,6 +731,37 @@ mod tests {
         assert_eq!(parse_condition("Yenilenmiş"), Some("refurbished"));
         assert_eq!(parse_condition("Nuevo"), Some("new"));
         assert_eq!(parse_condition("İkinci el"), Some("used"));
+        for (word, condition) in [
+            ("neu", "new"),
+            ("Generalüberholt", "refurbished"),
+            ("gebraucht", "used"),
+            ("Reconditionné", "refurbished"),
+            ("Neuf", "new"),
+            ("d'occasion", "used"),
+            ("Ricondizionato", "refurbished"),
+            ("usato", "used"),
+            ("Nieuw", "new"),
+            ("Gereviseerd", "refurbished"),
+            ("Odnowiony", "refurbished"),
+            ("Używany", "used"),
+        ] {
+            assert_eq!(parse_condition(word), Some(condition), "{word}");
+        }
+        for (name, code) in [
+            ("Vereinigte Staaten", "US"),
+            ("Volksrepublik China", "CN"),
+            ("États-Unis", "US"),
+            ("Pays-Bas", "NL"),
+            ("Corée du Sud", "KR"),
+            ("Stati Uniti", "US"),
+            ("Verenigde Staten", "US"),
+            ("Chiny", "CN"),
+            ("Węgry", "HU"),
+            ("Österreich", "AT"),
+            ("Großbritannien", "GB"),
+        ] {
+            assert_eq!(parse_country(name).unwrap().as_str(), code, "{name}");
+        }
         assert_eq!(
             parse_radio("Wi-Fi 6, Bluetooth 5.2").unwrap(),
             vec![Radio::Wifi, Radio::Bluetooth]

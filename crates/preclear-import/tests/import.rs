@@ -945,3 +945,94 @@ fn utf16_csv_is_decoded() {
     assert_eq!(table.lines[0].unit_value, Some(dec("100.50")));
     assert_eq!(table.lines[0].description.as_deref(), Some("Sunucu"));
 }
+
+/// Issue 19's German packing list: German headers and values, and a totals row that must not
+/// become a line.
+#[test]
+fn german_packing_list_with_a_totals_row() {
+    let workbook = xlsx(&[(
+        "Packliste",
+        vec![
+            vec![S("Packliste PL-2026-88")],
+            vec![E],
+            vec![
+                S("Pos."),
+                S("Artikelnr."),
+                S("Bezeichnung"),
+                S("Hersteller"),
+                S("Zustand"),
+                S("Menge"),
+                S("Einzelpreis"),
+                S("Gesamtpreis"),
+                S("Ursprungsland"),
+                S("Gewicht (kg)"),
+            ],
+            vec![
+                N(1.0),
+                S("R740-G"),
+                S("Dell PowerEdge R740 Server, generalüberholt"),
+                S("Dell"),
+                S("generalüberholt"),
+                N(2.0),
+                N(2000.0),
+                N(4000.0),
+                S("Vereinigte Staaten"),
+                N(28.0),
+            ],
+            vec![
+                N(2.0),
+                S("C9300-48P"),
+                S("Switch 48 Port PoE"),
+                S("Cisco"),
+                S("neu"),
+                N(80.0),
+                N(2000.0),
+                N(160000.0),
+                S("Volksrepublik China"),
+                N(6.0),
+            ],
+            vec![E, E, S("Summe / Total"), E, E, N(82.0), E, N(164000.0), E, E],
+        ],
+    )]);
+    let mut defaults = defaults();
+    defaults.origin = Some("DE".into());
+    defaults.destination = Some("TR".into());
+    defaults.client_name = Some("Nordwind Systems GmbH".into());
+    defaults.incoterm = Some("DAP".into());
+    defaults.currency = Some("EUR".into());
+    defaults.reference = Some("PL-2026-88".into());
+    let imported = import(
+        "packliste.xlsx",
+        &workbook,
+        &MappingOverride::default(),
+        &defaults,
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(errors(&imported), Vec::<String>::new());
+    let mapping = &imported.table.mapping;
+    assert_eq!(mapping.header_row, 3);
+    for (field, column) in [
+        (Field::Line, 0),
+        (Field::PartNumber, 1),
+        (Field::Description, 2),
+        (Field::Manufacturer, 3),
+        (Field::Condition, 4),
+        (Field::Quantity, 5),
+        (Field::UnitValue, 6),
+        (Field::LineValue, 7),
+        (Field::CountryOfOrigin, 8),
+        (Field::LineWeight, 9),
+    ] {
+        assert_eq!(mapping.column(field).map(|c| c.index), Some(column), "{field}");
+    }
+    let items = imported.request["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "the totals row is not a line: {items:?}");
+    assert_eq!(items[0]["condition"], json!("refurbished"));
+    assert_eq!(items[0]["country_of_origin"], json!("US"));
+    assert_eq!(items[0]["unit_value"], json!("2000.00"));
+    assert_eq!(items[1]["condition"], json!("new"));
+    assert_eq!(items[1]["country_of_origin"], json!("CN"));
+    assert_eq!(items[1]["quantity"], json!(80));
+    imported.validate().unwrap();
+}

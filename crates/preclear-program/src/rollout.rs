@@ -74,7 +74,7 @@ pub struct DestinationView {
     pub by_state: BTreeMap<State, usize>,
     /// Clearance clocks by status.
     pub sla: BTreeMap<ClockStatus, usize>,
-    /// The worst window risk of its consignments (`on_track` with none).
+    /// The worst window risk of its consignments (`not_started` with none).
     pub window_risk: WindowRisk,
     /// Its last delivery, actual or projected; `None` when it cannot be projected or there are
     /// no consignments.
@@ -203,7 +203,7 @@ pub fn rollout(
             consignments: list.len(),
             by_state: BTreeMap::new(),
             sla: BTreeMap::new(),
-            window_risk: WindowRisk::OnTrack,
+            window_risk: WindowRisk::NotStarted,
             last_delivery: None,
             alerts: Vec::new(),
         };
@@ -302,6 +302,14 @@ fn alerts(c: &Consignment, s: &ConsignmentStatus, position: &Position, out: &mut
         WindowRisk::AtRisk => push(
             "window_at_risk",
             format!("projected delivery {when} is close to the window's end {end}"),
+        ),
+        WindowRisk::Early => push(
+            "window_early",
+            format!(
+                "{} {when}, before the window opens on {}: arrange storage until the site is ready",
+                if s.forecast.delivered { "delivered" } else { "projected delivery" },
+                position.window.start
+            ),
         ),
         _ => {}
     }

@@ -83,8 +83,13 @@ pub fn clearance_clock(consignment: &Consignment, target_hours: u32, now: Micros
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowRisk {
+    /// No consignment to the destination yet (a destination's risk before its first one).
+    NotStarted,
     /// Delivered within the window, or projected well inside it.
     OnTrack,
+    /// Delivered, or projected, before the window opens: the goods wait for the site (storage,
+    /// a site not ready), which the operator must arrange.
+    Early,
     /// Projected within two days of the window's end.
     AtRisk,
     /// The projection cannot be made: a lead time is unknown.
@@ -174,10 +179,16 @@ pub fn forecast(
     remaining: &Remaining,
     now: Micros,
 ) -> Forecast {
-    let end = position.window.end;
+    let (start, end) = (position.window.start, position.window.end);
     if let Some(at) = consignment.entered(State::Delivered) {
         let delivery = date_of(at);
-        let risk = if delivery > end { WindowRisk::Breached } else { WindowRisk::OnTrack };
+        let risk = if delivery > end {
+            WindowRisk::Breached
+        } else if delivery < start {
+            WindowRisk::Early
+        } else {
+            WindowRisk::OnTrack
+        };
         return Forecast { delivery: Some(delivery), delivered: true, risk };
     }
     if consignment.state.is_done() {
@@ -190,7 +201,82 @@ pub fn forecast(
         None => WindowRisk::Unknown,
         Some(d) if d > end => WindowRisk::Late,
         Some(d) if crate::position::days_between(d, end) < 2 => WindowRisk::AtRisk,
+        Some(d) if d < start => WindowRisk::Early,
         Some(_) => WindowRisk::OnTrack,
     };
     Forecast { delivery, delivered: false, risk }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use super::*;
+    use crate::model::{AssessedAs, Transition, Window};
+
+    fn micros(date: Date) -> Micros {
+        date.to_zoned(TimeZone::UTC).unwrap().timestamp().as_microsecond()
+    }
+
+    fn position() -> Position {
+        Position {
+            destination: "TR".to_owned(),
+            window: Window {
+                start: Date::constant(2026, 12, 20),
+                end: Date::constant(2027, 1, 31),
+            },
+            clearance_target_hours: 72,
+            transit_days: 4,
+            entity: None,
+            consignee: None,
+            records: Vec::new(),
+        }
+    }
+
+    fn delivered_on(date: Date) -> Consignment {
+        let at = micros(date);
+        Consignment {
+            id: uuid::Uuid::nil(),
+            program_id: uuid::Uuid::nil(),
+            org_id: uuid::Uuid::nil(),
+            reference: "RF-1".to_owned(),
+            destination: "TR".to_owned(),
+            state: State::Delivered,
+            assessment: AssessedAs {
+                id: uuid::Uuid::nil(),
+                verdict: "clearable".to_owned(),
+                kb_version: "sha256:0".to_owned(),
+                as_of: date,
+                requirements: Vec::new(),
+            },
+            declaration_reference: None,
+            events: vec![Transition {
+                from: Some(State::Cleared),
+                to: State::Delivered,
+                at,
+                actor: "ops".to_owned(),
+                note: None,
+            }],
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn a_delivery_before_the_window_opens_is_early_not_on_track() {
+        let remaining = Remaining { days: Some(0), unknown: 0 };
+        for (date, risk) in [
+            (Date::constant(2026, 12, 10), WindowRisk::Early),
+            (Date::constant(2026, 12, 20), WindowRisk::OnTrack),
+            (Date::constant(2027, 1, 31), WindowRisk::OnTrack),
+            (Date::constant(2027, 2, 2), WindowRisk::Breached),
+        ] {
+            let consignment = delivered_on(date);
+            let forecast = forecast(&consignment, &position(), &remaining, micros(date));
+            assert_eq!(forecast.risk, risk, "delivered on {date}");
+            assert_eq!(forecast.delivery, Some(date));
+        }
+        assert!(WindowRisk::NotStarted < WindowRisk::OnTrack, "any consignment outranks none");
+        assert!(WindowRisk::OnTrack < WindowRisk::Early && WindowRisk::Early < WindowRisk::AtRisk);
+    }
 }

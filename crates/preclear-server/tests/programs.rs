@@ -180,6 +180,12 @@ async fn program_story(url: String) {
     let id = program["id"].as_str().unwrap().to_owned();
     let base = format!("/api/v1/programs/{id}");
     assert_eq!(other.get(&base).await.status, StatusCode::NOT_FOUND, "another client sees nothing");
+    let fresh = client.get(&base).await.json();
+    assert_eq!(
+        destination(&fresh, "BR")["window_risk"],
+        "not_started",
+        "before any consignment a destination is not on track but not started"
+    );
 
     // Twenty consignments of refurbished servers, assessed on creation.
     let mut consignments: Vec<(String, String, String)> = Vec::new();

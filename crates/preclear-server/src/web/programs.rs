@@ -170,7 +170,9 @@ fn clock_label(status: ClockStatus) -> &'static str {
 
 fn risk_label(risk: WindowRisk) -> &'static str {
     match risk {
+        WindowRisk::NotStarted => "not started (no consignment yet)",
         WindowRisk::OnTrack => "on track",
+        WindowRisk::Early => "early (before the window opens: storage, site not ready)",
         WindowRisk::AtRisk => "at risk",
         WindowRisk::Unknown => "unknown (a lead time is not known)",
         WindowRisk::Late => "late (projected after the window)",
