@@ -114,7 +114,7 @@ fn write_comparison(
 ) -> anyhow::Result<()> {
     use preclear_docs::{DocKind, Parties, ShipmentDocs};
     std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
-    let parties = Parties { importer: None, broker: None };
+    let parties = Parties::default();
     let each: Vec<(ShipmentDocs, preclear_engine::Assessment)> = assessments
         .iter()
         .map(|a| {

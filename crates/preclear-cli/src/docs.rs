@@ -231,6 +231,7 @@ impl PartyFlags {
                 address: None,
                 tax_id: None,
             }),
+            consignee: None,
         }
     }
 }

@@ -109,6 +109,7 @@ fn parties() -> Parties {
             tax_id: None,
         }),
         broker: None,
+        consignee: None,
     }
 }
 

@@ -52,6 +52,9 @@ pub struct Parties {
     pub importer: Option<Entity>,
     /// The customs broker the power of attorney is given to, when known.
     pub broker: Option<Entity>,
+    /// The consignee recorded for the destination (a program's import position, with its tax
+    /// id and address), which wins over the request's own consignee.
+    pub consignee: Option<Entity>,
 }
 
 /// One line of the documents.
@@ -248,7 +251,7 @@ impl ShipmentDocs {
                         .or(item.hs_code.as_ref())
                         .map(|c| c.as_str().to_owned()),
                     hs_basis: result
-                        .map(|r| r.hs_basis.replace('_', " "))
+                        .map(|r| r.hs_basis.as_str().replace('_', " "))
                         .unwrap_or_else(|| "declared".to_owned()),
                     hs_description: result
                         .and_then(|r| r.hs_description.as_deref())
@@ -304,7 +307,7 @@ impl ShipmentDocs {
             },
             importer: parties.importer.clone(),
             broker: parties.broker.clone(),
-            consignee: shipment.consignee.as_ref().map(party),
+            consignee: parties.consignee.clone().or_else(|| shipment.consignee.as_ref().map(party)),
             end_user: shipment.end_user.as_ref().map(party),
             origin: shipment.origin.to_string(),
             destination: shipment.destination.to_string(),

@@ -393,11 +393,11 @@ pub fn prequalification_report(docs: &ShipmentDocs, assessment: &Assessment) -> 
                 vec![
                     format!("{} ({})", r.name, r.status),
                     r.authority.clone(),
-                    r.holder.replace('_', " "),
+                    r.holder.as_str().replace('_', " "),
                     r.lead_time_days
                         .map(|d| format!("{}–{} days", d.min, d.max))
                         .unwrap_or_else(|| "not established".to_owned()),
-                    r.needed_before.to_owned(),
+                    r.needed_before.to_string(),
                     format!("{} ({})", r.source, r.confidence.as_str()),
                 ]
             })
@@ -494,7 +494,7 @@ fn landed_cost_table(
             },
         ];
         if payer {
-            row.push(cost.duties_and_taxes_paid_by.to_owned());
+            row.push(cost.duties_and_taxes_paid_by.to_string());
         }
         rows.push(row);
     }
@@ -601,9 +601,9 @@ pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
             rate.rate,
             rate.to,
             match rate.source {
-                "ecb" => "ECB reference rate",
-                "hmrc" => "HMRC monthly rate",
-                _ => "the client's own rate",
+                preclear_engine::RateSource::Ecb => "ECB reference rate",
+                preclear_engine::RateSource::Hmrc => "HMRC monthly rate",
+                preclear_engine::RateSource::Request => "the client's own rate",
             },
             rate.published
         ));

@@ -12,7 +12,7 @@ use crate::output::Severity;
 #[derive(Debug, Clone)]
 pub(crate) struct LineClass {
     pub(crate) hs: Option<HsCode>,
-    pub(crate) basis: &'static str,
+    pub(crate) basis: crate::HsBasis,
 }
 
 pub(crate) fn classify(kb: &Kb, item: &Item, line: usize, findings: &mut Findings) -> LineClass {
@@ -29,11 +29,14 @@ pub(crate) fn classify(kb: &Kb, item: &Item, line: usize, findings: &mut Finding
                     &rule.provenance,
                     vec![line],
                 );
-                LineClass { hs: Some(rule.default_hs.clone()), basis: "category_default" }
+                LineClass {
+                    hs: Some(rule.default_hs.clone()),
+                    basis: crate::HsBasis::CategoryDefault,
+                }
             }
             None => {
                 findings.push(Severity::Condition, "hs.missing", format!("No HS code declared and category `{}` has no default: declare the HS code so that duty and requirements can be determined.", item.category), vec![line]);
-                LineClass { hs: None, basis: "none" }
+                LineClass { hs: None, basis: crate::HsBasis::None }
             }
         };
     };
@@ -44,7 +47,7 @@ pub(crate) fn classify(kb: &Kb, item: &Item, line: usize, findings: &mut Finding
             format!("Declared HS code {declared}: subheading {} does not exist in the HS 2022 nomenclature. Correct the code before the goods move.", declared.subheading()),
             vec![line],
         );
-        return LineClass { hs: Some(declared.clone()), basis: "declared" };
+        return LineClass { hs: Some(declared.clone()), basis: crate::HsBasis::Declared };
     }
     if let Some(rule) = rule
         && !rule.expected_hs.iter().any(|prefix| declared.starts_with(prefix))
@@ -59,7 +62,7 @@ pub(crate) fn classify(kb: &Kb, item: &Item, line: usize, findings: &mut Finding
             vec![line],
         );
     }
-    LineClass { hs: Some(declared.clone()), basis: "declared" }
+    LineClass { hs: Some(declared.clone()), basis: crate::HsBasis::Declared }
 }
 
 fn category_words(category: Category) -> String {

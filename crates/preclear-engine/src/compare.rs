@@ -216,7 +216,9 @@ fn row(assessment: &Assessment) -> ComparisonRow {
         None => assessment
             .requirements
             .iter()
-            .find(|r| r.needed_before == "departure" && r.lead_time_days.is_none())
+            .find(|r| {
+                r.needed_before == crate::NeededBefore::Departure && r.lead_time_days.is_none()
+            })
             .map(|r| r.rule.clone())
             .or_else(|| assessment.timeline.critical_requirement.clone()),
     };

@@ -9,7 +9,7 @@ use preclear_kb::{Classification, ExportRegime, Kb, LicenceRule, ReviewPolicy};
 
 use crate::conditions::{LineView, Tri, applies};
 use crate::findings::Findings;
-use crate::output::{ExportControl, Severity};
+use crate::output::{EccnBasis, ExportControl, Severity};
 
 /// What export control found: the determinations, each line's ECCNs, and the regimes assessed.
 pub(crate) struct ExportResult<'k> {
@@ -199,7 +199,7 @@ fn control(
         (None, _) => ExportControl {
             regime: regime.id.to_string(),
             eccn: None,
-            eccn_basis: "determined",
+            eccn_basis: EccnBasis::Determined,
             determination: class_text
                 .unwrap_or_else(|| "Not listed in the regime's control list".to_owned()),
             licence_required: Some(false),
@@ -212,7 +212,7 @@ fn control(
         (Some(eccn), Some(licence)) => ExportControl {
             regime: regime.id.to_string(),
             eccn: Some(eccn.to_string()),
-            eccn_basis: if declared { "declared" } else { "determined" },
+            eccn_basis: if declared { EccnBasis::Declared } else { EccnBasis::Determined },
             determination: match class_text {
                 Some(class) if !declared => format!("{class}. {}", licence.determination),
                 _ => licence.determination.clone(),
@@ -227,7 +227,7 @@ fn control(
         (Some(eccn), None) => ExportControl {
             regime: regime.id.to_string(),
             eccn: Some(eccn.to_string()),
-            eccn_basis: if declared { "declared" } else { "determined" },
+            eccn_basis: if declared { EccnBasis::Declared } else { EccnBasis::Determined },
             determination: format!(
                 "No licence rule of {} covers {eccn} to {destination}: the licence requirement is not determined.",
                 regime.name

@@ -136,7 +136,11 @@ pub(crate) fn exchange_rate(rate: &Rate) -> ExchangeRate {
         to: rate.to,
         rate: rate.rate.to_string(),
         published: rate.published.to_string(),
-        source: rate.source.as_str(),
+        source: match rate.source {
+            preclear_fx::RateSource::Ecb => crate::RateSource::Ecb,
+            preclear_fx::RateSource::Hmrc => crate::RateSource::Hmrc,
+            preclear_fx::RateSource::Request => crate::RateSource::Request,
+        },
         age_days: rate.age_days,
     }
 }

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use crate::conditions::{LineView, Tri, applies};
 use crate::findings::Findings;
 use crate::fx::Converter;
-use crate::output::{Charge, LandedCost, LineLevy, Severity};
+use crate::output::{Charge, LandedCost, LineLevy, Payer, Severity};
 
 /// Which rate to take where a levy's rate depends on the destination's state or province and
 /// the request does not say which: the lowest (the landed cost's low end) or the highest.
@@ -282,9 +282,9 @@ pub(crate) fn compute(
         total_high: None,
         currency,
         valuation_basis: match basis {
-            Known::Known(ValuationBasis::Cif) => "CIF",
-            Known::Known(ValuationBasis::Fob) => "FOB",
-            Known::Unknown => "unknown",
+            Known::Known(ValuationBasis::Cif) => crate::ValuationBasis::Cif,
+            Known::Known(ValuationBasis::Fob) => crate::ValuationBasis::Fob,
+            Known::Unknown => crate::ValuationBasis::Unknown,
         },
         goods_value: money(goods),
         freight: freight.map(money),
@@ -333,9 +333,9 @@ pub(crate) fn merge_high(low: &mut LandedCost, high: &LandedCost) {
     low.complete &= high.complete;
 }
 
-/// Who pays, as the assessment says it: `seller` or `buyer`.
-pub(crate) fn payer(seller_pays: bool) -> &'static str {
-    if seller_pays { "seller" } else { "buyer" }
+/// Who pays, as the assessment says it.
+pub(crate) fn payer(seller_pays: bool) -> Payer {
+    if seller_pays { Payer::Seller } else { Payer::Buyer }
 }
 
 /// The values of one line that a levy's base may name.

@@ -19,6 +19,7 @@
 //! ```
 
 mod classify;
+mod closed;
 pub mod compare;
 mod conditions;
 mod export;
@@ -129,7 +130,7 @@ pub fn assess_priced(
             goods_value: cost.goods_value.parse().unwrap_or_default(),
             lines: shipment.items.len(),
             rounding: levies.rounding,
-            paid_by: cost.duties_and_taxes_paid_by,
+            paid_by: cost.duties_and_taxes_paid_by.as_str(),
         };
         let charges =
             preclear_pricing::charges(list, &figures, &mut |money| fx.in_request_currency(money));
@@ -179,7 +180,7 @@ pub fn assess_priced(
     let mut destination = rules::evaluate_requirements(
         &market.requirements,
         &licences,
-        "destination",
+        RequirementSide::Destination,
         shipment,
         &lines,
         as_of,
@@ -190,7 +191,7 @@ pub fn assess_priced(
         applicable.extend(rules::evaluate_requirements(
             &regime.requirements,
             &[],
-            "origin",
+            RequirementSide::Origin,
             shipment,
             &lines,
             as_of,
@@ -322,7 +323,7 @@ fn uncovered(
             landed_cost: LandedCost {
                 total_high: None,
                 currency: shipment.currency,
-                valuation_basis: "unknown",
+                valuation_basis: ValuationBasis::Unknown,
                 goods_value: zero(goods),
                 freight: shipment.freight.map(|m| zero(m.amount())),
                 insurance: shipment.insurance.map(|m| zero(m.amount())),

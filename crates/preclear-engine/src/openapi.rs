@@ -1,10 +1,7 @@
-//! The schemas of the assessment's closed string fields (the `openapi` feature).
-//!
-//! Several fields of the assessment are `&'static str`s drawn from a small fixed set
-//! (`requirements[].status` is `applies` or `possible`, `landed_cost.valuation_basis` is `CIF`,
-//! `FOB` or `unknown`…). Each set here is a documentation-only type whose schema is a string
-//! enumeration; the fields of [`crate::output`] name it as their `value_type`. The tests check
-//! that every value the engine writes in the scenario corpus is listed.
+//! The OpenAPI side of the assessment's closed vocabularies (the `openapi` feature): the string
+//! enumeration every [`crate::closed`] set's schema is built with, and the schema of a
+//! requirement's kind, whose spellings are the knowledge base's. The tests check the document
+//! and that every value the engine writes in the scenario corpus is listed.
 
 use std::borrow::Cow;
 
@@ -13,7 +10,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 /// A string, one of `values`, each listed in the description with its meaning.
-fn enumeration<'a>(
+pub(crate) fn enumeration<'a>(
     description: &str,
     values: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> RefOr<Schema> {
@@ -28,106 +25,6 @@ fn enumeration<'a>(
         .description(Some(text))
         .enum_values(Some(values.iter().map(|(value, _)| *value)))
         .into()
-}
-
-/// Declares a documentation-only type whose schema is a string enumeration.
-macro_rules! enumeration {
-    ($(#[doc = $doc:literal])* $name:ident { $($value:literal => $meaning:literal,)+ }) => {
-        $(#[doc = $doc])*
-        pub(crate) enum $name {}
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                enumeration(concat!($($doc),*).trim(), [$(($value, $meaning)),+])
-            }
-        }
-
-        impl utoipa::ToSchema for $name {
-            fn name() -> Cow<'static, str> {
-                Cow::Borrowed(stringify!($name))
-            }
-        }
-    };
-}
-
-enumeration! {
-    /// Whether a requirement applies.
-    RequirementStatus {
-        "applies" => "It applies to the lines listed (or to the shipment as a whole).",
-        "possible" => "It may apply: it depends on a fact the request does not give.",
-    }
-}
-
-enumeration! {
-    /// Which side of the border a requirement belongs to.
-    RequirementSide {
-        "destination" => "An import requirement of the destination market.",
-        "origin" => "An export requirement of an origin-side export-control regime.",
-    }
-}
-
-enumeration! {
-    /// For what a requirement is obtained.
-    RequirementScope {
-        "shipment" => "For each shipment.",
-        "model" => "Once per product model.",
-        "importer" => "Held by the importer of record.",
-    }
-}
-
-enumeration! {
-    /// Who applies for and holds a requirement.
-    RequirementHolder {
-        "importer" => "The importer of record.",
-        "manufacturer" => "The manufacturer.",
-        "importer_or_manufacturer" => "The importer or the manufacturer.",
-        "local_entity" => "A legal entity established in the market.",
-        "exporter" => "The exporter (exporter of record) at origin.",
-        "anyone" => "Anyone.",
-    }
-}
-
-enumeration! {
-    /// By when a requirement must be in hand.
-    NeededBefore {
-        "departure" => "Before the goods leave origin.",
-        "arrival" => "Before they arrive.",
-        "clearance" => "Before customs clearance.",
-    }
-}
-
-enumeration! {
-    /// Where an ECCN comes from.
-    EccnBasis {
-        "declared" => "The ECCN the request declares.",
-        "determined" => "Determined by the engine from the item's attributes.",
-    }
-}
-
-enumeration! {
-    /// The basis on which the destination values goods for customs.
-    ValuationBasis {
-        "CIF" => "Cost, insurance and freight: the declared freight and insurance are added to the goods value.",
-        "FOB" => "Free on board: the goods value alone.",
-        "unknown" => "Not established (or the market is not covered).",
-    }
-}
-
-enumeration! {
-    /// Where a line's HS code comes from.
-    HsBasis {
-        "declared" => "The HS code the request declares.",
-        "category_default" => "The default code of the item's category (the request declares none).",
-        "none" => "No code could be determined.",
-    }
-}
-
-enumeration! {
-    /// Who pays, under the Incoterm.
-    Payer {
-        "seller" => "The seller.",
-        "buyer" => "The buyer.",
-    }
 }
 
 /// The kind of a requirement: the spellings of the knowledge base's [`RequirementKind`], taken
@@ -161,7 +58,7 @@ mod tests {
 
     use preclear_domain::Date;
     use preclear_domain::request::{parse_shipment_request, parse_shipment_value};
-    use preclear_kb::{Holder, NeededBefore, Scope};
+    use preclear_kb::{Holder, NeededBefore, RecoveryMechanism, Scope};
     use serde_json::{Value, json};
     use utoipa::OpenApi;
 
@@ -342,8 +239,38 @@ mod tests {
             "NeededBefore",
             every!(NeededBefore: Departure, Arrival, Clearance).map(NeededBefore::as_str).to_vec(),
         );
-        same("Payer", vec![crate::levies::payer(true), crate::levies::payer(false)]);
-        for name in ["Verdict", "Severity"] {
+        same(
+            "Payer",
+            vec![crate::levies::payer(true).as_str(), crate::levies::payer(false).as_str()],
+        );
+        same(
+            "RequirementStatus",
+            crate::RequirementStatus::ALL.iter().map(|v| v.as_str()).collect(),
+        );
+        same("HsBasis", crate::HsBasis::ALL.iter().map(|v| v.as_str()).collect());
+        same("ValuationBasis", vec!["CIF", "FOB", "unknown"]);
+        same(
+            "Recovery",
+            every!(RecoveryMechanism: Deduction, PostponedAccounting, Deferment, Refund, Registration, None)
+                .map(RecoveryMechanism::as_str)
+                .to_vec(),
+        );
+        for name in [
+            "Verdict",
+            "Severity",
+            "RequirementStatus",
+            "RequirementSide",
+            "RequirementScope",
+            "RequirementHolder",
+            "NeededBefore",
+            "EccnBasis",
+            "ValuationBasis",
+            "HsBasis",
+            "Payer",
+            "RateSource",
+            "ImporterStructure",
+            "Recovery",
+        ] {
             let description = schema(&doc, name)["description"].as_str().unwrap();
             for spelling in listed(name) {
                 assert!(description.contains(&format!("`{spelling}`: ")), "{name}: {spelling}");

@@ -6,6 +6,11 @@
 use std::sync::Arc;
 
 use preclear_domain::{Confidence, Country, Currency, Date, DecimalText, HsCode, Percent};
+
+pub use crate::closed::{
+    EccnBasis, HsBasis, ImporterStructure, NeededBefore, Payer, RateSource, Recovery,
+    RequirementHolder, RequirementScope, RequirementSide, RequirementStatus, ValuationBasis,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -169,8 +174,7 @@ pub struct RequirementResult {
     /// The rule id (also the requirement's id).
     pub rule: String,
     /// `applies` or `possible` (depends on a fact the request did not give).
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementStatus))]
-    pub status: &'static str,
+    pub status: RequirementStatus,
     /// Kind (`type_approval`, `conformity`…).
     #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementKindValue))]
     pub kind: &'static str,
@@ -179,20 +183,16 @@ pub struct RequirementResult {
     /// Granting authority.
     pub authority: String,
     /// `destination` or `origin`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementSide))]
-    pub side: &'static str,
+    pub side: RequirementSide,
     /// `shipment`, `model` or `importer`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementScope))]
-    pub scope: &'static str,
+    pub scope: RequirementScope,
     /// Who applies for and holds it.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::RequirementHolder))]
-    pub holder: &'static str,
+    pub holder: RequirementHolder,
     /// Lead time; `null` when unknown.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub lead_time_days: Option<Days>,
     /// `departure`, `arrival` or `clearance`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::NeededBefore))]
-    pub needed_before: &'static str,
+    pub needed_before: NeededBefore,
     /// Documents it produces.
     pub documents: Vec<String>,
     /// Lines concerned.
@@ -213,8 +213,7 @@ pub struct ExportControl {
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub eccn: Option<String>,
     /// `declared` or `determined`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::EccnBasis))]
-    pub eccn_basis: &'static str,
+    pub eccn_basis: EccnBasis,
     /// Why this classification and this licence answer.
     pub determination: String,
     /// Whether a licence is required; `null` when not determined.
@@ -286,7 +285,7 @@ pub struct ExchangeRate {
     pub published: String,
     /// `ecb` (ECB euro reference rate), `hmrc` (HMRC monthly customs rate) or `request` (the
     /// request's `fx_rates`).
-    pub source: &'static str,
+    pub source: RateSource,
     /// Days between the rate's day (a monthly rate: its month's end) and the assessment date.
     pub age_days: i32,
 }
@@ -348,8 +347,7 @@ pub struct LandedCost {
     /// The currency of every amount.
     pub currency: Currency,
     /// `CIF`, `FOB` or `unknown`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::ValuationBasis))]
-    pub valuation_basis: &'static str,
+    pub valuation_basis: ValuationBasis,
     /// Sum of the lines' values.
     pub goods_value: String,
     /// Declared international freight.
@@ -381,11 +379,9 @@ pub struct LandedCost {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_report_currency: Option<ReportAmounts>,
     /// Who pays duties and taxes at destination under the Incoterm: `seller` (DDP) or `buyer`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::Payer))]
-    pub duties_and_taxes_paid_by: &'static str,
+    pub duties_and_taxes_paid_by: Payer,
     /// Who pays the main carriage under the Incoterm.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::Payer))]
-    pub freight_paid_by: &'static str,
+    pub freight_paid_by: Payer,
     /// How the rounding was done.
     pub rounding: String,
     /// Whether the import VAT/GST in `taxes` comes back, to whom, how and when, for the import
@@ -402,12 +398,12 @@ pub struct VatRecoveryResult {
     /// client's own entity in the destination), `local_ior` (a local importer-of-record company),
     /// `non_resident_ior` (a non-resident importer of record, which the market allows), or
     /// `unknown` (whether a non-resident may import is not established).
-    pub importer: &'static str,
+    pub importer: ImporterStructure,
     /// How that importer gets the tax back: `deduction`, `postponed_accounting`, `deferment`,
     /// `refund`, `registration` (only once registered for VAT there), or `none`; `null` when not
     /// established.
     #[cfg_attr(feature = "openapi", schema(required = true))]
-    pub mechanism: Option<&'static str>,
+    pub mechanism: Option<Recovery>,
     /// Whether the importer gets it back; `null` when not established.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub recoverable: Option<bool>,
@@ -455,8 +451,7 @@ pub struct LineResult {
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub hs_code: Option<HsCode>,
     /// `declared`, `category_default` or `none`.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::HsBasis))]
-    pub hs_basis: &'static str,
+    pub hs_basis: HsBasis,
     /// The HS 2022 description of the 6-digit subheading.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
     #[serde(serialize_with = "opt_arc_str")]

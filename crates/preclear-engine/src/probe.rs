@@ -130,7 +130,11 @@ pub fn probe(kb: &Kb, as_of: Date) -> ProbeFigures {
             } else {
                 market_incomplete = true;
             }
-            for requirement in assessment.requirements.iter().filter(|r| r.side == "destination") {
+            for requirement in assessment
+                .requirements
+                .iter()
+                .filter(|r| r.side == crate::RequirementSide::Destination)
+            {
                 figures.requirements += 1;
                 if requirement.lead_time_days.is_some() {
                     figures.requirements_lead_known += 1;

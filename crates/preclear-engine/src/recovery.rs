@@ -11,7 +11,7 @@ use preclear_domain::Shipment;
 use preclear_kb::{Known, Market, Recovery, RecoveryMechanism};
 use rust_decimal::Decimal;
 
-use crate::output::{Days, ImporterResult, LandedCost, VatRecoveryResult};
+use crate::output::{Days, ImporterResult, ImporterStructure, LandedCost, VatRecoveryResult};
 
 /// The recovery of the import VAT in `cost` for the structure in `importer`, as the KB says it
 /// on the assessment date; `None` has no place here: a market without the fact answers with
@@ -24,15 +24,21 @@ pub(crate) fn assess(
     as_of: preclear_domain::Date,
 ) -> VatRecoveryResult {
     let (structure, who) = if shipment.client.local_entity_in_destination {
-        ("client_local_entity", format!("{}'s own entity in {}", shipment.client.name, market.name))
+        (
+            ImporterStructure::ClientLocalEntity,
+            format!("{}'s own entity in {}", shipment.client.name, market.name),
+        )
     } else {
         match importer.non_resident_allowed {
-            Some(true) => ("non_resident_ior", "the non-resident importer of record".to_owned()),
+            Some(true) => (
+                ImporterStructure::NonResidentIor,
+                "the non-resident importer of record".to_owned(),
+            ),
             Some(false) => (
-                "local_ior",
+                ImporterStructure::LocalIor,
                 format!("the importer of record (a company established in {})", market.name),
             ),
-            None => ("unknown", "the importer of record".to_owned()),
+            None => (ImporterStructure::Unknown, "the importer of record".to_owned()),
         }
     };
     let Some(fact) = market.vat_recovery.as_ref().filter(|fact| fact.provenance.in_force(as_of))
@@ -56,9 +62,11 @@ pub(crate) fn assess(
         };
     };
     let recovery: Option<Recovery> = match structure {
-        "client_local_entity" | "local_ior" => Some(fact.value.registered),
-        "non_resident_ior" => Some(fact.value.non_resident),
-        _ => None,
+        ImporterStructure::ClientLocalEntity | ImporterStructure::LocalIor => {
+            Some(fact.value.registered)
+        }
+        ImporterStructure::NonResidentIor => Some(fact.value.non_resident),
+        ImporterStructure::Unknown => None,
     };
     let levies: Vec<String> = fact.value.levies.iter().map(|id| id.to_string()).collect();
     // The tax's amount: the sum of its charges in the landed cost (a levy that does not apply
@@ -132,7 +140,14 @@ pub(crate) fn assess(
     };
     VatRecoveryResult {
         importer: structure,
-        mechanism: mechanism.map(RecoveryMechanism::as_str),
+        mechanism: mechanism.map(|mechanism| match mechanism {
+            RecoveryMechanism::Deduction => crate::Recovery::Deduction,
+            RecoveryMechanism::PostponedAccounting => crate::Recovery::PostponedAccounting,
+            RecoveryMechanism::Deferment => crate::Recovery::Deferment,
+            RecoveryMechanism::Refund => crate::Recovery::Refund,
+            RecoveryMechanism::Registration => crate::Recovery::Registration,
+            RecoveryMechanism::None => crate::Recovery::None,
+        }),
         recoverable: mechanism.map(RecoveryMechanism::recovers),
         levies,
         amount,

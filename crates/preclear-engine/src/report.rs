@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::output::{Assessment, Charge, Severity};
+use crate::output::{Assessment, Charge, RateSource, RequirementStatus, Severity};
 
 /// Renders an assessment as plain text.
 pub fn render_text(assessment: &Assessment) -> String {
@@ -121,8 +121,8 @@ pub fn render_text(assessment: &Assessment) -> String {
             report.rate.rate,
             report.currency,
             match report.rate.source {
-                "ecb" => "ECB reference rate",
-                "hmrc" => "HMRC monthly customs rate",
+                RateSource::Ecb => "ECB reference rate",
+                RateSource::Hmrc => "HMRC monthly customs rate",
                 _ => "the request's own rate",
             },
             report.rate.published
@@ -179,8 +179,8 @@ pub fn render_text(assessment: &Assessment) -> String {
             rate.rate,
             rate.to,
             match rate.source {
-                "ecb" => "ECB reference rate",
-                "hmrc" => "HMRC monthly customs rate",
+                RateSource::Ecb => "ECB reference rate",
+                RateSource::Hmrc => "HMRC monthly customs rate",
                 _ => "the request's own rate",
             },
             rate.published,
@@ -209,7 +209,11 @@ pub fn render_text(assessment: &Assessment) -> String {
                 lead,
                 r.holder,
                 r.needed_before,
-                if r.status == "possible" { " — depends on an undeclared fact" } else { "" }
+                if r.status == RequirementStatus::Possible {
+                    " — depends on an undeclared fact"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -261,7 +265,7 @@ pub fn render_text(assessment: &Assessment) -> String {
             line.line + 1,
             line.description,
             line.hs_code.as_ref().map_or("?", |hs| hs.as_str()),
-            line.hs_basis.replace('_', " "),
+            line.hs_basis.as_str().replace('_', " "),
             line.value,
             line.duty.map_or_else(|| "unknown".to_owned(), |duty| duty.to_string())
         );

@@ -8,12 +8,15 @@ use preclear_kb::{Holder, Known, Market, NeededBefore, Requirement, RestrictionE
 
 use crate::conditions::{LineView, Tri, applies};
 use crate::findings::Findings;
-use crate::output::{Days, DocumentResult, ImporterResult, RequirementResult, Severity};
+use crate::output::{
+    Days, DocumentResult, ImporterResult, RequirementHolder, RequirementResult, RequirementScope,
+    RequirementSide, RequirementStatus, Severity,
+};
 
 /// A requirement and the lines it applies to, while the assessment is being built.
 pub(crate) struct Applicable<'k> {
     pub(crate) requirement: &'k Requirement,
-    pub(crate) side: &'static str,
+    pub(crate) side: RequirementSide,
     pub(crate) lines: Vec<usize>,
     pub(crate) maybe_lines: Vec<usize>,
     pub(crate) maybe_what: Option<&'static str>,
@@ -26,7 +29,7 @@ pub(crate) struct Applicable<'k> {
 pub(crate) fn evaluate_requirements<'k>(
     requirements: &'k [Requirement],
     via_restriction: &[bool],
-    side: &'static str,
+    side: RequirementSide,
     shipment: &Shipment,
     lines: &[LineView<'_>],
     as_of: Date,
@@ -164,11 +167,11 @@ pub(crate) fn report_requirements(
     for entry in applicable {
         let requirement = entry.requirement;
         let (status, lines) = if !entry.lines.is_empty() {
-            ("applies", entry.lines.clone())
+            (RequirementStatus::Applies, entry.lines.clone())
         } else if !entry.maybe_lines.is_empty() {
-            ("possible", entry.maybe_lines.clone())
+            (RequirementStatus::Possible, entry.maybe_lines.clone())
         } else if entry.because_of.is_some() {
-            ("applies", Vec::new())
+            (RequirementStatus::Applies, Vec::new())
         } else {
             continue;
         };
@@ -191,7 +194,7 @@ pub(crate) fn report_requirements(
             )
             .trim_end()
             .to_owned()
-        } else if status == "applies" {
+        } else if status == RequirementStatus::Applies {
             format!(
                 "Obtain {} from {} — {}, {held}; {lead}; needed before {}.",
                 requirement.name,
@@ -209,7 +212,7 @@ pub(crate) fn report_requirements(
         };
         let code = match (requirement.provenance.confidence, status) {
             (Confidence::Unknown, _) => "requirement.unconfirmed",
-            (_, "applies") => "requirement.applies",
+            (_, RequirementStatus::Applies) => "requirement.applies",
             _ => "requirement.possible",
         };
         findings.push_rule(
@@ -227,13 +230,28 @@ pub(crate) fn report_requirements(
             name: requirement.name.clone(),
             authority: requirement.authority.clone(),
             side: entry.side,
-            scope: requirement.scope.as_str(),
-            holder: requirement.holder.as_str(),
+            scope: match requirement.scope {
+                Scope::Shipment => RequirementScope::Shipment,
+                Scope::Model => RequirementScope::Model,
+                Scope::Importer => RequirementScope::Importer,
+            },
+            holder: match requirement.holder {
+                Holder::Importer => RequirementHolder::Importer,
+                Holder::Manufacturer => RequirementHolder::Manufacturer,
+                Holder::ImporterOrManufacturer => RequirementHolder::ImporterOrManufacturer,
+                Holder::LocalEntity => RequirementHolder::LocalEntity,
+                Holder::Exporter => RequirementHolder::Exporter,
+                Holder::Anyone => RequirementHolder::Anyone,
+            },
             lead_time_days: requirement
                 .lead_time
                 .known()
                 .map(|days| Days { min: days.min, max: days.max }),
-            needed_before: requirement.needed_before.as_str(),
+            needed_before: match requirement.needed_before {
+                NeededBefore::Departure => crate::NeededBefore::Departure,
+                NeededBefore::Arrival => crate::NeededBefore::Arrival,
+                NeededBefore::Clearance => crate::NeededBefore::Clearance,
+            },
             documents: requirement.documents.clone(),
             lines,
             source: requirement.provenance.source().to_owned(),

@@ -215,7 +215,10 @@ pub fn check(kb: &Kb, scenario: &Scenario) -> Vec<String> {
         problems.push(format!("complete {}, expected {complete}", cost["complete"]));
     }
     let listed = |rule: &str| {
-        assessment.requirements.iter().any(|r| r.rule == rule && r.status == "applies")
+        assessment
+            .requirements
+            .iter()
+            .any(|r| r.rule == rule && r.status == crate::RequirementStatus::Applies)
     };
     for rule in &expect.requirements {
         if !listed(rule) {

@@ -39,13 +39,13 @@ impl From<&RequirementResult> for Required {
     fn from(r: &RequirementResult) -> Self {
         Required {
             rule: r.rule.clone(),
-            status: r.status.to_owned(),
+            status: r.status.to_string(),
             kind: r.kind.to_owned(),
             name: r.name.clone(),
             authority: r.authority.clone(),
-            side: r.side.to_owned(),
-            scope: r.scope.to_owned(),
-            holder: r.holder.to_owned(),
+            side: r.side.to_string(),
+            scope: r.scope.to_string(),
+            holder: r.holder.to_string(),
             lead_time_days: r.lead_time_days.map(|d| (d.min, d.max)),
         }
     }

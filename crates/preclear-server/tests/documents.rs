@@ -15,18 +15,11 @@ mod session;
 mod sheets;
 
 use axum::http::StatusCode;
-use common::{call_bytes, call_with, multipart_body, postgres_url, sqlite_url};
+use common::{attached_docs, call_bytes, call_with, multipart_body, postgres_url, sqlite_url};
 use preclear_server::ops::{self, Actor};
 use preclear_store::Role;
 use preclear_store::System;
-use serde_json::Value;
 use session::{Browser, Jar, csrf, pairs};
-
-fn attached_docs(pdf: &[u8]) -> Value {
-    let files = preclear_pdf::attachments(pdf, 1 << 20).unwrap();
-    let data = files.iter().find(|f| f.name == preclear_docs::ATTACHMENT_NAME).unwrap();
-    serde_json::from_slice::<Value>(&data.data).unwrap()["docs"].clone()
-}
 
 async fn documents_story(url: String) {
     let setup = common::TwoClients::open(url).await;

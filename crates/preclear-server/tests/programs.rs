@@ -378,6 +378,21 @@ async fn program_story(url: String) {
     assert_eq!(alerts[0]["requirement"], "in.iec");
     assert_eq!(alerts[0]["days_left"], 30);
 
+    // A consignment's documents name the IOR entity assigned to its position, with its registry
+    // number, and the consignee recorded there (not the provider, not "not declared").
+    let (_, _, tr1) = &consignments[consignments.iter().position(|c| c.1 == "RF-TR-1").unwrap()];
+    let tr1_view = client.get(&format!("/api/v1/consignments/{tr1}")).await.json();
+    let assessment_id = tr1_view["consignment"]["assessment"]["id"].as_str().unwrap().to_owned();
+    let invoice = client
+        .get(&format!("/api/v1/assessments/{assessment_id}/documents/commercial-invoice.pdf"))
+        .await;
+    assert_eq!(invoice.status, StatusCode::OK, "{}", invoice.text);
+    let docs = common::attached_docs(&invoice.bytes);
+    assert_eq!(docs["importer"]["name"], "IOR TR Ltd", "{}", docs["importer"]);
+    assert_eq!(docs["importer"]["tax_id"], "REG-TR-1");
+    assert_eq!(docs["consignee"]["name"], "Data Centre TR");
+    assert_eq!(docs["consignee"]["address"], "1 Server Street, TR");
+
     // Every consignment walks to delivery, with its events' times; one is held for inspection,
     // one breaches the 72-hour clearance SLA.
     let hour = 3_600_000_000_i64;

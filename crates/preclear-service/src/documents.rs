@@ -38,7 +38,57 @@ async fn parties(
             tax_id: None,
         }),
         broker: None,
+        consignee: None,
     })
+}
+
+/// The parties of a program consignment's documents: the IOR entity assigned to its import
+/// position (with its registry number) and the consignee recorded there. `None` when the
+/// assessment is not a consignment's, or the caller may not see programs; each party is left to
+/// the defaults when the position does not name it yet.
+async fn position_parties(
+    service: &Service,
+    principal: &Principal,
+    assessment_id: uuid::Uuid,
+    destination: &str,
+) -> Result<Option<(Option<Entity>, Option<Entity>)>, ServiceError> {
+    let programs = match crate::programs::programs(service, principal).await {
+        Ok(programs) => programs,
+        Err(ServiceError::Forbidden(_)) => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    for program in programs {
+        let Some(position) = program.positions.iter().find(|p| p.destination == destination) else {
+            continue;
+        };
+        let consignments =
+            crate::programs::consignments(service, principal, &program, Some(destination)).await?;
+        if !consignments.iter().any(|c| c.assessment.id == assessment_id) {
+            continue;
+        }
+        let importer = match &position.entity {
+            Some(assigned) => {
+                let provider = crate::programs::provider_of(service, &program).await?;
+                let registry = crate::programs::registry(service, provider).await?;
+                let registered = registry.iter().find(|entity| entity.id == assigned.id);
+                Some(Entity {
+                    name: assigned.name.clone(),
+                    country: Some(destination.to_owned()),
+                    address: None,
+                    tax_id: registered.map(|entity| entity.registry_number.clone()),
+                })
+            }
+            None => None,
+        };
+        let consignee = position.consignee.as_ref().map(|consignee| Entity {
+            name: consignee.legal_name.clone(),
+            country: Some(destination.to_owned()),
+            address: Some(consignee.address.clone()),
+            tax_id: Some(consignee.tax_id.clone()),
+        });
+        return Ok(Some((importer, consignee)));
+    }
+    Ok(None)
 }
 
 /// One generated document of a stored assessment: the request is re-assessed with the KB
@@ -65,7 +115,17 @@ pub async fn generate_document(
     let as_of = Date::from_str(&record.summary.as_of).map_err(ServiceError::internal)?;
     let Reassessed { shipment, request, assessment } =
         reassessed(service, &record, &record.summary.kb_version, as_of).await?;
-    let parties = parties(service, record.summary.org_id, shipment.destination.as_str()).await?;
+    let mut parties =
+        parties(service, record.summary.org_id, shipment.destination.as_str()).await?;
+    // A consignment of a program: its position names the importer of record and the consignee.
+    if let Some((importer, consignee)) =
+        position_parties(service, principal, record.summary.id, shipment.destination.as_str())
+            .await?
+    {
+        // Not yet assigned: the documents say so rather than name the provider.
+        parties.importer = importer;
+        parties.consignee = consignee;
+    }
     let bytes = tokio::task::spawn_blocking(move || {
         let docs = ShipmentDocs::new(&shipment, &assessment, &parties).with_request(request);
         preclear_docs::one(&docs, &assessment, kind, format).map(|g| g.bytes)

@@ -649,7 +649,7 @@ pub async fn consignments(
 }
 
 /// The provider serving a program's client (whose registry names its entities).
-async fn provider_of(state: &Service, program: &Program) -> Result<Uuid, ServiceError> {
+pub(crate) async fn provider_of(state: &Service, program: &Program) -> Result<Uuid, ServiceError> {
     let org = state.store.org(program.org_id, Visibility::Own(program.org_id)).await?.ok_or_else(
         || ServiceError::internal(format!("program {} has no organisation", program.id)),
     )?;

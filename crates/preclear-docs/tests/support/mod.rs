@@ -43,6 +43,7 @@ pub fn parties() -> Parties {
             tax_id: Some("1234567890".to_owned()),
         }),
         broker: None,
+        consignee: None,
     }
 }
 

@@ -223,7 +223,7 @@ fn a_requirement_applies_to_the_lines_that_meet_its_conditions() {
     );
     let assessment = assess(&kb, &ap, "2026-06-01");
     let requirement = assessment.requirements.iter().find(|r| r.rule == "zz.radio").unwrap();
-    assert_eq!(requirement.status, "applies");
+    assert_eq!(requirement.status.as_str(), "applies");
     assert_eq!(requirement.lines, vec![0]);
     assert_eq!(assessment.verdict, Verdict::ClearableWithConditions);
     // The earliest ship date waits for the worst-case lead time of a departure requirement.
@@ -250,7 +250,7 @@ fn an_undeclared_radio_makes_the_requirement_possible_not_silent() {
     ap["items"][0].as_object_mut().unwrap().remove("radio");
     let assessment = assess(&kb, &ap, "2026-06-01");
     let requirement = assessment.requirements.iter().find(|r| r.rule == "zz.radio").unwrap();
-    assert_eq!(requirement.status, "possible");
+    assert_eq!(requirement.status.as_str(), "possible");
     let finding = assessment.findings.iter().find(|f| f.code == "requirement.possible").unwrap();
     assert!(finding.message.contains("radio technologies"), "{}", finding.message);
     assert_eq!(finding.severity, Severity::Condition);
@@ -448,7 +448,7 @@ fn gpu_figures_determine_the_eccn_and_its_licence() {
     let assessment = assess(&kb, &gpu_server, "2026-06-01");
     let control = &assessment.export_controls[0];
     assert_eq!(
-        (control.eccn.as_deref(), control.eccn_basis, control.licence_required),
+        (control.eccn.as_deref(), control.eccn_basis.as_str(), control.licence_required),
         (Some("4A090.a"), "determined", Some(true))
     );
     assert!(codes(&assessment).contains(&"export.licence_required:xr.lic.gpu".to_owned()));
@@ -483,7 +483,7 @@ fn a_declared_eccn_that_contradicts_the_attributes_is_flagged() {
         &request(json!({}), json!({ "encryption": "controlled", "eccn": "4A090.a" })),
         "2026-06-01",
     );
-    assert_eq!(assessment.export_controls[0].eccn_basis, "declared");
+    assert_eq!(assessment.export_controls[0].eccn_basis.as_str(), "declared");
     assert!(codes(&assessment).contains(&"export.eccn_mismatch:xr.class.crypto".to_owned()));
 }
 
@@ -531,7 +531,10 @@ as_of = 2026-01-01
     undeclared["items"][0].as_object_mut().unwrap().remove("hs_code");
     let assessment = assess(&kb, &undeclared, "2026-06-01");
     assert_eq!(
-        (assessment.lines[0].hs_code.as_ref().map(|hs| hs.as_str()), assessment.lines[0].hs_basis),
+        (
+            assessment.lines[0].hs_code.as_ref().map(|hs| hs.as_str()),
+            assessment.lines[0].hs_basis.as_str()
+        ),
         (Some("847150"), "category_default")
     );
     assert!(codes(&assessment).contains(&"hs.defaulted:category.server".to_owned()));
@@ -1064,7 +1067,7 @@ fn the_landed_cost_is_shown_in_a_report_currency_at_the_named_rate() {
     let report = assessment.landed_cost.in_report_currency.as_ref().expect("shown in EUR");
     assert_eq!(report.currency.as_str(), "EUR");
     assert_eq!((report.customs_value.as_str(), report.total.as_str()), ("500.00", "630.00"));
-    assert_eq!((report.rate.rate.as_str(), report.rate.source), ("0.5", "request"));
+    assert_eq!((report.rate.rate.as_str(), report.rate.source.as_str()), ("0.5", "request"));
     assert!(
         preclear_engine::render_text(&assessment)
             .contains("In EUR: customs value 500.00, landed cost 630.00")

@@ -189,3 +189,11 @@ impl TwoClients {
         ))
     }
 }
+
+/// The preclear data attached to a generated PDF: the documents' content (parties, lines,
+/// totals), as the PDF states it.
+pub fn attached_docs(pdf: &[u8]) -> Value {
+    let files = preclear_pdf::attachments(pdf, 1 << 20).unwrap();
+    let data = files.iter().find(|f| f.name == preclear_docs::ATTACHMENT_NAME).unwrap();
+    serde_json::from_slice::<Value>(&data.data).unwrap()["docs"].clone()
+}
