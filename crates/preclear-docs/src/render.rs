@@ -600,11 +600,7 @@ pub fn quote(docs: &ShipmentDocs, assessment: &Assessment) -> Document {
             rate.from,
             rate.rate,
             rate.to,
-            match rate.source {
-                preclear_engine::RateSource::Ecb => "ECB reference rate",
-                preclear_engine::RateSource::Hmrc => "HMRC monthly rate",
-                preclear_engine::RateSource::Request => "the client's own rate",
-            },
+            rate.source.title(),
             rate.published
         ));
     }

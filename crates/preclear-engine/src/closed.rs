@@ -148,6 +148,17 @@ closed_set! {
     }
 }
 
+impl RateSource {
+    /// The source's name for people, as reports and quotes print it.
+    pub fn title(self) -> &'static str {
+        match self {
+            RateSource::Ecb => "ECB reference rate",
+            RateSource::Hmrc => "HMRC monthly customs rate",
+            RateSource::Request => "the request's own rate",
+        }
+    }
+}
+
 closed_set! {
     /// Who imports, as the assessment found it (for the import VAT/GST recovery).
     ImporterStructure {

@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 use crate::output::{Days, ImporterResult, ImporterStructure, LandedCost, VatRecoveryResult};
 
 /// The recovery of the import VAT in `cost` for the structure in `importer`, as the KB says it
-/// on the assessment date; `None` has no place here: a market without the fact answers with
-/// everything `null` and says so.
+/// on the assessment date. A market whose KB says nothing answers with the mechanism, amounts
+/// and source `null`, and an explanation that says so.
 pub(crate) fn assess(
     market: &Market,
     shipment: &Shipment,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::output::{Assessment, Charge, RateSource, RequirementStatus, Severity};
+use crate::output::{Assessment, Charge, RequirementStatus, Severity};
 
 /// Renders an assessment as plain text.
 pub fn render_text(assessment: &Assessment) -> String {
@@ -120,11 +120,7 @@ pub fn render_text(assessment: &Assessment) -> String {
             report.rate.from,
             report.rate.rate,
             report.currency,
-            match report.rate.source {
-                RateSource::Ecb => "ECB reference rate",
-                RateSource::Hmrc => "HMRC monthly customs rate",
-                _ => "the request's own rate",
-            },
+            report.rate.source.title(),
             report.rate.published
         );
     }
@@ -178,11 +174,7 @@ pub fn render_text(assessment: &Assessment) -> String {
             rate.from,
             rate.rate,
             rate.to,
-            match rate.source {
-                RateSource::Ecb => "ECB reference rate",
-                RateSource::Hmrc => "HMRC monthly customs rate",
-                _ => "the request's own rate",
-            },
+            rate.source.title(),
             rate.published,
             if rate.age_days > 0 {
                 format!(", {} days before the assessment date", rate.age_days)
