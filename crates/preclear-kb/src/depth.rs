@@ -145,6 +145,12 @@ pub const OFFICIAL_HOSTS: &[&str] = &[
     "destatis.de",
     "hessen.de",
     "lawreform.ie",
+    // Korea's government policy-briefing portal (the ministries' and agencies' press releases),
+    // South Africa's Government Printing Works (the Government Gazette) and the International
+    // Energy Agency (an intergovernmental organisation, as the OECD it belongs to).
+    "korea.kr",
+    "gpwonline.co.za",
+    "iea.org",
 ];
 
 /// Second-level labels that mark a government domain under a country code (`gov.uk`, `go.jp`).

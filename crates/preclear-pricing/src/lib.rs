@@ -89,7 +89,8 @@ pub enum FeeBase {
 }
 
 impl FeeBase {
-    fn as_str(self) -> &'static str {
+    /// How the base reads in a sentence (`customs value`).
+    pub fn as_str(self) -> &'static str {
         match self {
             FeeBase::CustomsValue => "customs value",
             FeeBase::GoodsValue => "goods value",
@@ -212,6 +213,43 @@ impl PriceList {
             }),
             _ => Err(PriceListError(errors)),
         }
+    }
+
+    /// Each section in words, the default first: `(market, IOR fee, per shipment, per line)`,
+    /// the market `None` for the default (what a page shows of a price list).
+    pub fn describe(&self) -> Vec<(Option<Country>, String, String, String)> {
+        let money = |amount: Decimal| format!("{} {}", amount, self.currency);
+        let fixed = |charges: &[Fixed]| -> String {
+            let parts: Vec<String> = charges
+                .iter()
+                .map(|c| {
+                    let estimate = if c.estimate { " (estimate)" } else { "" };
+                    format!("{} {}{estimate}", c.name, money(c.amount))
+                })
+                .collect();
+            if parts.is_empty() { "—".to_owned() } else { parts.join("; ") }
+        };
+        let row = |market: Option<Country>, s: &Section| {
+            let fee = match &s.ior_fee {
+                Some(fee) => {
+                    let mut text = format!("{}% of {}", fee.percent.normalize(), fee.base.as_str());
+                    if let Some(min) = fee.minimum {
+                        text.push_str(&format!(", minimum {}", money(min)));
+                    }
+                    if let Some(max) = fee.maximum {
+                        text.push_str(&format!(", maximum {}", money(max)));
+                    }
+                    text
+                }
+                None => "—".to_owned(),
+            };
+            (market, fee, fixed(&s.per_shipment), fixed(&s.per_line))
+        };
+        self.default
+            .iter()
+            .map(|s| row(None, s))
+            .chain(self.markets.iter().map(|(c, s)| row(Some(*c), s)))
+            .collect()
     }
 
     /// The section that prices shipments to `destination`: its own, else the default.

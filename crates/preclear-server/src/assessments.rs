@@ -26,7 +26,7 @@ use crate::error::ApiError;
 
 pub use preclear_service::assessments::ENGINE_VERSION;
 pub(crate) use preclear_service::assessments::{
-    Stored, load, named_or_own, reassessed, visible_org,
+    Pricing, Stored, load, named_or_own, reassessed, visible_org,
 };
 
 /// The service's `assess_and_store`, counted in the metrics: the API's and the pages' path.
@@ -288,11 +288,27 @@ pub(crate) struct ListItem {
     as_of: String,
     kb_version: String,
     currency: String,
-    /// The landed cost when it could be computed in full (decimal string).
+    /// The landed cost when it is one figure computed in full (decimal string); `null` when a
+    /// charge is unknown or the total is a range (see `landed_cost`).
     total_landed_cost: Option<String>,
+    /// The landed cost in every case: `low` (the total of what could be computed), `high` (the
+    /// range's high end when a rate depends on a state or province the request did not give,
+    /// else `null`) and `complete` (whether every charge is known; if not, `low` is a lower
+    /// bound). `null` for assessments stored before it was recorded.
+    landed_cost: Option<LandedCostView>,
     created_by: String,
     /// RFC 3339.
     created_at: String,
+}
+
+/// An assessment's landed cost in a list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub(crate) struct LandedCostView {
+    /// Decimal string.
+    low: String,
+    /// Decimal string, or `null` when the total is one figure.
+    high: Option<String>,
+    complete: bool,
 }
 
 /// A page of assessments, newest first.
@@ -383,6 +399,11 @@ pub(crate) async fn list(
             kb_version: s.kb_version,
             currency: s.currency,
             total_landed_cost: s.total_landed_cost.map(|d| d.to_string()),
+            landed_cost: s.landed_cost.map(|c| LandedCostView {
+                low: c.low.to_string(),
+                high: c.high.map(|d| d.to_string()),
+                complete: c.complete,
+            }),
             created_by: s.created_by,
             created_at: rfc3339(s.created_at),
         })
@@ -471,8 +492,9 @@ async fn reassess(
     record: &AssessmentRecord,
     kb_version_wanted: &str,
     as_of: Date,
+    pricing: Pricing,
 ) -> Result<(String, String), ApiError> {
-    let again = reassessed(state, record, kb_version_wanted, as_of).await?;
+    let again = reassessed(state, record, kb_version_wanted, as_of, pricing).await?;
     let result = serde_json::to_string(&again.assessment).map_err(ApiError::internal)?;
     Ok((again.assessment.kb_version, result))
 }
@@ -516,7 +538,7 @@ pub(crate) async fn replay(
     let record = load(&state, &principal, &id).await?;
     let s = &record.summary;
     let as_of = Date::from_str(&s.as_of).map_err(ApiError::internal)?;
-    let (_, result) = reassess(&state, &record, &s.kb_version, as_of).await?;
+    let (_, result) = reassess(&state, &record, &s.kb_version, as_of, Pricing::Recorded).await?;
     let replayed = sha256_hex(&result);
     json_response(
         StatusCode::OK,
@@ -587,7 +609,7 @@ pub(crate) async fn rerun(
         None => Date::from_str(&s.as_of).map_err(ApiError::internal)?,
     };
     let current = state.kb().version().as_str().to_owned();
-    let (version, result) = reassess(&state, &record, &current, as_of).await?;
+    let (version, result) = reassess(&state, &record, &current, as_of, Pricing::Current).await?;
     let now: Value = serde_json::from_str(&result).map_err(ApiError::internal)?;
     let differences = differences(&record.result, &result)?;
     json_response(

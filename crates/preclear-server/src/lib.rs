@@ -25,6 +25,7 @@ mod connections;
 mod documents;
 mod kb_api;
 pub mod openapi;
+mod price_lists_api;
 mod programs_api;
 mod web;
 
@@ -106,6 +107,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit_api::routes())
         .merge(documents::routes())
         .merge(programs_api::routes())
+        .merge(price_lists_api::routes())
         .layer(DefaultBodyLimit::max(state.max_body_bytes));
     Router::new()
         .nest("/api/v1", api)

@@ -55,6 +55,10 @@ use crate::AppState;
         crate::programs_api::fetch_consignment,
         crate::programs_api::transition,
         crate::programs_api::impact,
+        crate::price_lists_api::list,
+        crate::price_lists_api::fetch,
+        crate::price_lists_api::publish,
+        crate::price_lists_api::withdraw,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -64,6 +68,7 @@ use crate::AppState;
         (name = "audit", description = "The hash-chained audit trail"),
         (name = "documents", description = "Spreadsheet import, generated documents, document audit"),
         (name = "programs", description = "IOR entity registry, programs, import positions, consignments, rollout view, KB-change impact"),
+        (name = "price lists", description = "The provider's price lists: the IOR fee and service charges every assessment is priced with"),
     )
 )]
 pub(crate) struct ApiDoc;

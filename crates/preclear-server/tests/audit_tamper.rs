@@ -18,6 +18,7 @@ use preclear_store::audit::Anchor;
 use preclear_store::{Role, Store, System};
 use serde_json::{Value, json};
 
+const PRICE_LIST: &str = include_str!("../../../examples/price-list.toml");
 const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
 
 async fn post(app: &Router, auth: &str, uri: &str, body: &Value) -> Reply {
@@ -150,6 +151,30 @@ async fn tampering(url: String) {
     raw_sql(&url, &body("Refresh", "Refresh!")).await;
     expect_broken(&store, "a program's body", &format!("program/{program}")).await;
     raw_sql(&url, &body("Refresh!", "Refresh")).await;
+    assert_eq!(broken(&store, &[]).await, None, "every change undone");
+
+    // A price list's text changed after it was published (cheaper prices in force unseen).
+    let (_, admin) =
+        ops::create_key(&store, &shell, &setup.provider, Role::Admin, "prices", 2).await.unwrap();
+    let published = call_bytes(
+        &app,
+        "PUT",
+        "/api/v1/price-lists/default",
+        &[("authorization", &format!("Bearer {admin}"))],
+        Some(("application/json", json!({ "text": PRICE_LIST }).to_string().into_bytes())),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.text);
+    let edition = published.json()["id"].as_str().unwrap().to_owned();
+    let prices = |from: &str, to: &str| {
+        format!(
+            "UPDATE price_lists SET body = replace(body, '{from}', '{to}') WHERE id = {}",
+            id(&edition)
+        )
+    };
+    raw_sql(&url, &prices("percent = \"2\"", "percent = \"0.5\"")).await;
+    expect_broken(&store, "a price list's text", &format!("price_list/{edition}")).await;
+    raw_sql(&url, &prices("percent = \"0.5\"", "percent = \"2\"")).await;
     assert_eq!(broken(&store, &[]).await, None, "every change undone");
 
     // A user added without an event.

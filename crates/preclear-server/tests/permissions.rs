@@ -50,6 +50,7 @@ struct Caller {
 }
 
 const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
+const PRICE_LIST: &str = include_str!("../../../examples/price-list.toml");
 
 async fn send(
     app: &Router,
@@ -182,6 +183,12 @@ fn call_for(
             post(format!("{consignment}/transitions"), json!({ "to": "pre_qualified" }))
         }
         Op::ReadMetrics => get("/metrics".into()),
+        Op::ReadPriceLists => get("/api/v1/price-lists/default".into()),
+        Op::PublishPriceList => (
+            "PUT".to_owned(),
+            "/api/v1/price-lists/default".into(),
+            json_body(&json!({ "text": PRICE_LIST })).map(|(t, b)| (t.to_owned(), b)),
+        ),
     }
 }
 

@@ -114,6 +114,8 @@ operations! {
     ReadConsignment = "consignments.read", "read a consignment", ALL_ROLES, Any;
     Transition = "consignments.transition", "move consignments through their lifecycle", OPERATORS, Provider;
     ReadMetrics = "metrics.read", "read the metrics", OPERATORS, Provider;
+    ReadPriceLists = "price_lists.read", "read the price lists", OPERATORS, Provider;
+    PublishPriceList = "price_lists.publish", "publish and withdraw price lists", ADMINS, Provider;
 }
 
 impl Access {

@@ -115,13 +115,16 @@ pub async fn prepare(
         )
     })?;
     let kb = service.kb();
+    let prices = crate::price_lists::in_force(service, org).await?;
     let assessment = if shipment.items.len() > 200 {
         let shipment = shipment.clone();
-        tokio::task::spawn_blocking(move || preclear_engine::assess(&kb, &shipment, as_of))
-            .await
-            .map_err(ServiceError::internal)?
+        tokio::task::spawn_blocking(move || {
+            preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_deref())
+        })
+        .await
+        .map_err(ServiceError::internal)?
     } else {
-        preclear_engine::assess(&kb, &shipment, as_of)
+        preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_deref())
     };
     record(principal, org, &shipment, assessment, text, now, None)
 }
@@ -167,6 +170,7 @@ fn record(
         engine_version: ENGINE_VERSION.to_owned(),
         currency: shipment.currency.to_string(),
         total_landed_cost: total,
+        landed_cost: landed_cost_summary(&assessment.landed_cost),
         created_by: principal.actor.0.clone(),
         created_at: now,
     };
@@ -213,6 +217,19 @@ fn record(
     Ok(Prepared { change, stored: Stored { summary, result }, assessment })
 }
 
+/// The landed cost as lists show it: its lower bound, the high end of a range and whether it is
+/// complete (the engine writes exact decimals; one that does not read is left out, never zero).
+fn landed_cost_summary(
+    cost: &preclear_engine::LandedCost,
+) -> Option<preclear_store::LandedCostSummary> {
+    let low = Decimal::from_str_exact(&cost.total).ok()?;
+    let high = match &cost.total_high {
+        Some(text) => Some(Decimal::from_str_exact(text).ok()?),
+        None => None,
+    };
+    Some(preclear_store::LandedCostSummary { low, high, complete: cost.complete })
+}
+
 /// An assessment the caller may see, by id; 404 otherwise (never saying whether it exists).
 pub async fn load(
     service: &Service,
@@ -233,26 +250,68 @@ pub struct Reassessed {
     pub assessment: preclear_engine::Assessment,
 }
 
-/// Re-assesses a stored request with the KB version `kb_version_wanted` on `as_of`: the one path
-/// of replay, rerun and the documents of an assessment.
+/// Which prices a re-assessment uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pricing {
+    /// The price list version the assessment recorded (none if it recorded none): a replay,
+    /// and the documents of the decision.
+    Recorded,
+    /// The price list in force now for the assessment's organisation: a re-run.
+    Current,
+}
+
+/// Re-assesses a stored request with the KB version `kb_version_wanted` on `as_of`, with the
+/// prices `pricing` says: the one path of replay, rerun and the documents of an assessment.
 pub async fn reassessed(
     service: &Service,
     record: &AssessmentRecord,
     kb_version_wanted: &str,
     as_of: Date,
+    pricing: Pricing,
 ) -> Result<Reassessed, ServiceError> {
     let kb = service.kb_version(kb_version_wanted).await?;
     let request: Value = serde_json::from_str(&record.request).map_err(ServiceError::internal)?;
     let shipment = parse_shipment_value(&request).map_err(|e| {
         ServiceError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
     })?;
+    let org_id = record.summary.org_id;
+    let org =
+        service.store.org(org_id, preclear_store::Visibility::Own(org_id)).await?.ok_or_else(
+            || {
+                ServiceError::internal(format!(
+                    "the organisation of assessment {} is missing",
+                    record.summary.id
+                ))
+            },
+        )?;
+    let prices = match pricing {
+        Pricing::Current => crate::price_lists::in_force(service, &org).await?,
+        Pricing::Recorded => match recorded_price_list(&record.result)? {
+            Some(version) => Some(crate::price_lists::recorded(service, &org, &version).await?),
+            None => None,
+        },
+    };
     let (shipment, assessment) = tokio::task::spawn_blocking(move || {
-        let assessment = preclear_engine::assess(&kb, &shipment, as_of);
+        let assessment = preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_deref());
         (shipment, assessment)
     })
     .await
     .map_err(ServiceError::internal)?;
     Ok(Reassessed { shipment, request, assessment })
+}
+
+/// The price list version a stored assessment was priced with, if any.
+fn recorded_price_list(result: &str) -> Result<Option<String>, ServiceError> {
+    #[derive(serde::Deserialize)]
+    struct Priced {
+        service_charges: Option<Charges>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Charges {
+        price_list_version: String,
+    }
+    let priced: Priced = serde_json::from_str(result).map_err(ServiceError::internal)?;
+    Ok(priced.service_charges.map(|c| c.price_list_version))
 }
 
 /// The destinations of a comparison, parsed, as the request's field `destinations` names them.
@@ -307,10 +366,17 @@ pub async fn compare_and_store(
     })?;
     // One engine call, as the CLI's: each destination an ordinary assessment.
     let kb = service.kb();
+    let prices = crate::price_lists::in_force(service, org).await?;
     let compared = {
         let (shipment, destinations) = (shipment.clone(), destinations.to_vec());
         tokio::task::spawn_blocking(move || {
-            preclear_engine::compare::compare(&kb, &shipment, &destinations, as_of)
+            preclear_engine::compare::compare_priced(
+                &kb,
+                &shipment,
+                &destinations,
+                as_of,
+                prices.as_deref(),
+            )
         })
         .await
         .map_err(ServiceError::internal)?

@@ -9,7 +9,7 @@ use preclear_domain::Date;
 use preclear_store::{OrgKind, Visibility};
 
 use crate::Service;
-use crate::assessments::{Reassessed, load, reassessed};
+use crate::assessments::{Pricing, Reassessed, load, reassessed};
 use crate::auth::Principal;
 use crate::error::ServiceError;
 
@@ -114,7 +114,7 @@ pub async fn generate_document(
     let record = load(service, principal, id).await?;
     let as_of = Date::from_str(&record.summary.as_of).map_err(ServiceError::internal)?;
     let Reassessed { shipment, request, assessment } =
-        reassessed(service, &record, &record.summary.kb_version, as_of).await?;
+        reassessed(service, &record, &record.summary.kb_version, as_of, Pricing::Recorded).await?;
     let mut parties =
         parties(service, record.summary.org_id, shipment.destination.as_str()).await?;
     // A consignment of a program: its position names the importer of record and the consignee.

@@ -218,6 +218,8 @@ pub fn follow(state: Service, every: Duration) -> tokio::task::JoinHandle<()> {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
+            // Price lists published by another instance are read again from here on.
+            state.prices.clear();
             if let Err(error) = catch_up(&state).await {
                 tracing::warn!(%error, "could not follow the KB deployment log");
             }

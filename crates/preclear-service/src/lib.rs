@@ -15,6 +15,7 @@
 //! - `throttle`: exponential back-off of failed sign-ins and keys;
 //! - `ops`: organisations, users and keys, each change with its audit event;
 //! - `kb_deploy`: the KB as a dataset deployed at run time, and following the deployment log;
+//! - `price_lists`: the provider's price lists, published, audited and applied to assessments;
 //! - `programs`: IOR entities, programs and positions, consignments and their lifecycle, the
 //!   rollout view and KB-change impact;
 //! - `bootstrap`: opening the database (migrations, first admin, the KB to serve);
@@ -35,6 +36,7 @@ pub mod imports;
 pub mod kb_deploy;
 pub mod kb_views;
 pub mod ops;
+pub mod price_lists;
 pub mod programs;
 pub mod throttle;
 
@@ -73,6 +75,8 @@ pub struct Inner {
     pub session_hours: u32,
     /// How often the served KB is checked against the deployment log.
     pub kb_poll: Duration,
+    /// The price lists in force, parsed, by the organisation they price.
+    pub prices: price_lists::Cache,
 }
 
 impl std::ops::Deref for Service {
@@ -100,6 +104,7 @@ impl Service {
             ),
             session_hours: config.session_hours,
             kb_poll: Duration::from_secs(config.kb_poll_seconds),
+            prices: price_lists::Cache::default(),
         }))
     }
 

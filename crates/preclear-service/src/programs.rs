@@ -27,7 +27,7 @@ use uuid::Uuid;
 
 use crate::Service;
 use crate::access::Op;
-use crate::assessments::{named_or_own, prepare, reassessed};
+use crate::assessments::{Pricing, named_or_own, prepare, reassessed};
 use crate::auth::Principal;
 use crate::clock::date_of;
 use crate::error::{FieldError, ServiceError};
@@ -1302,7 +1302,8 @@ pub async fn impact(
                     ))
                 },
             )?;
-        let old = reassessed(state, &record, &c.assessment.kb_version, as_of).await?;
+        let old =
+            reassessed(state, &record, &c.assessment.kb_version, as_of, Pricing::Recorded).await?;
         let new = {
             let kb = kb.clone();
             let shipment = old.shipment.clone();

@@ -13,7 +13,7 @@ use crate::db::{Param, Sql, Tx};
 use crate::digest::{self, State};
 use crate::model::{
     ApiKey, AssessmentRecord, DatasetKind, Deployment, EvidenceDocument, Micros, Org,
-    ProgramRecord, Session, User,
+    PriceListEdition, ProgramRecord, Session, User,
 };
 use crate::read::key_from;
 use crate::{Store, StoreError};
@@ -44,6 +44,8 @@ pub enum Mutation {
     PutRecord(Box<ProgramRecord>),
     /// An evidence document uploaded (stored once per organisation and content).
     InsertEvidence(Box<EvidenceDocument>),
+    /// A price-list edition published (or a scope's prices withdrawn: an edition without text).
+    PublishPriceList(Box<PriceListEdition>),
     /// A dataset version made current, its body stored first when given (a KB version that is
     /// already stored, as for a rollback, needs none).
     Deploy {
@@ -91,12 +93,15 @@ const REVOKE_KEY: Sql =
 const INSERT_ASSESSMENT: Sql = Sql {
     sqlite: "INSERT INTO assessments (id, org_id, reference, client_name, business_unit, origin, \
              destination, categories, verdict, as_of, kb_version, engine_version, currency, \
-             total_landed_cost, request, result, request_sha256, result_sha256, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+             total_landed_cost, request, result, request_sha256, result_sha256, created_by, created_at, \
+             landed_cost_low, landed_cost_high, landed_cost_complete) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)",
     postgres: "INSERT INTO assessments (id, org_id, reference, client_name, business_unit, origin, \
              destination, categories, verdict, as_of, kb_version, engine_version, currency, \
-             total_landed_cost, request, result, request_sha256, result_sha256, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CAST($14 AS NUMERIC), $15, $16, $17, $18, $19, $20)",
+             total_landed_cost, request, result, request_sha256, result_sha256, created_by, created_at, \
+             landed_cost_low, landed_cost_high, landed_cost_complete) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, CAST($14 AS NUMERIC), $15, $16, $17, $18, $19, $20, \
+             CAST($21 AS NUMERIC), CAST($22 AS NUMERIC), $23)",
 };
 const INSERT_SESSION: Sql = Sql::both(
     "INSERT INTO sessions (token_sha256, user_id, org_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
@@ -215,6 +220,8 @@ struct AssessmentColumns<'a> {
     record: &'a AssessmentRecord,
     categories: String,
     total: Option<String>,
+    low: Option<String>,
+    high: Option<String>,
 }
 
 impl<'a> AssessmentColumns<'a> {
@@ -223,6 +230,8 @@ impl<'a> AssessmentColumns<'a> {
             record,
             categories: join_categories(&record.summary.categories),
             total: record.summary.total_landed_cost.map(|d| d.to_string()),
+            low: record.summary.landed_cost.map(|c| c.low.to_string()),
+            high: record.summary.landed_cost.and_then(|c| c.high).map(|d| d.to_string()),
         }
     }
 
@@ -249,6 +258,9 @@ impl<'a> AssessmentColumns<'a> {
             Param::Text(&record.result_sha256),
             Param::Text(&s.created_by),
             Param::Int(s.created_at),
+            Param::OptText(self.low.as_deref()),
+            Param::OptText(self.high.as_deref()),
+            Param::OptBool(s.landed_cost.map(|c| c.complete)),
         ]
     }
 }
@@ -303,6 +315,10 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<Option<State>, StoreE
         Mutation::Deploy { deployment, body } => {
             deploy(tx, deployment, body.as_deref()).await?;
             None
+        }
+        Mutation::PublishPriceList(edition) => {
+            tx.execute(crate::price_lists::INSERT, &crate::price_lists::params(edition)).await?;
+            Some(digest::price_list(edition))
         }
         Mutation::InsertOrg(org) => {
             tx.execute(

@@ -51,6 +51,7 @@ impl Sql {
 pub(crate) enum Param<'a> {
     Uuid(Uuid),
     OptUuid(Option<Uuid>),
+    OptBool(Option<bool>),
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
@@ -64,6 +65,7 @@ macro_rules! bind_all {
             query = match param {
                 Param::Uuid(v) => query.bind(*v),
                 Param::OptUuid(v) => query.bind(*v),
+                Param::OptBool(v) => query.bind(*v),
                 Param::Text(v) => query.bind(v.to_string()),
                 Param::OptText(v) => query.bind(v.map(str::to_owned)),
                 Param::Int(v) => query.bind(*v),
@@ -82,6 +84,7 @@ fn pg_params<'p>(params: &'p [Param<'_>]) -> (Vec<Type>, Vec<&'p (dyn ToSql + Sy
             match param {
                 Param::Uuid(v) => (Type::UUID, v),
                 Param::OptUuid(v) => (Type::UUID, v),
+                Param::OptBool(v) => (Type::BOOL, v),
                 Param::Text(v) => (Type::TEXT, v),
                 Param::OptText(v) => (Type::TEXT, v),
                 Param::Int(v) => (Type::INT8, v),
@@ -131,6 +134,9 @@ impl Row {
     }
     pub(crate) fn opt_uuid(&self, column: &str) -> Result<Option<Uuid>, StoreError> {
         get!(self, column, Option<Uuid>)
+    }
+    pub(crate) fn opt_bool(&self, column: &str) -> Result<Option<bool>, StoreError> {
+        get!(self, column, Option<bool>)
     }
     pub(crate) fn text(&self, column: &str) -> Result<String, StoreError> {
         get!(self, column, String)

@@ -1,6 +1,6 @@
 //! The state of every stored object a decision depends on, as a digest that its audit event
 //! records: organisations, users, API keys, assessments (with their list columns), program
-//! records (IOR entities, programs, consignments) and evidence documents.
+//! records (IOR entities, programs, consignments), evidence documents and price-list editions.
 //!
 //! The store computes the digest of what a mutation writes, inside the commit, and chains it
 //! with the event (`state_object`, `state_sha256`), so no caller can forget it.
@@ -11,7 +11,9 @@
 use serde_json::{Value, json};
 
 use crate::audit::sha256_hex;
-use crate::model::{ApiKey, AssessmentSummary, EvidenceDocument, Org, ProgramRecord, User};
+use crate::model::{
+    ApiKey, AssessmentSummary, EvidenceDocument, Org, PriceListEdition, ProgramRecord, User,
+};
 
 /// The object a digest is of: `user/<id>`, `program/<id>`…
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,31 +79,33 @@ pub fn api_key(k: &ApiKey) -> State {
     )
 }
 
-/// An assessment's state: every list column and the hashes of its request and result.
+/// An assessment's state: every list column and the hashes of its request and result. The
+/// landed cost's list columns, recorded since migration 7, are appended when present, so the
+/// states of assessments stored before keep their digest.
 pub fn assessment(s: &AssessmentSummary, request_sha256: &str, result_sha256: &str) -> State {
-    state(
-        "assessment",
-        s.id,
-        json!([
-            s.org_id.to_string(),
-            s.reference,
-            s.client_name,
-            s.business_unit,
-            s.origin,
-            s.destination,
-            s.categories,
-            s.verdict,
-            s.as_of,
-            s.kb_version,
-            s.engine_version,
-            s.currency,
-            s.total_landed_cost.map(|d| d.to_string()),
-            s.created_by,
-            s.created_at,
-            request_sha256,
-            result_sha256
-        ]),
-    )
+    let mut fields = json!([
+        s.org_id.to_string(),
+        s.reference,
+        s.client_name,
+        s.business_unit,
+        s.origin,
+        s.destination,
+        s.categories,
+        s.verdict,
+        s.as_of,
+        s.kb_version,
+        s.engine_version,
+        s.currency,
+        s.total_landed_cost.map(|d| d.to_string()),
+        s.created_by,
+        s.created_at,
+        request_sha256,
+        result_sha256
+    ]);
+    if let (Some(cost), Value::Array(list)) = (&s.landed_cost, &mut fields) {
+        list.push(json!([cost.low.to_string(), cost.high.map(|d| d.to_string()), cost.complete]));
+    }
+    state("assessment", s.id, fields)
 }
 
 /// A program record's state (an IOR entity, a program, a consignment).
@@ -118,6 +122,23 @@ pub fn record(r: &ProgramRecord) -> State {
             r.version,
             r.created_at,
             r.updated_at
+        ]),
+    )
+}
+
+/// A price-list edition's state (editions are never changed: its text is named by its hash).
+pub fn price_list(e: &PriceListEdition) -> State {
+    state(
+        "price_list",
+        e.id,
+        json!([
+            e.provider_id.to_string(),
+            e.client_id.map(|c| c.to_string()),
+            e.version,
+            e.label,
+            e.body.as_deref().map(sha256_hex),
+            e.created_by,
+            e.created_at
         ]),
     )
 }

@@ -16,6 +16,7 @@ mod db;
 pub mod digest;
 mod migrate;
 mod model;
+pub mod price_lists;
 mod read;
 mod records;
 mod tls;

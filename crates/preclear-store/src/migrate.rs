@@ -17,6 +17,8 @@ pub(crate) const SQLITE: &[Migration] = &[
     (3, "programs", include_str!("../migrations/sqlite/0003_programs.sql")),
     (4, "datasets", include_str!("../migrations/sqlite/0004_datasets.sql")),
     (5, "audit_state", include_str!("../migrations/sqlite/0005_audit_state.sql")),
+    (6, "price_lists", include_str!("../migrations/sqlite/0006_price_lists.sql")),
+    (7, "landed_cost_range", include_str!("../migrations/sqlite/0007_landed_cost_range.sql")),
 ];
 pub(crate) const POSTGRES: &[Migration] = &[
     (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
@@ -24,6 +26,8 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (3, "programs", include_str!("../migrations/postgres/0003_programs.sql")),
     (4, "datasets", include_str!("../migrations/postgres/0004_datasets.sql")),
     (5, "audit_state", include_str!("../migrations/postgres/0005_audit_state.sql")),
+    (6, "price_lists", include_str!("../migrations/postgres/0006_price_lists.sql")),
+    (7, "landed_cost_range", include_str!("../migrations/postgres/0007_landed_cost_range.sql")),
 ];
 
 const LOCK: Sql = Sql { sqlite: "SELECT 1", postgres: "SELECT pg_advisory_xact_lock(7262651)" };

@@ -10,6 +10,18 @@ use uuid::Uuid;
 /// caller says when something happened.
 pub type Micros = i64;
 
+/// An assessment's landed cost in a list: the lower bound, the high end of a range, and whether
+/// every charge is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LandedCostSummary {
+    /// The total of every charge that could be computed (the low end of a range).
+    pub low: rust_decimal::Decimal,
+    /// The high end, when the total is a range (a rate by state or province not given).
+    pub high: Option<rust_decimal::Decimal>,
+    /// Whether every charge is known (otherwise `low` is a lower bound).
+    pub complete: bool,
+}
+
 /// Whether an organisation is a client of the IOR provider, or the provider itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -236,6 +248,8 @@ pub struct AssessmentSummary {
     pub currency: String,
     /// The landed cost, exactly, when the engine could compute it.
     pub total_landed_cost: Option<rust_decimal::Decimal>,
+    /// The landed cost as lists show it; `None` for assessments stored before it was recorded.
+    pub landed_cost: Option<LandedCostSummary>,
     /// Who submitted it.
     pub created_by: String,
     /// When it was stored.
@@ -268,6 +282,9 @@ pub enum System {
     /// The audit trail: verifying every chain, or reading an organisation's chain once the
     /// caller's right to it was checked.
     Audit,
+    /// Pricing an assessment: the price lists of the provider serving the assessment's
+    /// organisation (a client never reads them; the charges they give are in its assessment).
+    Pricing,
 }
 
 /// Filters for listing assessments. All are optional and combine with AND.
@@ -420,6 +437,30 @@ impl FromStr for DeployAction {
             other => Err(format!("unknown deployment action `{other}`")),
         }
     }
+}
+
+/// One edition of a price list: the provider's default (no client) or one client's own prices.
+/// Editions are never changed; a scope's current edition is its latest, and a withdrawal is an
+/// edition without a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriceListEdition {
+    /// Identifier.
+    pub id: Uuid,
+    /// The provider whose prices these are.
+    pub provider_id: Uuid,
+    /// The client they are for; `None` for the provider's default.
+    pub client_id: Option<Uuid>,
+    /// The version of the text (`sha256:` and 16 hex digits, as the pricing crate computes
+    /// it); empty for a withdrawal.
+    pub version: String,
+    /// The provider's name for the edition; empty for a withdrawal.
+    pub label: String,
+    /// The price list's TOML text; `None` when the scope's prices were withdrawn.
+    pub body: Option<String>,
+    /// Who published it.
+    pub created_by: String,
+    /// When.
+    pub created_at: Micros,
 }
 
 /// One deployment of a dataset version: the latest of a kind is its current version.

@@ -16,7 +16,7 @@ use crate::db::{Param, Row, Sql};
 use crate::digest::{self, State};
 use crate::model::{
     ApiKey, AssessmentCount, AssessmentFilter, AssessmentRecord, AssessmentSummary, DatasetKind,
-    Deployment, Micros, Org, OrgKind, Session, System, User, Visibility,
+    Deployment, LandedCostSummary, Micros, Org, OrgKind, Session, System, User, Visibility,
 };
 use crate::{Store, StoreError};
 
@@ -30,8 +30,11 @@ const EVENT_COLUMNS: &str = "org_id, seq, id, at, actor, action, object_type, ob
     business_unit, categories, before, after, prev_hash, hash, state_object, state_sha256";
 
 /// The landed-cost column: decimal text on SQLite, NUMERIC cast to text on PostgreSQL.
-const TOTAL_SQLITE: &str = "total_landed_cost";
-const TOTAL_POSTGRES: &str = "total_landed_cost::text AS total_landed_cost";
+const TOTAL_SQLITE: &str =
+    "total_landed_cost, landed_cost_low, landed_cost_high, landed_cost_complete";
+const TOTAL_POSTGRES: &str = "total_landed_cost::text AS total_landed_cost, \
+    landed_cost_low::text AS landed_cost_low, landed_cost_high::text AS landed_cost_high, \
+    landed_cost_complete";
 
 /// The SQL condition `org_id` visible under `vis`, with `$n` as the organisation parameter.
 pub(crate) fn visible(column: &str, vis: Visibility, n: usize) -> (String, Uuid) {
@@ -87,12 +90,20 @@ pub(crate) fn key_from(row: &Row) -> Result<ApiKey, StoreError> {
 }
 
 fn summary_from(row: &Row) -> Result<AssessmentSummary, StoreError> {
-    let total = match row.opt_text("total_landed_cost")? {
-        Some(text) => Some(
-            Decimal::from_str_exact(&text)
-                .map_err(|e| StoreError::Corrupt(format!("landed cost `{text}`: {e}")))?,
-        ),
-        None => None,
+    let amount = |column: &str| -> Result<Option<Decimal>, StoreError> {
+        match row.opt_text(column)? {
+            Some(text) => Decimal::from_str_exact(&text)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(format!("{column} `{text}`: {e}"))),
+            None => Ok(None),
+        }
+    };
+    let total = amount("total_landed_cost")?;
+    let landed_cost = match (amount("landed_cost_low")?, row.opt_bool("landed_cost_complete")?) {
+        (Some(low), Some(complete)) => {
+            Some(LandedCostSummary { low, high: amount("landed_cost_high")?, complete })
+        }
+        _ => None,
     };
     Ok(AssessmentSummary {
         id: row.uuid("id")?,
@@ -109,6 +120,7 @@ fn summary_from(row: &Row) -> Result<AssessmentSummary, StoreError> {
         engine_version: row.text("engine_version")?,
         currency: row.text("currency")?,
         total_landed_cost: total,
+        landed_cost,
         created_by: row.text("created_by")?,
         created_at: row.int("created_at")?,
     })
@@ -749,6 +761,9 @@ impl Store {
         for row in self.pool.fetch_all_dynamic(a, b, &[]).await? {
             let org = row.uuid("org_id")?;
             states.push((org, digest::evidence_of(org, &row.text("sha256")?, row.int("size")?)));
+        }
+        for edition in self.all_price_list_editions().await? {
+            states.push((edition.provider_id, digest::price_list(&edition)));
         }
         Ok(states)
     }

@@ -14,7 +14,7 @@
 //!
 //! Code map: [`session`] (sign-in, sign-out, CSRF), [`form`] (the shipment form ↔ request
 //! JSON), `pages` (dashboard, assessments, report), `kb` (the KB browser), `admin` (audit log
-//! and API keys), `programs` (programs, their rollout view, consignments and the IOR entity
+//! and API keys), `price_lists` (the provider's price lists), `programs` (programs, their rollout view, consignments and the IOR entity
 //! registry), [`svg`] (charts), `view` (the stored assessment as the report reads it).
 
 mod admin;
@@ -23,6 +23,7 @@ mod documents;
 mod form;
 mod kb;
 mod pages;
+mod price_lists;
 mod programs;
 pub(crate) mod session;
 mod svg;
@@ -78,6 +79,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/consignments/{id}/transitions", post(programs::transition))
         .route("/ior-entities", get(programs::entities).post(programs::create_entity))
         .route("/ior-entities/{id}/credentials", post(programs::add_credential))
+        .route("/price-lists", get(price_lists::list))
+        .route("/price-lists/{scope}", get(price_lists::show).post(price_lists::publish))
+        .route("/price-lists/{scope}/withdraw", post(price_lists::withdraw))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .layer(middleware::from_fn(protect))
@@ -156,13 +160,15 @@ pub(crate) struct Nav {
     pub role: String,
     pub csrf: String,
     /// The section the page belongs to (`dashboard`, `assessments`, `new`, `kb`, `audit`,
-    /// `keys`, `programs`, `entities`), for `aria-current`.
+    /// `keys`, `programs`, `entities`, `prices`), for `aria-current`.
     pub section: &'static str,
     pub can_submit: bool,
     pub can_audit: bool,
     pub is_admin: bool,
     /// The provider's operators and admins, who manage the IOR entity registry.
     pub manages_registry: bool,
+    /// The provider's staff, who read its price lists.
+    pub reads_prices: bool,
     pub kb_version: String,
 }
 
@@ -179,6 +185,7 @@ impl Nav {
             can_audit: p.can(Op::ReadAudit),
             is_admin: p.can(Op::ListKeys),
             manages_registry: p.can(Op::ListEntities),
+            reads_prices: p.can(Op::ReadPriceLists),
             kb_version: state.kb().version().as_str().to_owned(),
         }
     }

@@ -86,10 +86,23 @@ fn row(s: &AssessmentSummary) -> Row {
         verdict,
         verdict_class,
         created: when(s.created_at),
-        total: s.total_landed_cost.map_or_else(
-            || "incomplete".to_owned(),
-            |t| format!("{} {}", svg::money(t, t.scale()), s.currency),
-        ),
+        total: list_total(s),
+    }
+}
+
+/// The landed cost as the list shows it: one figure, a range, or "at least" a lower bound.
+fn list_total(s: &AssessmentSummary) -> String {
+    let money = |d: rust_decimal::Decimal| format!("{} {}", svg::money(d, d.scale()), s.currency);
+    match (s.total_landed_cost, s.landed_cost) {
+        (Some(total), _) => money(total),
+        (None, Some(cost)) => {
+            let range = match cost.high {
+                Some(high) => format!("{} – {}", money(cost.low), money(high)),
+                None => money(cost.low),
+            };
+            if cost.complete { range } else { format!("at least {range}") }
+        }
+        (None, None) => "incomplete".to_owned(),
     }
 }
 
