@@ -171,11 +171,12 @@ pub fn compare_priced(
             crate::assess_priced(kb, &redirected(shipment, *destination), as_of, prices)
         })
         .collect();
-    Ok((comparison(shipment, kb.version().as_str(), as_of, &assessments), assessments))
+    Ok((comparison_of(shipment, kb.version().as_str(), as_of, &assessments), assessments))
 }
 
-/// The comparison of assessments already made (one per destination, same shipment).
-fn comparison(
+/// The comparison of assessments already made (one per destination, same shipment): a stored
+/// comparison's assessments, replayed, give its rows again.
+pub fn comparison_of(
     shipment: &Shipment,
     kb_version: &str,
     as_of: Date,

@@ -52,6 +52,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/assessments/{id}/replay", post(replay))
         .route("/assessments/{id}/rerun", post(rerun))
         .route("/comparisons", post(compare))
+        .route("/comparisons/{id}", get(fetch_comparison))
+        .route("/comparisons/{id}/{file}", get(comparison_file))
 }
 
 /// Query of `POST /comparisons`.
@@ -90,6 +92,64 @@ pub(crate) struct StoredComparison {
     comparison: preclear_engine::compare::Comparison,
     /// The assessments stored, one per destination, in the same order.
     assessments: Vec<ComparedAssessment>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/comparisons/{id}",
+    tag = "assessments",
+    params(("id" = Uuid, Path, description = "The comparison id (`POST /api/v1/comparisons` answered it)")),
+    responses(
+        (status = 200, description = "The stored comparison: its rows made again by replaying each destination's assessment (its KB version, date and price list), and the assessments", body = StoredComparison),
+        (status = 404, description = "No such comparison, or not the caller's", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn fetch_comparison(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let loaded = preclear_service::comparisons::load_comparison(&state, &principal, &id).await?;
+    let body = StoredComparison {
+        id: loaded.id,
+        org_id: loaded.org_id,
+        assessments: loaded
+            .assessments
+            .iter()
+            .map(|(summary, _)| ComparedAssessment {
+                destination: summary.destination.clone(),
+                id: summary.id,
+                verdict: summary.verdict.clone(),
+            })
+            .collect(),
+        comparison: loaded.comparison,
+    };
+    json_response(StatusCode::OK, &body)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/comparisons/{id}/{file}",
+    tag = "assessments",
+    params(
+        ("id" = Uuid, Path, description = "The comparison id"),
+        ("file" = String, Path, description = "`comparison.pdf` (the rows side by side, then each destination's landed cost by charge) or `comparison.xlsx` (one row per destination, amounts as numbers)"),
+    ),
+    responses(
+        (status = 200, description = "The file", content_type = "application/pdf"),
+        (status = 404, description = "No such comparison or file", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = []))
+)]
+pub(crate) async fn comparison_file(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let (name, mime, bytes) =
+        preclear_service::comparisons::comparison_file(&state, &principal, &id, &file).await?;
+    Ok(crate::documents::download(&name, mime, bytes))
 }
 
 #[utoipa::path(
@@ -149,7 +209,14 @@ pub(crate) async fn compare(
         comparison: stored.comparison,
     };
     let text = serde_json::to_string(&body).map_err(ApiError::internal)?;
-    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json".to_owned())], text)
+    Ok((
+        StatusCode::CREATED,
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::LOCATION, format!("/api/v1/comparisons/{}", body.id)),
+        ],
+        text,
+    )
         .into_response())
 }
 

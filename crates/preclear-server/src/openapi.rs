@@ -22,6 +22,8 @@ use crate::AppState;
         crate::assessments::replay,
         crate::assessments::rerun,
         crate::assessments::compare,
+        crate::assessments::fetch_comparison,
+        crate::assessments::comparison_file,
         crate::admin_api::me,
         crate::admin_api::list_orgs,
         crate::admin_api::create_org,

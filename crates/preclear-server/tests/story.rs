@@ -202,6 +202,8 @@ async fn story(url: String) {
     )
     .await;
     assert_eq!(compared.status, StatusCode::CREATED, "{}", compared.text);
+    let compared_location =
+        compared.headers.get("location").map(|l| l.to_str().unwrap().to_owned());
     let compared = compared.json();
     let rows = compared["comparison"]["rows"].as_array().unwrap();
     let destinations: Vec<&str> = rows.iter().map(|r| r["destination"].as_str().unwrap()).collect();
@@ -222,6 +224,39 @@ async fn story(url: String) {
         assert_eq!(replay.json()["reproduced"], true);
     }
     assert_eq!(count(get(&app, "/api/v1/assessments", &viewer).await), 5);
+    // The stored comparison, at the address the creation named: the same rows, made again from
+    // its assessments; as one PDF and one XLSX; another client does not find it.
+    let location = compared_location.unwrap();
+    let fetched = get(&app, &location, &viewer).await;
+    assert_eq!(fetched.status, StatusCode::OK, "{}", fetched.text);
+    assert_eq!(fetched.json()["comparison"], compared["comparison"], "made again, the same");
+    assert_eq!(fetched.json()["assessments"], compared["assessments"]);
+    let pdf = get(&app, &format!("{location}/comparison.pdf"), &viewer).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let xlsx = get(&app, &format!("{location}/comparison.xlsx"), &viewer).await;
+    assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.text);
+    assert!(xlsx.bytes.starts_with(b"PK"), "an XLSX is a zip");
+    let workbook = preclear_import::read_workbook(
+        "comparison.xlsx",
+        &xlsx.bytes,
+        &preclear_import::Limits::default(),
+    )
+    .unwrap();
+    let cells = format!("{:?}", workbook.sheets[0].rows);
+    for expected in ["Landed cost (EUR)", "\"BR\"", "\"IN\"", "\"NZ\""] {
+        assert!(cells.contains(expected), "the workbook lacks {expected}: {cells}");
+    }
+    assert_eq!(
+        get(&app, &format!("{location}/comparison.doc"), &viewer).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(get(&app, &location, &other).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/api/v1/comparisons/not-an-id", &viewer).await.status,
+        StatusCode::NOT_FOUND
+    );
     for (query, field) in [
         ("destinations=BR,XX", "destinations[1]"),
         ("destinations=BR,BR", "destinations"),

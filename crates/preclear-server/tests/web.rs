@@ -232,6 +232,24 @@ async fn web_story(url: String) {
     assert!(
         from_report.text.contains(r#"id="row-MX""#) && from_report.text.contains(r#"id="row-TR""#)
     );
+    // The comparison keeps an address of its own, with its PDF and XLSX.
+    let kept = from_report.text.split(r#"<a href="/comparisons/"#).nth(1).unwrap();
+    let comparison_id = kept.split('"').next().unwrap().to_owned();
+    let stored_page = lena.get(&format!("/comparisons/{comparison_id}")).await;
+    assert_eq!(stored_page.status, StatusCode::OK, "{}", stored_page.text);
+    assert!(
+        stored_page.text.contains(r#"id="row-MX""#) && stored_page.text.contains(r#"id="row-TR""#)
+    );
+    let pdf = lena.get(&format!("/comparisons/{comparison_id}/comparison.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let mut stranger = Browser { app: &app, jar: Jar::default() };
+    stranger.sign_in("otto", password).await;
+    assert_eq!(
+        stranger.get(&format!("/comparisons/{comparison_id}")).await.status,
+        StatusCode::NOT_FOUND,
+        "another client's comparison is not found"
+    );
     let again = lena
         .post(
             &format!("{report_url}/compare"),

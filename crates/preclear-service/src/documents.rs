@@ -16,7 +16,7 @@ use crate::error::ServiceError;
 /// The importer of record named on an organisation's documents: the provider that serves it
 /// (the provider itself for its own shipments), in the destination. The IOR entity registry
 /// will name the exact legal entity per market.
-async fn parties(
+pub(crate) async fn parties(
     service: &Service,
     org_id: uuid::Uuid,
     destination: &str,

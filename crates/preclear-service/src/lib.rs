@@ -5,6 +5,8 @@
 //! [`ServiceError`] — no status codes, no headers, no HTML.
 //!
 //! - `assessments`: making, storing, loading and re-assessing assessments;
+//! - `comparisons`: a stored comparison of destinations made again from its assessments, and
+//!   its PDF and XLSX;
 //! - `audit`: the audit trail exported as JSON Lines or CSV;
 //! - `documents`: the documents of a stored assessment;
 //! - `imports`: spreadsheets read into shipment requests, and the audit of a shipment's documents;
@@ -28,6 +30,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod clock;
+pub mod comparisons;
 pub mod config;
 pub mod documents;
 mod error;

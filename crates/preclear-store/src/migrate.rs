@@ -19,6 +19,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (5, "audit_state", include_str!("../migrations/sqlite/0005_audit_state.sql")),
     (6, "price_lists", include_str!("../migrations/sqlite/0006_price_lists.sql")),
     (7, "landed_cost_range", include_str!("../migrations/sqlite/0007_landed_cost_range.sql")),
+    (8, "audit_objects", include_str!("../migrations/sqlite/0008_audit_objects.sql")),
 ];
 pub(crate) const POSTGRES: &[Migration] = &[
     (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
@@ -28,6 +29,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (5, "audit_state", include_str!("../migrations/postgres/0005_audit_state.sql")),
     (6, "price_lists", include_str!("../migrations/postgres/0006_price_lists.sql")),
     (7, "landed_cost_range", include_str!("../migrations/postgres/0007_landed_cost_range.sql")),
+    (8, "audit_objects", include_str!("../migrations/postgres/0008_audit_objects.sql")),
 ];
 
 const LOCK: Sql = Sql { sqlite: "SELECT 1", postgres: "SELECT pg_advisory_xact_lock(7262651)" };

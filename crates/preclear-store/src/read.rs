@@ -536,6 +536,36 @@ impl Store {
         rows.iter().map(event_from).collect()
     }
 
+    /// The event that created an object of `object_type` named `object_id` (`comparison`, its
+    /// id), if its organisation is visible.
+    pub async fn creation_event(
+        &self,
+        vis: Visibility,
+        object_type: &str,
+        object_id: &str,
+        action: &str,
+    ) -> Result<Option<AuditEvent>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 4);
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM audit_events WHERE object_type = $1 AND object_id = $2 \
+             AND action = $3 AND {clause} ORDER BY seq LIMIT 1"
+        );
+        let rows = self
+            .pool
+            .fetch_all_dynamic(
+                sql.clone(),
+                sql,
+                &[
+                    Param::Text(object_type),
+                    Param::Text(object_id),
+                    Param::Text(action),
+                    Param::Uuid(org),
+                ],
+            )
+            .await?;
+        rows.first().map(event_from).transpose()
+    }
+
     /// Recomputes every organisation's chain and reports, per organisation, the first broken
     /// link: a gap in the sequence, a `prev_hash` that is not the previous event's hash, a hash
     /// that does not match the event, a head that does not match the last event, a stored

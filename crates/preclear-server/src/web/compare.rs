@@ -8,6 +8,7 @@ use axum::response::Response;
 use preclear_engine::compare::ComparisonRow;
 use preclear_service::ServiceError;
 use preclear_service::assessments::{StoredComparison, compare_and_store, parse_destinations};
+use preclear_service::comparisons::{Loaded, comparison_file, load_comparison};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -36,6 +37,8 @@ pub(crate) struct ComparePage {
     /// The report a comparison was asked from, for the form to try again.
     from: Option<Uuid>,
     asked: String,
+    /// The stored comparison, for its address and its files.
+    id: Option<Uuid>,
 }
 
 #[derive(Debug)]
@@ -158,6 +161,29 @@ impl ComparePage {
             errors: vec![],
             from: None,
             asked: String::new(),
+            id: Some(stored.id),
+        }
+    }
+
+    /// A stored comparison, made again from its assessments.
+    fn loaded(user: &WebUser, state: &AppState, loaded: &Loaded) -> ComparePage {
+        let c = &loaded.comparison;
+        ComparePage {
+            nav: Nav::new(user, "assessments", state),
+            reference: c.reference.clone(),
+            currency: c.currency.to_string(),
+            as_of: c.as_of.to_string(),
+            kb_version: c.kb_version.clone(),
+            rows: c
+                .rows
+                .iter()
+                .zip(&loaded.assessments)
+                .map(|(row, (summary, _))| RowView::new(row, summary.id))
+                .collect(),
+            errors: vec![],
+            from: None,
+            asked: String::new(),
+            id: Some(loaded.id),
         }
     }
 }
@@ -198,8 +224,29 @@ pub(crate) async fn from_report(
                     .collect(),
                 from: Some(record.summary.id),
                 asked,
+                id: None,
             };
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// `GET /comparisons/{id}`: a stored comparison, its rows made again from its assessments.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let loaded = load_comparison(&state, &user.principal, &id).await?;
+    super::render(&ComparePage::loaded(&user, &state, &loaded))
+}
+
+/// `GET /comparisons/{id}/{file}`: the comparison as one PDF or one XLSX.
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let (name, mime, bytes) = comparison_file(&state, &user.principal, &id, &file).await?;
+    Ok(crate::documents::download(&name, mime, bytes))
 }

@@ -58,6 +58,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/documents/audit", get(documents::audit_form).post(documents::audit_submit))
         .route("/assessments/{id}", get(pages::report))
         .route("/assessments/{id}/compare", post(compare::from_report))
+        .route("/comparisons/{id}", get(compare::show))
+        .route("/comparisons/{id}/{file}", get(compare::download))
         .route("/assessments/{id}/assessment.json", get(pages::result_json))
         .route("/assessments/{id}/request.json", get(pages::request_json))
         .route("/hs", get(pages::hs_lookup))
