@@ -2,8 +2,14 @@
 //! fact the request did not give (no `radio` list, no HS code) is undetermined, so that the
 //! engine can say "may apply: declare X" instead of guessing.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use preclear_domain::{HsCode, Item, Shipment};
 use preclear_kb::{AnyOr, Conditions};
+use rust_decimal::Decimal;
+
+use crate::fx;
 
 /// A three-valued truth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,13 +42,80 @@ impl Tri {
     }
 }
 
-/// A line as the rules see it: the item and the HS code the engine settled on.
-#[derive(Debug, Clone, Copy)]
+/// A line as the rules see it: the item, the HS code the engine settled on, and the shipment's
+/// totals a threshold compares with.
+#[derive(Clone, Copy)]
 pub(crate) struct LineView<'a> {
     /// The line's 0-based index in the request.
     pub(crate) index: usize,
     pub(crate) item: &'a Item,
     pub(crate) hs: Option<&'a HsCode>,
+    /// A trait object, so that a line view stays covariant in its lifetime.
+    pub(crate) totals: &'a dyn Thresholds,
+}
+
+/// What a threshold condition compares with.
+pub(crate) trait Thresholds {
+    /// The value of the shipment's lines under the line's HS code (the request's currency);
+    /// `None` without an HS code.
+    fn code_value(&self, line: usize) -> Option<Decimal>;
+    /// The shipment's quantity.
+    fn quantity(&self) -> u64;
+    /// An amount in the request's currency (the rate remembered), `None` without a rate.
+    fn convert(&self, money: preclear_domain::Money) -> Option<Decimal>;
+}
+
+impl Thresholds for Totals<'_> {
+    fn code_value(&self, line: usize) -> Option<Decimal> {
+        self.code_values.get(line).copied().flatten()
+    }
+
+    fn quantity(&self) -> u64 {
+        self.quantity
+    }
+
+    fn convert(&self, money: preclear_domain::Money) -> Option<Decimal> {
+        self.fx.borrow_mut().in_request_currency(money)
+    }
+}
+
+impl std::fmt::Debug for LineView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineView").field("index", &self.index).field("hs", &self.hs).finish()
+    }
+}
+
+/// What thresholds compare with: per line, the value of the shipment's lines under its HS code
+/// (the request's currency); the shipment's quantity; and the converter of the thresholds'
+/// amounts (its rates join the landed cost's).
+pub(crate) struct Totals<'a> {
+    code_values: Vec<Option<Decimal>>,
+    quantity: u64,
+    pub(crate) fx: RefCell<fx::Converter<'a>>,
+}
+
+impl<'a> Totals<'a> {
+    /// The totals of `shipment` whose lines have the HS codes `codes` (by line).
+    pub(crate) fn new(
+        shipment: &'a Shipment,
+        codes: &[Option<&HsCode>],
+        converter: fx::Converter<'a>,
+    ) -> Totals<'a> {
+        let mut by_code: HashMap<&str, Decimal> = HashMap::new();
+        for (item, code) in shipment.items.iter().zip(codes) {
+            if let Some(code) = code {
+                *by_code.entry(code.as_str()).or_default() += item.line_value().amount();
+            }
+        }
+        Totals {
+            code_values: codes
+                .iter()
+                .map(|code| code.and_then(|c| by_code.get(c.as_str()).copied()))
+                .collect(),
+            quantity: shipment.items.iter().map(|item| u64::from(item.quantity)).sum(),
+            fx: RefCell::new(converter),
+        }
+    }
 }
 
 /// Whether a rule with these `when` and `unless` applies to the line.
@@ -139,6 +212,19 @@ pub(crate) fn holds(conditions: &Conditions, shipment: &Shipment, line: LineView
                 Some(density) => Tri::from(density < below),
             },
         });
+    }
+    let totals = line.totals;
+    if let Some(threshold) = conditions.code_value_above {
+        check(match totals.code_value(line.index) {
+            None => Tri::Maybe("the HS code"),
+            Some(value) => match totals.convert(threshold) {
+                Some(limit) => Tri::from(value > limit),
+                None => Tri::Maybe("an exchange rate for the threshold's currency (`fx_rates`)"),
+            },
+        });
+    }
+    if let Some(units) = conditions.shipment_quantity_at_most {
+        check(Tri::from(totals.quantity() <= units));
     }
     result
 }

@@ -89,6 +89,14 @@ impl<'a> Converter<'a> {
         Some(rate)
     }
 
+    /// Takes the rates `other` used as used here too (the same rule on the same date gives
+    /// the same rate, so one list says every rate an assessment used).
+    pub(crate) fn absorb(&mut self, other: &Converter<'_>) {
+        for (currency, rate) in &other.used {
+            self.used.entry(*currency).or_insert(*rate);
+        }
+    }
+
     /// The rates used, each said in a finding.
     pub(crate) fn finish(self, findings: &mut Findings) -> Vec<ExchangeRate> {
         self.used

@@ -65,18 +65,31 @@ pub fn assess_priced(
         .enumerate()
         .map(|(idx, item)| classify::classify(kb, item, idx, &mut findings))
         .collect();
+    let codes: Vec<Option<&preclear_domain::HsCode>> =
+        classes.iter().map(|class| class.hs.as_ref()).collect();
+    let totals =
+        conditions::Totals::new(shipment, &codes, fx::Converter::new(kb.fx(), shipment, as_of));
     let lines: Vec<LineView<'_>> = shipment
         .items
         .iter()
         .zip(&classes)
         .enumerate()
-        .map(|(index, (item, class))| LineView { index, item, hs: class.hs.as_ref() })
+        .map(|(index, (item, class))| LineView {
+            index,
+            item,
+            hs: class.hs.as_ref(),
+            totals: &totals,
+        })
         .collect();
 
     let mut export = export::assess(kb, shipment, &lines, as_of, &mut findings);
 
     let Some(market) = kb.market(shipment.destination) else {
-        return uncovered(kb, shipment, as_of, findings, &classes, export);
+        // Thresholds may have converted an amount even here; their rates are stated.
+        let mut fx = fx::Converter::new(kb.fx(), shipment, as_of);
+        fx.absorb(&totals.fx.borrow());
+        let rates = fx.finish(&mut findings);
+        return uncovered(kb, shipment, as_of, findings, &classes, export, rates);
     };
 
     let mut fx = fx::Converter::new(kb.fx(), shipment, as_of);
@@ -171,7 +184,6 @@ pub fn assess_priced(
             ),
         }
     }
-    levies.landed_cost.exchange_rates = fx.finish(&mut findings);
     let importer = rules::importer(market, shipment, as_of, &mut findings);
     levies.landed_cost.vat_recovery =
         Some(recovery::assess(market, shipment, &importer, &levies.landed_cost, as_of));
@@ -207,6 +219,11 @@ pub fn assess_priced(
         (Some(date), Some(rule)) => findings.push(Severity::Warning, "timeline.clearance_date_unknown", format!("The goods may leave on {date}, but when everything needed for arrival and clearance will be in hand cannot be computed: the lead time of {rule} is not established. Obtain it before the goods arrive, or they wait in customs."), vec![]),
         (Some(_), None) => {}
     }
+
+    // Every rule has been evaluated: the rates thresholds were converted at are the landed
+    // cost's too.
+    fx.absorb(&totals.fx.borrow());
+    levies.landed_cost.exchange_rates = fx.finish(&mut findings);
 
     // Each line's requirements, in one pass over the requirements (not one per line).
     let mut line_requirements: Vec<Vec<Arc<str>>> = vec![Vec::new(); shipment.items.len()];
@@ -286,6 +303,7 @@ fn uncovered(
     mut findings: Findings,
     classes: &[classify::LineClass],
     export: export::ExportResult<'_>,
+    exchange_rates: Vec<ExchangeRate>,
 ) -> Assessment {
     let covered: Vec<&str> = kb.markets().map(|market| market.country.as_str()).collect();
     findings.push(Severity::Condition, "market.not_covered", format!("The knowledge base has no data for {} ({}): the import cannot be pre-qualified, but nothing known blocks it either. Markets covered: {}.", shipment.destination.name(), shipment.destination, covered.join(", ")), vec![]);
@@ -332,7 +350,7 @@ fn uncovered(
                 taxes: Vec::new(),
                 fees: Vec::new(),
                 total: zero(goods),
-                exchange_rates: Vec::new(),
+                exchange_rates,
                 complete: false,
                 in_report_currency: None,
                 duties_and_taxes_paid_by: levies::payer(

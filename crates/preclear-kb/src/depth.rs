@@ -151,6 +151,10 @@ pub const OFFICIAL_HOSTS: &[&str] = &[
     "korea.kr",
     "gpwonline.co.za",
     "iea.org",
+    // Latvia's official gazette publisher (Latvijas Vēstnesis) and Denmark's statutory
+    // producer-responsibility register (DPA-System, as stiftung ear above).
+    "vestnesis.lv",
+    "dpa-system.dk",
 ];
 
 /// Second-level labels that mark a government domain under a country code (`gov.uk`, `go.jp`).

@@ -511,6 +511,12 @@ fn conditions(conditions: &Conditions) -> String {
             parts.push(format!("{name} {value}"));
         }
     }
+    if let Some(threshold) = &c.code_value_above {
+        parts.push(format!("value per HS code > {threshold}"));
+    }
+    if let Some(units) = c.shipment_quantity_at_most {
+        parts.push(format!("shipment quantity ≤ {units}"));
+    }
     parts.join(", ")
 }
 

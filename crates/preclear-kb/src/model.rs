@@ -941,6 +941,12 @@ pub struct Conditions {
     pub gpu_density_min: Option<Decimal>,
     /// Performance density below this.
     pub gpu_density_below: Option<Decimal>,
+    /// The value of the shipment's lines under the line's HS code, summed, above this amount:
+    /// the Foreign Trade Regulations' "value per Schedule B number" (converted into the
+    /// request's currency, the rate recorded).
+    pub code_value_above: Option<Money>,
+    /// The shipment's quantity (every line's units, summed) at most this.
+    pub shipment_quantity_at_most: Option<u64>,
 }
 
 /// "any", or a specific set.

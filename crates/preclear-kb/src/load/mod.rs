@@ -315,6 +315,8 @@ const CONDITION_KEYS: &[&str] = &[
     "gpu_tpp_below",
     "gpu_density_min",
     "gpu_density_below",
+    "code_value_above",
+    "shipment_quantity_at_most",
 ];
 const REQUIREMENT_KEYS: &[&str] = &[
     "id",
@@ -547,6 +549,11 @@ impl FileReader<'_, '_, '_> {
         let gpu_tpp_below = cond.opt_parsed(ctx, "gpu_tpp_below", decimal);
         let gpu_density_min = cond.opt_parsed(ctx, "gpu_density_min", decimal);
         let gpu_density_below = cond.opt_parsed(ctx, "gpu_density_below", decimal);
+        let code_value_above = cond.opt_parsed(ctx, "code_value_above", money);
+        let shipment_quantity_at_most = cond.opt_parsed(ctx, "shipment_quantity_at_most", |text| {
+            text.parse::<u64>()
+                .map_err(|_| format!("`{text}` is not a whole number of units (such as \"20\")"))
+        });
         Some(Some(Conditions {
             category: category?,
             hs: hs?,
@@ -564,6 +571,8 @@ impl FileReader<'_, '_, '_> {
             gpu_tpp_below: gpu_tpp_below?,
             gpu_density_min: gpu_density_min?,
             gpu_density_below: gpu_density_below?,
+            code_value_above: code_value_above?,
+            shipment_quantity_at_most: shipment_quantity_at_most?,
         }))
     }
 
@@ -600,6 +609,14 @@ fn country(text: &str) -> Result<Country, String> {
 
 fn currency(text: &str) -> Result<Currency, String> {
     Currency::parse(text).map_err(|err| err.to_string())
+}
+
+/// An amount and its currency: `"2500 USD"`.
+fn money(text: &str) -> Result<Money, String> {
+    let expected = || format!("`{text}` is not an amount and a currency (such as \"2500 USD\")");
+    let (amount, code) = text.trim().split_once(' ').ok_or_else(expected)?;
+    let amount = decimal(amount).map_err(|_| expected())?;
+    Ok(Money::new(amount, currency(code.trim())?))
 }
 
 fn self_hs_prefix(nomenclature: &Nomenclature, text: &str) -> Result<HsPrefix, String> {
