@@ -80,6 +80,22 @@ pub struct Need {
     pub consignments: usize,
 }
 
+impl Need {
+    /// What the need is called: the requirement's name, and for the two confirmations of a
+    /// specification list which one it is (else the two read as one requirement listed twice).
+    pub fn name(&self) -> String {
+        match self.kind {
+            NeedKind::SpecificationListOrigin => {
+                format!("{} — confirmed at origin", self.requirement.name)
+            }
+            NeedKind::SpecificationListDestination => {
+                format!("{} — confirmed in the destination", self.requirement.name)
+            }
+            NeedKind::Registration | NeedKind::Approval => self.requirement.name.clone(),
+        }
+    }
+}
+
 /// The items a destination needs: the union of its consignments' requirements (destination
 /// side; the exporter's own filings at origin are the exporter's per shipment). Ordered by key.
 pub fn needs<'a>(requirements: impl IntoIterator<Item = &'a [Required]>) -> Vec<Need> {
@@ -232,7 +248,7 @@ pub fn status(
                     _ => "specification_list",
                 },
                 item: Some(need.key.clone()),
-                what: format!("{}: {detail}", need.requirement.name),
+                what: format!("{}: {detail}", need.name()),
                 lead_time_days: need.requirement.lead_time_days,
             });
         }

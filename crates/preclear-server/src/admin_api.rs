@@ -28,6 +28,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/users", get(list_users).post(create_user))
         .route("/keys", get(list_keys).post(create_key))
         .route("/keys/{id}/revoke", post(revoke_key))
+        .route("/users/{id}/password", post(reset_password))
+        .route("/users/{id}/deactivate", post(deactivate_user))
+        .route("/users/{id}/reactivate", post(reactivate_user))
 }
 
 /// An organisation.
@@ -148,6 +151,8 @@ pub(crate) struct UserView {
     username: String,
     role: String,
     created_at: String,
+    /// When the user was deactivated (it cannot sign in); `null` while active.
+    disabled_at: Option<String>,
     /// Set once, when a password was made for the user: shown this one time.
     #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<String>,
@@ -161,6 +166,7 @@ impl UserView {
             username: u.username,
             role: u.role.as_str().to_owned(),
             created_at: rfc3339(u.created_at),
+            disabled_at: u.disabled_at.map(rfc3339),
             password,
         }
     }
@@ -342,4 +348,80 @@ pub(crate) async fn revoke_key(
     let at = now_micros();
     ops::revoke_key(&state.store, &principal.actor, &key, at).await?;
     json(StatusCode::OK, &KeyView::of(ApiKey { revoked_at: Some(at), ..key }, None))
+}
+
+/// A new password for a user.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewPassword {
+    /// At least 12 characters; generated (and answered once) when absent.
+    password: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "administration",
+    params(("id" = Uuid, Path, description = "The user id")), request_body = NewPassword,
+    responses(
+        (status = 200, description = "Set; every session of the user ended; a generated password is answered this once", body = UserView),
+        (status = 404, description = "No such user within reach", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The password is too short", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn reset_password(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    Json(new): Json<NewPassword>,
+) -> Result<Response, ApiError> {
+    let user = ops::managed_user(&state.store, &principal, &id).await?;
+    let (user, generated) = ops::reset_password(
+        &state.store,
+        &principal.actor,
+        &user,
+        new.password.as_deref(),
+        now_micros(),
+    )
+    .await?;
+    json(StatusCode::OK, &UserView::of(user, generated))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "administration",
+    params(("id" = Uuid, Path, description = "The user id")),
+    responses(
+        (status = 200, description = "Deactivated: it cannot sign in, and its sessions ended", body = UserView),
+        (status = 404, description = "No such user within reach", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An admin cannot deactivate itself", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn deactivate_user(
+    state: State<AppState>,
+    principal: Principal,
+    id: Path<String>,
+) -> Result<Response, ApiError> {
+    set_active(state, principal, id, false).await
+}
+
+#[utoipa::path(post, path = "/api/v1/users/{id}/reactivate", tag = "administration",
+    params(("id" = Uuid, Path, description = "The user id")),
+    responses(
+        (status = 200, description = "Active again", body = UserView),
+        (status = 404, description = "No such user within reach", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn reactivate_user(
+    state: State<AppState>,
+    principal: Principal,
+    id: Path<String>,
+) -> Result<Response, ApiError> {
+    set_active(state, principal, id, true).await
+}
+
+async fn set_active(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<String>,
+    active: bool,
+) -> Result<Response, ApiError> {
+    let user = ops::managed_user(&state.store, &principal, &id).await?;
+    let user = ops::set_active(&state.store, &principal.actor, &user, active, now_micros()).await?;
+    json(StatusCode::OK, &UserView::of(user, None))
 }

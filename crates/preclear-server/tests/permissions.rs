@@ -40,6 +40,8 @@ struct Objects {
     evidence: String,
     /// A key of the own client that no caller uses (to revoke).
     spare_key: String,
+    /// A user of the own client (to reactivate: a change that leaves it as it was).
+    user: String,
 }
 
 struct Caller {
@@ -183,6 +185,7 @@ fn call_for(
             post(format!("{consignment}/transitions"), json!({ "to": "pre_qualified" }))
         }
         Op::ReadMetrics => get("/metrics".into()),
+        Op::ManageUsers => post(format!("/api/v1/users/{}/reactivate", objects.user), json!({})),
         Op::ReadPriceLists => get("/api/v1/price-lists/default".into()),
         Op::PublishPriceList => (
             "PUT".to_owned(),
@@ -197,6 +200,7 @@ fn on_own_clients_object(op: Op) -> bool {
     matches!(
         op,
         Op::RevokeKey
+            | Op::ManageUsers
             | Op::ReadAssessment
             | Op::ReplayAssessment
             | Op::RerunAssessment
@@ -276,6 +280,17 @@ async fn matrix(url: String) {
         ops::create_key(&store, &shell, &setup.nordwind, Role::ClientViewer, "spare", 2)
             .await
             .unwrap();
+    let (user, _) = ops::create_user(
+        &store,
+        &shell,
+        &setup.nordwind,
+        "spare-user",
+        None,
+        Role::ClientViewer,
+        2,
+    )
+    .await
+    .unwrap();
     let objects = Objects {
         assessment,
         program,
@@ -283,6 +298,7 @@ async fn matrix(url: String) {
         entity,
         evidence,
         spare_key: spare.id.to_string(),
+        user: user.id.to_string(),
     };
 
     // The callers: every role in each stance.

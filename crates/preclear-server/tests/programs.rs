@@ -228,6 +228,20 @@ async fn program_story(url: String) {
         .collect();
     assert!(br_items.contains(&"br.used-spec-list@origin"), "{br_items:?}");
     assert!(br_items.contains(&"br.used-spec-list@destination"));
+    // Each need is listed once, and the two confirmations of the list say which they are
+    // (they read as one requirement listed twice before).
+    let br_missing: Vec<&str> = br["position"]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["what"].as_str().unwrap())
+        .collect();
+    let mut unique = br_missing.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), br_missing.len(), "{br_missing:?}");
+    assert!(br_missing.iter().any(|w| w.contains("— confirmed at origin")), "{br_missing:?}");
+    assert!(br_missing.iter().any(|w| w.contains("— confirmed in the destination")));
     let tr_parts: Vec<&str> = destination(&view, "TR")["position"]["missing"]
         .as_array()
         .unwrap()

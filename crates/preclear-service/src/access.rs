@@ -82,6 +82,7 @@ operations! {
     CreateOrg = "orgs.create", "create client organisations", ADMINS, Provider;
     ListUsers = "users.list", "list users", ADMINS, Any;
     CreateUser = "users.create", "create users", ADMINS, Any;
+    ManageUsers = "users.manage", "reset passwords and deactivate users", ADMINS, Any;
     ListKeys = "keys.list", "list API keys", ADMINS, Any;
     CreateKey = "keys.create", "create API keys", ADMINS, Any;
     RevokeKey = "keys.revoke", "revoke API keys", ADMINS, Any;

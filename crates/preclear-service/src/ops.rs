@@ -183,6 +183,89 @@ pub async fn create_user(
     Ok((user, generated))
 }
 
+/// A user the caller may manage, by id; 404 otherwise (never saying whether it exists).
+pub async fn managed_user(
+    store: &Store,
+    principal: &crate::auth::Principal,
+    id: &str,
+) -> Result<User, ServiceError> {
+    principal.may(crate::access::Op::ManageUsers)?;
+    let not_found = || ServiceError::NotFound(format!("user `{id}` not found"));
+    let uuid = Uuid::parse_str(id).map_err(|_| not_found())?;
+    store.user(uuid, principal.visibility()).await?.ok_or_else(not_found)
+}
+
+/// Sets a new password for `user` (generated when `password` is `None`, and returned: shown
+/// once) and ends every session it has open. Audited without the password.
+pub async fn reset_password(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+    password: Option<&str>,
+    at: i64,
+) -> Result<(User, Option<String>), ServiceError> {
+    let generated = match password {
+        Some(p) if p.chars().count() < 12 => {
+            return Err(ServiceError::invalid_field("password", "must be at least 12 characters"));
+        }
+        Some(_) => None,
+        None => Some(random_hex(12)?),
+    };
+    let secret = password.map(str::to_owned).or_else(|| generated.clone()).unwrap_or_default();
+    let changed = User { password_hash: hash_secret(&secret)?, ..user.clone() };
+    let change = Change {
+        event: event(
+            user.org_id,
+            actor,
+            at,
+            "user.password_reset",
+            ("user", user.id.to_string()),
+            None,
+            Some(json!({ "username": user.username })),
+        ),
+        mutation: Mutation::UpdateUser { user: changed.clone(), at },
+    };
+    store.commit(&[change]).await?;
+    Ok((changed, generated))
+}
+
+/// Deactivates a user (it can no longer sign in, and its sessions end) or reactivates it. An
+/// admin cannot deactivate itself (the last way in could go).
+pub async fn set_active(
+    store: &Store,
+    actor: &Actor,
+    user: &User,
+    active: bool,
+    at: i64,
+) -> Result<User, ServiceError> {
+    if !active && actor.0 == format!("user:{}", user.username) {
+        return Err(ServiceError::Conflict("you cannot deactivate yourself".into()));
+    }
+    if active == user.disabled_at.is_none() {
+        return Ok(user.clone());
+    }
+    let changed = User { disabled_at: if active { None } else { Some(at) }, ..user.clone() };
+    let (action, before, after) = if active {
+        ("user.reactivated", "deactivated", "active")
+    } else {
+        ("user.deactivated", "active", "deactivated")
+    };
+    let change = Change {
+        event: event(
+            user.org_id,
+            actor,
+            at,
+            action,
+            ("user", user.id.to_string()),
+            Some(json!({ "username": user.username, "status": before })),
+            Some(json!({ "username": user.username, "status": after })),
+        ),
+        mutation: Mutation::UpdateUser { user: changed.clone(), at },
+    };
+    store.commit(&[change]).await?;
+    Ok(changed)
+}
+
 /// Creates an API key; returns it and the full key text (shown once, never stored).
 pub async fn create_key(
     store: &Store,

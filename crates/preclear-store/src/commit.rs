@@ -27,6 +27,14 @@ pub enum Mutation {
     InsertOrg(Org),
     /// A new user.
     InsertUser(User),
+    /// A user changed: its password (every open session of it ended), its role, or
+    /// deactivated / reactivated (a deactivated user's sessions end too).
+    UpdateUser {
+        /// The user as it is after the change.
+        user: User,
+        /// When (the sessions' end).
+        at: Micros,
+    },
     /// A new API key.
     InsertApiKey(ApiKey),
     /// An API key revoked.
@@ -84,6 +92,11 @@ const INSERT_HEAD: Sql = Sql::both(
 const INSERT_USER: Sql = Sql::both(
     "INSERT INTO users (id, org_id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
 );
+const UPDATE_USER: Sql = Sql::both(
+    "UPDATE users SET password_hash = $1, role = $2, disabled_at = $3 WHERE id = $4 AND org_id = $5",
+);
+const END_USER_SESSIONS: Sql =
+    Sql::both("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL");
 const INSERT_KEY: Sql = Sql::both(
     "INSERT INTO api_keys (id, org_id, prefix, secret_hash, role, label, created_by, created_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -348,6 +361,25 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<Option<State>, StoreE
                 ],
             )
             .await?;
+            Some(digest::user(user))
+        }
+        Mutation::UpdateUser { user, at } => {
+            let n = tx
+                .execute(
+                    UPDATE_USER,
+                    &[
+                        Param::Text(&user.password_hash),
+                        Param::Text(user.role.as_str()),
+                        Param::OptInt(user.disabled_at),
+                        Param::Uuid(user.id),
+                        Param::Uuid(user.org_id),
+                    ],
+                )
+                .await?;
+            if n != 1 {
+                return Err(StoreError::Invalid(format!("user {} does not exist", user.id)));
+            }
+            tx.execute(END_USER_SESSIONS, &[Param::Int(*at), Param::Uuid(user.id)]).await?;
             Some(digest::user(user))
         }
         Mutation::InsertApiKey(key) => {

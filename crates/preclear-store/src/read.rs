@@ -213,6 +213,17 @@ impl Store {
     }
 
     /// The users visible, by name.
+    /// One user, if visible.
+    pub async fn user(&self, id: Uuid, vis: Visibility) -> Result<Option<User>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 2);
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND {clause}");
+        let rows = self
+            .pool
+            .fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(id), Param::Uuid(org)])
+            .await?;
+        rows.first().map(user_from).transpose()
+    }
+
     pub async fn users(&self, vis: Visibility) -> Result<Vec<User>, StoreError> {
         let (clause, org) = visible("org_id", vis, 1);
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE {clause} ORDER BY username");

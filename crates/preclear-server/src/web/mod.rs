@@ -14,7 +14,7 @@
 //!
 //! Code map: [`session`] (sign-in, sign-out, CSRF), [`form`] (the shipment form ↔ request
 //! JSON), `pages` (dashboard, assessments, report), `kb` (the KB browser), `admin` (audit log
-//! and API keys), `price_lists` (the provider's price lists), `programs` (programs, their rollout view, consignments and the IOR entity
+//! and API keys), `people` (organisations and users), `price_lists` (the provider's price lists), `programs` (programs, their rollout view, consignments and the IOR entity
 //! registry), [`svg`] (charts), `view` (the stored assessment as the report reads it).
 
 mod admin;
@@ -23,6 +23,7 @@ mod documents;
 mod form;
 mod kb;
 mod pages;
+mod people;
 mod price_lists;
 mod programs;
 pub(crate) mod session;
@@ -70,6 +71,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit/export", get(admin::audit_export))
         .route("/admin/keys", get(admin::keys).post(admin::create_key))
         .route("/admin/keys/{id}/revoke", post(admin::revoke_key))
+        .route("/admin/organisations", get(people::organisations).post(people::create_organisation))
+        .route("/admin/users", get(people::users).post(people::create_user))
+        .route("/admin/users/{id}/password", post(people::reset_password))
+        .route("/admin/users/{id}/deactivate", post(people::deactivate))
+        .route("/admin/users/{id}/reactivate", post(people::reactivate))
         .route("/programs", get(programs::list).post(programs::create))
         .route("/programs/{id}", get(programs::show))
         .route("/programs/{id}/kb-impact", get(programs::kb_impact))
@@ -162,7 +168,7 @@ pub(crate) struct Nav {
     pub role: String,
     pub csrf: String,
     /// The section the page belongs to (`dashboard`, `assessments`, `new`, `kb`, `audit`,
-    /// `keys`, `programs`, `entities`, `prices`), for `aria-current`.
+    /// `keys`, `orgs`, `users`, `programs`, `entities`, `prices`), for `aria-current`.
     pub section: &'static str,
     pub can_submit: bool,
     pub can_audit: bool,

@@ -745,7 +745,7 @@ async fn program_page(
                 .map(|i| ItemRow {
                     key: i.need.key.clone(),
                     kind: need_kind(i.need.kind),
-                    name: i.need.requirement.name.clone(),
+                    name: i.need.name(),
                     authority: i.need.requirement.authority.clone(),
                     lead: lead_time(i.need.requirement.lead_time_days),
                     satisfied: i.satisfied,
@@ -759,7 +759,7 @@ async fn program_page(
                 .filter(|i| i.need.kind != NeedKind::Registration)
                 .map(|i| Choice {
                     value: i.need.key.clone(),
-                    label: format!("{} — {}", i.need.key, i.need.requirement.name),
+                    label: format!("{} — {}", i.need.key, i.need.name()),
                 })
                 .collect(),
             consignee: position.and_then(|p| p.consignee.as_ref()).map(|c| ConsigneeView {
