@@ -51,6 +51,7 @@ pub use field::{Field, fold_text};
 pub use mapping::{
     ColumnRef, HEADER_SCAN_ROWS, MappedColumn, Mapping, MappingOverride, detect, parse_override,
 };
+pub use numbers::{TypedNumber, typed_number};
 pub use table::{Problem, Severity, SourceLine, Table, read_table};
 pub use vocab::{
     infer_category, infer_category_from_hs, parse_category, parse_condition, parse_country,

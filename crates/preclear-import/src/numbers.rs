@@ -170,6 +170,36 @@ fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// A number a person typed in a form field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypedNumber {
+    /// Read: `2.450,00`, `2 450,00`, `2,450.00`, `1,5`, `2450`.
+    Value(Decimal),
+    /// `2,450`: a thousands separator or a decimal comma. The two readings, as plain decimals.
+    Ambiguous {
+        /// The reading with the separator as thousands separator (`2450`).
+        thousands: String,
+        /// The reading with it as the decimal separator (`2.450`).
+        decimal: String,
+    },
+    /// Not a number (a word, a currency sign only…), or out of range.
+    NotANumber,
+}
+
+/// Reads a number a person typed, in either convention: when both `.` and `,` appear the last is
+/// the decimal separator, spaces and apostrophes group thousands, and one separator followed by
+/// exactly three digits is [`TypedNumber::Ambiguous`]. A word or symbol beside it is refused.
+pub fn typed_number(text: &str) -> TypedNumber {
+    match parse_number(text, None) {
+        Ok(Parsed { value, affix: None }) => TypedNumber::Value(value),
+        Ok(_) | Err(NumberError::NotANumber | NumberError::OutOfRange) => TypedNumber::NotANumber,
+        Err(NumberError::Ambiguous { separator }) => {
+            let (thousands, decimal) = ambiguous_readings(text, separator);
+            TypedNumber::Ambiguous { thousands, decimal }
+        }
+    }
+}
+
 /// Reads a number written as text. `decimal` is the column's decimal separator when known.
 pub(crate) fn parse_number(text: &str, decimal: Option<char>) -> Result<Parsed, NumberError> {
     let split = split(text).ok_or(NumberError::NotANumber)?;

@@ -31,6 +31,18 @@
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
   });
+  // A time zone choice starts at the browser's own UTC offset (the page's default is UTC), unless
+  // the page already shows a choice (a refused form keeps what was chosen).
+  document.querySelectorAll("select[data-local-offset]").forEach(function (select) {
+    if (select.value !== "+00:00") return;
+    var minutes = -new Date().getTimezoneOffset();
+    var sign = minutes < 0 ? "-" : "+";
+    var abs = Math.abs(minutes);
+    var text = sign + String(Math.floor(abs / 60)).padStart(2, "0") + ":" + String(abs % 60).padStart(2, "0");
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === text) { select.value = text; break; }
+    }
+  });
   // A print button on the report.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

@@ -267,6 +267,34 @@ async fn programs_story(url: String) {
             .contains("<code>requirement</code>: `tr.no-such-rule` is not a requirement of TR")
     );
     assert!(wrong.text.contains(r#"value="TAREKS-0042""#), "the input is kept");
+    // The form offers the market's importer registrations as a choice; an approval for goods
+    // (a shipment-scope rule) is refused with where it belongs.
+    let select = wrong.text.find(&format!(r#"id="r-{entity_id}""#)).unwrap();
+    let choice = &wrong.text[select..select + wrong.text[select..].find("</select>").unwrap()];
+    assert!(choice.contains(r#"<option value="tr.tareks-company""#), "{choice}");
+    assert!(choice.contains(r#"<option value="tr.sshyb""#), "{choice}");
+    assert!(!choice.contains("tr.tareks-radio"), "not an entity's registration: {choice}");
+    let approval = olga
+        .upload(
+            &credentials,
+            &[
+                ("_csrf", &token),
+                ("requirement", "tr.tareks-radio"),
+                ("name", "TAREKS radio"),
+                ("number", "R-1"),
+                ("issuer", "Ministry of Trade"),
+                ("evidence_reference", "https://tareks.ticaret.gov.tr/firm/0042"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(approval.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", approval.text);
+    assert!(
+        approval.text.contains("recorded on a program&#39;s position")
+            || approval.text.contains("recorded on a program's position"),
+        "{}",
+        element(&approval.text, &format!("credential-errors-{entity_id}"))
+    );
     let added = olga
         .upload(
             &credentials,
@@ -424,6 +452,43 @@ async fn programs_story(url: String) {
     assert!(html.contains(r#"href="/assessments/"#) && html.contains("Clearable with conditions"));
     assert!(html.contains(r#"<option value="pre_qualified""#), "the next states are offered");
     let transitions = format!("{consignment_url}/transitions");
+    // The time is a date-time control with a time zone: a time that is no date, or one in the
+    // future, is refused on the form in its words, what was typed kept.
+    assert!(
+        html.contains(r#"type="datetime-local""#) && html.contains(r#"<option value="+05:30""#)
+    );
+    let not_a_time = olga
+        .post(
+            &transitions,
+            &pairs(&[
+                ("_csrf", &token),
+                ("to", "pre_qualified"),
+                ("at_local", "2026-13-40T10:00"),
+                ("at_offset", "+05:30"),
+            ]),
+        )
+        .await;
+    assert_eq!(not_a_time.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", not_a_time.text);
+    assert!(not_a_time.text.contains("<code>When</code>: `2026-13-40T10:00` is not a date"));
+    assert!(not_a_time.text.contains(r#"value="2026-13-40T10:00""#), "what was typed is kept");
+    assert!(not_a_time.text.contains(r#"<option value="+05:30" selected>"#), "the zone is kept");
+    let future = olga
+        .post(
+            &transitions,
+            &pairs(&[
+                ("_csrf", &token),
+                ("to", "pre_qualified"),
+                ("at_local", "2099-01-01T09:00"),
+                ("at_offset", "+01:00"),
+            ]),
+        )
+        .await;
+    assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", future.text);
+    assert!(
+        future.text.contains("<code>When</code>: must not be in the future"),
+        "{}",
+        future.text
+    );
     let skip = olga.post(&transitions, &pairs(&[("_csrf", &token), ("to", "delivered")])).await;
     assert_eq!(skip.status, StatusCode::CONFLICT);
     assert!(skip.text.contains("a consignment cannot go from draft to delivered"));

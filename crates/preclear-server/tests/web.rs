@@ -127,7 +127,14 @@ async fn web_story(url: String) {
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(invalid.text.contains(r#"id="f-destination-error""#), "{}", invalid.text);
     assert!(invalid.text.contains(r#"id="f-items-0-quantity-error""#));
-    assert!(invalid.text.contains(r##"<a href="#f-destination">destination</a>"##));
+    // The summary names each field by its label, as the page shows it.
+    assert!(
+        invalid.text.contains(r##"<a href="#f-destination">Destination country</a>"##),
+        "{}",
+        invalid.text
+    );
+    assert!(invalid.text.contains(r##"<a href="#f-items-0-quantity">Line 1 · Quantity</a>"##));
+    assert!(!invalid.text.contains(">items[0].quantity<"), "never the request path");
     assert!(invalid.text.contains(r#"value="Nordwind Systems GmbH""#), "entered values are kept");
     assert!(
         store
@@ -139,6 +146,44 @@ async fn web_story(url: String) {
             .unwrap()
             .is_empty()
     );
+
+    // Amounts with a decimal comma and thousands dots are read, and shown back as read; one
+    // that reads two ways is asked about on its control, nothing stored.
+    let mut ambiguous = example_form(&token);
+    for (k, v) in &mut ambiguous {
+        match k.as_str() {
+            "freight" => *v = "1.850,00".into(),
+            "items[0].unit_value" => *v = "9,800".into(),
+            _ => {}
+        }
+    }
+    let asked = lena.post("/assessments/new", &ambiguous).await;
+    assert_eq!(asked.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", asked.text);
+    assert!(asked.text.contains("`9,800` could be 9800 or 9.800"), "{}", asked.text);
+    assert!(asked.text.contains(r##"<a href="#f-items-0-unit_value">Line 1 · Unit value</a>"##));
+    assert!(
+        asked.text.contains(r#"id="f-freight" name="freight" value="1850.00""#),
+        "read and shown back"
+    );
+    assert!(asked.text.contains("`1.850,00` was read as 1850.00"));
+    let mut commas = example_form(&token);
+    for (k, v) in &mut commas {
+        match k.as_str() {
+            "freight" => *v = "1.850,00".into(),
+            "insurance" => *v = "95,00".into(),
+            "items[0].unit_value" => *v = "9.800,00".into(),
+            "reference" => *v = "RF-COMMAS".into(),
+            _ => {}
+        }
+    }
+    let read = lena.post("/assessments/new", &commas).await;
+    assert_eq!(read.status, StatusCode::SEE_OTHER, "{}", read.text);
+    let stored =
+        lena.get(&format!("{}/request.json", read.headers["location"].to_str().unwrap())).await;
+    let request: Value = serde_json::from_str(&stored.text).unwrap();
+    assert_eq!(request["freight"], "1850.00");
+    assert_eq!(request["insurance"], "95.00");
+    assert_eq!(request["items"][0]["unit_value"], "9800.00");
 
     // Lines are added without losing what was entered.
     let mut add = example_form(&token);

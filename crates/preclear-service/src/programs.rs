@@ -334,18 +334,40 @@ pub async fn add_credential(
     let requirement = p.opt_text("requirement", new.requirement.as_deref());
     if let Some(rule) = &requirement {
         let kb = state.kb();
-        let known = preclear_domain::Country::parse(&entity.country)
+        let market = preclear_domain::Country::parse(&entity.country)
             .ok()
-            .and_then(|country| kb.market(country))
-            .is_some_and(|m| m.requirement(rule).is_some());
-        if !known {
-            p.push(
-                "requirement",
-                format!(
-                    "`{rule}` is not a requirement of {} in the current KB (see /api/v1/kb/facts)",
-                    entity.country
+            .and_then(|country| kb.market(country));
+        // An entity holds registrations (scope `importer`); an approval for goods or one
+        // shipment is recorded on a program's position, not as the entity's credential.
+        let registrations: Vec<&str> = market
+            .map(|m| {
+                m.requirements
+                    .iter()
+                    .filter(|r| r.scope == preclear_kb::Scope::Importer)
+                    .map(|r| &*r.id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !registrations.contains(&rule.as_str()) {
+            let scope = market.and_then(|m| m.requirement(rule)).map(|r| r.scope);
+            let why = match scope {
+                Some(_) => format!(
+                    "`{rule}` is an approval for goods or shipments, recorded on a program's position, not a registration an entity holds"
                 ),
-            );
+                None => {
+                    format!("`{rule}` is not a requirement of {} in the current KB", entity.country)
+                }
+            };
+            let choices = if registrations.is_empty() {
+                format!("; {} has no importer registration in the KB", entity.country)
+            } else {
+                format!(
+                    "; the registrations of {} are: {}",
+                    entity.country,
+                    registrations.join(", ")
+                )
+            };
+            p.push("requirement", format!("{why}{choices}"));
         }
     }
     let credential = Credential {

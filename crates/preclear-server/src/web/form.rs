@@ -24,6 +24,9 @@ pub(crate) struct ShipmentForm {
     values: BTreeMap<String, String>,
     /// How many item lines the form shows.
     pub lines: usize,
+    /// Amounts typed with a decimal comma or thousands separators, by control name: what was
+    /// typed (the control now shows the value read).
+    typed: BTreeMap<String, String>,
 }
 
 /// One choice of a select or a group of checkboxes.
@@ -55,6 +58,8 @@ pub(crate) struct Control {
     pub inputmode: &'static str,
     /// What the parser said about this field.
     pub error: Option<String>,
+    /// How an amount typed in another convention was read (`2.450,00` → 2450.00).
+    pub note: Option<String>,
 }
 
 /// A group of controls under a heading.
@@ -78,6 +83,8 @@ pub(crate) struct LineView {
 /// A field error as shown: the control's id (to link to) when one shows it.
 #[derive(Debug, Clone)]
 pub(crate) struct ShownError {
+    /// Where the problem is, in the page's words: the control's label (`Line 1 · Unit value`),
+    /// or the request path when no control shows it.
     pub path: String,
     pub message: String,
     pub anchor: Option<String>,
@@ -300,7 +307,11 @@ fn radio_choices() -> Vec<Choice> {
 impl ShipmentForm {
     /// An empty form with `lines` lines.
     pub(crate) fn empty(lines: usize) -> ShipmentForm {
-        ShipmentForm { values: BTreeMap::new(), lines: lines.clamp(1, MAX_FORM_LINES) }
+        ShipmentForm {
+            values: BTreeMap::new(),
+            lines: lines.clamp(1, MAX_FORM_LINES),
+            typed: BTreeMap::new(),
+        }
     }
 
     /// The form as submitted: control names and values (a checkbox group repeats its name).
@@ -543,6 +554,10 @@ impl ShipmentForm {
             };
         }
         let id = control_id(&name);
+        let note = self
+            .typed
+            .get(&name)
+            .map(|typed| format!("`{typed}` was read as {}", self.value(&name)));
         let error = errors
             .iter()
             .filter(|e| e.anchor.as_deref() == Some(id.as_str()))
@@ -559,8 +574,61 @@ impl ShipmentForm {
             hint: spec.hint,
             list: spec.list,
             inputmode: spec.inputmode,
+            note,
             error,
         }
+    }
+
+    /// Reads the amounts typed in either convention (`2.450,00`, `2 450,00`, `2,450.00`,
+    /// `1,5`) into plain decimals, so that the request holds exact values and the form shows
+    /// them back; an amount that could be read two ways (`2,450`) is a problem on its control.
+    pub(crate) fn read_amounts(&mut self) -> Vec<(String, String)> {
+        let top = SHIPMENT.iter().filter(|s| s.inputmode == "decimal").map(|s| s.path.to_owned());
+        let lines = (0..self.lines).flat_map(|i| {
+            LINE_MAIN
+                .iter()
+                .chain(LINE_MORE)
+                .filter(|s| s.inputmode == "decimal")
+                .map(move |s| format!("items[{i}].{}", s.path))
+        });
+        let names: Vec<String> = top.chain(lines).collect();
+        let mut problems = Vec::new();
+        for name in names {
+            let Some(typed) = self.values.get(&name).map(|v| v.trim().to_owned()) else { continue };
+            if typed.is_empty() || preclear_domain::parse_decimal(&typed).is_ok() {
+                continue;
+            }
+            match preclear_import::typed_number(&typed) {
+                preclear_import::TypedNumber::Value(value) => {
+                    self.values.insert(name.clone(), value.to_string());
+                    self.typed.insert(name, typed);
+                }
+                preclear_import::TypedNumber::Ambiguous { thousands, decimal } => problems.push((
+                    name,
+                    format!(
+                        "`{typed}` could be {thousands} or {decimal}: write {thousands} (or {thousands},00) for the first, {} for the second",
+                        decimal.replace('.', ",")
+                    ),
+                )),
+                // The parser says what is wrong with it, on its control.
+                preclear_import::TypedNumber::NotANumber => {}
+            }
+        }
+        problems
+    }
+
+    /// A control's label in the page's words: `Line 2 · Unit value`, `Freight`.
+    fn label_of(&self, name: &str) -> Option<String> {
+        if let Some((index, field)) = item_path(name) {
+            let spec = LINE_MAIN.iter().chain(LINE_MORE).find(|s| s.path == field)?;
+            return Some(format!("Line {} · {}", index + 1, spec.label));
+        }
+        SHIPMENT
+            .iter()
+            .chain(CLIENT)
+            .chain(PARTIES)
+            .find(|s| s.path == name)
+            .map(|s| s.label.to_owned())
     }
 
     /// Attaches each parser error to the control that shows its field: the control whose name
@@ -571,7 +639,9 @@ impl ShipmentForm {
         errors
             .into_iter()
             .map(|(path, message)| {
-                let anchor = self.anchor_for(&path).map(|name| control_id(&name));
+                let control = self.anchor_for(&path);
+                let anchor = control.as_ref().map(|name| control_id(name));
+                let path = control.and_then(|name| self.label_of(&name)).unwrap_or(path);
                 ShownError { path, message, anchor }
             })
             .collect()
@@ -675,13 +745,42 @@ mod tests {
         let anchor = |path: &str| {
             shown.iter().find(|e| e.path == path).and_then(|e| e.anchor.clone()).unwrap_or_default()
         };
-        assert_eq!(anchor("destination"), "f-destination");
-        assert_eq!(anchor("items[0].quantity"), "f-items-0-quantity");
-        assert_eq!(anchor("client.name"), "f-client-name");
-        assert!(shown.iter().any(|e| e.path.starts_with("items[1].radio")
-            && e.anchor.as_deref() == Some("f-items-1-radio")));
-        assert!(shown.iter().any(|e| e.path.starts_with("items[1].battery")
+        // Each problem is named by its control's label, and anchored to the control.
+        assert_eq!(anchor("Destination country"), "f-destination");
+        assert_eq!(anchor("Line 1 · Quantity"), "f-items-0-quantity");
+        assert_eq!(anchor("Client's legal name"), "f-client-name");
+        assert!(
+            shown
+                .iter()
+                .any(|e| e.path == "Line 2 · Radio"
+                    && e.anchor.as_deref() == Some("f-items-1-radio"))
+        );
+        assert!(shown.iter().any(|e| e.path.starts_with("Line 2 · Battery")
             && e.anchor.as_deref() == Some("f-items-1-battery-chemistry")));
+        assert!(shown.iter().all(|e| !e.path.contains('[')), "no request paths: {shown:?}");
+    }
+
+    #[test]
+    fn amounts_typed_in_either_convention_are_read_and_noted() {
+        let mut form = ShipmentForm::from_pairs(&pairs(&[
+            ("freight", "1.850,00"),
+            ("insurance", "95"),
+            ("items[0].unit_value", "9 800,50"),
+            ("items[0].unit_weight_kg", "18,2"),
+            ("items[1].unit_value", "2,450"),
+            ("items[1].quantity", "1.000"),
+        ]));
+        let problems = form.read_amounts();
+        assert_eq!(form.value("freight"), "1850.00");
+        assert_eq!(form.value("insurance"), "95", "a plain decimal is left as typed");
+        assert_eq!(form.value("items[0].unit_value"), "9800.50");
+        assert_eq!(form.value("items[0].unit_weight_kg"), "18.2");
+        assert_eq!(form.value("items[1].quantity"), "1.000", "whole units are not amounts");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "items[1].unit_value");
+        assert!(problems[0].1.contains("could be 2450 or 2.450"), "{}", problems[0].1);
+        let control = form.control(&LINE_MAIN[0], "items[0].unit_value".into(), &[]);
+        assert_eq!(control.note.as_deref(), Some("`9 800,50` was read as 9800.50"));
     }
 
     #[test]

@@ -534,6 +534,14 @@ pub(crate) async fn submit_form(
     let mut errors = vec![];
     let mut status = StatusCode::OK;
     let compare_with = form_value(&pairs, "compare_with").unwrap_or_default().to_owned();
+    // Amounts typed with a decimal comma are read first; one that reads two ways stops here.
+    let amounts = form.read_amounts();
+    if !amounts.is_empty() && (action == "assess" || action == "compare") {
+        let errors = form.place_errors(amounts);
+        let mut page = NewPage::build(&state, &user, &form, errors, org, as_of).await?;
+        page.compare_with = compare_with;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
     if action == "add" {
         form.add_line();
     } else if action == "compare" {

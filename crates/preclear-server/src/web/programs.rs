@@ -1045,6 +1045,9 @@ pub(crate) struct EventRow {
 #[derive(Debug, askama::Template)]
 #[template(path = "consignment.html")]
 pub(crate) struct ConsignmentPage {
+    /// The time zones a transition's time can be given in, and the one chosen.
+    offsets: &'static [&'static str],
+    chosen_offset: String,
     nav: Nav,
     id: Uuid,
     reference: String,
@@ -1085,7 +1088,13 @@ async fn consignment_page(
     let view = programs::consignment_view(state, p, id, now_micros()).await?;
     let (c, status, standing) = (&view.consignment, &view.status, &view.position);
     let (verdict, verdict_class) = verdict_label(&c.assessment.verdict);
+    let chosen_offset = match fb.val("transition", "at_offset") {
+        "" => "+00:00".to_owned(),
+        given => given.to_owned(),
+    };
     Ok(ConsignmentPage {
+        offsets: UTC_OFFSETS,
+        chosen_offset,
         nav: Nav::new(user, "programs", state),
         id: c.id,
         reference: c.reference.clone(),
@@ -1146,6 +1155,35 @@ pub(crate) async fn consignment(
 }
 
 /// `POST /consignments/{id}/transitions`: refused transitions are shown with their reason.
+/// The UTC offsets a time can be given in (every offset in use, ISO 8601).
+pub(crate) const UTC_OFFSETS: &[&str] = &[
+    "-12:00", "-11:00", "-10:00", "-09:30", "-09:00", "-08:00", "-07:00", "-06:00", "-05:00",
+    "-04:00", "-03:30", "-03:00", "-02:00", "-01:00", "+00:00", "+01:00", "+02:00", "+03:00",
+    "+03:30", "+04:00", "+04:30", "+05:00", "+05:30", "+05:45", "+06:00", "+06:30", "+07:00",
+    "+08:00", "+08:45", "+09:00", "+09:30", "+10:00", "+10:30", "+11:00", "+12:00", "+12:45",
+    "+13:00", "+14:00",
+];
+
+/// The instant a date-time control and a time zone give, as RFC 3339 (`2026-11-21T10:00:00+03:00`);
+/// `Ok(None)` when the time is left empty (now), an error in the page's words otherwise.
+fn form_instant(local: Option<&str>, offset: Option<&str>) -> Result<Option<String>, String> {
+    let Some(local) = local.map(str::trim).filter(|l| !l.is_empty()) else { return Ok(None) };
+    let offset = offset.map(str::trim).filter(|o| !o.is_empty()).unwrap_or("+00:00");
+    if !UTC_OFFSETS.contains(&offset) {
+        return Err(format!("`{offset}` is not a time zone offset such as +03:00"));
+    }
+    // A date-time control sends `2026-11-21T10:00` (seconds when the step asks for them).
+    let with_seconds = match local.len() {
+        16 => format!("{local}:00"),
+        _ => local.to_owned(),
+    };
+    let text = format!("{with_seconds}{offset}");
+    match jiff::Timestamp::from_str(&text) {
+        Ok(_) => Ok(Some(text)),
+        Err(_) => Err(format!("`{local}` is not a date and time (day, month, year, hour, minute)")),
+    }
+}
+
 pub(crate) async fn transition(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -1153,16 +1191,41 @@ pub(crate) async fn transition(
 ) -> Result<Response, WebError> {
     let id = path_id(&id, "consignment")?;
     let fields = form_map(pairs);
+    let at = match form_instant(
+        fields.get("at_local").map(String::as_str),
+        fields.get("at_offset").map(String::as_str),
+    ) {
+        Ok(at) => at,
+        Err(message) => {
+            let shown = vec![Shown { field: "When".to_owned(), note: String::new(), message }];
+            let fb = Feedback::new("transition", fields, shown);
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &consignment_page(&state, &user, id, fb).await?,
+            );
+        }
+    };
     let new = NewTransition {
         to: text(&fields, "to"),
-        at: given(&fields, "at"),
+        at,
         declaration_reference: given(&fields, "declaration_reference"),
         note: given(&fields, "note"),
     };
     match programs::transition(&state, &user.principal, id, &new, now_micros()).await {
         Ok(_) => Ok(Redirect::to(&format!("/consignments/{id}")).into_response()),
         Err(e) => {
-            let (status, errors) = refusal(e)?;
+            let (status, mut errors) = refusal(e)?;
+            // The form's labels, not the API's field names.
+            for error in &mut errors {
+                let label = match error.field.as_str() {
+                    "to" => "New state",
+                    "at" => "When",
+                    "declaration_reference" => "Declaration reference",
+                    "note" => "Note",
+                    _ => continue,
+                };
+                error.field = label.to_owned();
+            }
             let fb = Feedback::new("transition", fields, errors);
             render_status(status, &consignment_page(&state, &user, id, fb).await?)
         }
@@ -1261,7 +1324,10 @@ async fn entities_page(
                     m.requirements
                         .iter()
                         .filter(|r| r.scope == preclear_kb::Scope::Importer)
-                        .map(|r| Choice { value: r.id.to_string(), label: r.name.clone() })
+                        .map(|r| Choice {
+                            value: r.id.to_string(),
+                            label: format!("{} ({})", r.name, r.id),
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -1391,6 +1457,27 @@ pub(crate) async fn add_credential(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_time_control_and_a_zone_make_one_instant() {
+        assert_eq!(
+            form_instant(Some("2026-11-21T10:00"), Some("+03:00")),
+            Ok(Some("2026-11-21T10:00:00+03:00".to_owned()))
+        );
+        assert_eq!(
+            form_instant(Some("2026-11-21T10:00:30"), Some("-09:30")),
+            Ok(Some("2026-11-21T10:00:30-09:30".to_owned()))
+        );
+        assert_eq!(
+            form_instant(Some("2026-11-21T10:00"), None),
+            Ok(Some("2026-11-21T10:00:00+00:00".to_owned())),
+            "UTC when no zone is chosen"
+        );
+        assert_eq!(form_instant(Some("  "), Some("+03:00")), Ok(None), "now when empty");
+        assert!(form_instant(Some("2026-13-40T10:00"), Some("+03:00")).is_err());
+        assert!(form_instant(Some("2026-11-21T10:00"), Some("+03:17")).is_err());
+        assert!(form_instant(Some("tomorrow"), Some("+03:00")).is_err());
+    }
 
     #[test]
     fn destination_lines_read_with_their_line_numbers() {
