@@ -90,6 +90,7 @@ impl RequestFlags {
             category: self.category.clone(),
             condition: self.condition.clone(),
             local_entity_in_destination: self.local_entity_in_destination,
+            audience: preclear_import::Audience::Shell,
         }
     }
 }
@@ -115,6 +116,7 @@ impl MappingFlags {
             sheet: self.sheet.clone(),
             header_row: self.header_row,
             columns: Vec::new(),
+            audience: preclear_import::Audience::Shell,
         };
         for text in &self.map {
             let (field, column) = preclear_import::parse_override(text)

@@ -31,6 +31,8 @@ use crate::vocab::{
 /// `--condition`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RequestDefaults {
+    /// Who reads the messages (how they are told to give what the sheet lacks).
+    pub audience: crate::Audience,
     /// The shipment reference (`--reference`).
     pub reference: Option<String>,
     /// The client's legal name (`--client-name`).
@@ -440,7 +442,7 @@ impl Builder<'_> {
                     self.problems.push(Problem::error(
                         None,
                         Some(path.to_owned()),
-                        format!("{flag}: {message}"),
+                        format!("{}: {message}", self.defaults.audience.name(flag)),
                     ));
                     None
                 }
@@ -456,7 +458,9 @@ impl Builder<'_> {
                         Some(at.clone()),
                         Some(path.to_owned()),
                         format!(
-                            "the sheet says `{value}` ({at}) but {flag} says `{default}`; correct the sheet or drop the flag"
+                            "the sheet says `{value}` ({at}) but {} says `{default}`; correct the sheet or leave {} empty",
+                            self.defaults.audience.name(flag),
+                            self.defaults.audience.name(flag)
                         ),
                     ));
                 }
@@ -469,7 +473,7 @@ impl Builder<'_> {
                     self.problems.push(Problem::error(
                         None,
                         Some(path.to_owned()),
-                        format!("not in the sheet; pass {flag}"),
+                        format!("not in the sheet; {}", self.defaults.audience.give(flag)),
                     ));
                 }
                 None
@@ -550,7 +554,10 @@ pub fn build_request(table: Table, defaults: &RequestDefaults) -> Imported {
         )
     } else if let Some((shipper, at, key)) = b.meta(MetaKind::Shipper) {
         let name = first_line(&shipper);
-        b.notes.push(format!("client.name taken from the sheet's `{key}` ({at}); pass --client-name if the client is another company"));
+        b.notes.push(format!(
+            "client.name taken from the sheet's `{key}` ({at}); {} if the client is another company",
+            defaults.audience.give("--client-name")
+        ));
         b.top.insert("client.name".to_owned(), at);
         Some(name)
     } else {
@@ -576,7 +583,10 @@ pub fn build_request(table: Table, defaults: &RequestDefaults) -> Imported {
         None => b.problems.push(Problem::error(
             None,
             Some("client.local_entity_in_destination".to_owned()),
-            "not in the sheet; pass --local-entity-in-destination true or false",
+            format!(
+                "not in the sheet; {} (true or false)",
+                defaults.audience.give("--local-entity-in-destination")
+            ),
         )),
     }
     // Always present, so that the validator names the missing parts rather than the object.
@@ -712,7 +722,10 @@ pub fn build_request(table: Table, defaults: &RequestDefaults) -> Imported {
             None => b.problems.push(Problem::error(
                 None,
                 Some("consignee.name".to_owned()),
-                "a consignee country or address is given but no name; pass --consignee-name",
+                format!(
+                    "a consignee country or address is given but no name; {}",
+                    defaults.audience.give("--consignee-name")
+                ),
             )),
         }
         if let Some(country) = consignee_country {
@@ -779,7 +792,8 @@ fn build_items(b: &mut Builder<'_>, rounding: Rounding) -> Vec<(Value, BTreeMap<
         Some(text) => match category_value(text) {
             Ok(category) => Some(category),
             Err(message) => {
-                b.problems.push(Problem::error(None, None, format!("--category: {message}")));
+                let name = defaults.audience.name("--category");
+                b.problems.push(Problem::error(None, None, format!("{name}: {message}")));
                 None
             }
         },
@@ -790,7 +804,8 @@ fn build_items(b: &mut Builder<'_>, rounding: Rounding) -> Vec<(Value, BTreeMap<
         Some(text) => match condition_value(text) {
             Ok(condition) => Some(condition),
             Err(message) => {
-                b.problems.push(Problem::error(None, None, format!("--condition: {message}")));
+                let name = defaults.audience.name("--condition");
+                b.problems.push(Problem::error(None, None, format!("{name}: {message}")));
                 None
             }
         },
@@ -1107,8 +1122,9 @@ fn build_items(b: &mut Builder<'_>, rounding: Rounding) -> Vec<(Value, BTreeMap<
             table.lines.get(first).map(|line| line.at.clone()),
             Some(format!("items[{first}].condition")),
             format!(
-                "the sheet gives no condition for {} item(s); pass --condition new, refurbished or used",
-                missing_condition.len()
+                "the sheet gives no condition for {} item(s); {} (new, refurbished or used)",
+                missing_condition.len(),
+                b.defaults.audience.give("--condition")
             ),
         ));
     }
@@ -1117,8 +1133,9 @@ fn build_items(b: &mut Builder<'_>, rounding: Rounding) -> Vec<(Value, BTreeMap<
             table.lines.get(first).map(|line| line.at.clone()),
             Some(format!("items[{first}].country_of_origin")),
             format!(
-                "the sheet has no country-of-origin column or `Country of origin` entry ({} item(s)); add one (or map it with --map country_of_origin=COLUMN)",
-                missing_origin.len()
+                "the sheet has no country-of-origin column or `Country of origin` entry ({} item(s)); add one (or {})",
+                missing_origin.len(),
+                b.defaults.audience.assignment("country_of_origin", "COLUMN")
             ),
         ));
     }
@@ -1161,7 +1178,8 @@ fn infer(b: &mut Builder<'_>, index: usize, line: &SourceLine, hs: Option<&str>)
         return category;
     }
     b.notes.push(format!(
-        "category of items[{index}] set to `other`: neither the description nor the HS code identifies it (pass --category or add a Category column)"
+        "category of items[{index}] set to `other`: neither the description nor the HS code identifies it ({} or add a Category column)",
+        b.defaults.audience.give("--category")
     ));
     Category::Other
 }

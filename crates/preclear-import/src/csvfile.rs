@@ -44,7 +44,12 @@ pub(crate) fn read_csv(
                 return Err(ImportError::Csv(format!("line {line}: {err}")));
             }
         }
-        // Rows are numbered by record, as a spreadsheet opening the file would show them.
+        // Rows are numbered by record, as a spreadsheet opening the file would show them: the
+        // reader skips empty lines, and a spreadsheet shows each as an empty row.
+        // A record's position is right after the previous one's terminator, so the empty lines
+        // skipped are the line breaks it starts with.
+        let start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        row = row.saturating_add(empty_lines_at(text.as_bytes(), start));
         for (column, field) in record.iter().enumerate() {
             let value = text_cell(field);
             if value.is_empty() {
@@ -64,6 +69,27 @@ pub(crate) fn read_csv(
     }
     let rows = grid.rows;
     Ok(Workbook { sheets: vec![Sheet { name, rows }] })
+}
+
+/// How many empty lines begin at `start` (a record's position: right after the previous
+/// record's terminator, which may have stopped between a `\r` and its `\n`). `\r\n`, `\n` and a
+/// lone `\r` each end one line.
+fn empty_lines_at(bytes: &[u8], start: usize) -> u32 {
+    let mut at = start;
+    // The `\n` of a `\r\n` whose `\r` ended the previous record.
+    if at > 0 && bytes.get(at - 1) == Some(&b'\r') && bytes.get(at) == Some(&b'\n') {
+        at += 1;
+    }
+    let mut lines = 0u32;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'\r' if bytes.get(at + 1) == Some(&b'\n') => at += 2,
+            b'\r' | b'\n' => at += 1,
+            _ => break,
+        }
+        lines = lines.saturating_add(1);
+    }
+    lines
 }
 
 /// The file name without directories.
@@ -172,6 +198,19 @@ fn count_outside_quotes(line: &str, delimiter: u8) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // An empty line is an empty row; a quoted field over two lines is one row.
+        let text = "title\n\nhead;qty\r\n\r\n\"two\nlines\";2\n\nx;3\n";
+        let book = read_csv("a.csv", text.as_bytes(), &Limits::default()).unwrap();
+        let sheet = &book.sheets[0];
+        assert_eq!(sheet.cell(1, 0).text().as_deref(), Some("title"));
+        assert_eq!(sheet.cell(3, 0).text().as_deref(), Some("head"));
+        assert_eq!(sheet.cell(5, 0).text().as_deref(), Some("two\nlines"));
+        assert_eq!(sheet.cell(7, 0).text().as_deref(), Some("x"));
+        assert_eq!(sheet.cell(7, 1).text().as_deref(), Some("3"));
+    }
 
     #[test]
     fn delimiters_are_told_by_regular_counts() {

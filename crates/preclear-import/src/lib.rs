@@ -36,6 +36,7 @@
 
 mod assemble;
 mod at;
+mod audience;
 mod csvfile;
 mod field;
 mod mapping;
@@ -47,6 +48,7 @@ mod zipcheck;
 
 pub use assemble::{Imported, RequestDefaults, build_request, import};
 pub use at::{At, column_letters, parse_column_letters};
+pub use audience::Audience;
 pub use field::{Field, fold_text};
 pub use mapping::{
     ColumnRef, HEADER_SCAN_ROWS, MappedColumn, Mapping, MappingOverride, detect, parse_override,

@@ -86,6 +86,8 @@ pub struct MappingOverride {
     pub header_row: Option<u32>,
     /// Columns assigned to fields; these win over detection.
     pub columns: Vec<(Field, ColumnRef)>,
+    /// Who reads the messages (how they are told to name columns).
+    pub audience: crate::Audience,
 }
 
 impl MappingOverride {
@@ -251,11 +253,11 @@ pub fn detect(workbook: &Workbook, over: &MappingOverride) -> Result<Mapping, Im
     );
     if let Some((_, described)) = near_miss {
         message.push_str(&format!(
-            "; the closest is {described}; name the columns with --map, e.g. --map quantity=D"
+            "; the closest is {described}; {}",
+            over.audience.map_hint("quantity=D")
         ));
     } else {
-        message
-            .push_str("; name the columns with --map, e.g. --map quantity=D --map description=B");
+        message.push_str(&format!("; {}", over.audience.map_hint("quantity=D description=B")));
     }
     Err(ImportError::NoTable(message))
 }
@@ -304,8 +306,8 @@ fn candidate(sheet: &Sheet, row: u32, over: &MappingOverride) -> Outcome {
                     None if *index < width => *index,
                     None => {
                         return Outcome::Missing(format!(
-                            "--map {}={letters}: sheet `{}` has no data in column {letters} (its last column is {})",
-                            field.as_str(),
+                            "{}: sheet `{}` has no data in column {letters} (its last column is {})",
+                            over.audience.assignment(field.as_str(), &letters),
                             sheet.name,
                             column_letters(width.saturating_sub(1))
                         ));
@@ -323,8 +325,8 @@ fn candidate(sheet: &Sheet, row: u32, over: &MappingOverride) -> Outcome {
                     Some(index) => index,
                     None if over.header_row.is_some() => {
                         return Outcome::Missing(format!(
-                            "--map {}={text}: row {row} of sheet `{}` has no column headed `{text}`; its headers are: {}",
-                            field.as_str(),
+                            "{}: row {row} of sheet `{}` has no column headed `{text}`; its headers are: {}",
+                            over.audience.assignment(field.as_str(), text),
                             sheet.name,
                             (0..width)
                                 .filter_map(|i| header_text(i).map(|h| format!("`{h}`")))
@@ -335,8 +337,8 @@ fn candidate(sheet: &Sheet, row: u32, over: &MappingOverride) -> Outcome {
                     // Not this row; another may be the header.
                     None => {
                         return Outcome::Missing(format!(
-                            "--map {}={text}: no column headed `{text}` in the first {HEADER_SCAN_ROWS} rows of sheet `{}`",
-                            field.as_str(),
+                            "{}: no column headed `{text}` in the first {HEADER_SCAN_ROWS} rows of sheet `{}`",
+                            over.audience.assignment(field.as_str(), text),
                             sheet.name
                         ));
                     }
@@ -396,8 +398,9 @@ fn candidate(sheet: &Sheet, row: u32, over: &MappingOverride) -> Outcome {
     }
     if !qualifies {
         return Outcome::Missing(format!(
-            "row {row} of sheet `{}` is not a header: it needs a Quantity column and a Description, Part number or Model column (map them with --map quantity=D --map description=B)",
-            sheet.name
+            "row {row} of sheet `{}` is not a header: it needs a Quantity column and a Description, Part number or Model column ({})",
+            sheet.name,
+            over.audience.map_hint("quantity=D description=B")
         ));
     }
     Outcome::Found(Candidate {

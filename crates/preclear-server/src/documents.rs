@@ -37,8 +37,9 @@ pub(crate) async fn import_file(
     name: String,
     bytes: Vec<u8>,
     query: &ImportQuery,
+    audience: preclear_import::Audience,
 ) -> Result<ImportAnswer, ApiError> {
-    Ok(preclear_service::imports::import_file(limits(state), name, bytes, query).await?)
+    Ok(preclear_service::imports::import_file(limits(state), name, bytes, query, audience).await?)
 }
 
 /// Audits uploaded documents with the current KB (the service's audit).
@@ -77,7 +78,8 @@ pub(crate) async fn import(
 ) -> Result<Response, ApiError> {
     principal.may(Op::Import)?;
     let name = query.file_name.clone().unwrap_or_else(|| "upload".to_owned());
-    let mut answer = import_file(&state, name, body, &query).await?;
+    let mut answer =
+        import_file(&state, name, body, &query, preclear_import::Audience::Api).await?;
     if query.assess != Some(true) {
         return json_response(StatusCode::OK, &answer);
     }

@@ -269,7 +269,10 @@ async fn a_client_imports_a_packing_list_and_audits_its_documents() {
         "quantity",
         "Cantidad is the quantity"
     );
-    assert!(browser.find("#import-problems").await.text().await.contains("--client-country"));
+    // What the sheet lacks is asked for in the page's words, never as a shell flag.
+    let problems = browser.find("#import-problems").await.text().await;
+    assert!(problems.contains("fill in “Client country”"), "{problems}");
+    assert!(!problems.contains("--"), "{problems}");
     shot(&browser, "14-import-mapping").await;
 
     type_into(&browser, "d-client_country", "DE").await;

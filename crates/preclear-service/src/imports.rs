@@ -130,6 +130,7 @@ impl ImportQuery {
             category: non_empty(&self.category),
             condition: non_empty(&self.condition),
             local_entity_in_destination: self.local_entity_in_destination,
+            audience: preclear_import::Audience::Api,
         }
     }
 
@@ -138,6 +139,7 @@ impl ImportQuery {
             sheet: non_empty(&self.sheet),
             header_row: self.header_row,
             columns: Vec::new(),
+            audience: preclear_import::Audience::Api,
         };
         for part in self
             .map
@@ -212,9 +214,13 @@ pub async fn import_file(
     name: String,
     bytes: Vec<u8>,
     query: &ImportQuery,
+    audience: preclear_import::Audience,
 ) -> Result<ImportAnswer, ServiceError> {
-    let over = query.overrides()?;
-    let defaults = query.defaults();
+    let mut over = query.overrides()?;
+    let mut defaults = query.defaults();
+    // The messages name what is missing in the words of who reads them.
+    over.audience = audience;
+    defaults.audience = audience;
     let imported = tokio::task::spawn_blocking(move || {
         preclear_import::import(&name, &bytes, &over, &defaults, &limits)
     })

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse as _, Redirect, Response};
 use base64::Engine as _;
 use preclear_docs::AuditReport;
-use preclear_import::Field;
+use preclear_import::{Audience, Field};
 
 use super::session::{CsrfForm, CsrfMultipart, WebUser};
 use super::{Nav, WebError, render, render_status};
@@ -79,6 +79,66 @@ struct ProblemRow {
     message: String,
 }
 
+/// The first rows of a sheet whose header was not found, for the user to pick the header row
+/// and say what each column holds.
+#[derive(Debug, Default)]
+struct Grid {
+    /// The column letters shown.
+    columns: Vec<String>,
+    /// Row number and its cells' text, clipped.
+    rows: Vec<(u32, Vec<String>)>,
+}
+
+/// How much of a sheet the grid shows.
+const GRID_ROWS: usize = 25;
+const GRID_COLUMNS: usize = 26;
+const GRID_CELL_CHARS: usize = 40;
+
+/// The grid of the sheet `sheet` (else the first) of an uploaded file; `None` when the file
+/// does not read at all (then the error says why).
+async fn grid_of(
+    state: &AppState,
+    file_name: &str,
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Option<(String, Grid)> {
+    let limits = crate::documents::limits(state);
+    let (name, bytes, sheet) = (file_name.to_owned(), bytes.to_vec(), sheet.map(str::to_owned));
+    tokio::task::spawn_blocking(move || {
+        let workbook = preclear_import::read_workbook(&name, &bytes, &limits).ok()?;
+        let chosen =
+            sheet.as_deref().and_then(|s| workbook.sheet(s)).or(workbook.sheets.first())?;
+        let rows: Vec<&Vec<preclear_import::Cell>> = chosen.rows.iter().take(GRID_ROWS).collect();
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0).min(GRID_COLUMNS);
+        let clip = |cell: &preclear_import::Cell| {
+            let text = cell.text().unwrap_or_default();
+            if text.chars().count() > GRID_CELL_CHARS {
+                format!("{}…", text.chars().take(GRID_CELL_CHARS).collect::<String>())
+            } else {
+                text
+            }
+        };
+        let grid = Grid {
+            columns: (0..width)
+                .map(|i| preclear_import::column_letters(u32::try_from(i).unwrap_or(0)))
+                .collect(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, cells)| {
+                    let shown =
+                        (0..width).map(|c| cells.get(c).map(clip).unwrap_or_default()).collect();
+                    (u32::try_from(i + 1).unwrap_or(0), shown)
+                })
+                .collect(),
+        };
+        Some((chosen.name.clone(), grid))
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
 #[derive(Template)]
 #[template(path = "import.html")]
 struct ImportPage {
@@ -97,6 +157,8 @@ struct ImportPage {
     valid: bool,
     lines: usize,
     error: Option<String>,
+    /// When no header was found: the sheet's first rows to choose from.
+    grid: Option<Grid>,
 }
 
 fn field_choices() -> Vec<(&'static str, &'static str)> {
@@ -135,6 +197,7 @@ fn page(
         valid: false,
         lines: 0,
         error: None,
+        grid: None,
     };
     match answer {
         Err(error) => ImportPage { error: Some(error), ..base },
@@ -189,11 +252,11 @@ pub(crate) async fn import_upload(
     bytes: Vec<u8>,
 ) -> Result<Response, WebError> {
     let query = ImportQuery::from_fields(fields);
-    let answer = import_file(state, file_name.clone(), bytes.clone(), &query).await;
-    respond(state, user, file_name, &bytes, fields, answer)
+    let answer = import_file(state, file_name.clone(), bytes.clone(), &query, Audience::Web).await;
+    respond(state, user, file_name, &bytes, fields, answer).await
 }
 
-fn respond(
+async fn respond(
     state: &AppState,
     user: &WebUser,
     file_name: String,
@@ -209,7 +272,17 @@ fn respond(
         ),
         Err(other) => return Err(other.into()),
     };
-    let page = page(state, user, file_name, bytes, fields, answer);
+    let failed = answer.is_err();
+    let mut page = page(state, user, file_name, bytes, fields, answer);
+    // Never a dead end: a sheet that reads but whose header was not found is shown as a grid.
+    if failed
+        && let Some((sheet, grid)) =
+            grid_of(state, &page.file_name, bytes, fields.get("sheet").map(String::as_str)).await
+        && !grid.rows.is_empty()
+    {
+        page.sheet = sheet;
+        page.grid = Some(grid);
+    }
     render_status(status, &page)
 }
 
@@ -231,7 +304,7 @@ pub(crate) async fn import_confirm(
         })?;
     let mut query = ImportQuery::from_fields(&fields);
     query.map = Some(mapping_from_fields(&fields));
-    let answer = import_file(&state, file_name.clone(), bytes.clone(), &query).await;
+    let answer = import_file(&state, file_name.clone(), bytes.clone(), &query, Audience::Web).await;
     if fields.get("action").map(String::as_str) == Some("assess")
         && let Ok(answer) = &answer
         && answer.valid
@@ -252,11 +325,11 @@ pub(crate) async fn import_confirm(
                         message,
                     }
                 }));
-                return respond(&state, &user, file_name, &bytes, &fields, Ok(shown));
+                return respond(&state, &user, file_name, &bytes, &fields, Ok(shown)).await;
             }
         }
     }
-    respond(&state, &user, file_name, &bytes, &fields, answer)
+    respond(&state, &user, file_name, &bytes, &fields, answer).await
 }
 
 /// A generated document of an assessment the user may see.
