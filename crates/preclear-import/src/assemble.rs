@@ -1113,6 +1113,36 @@ fn build_items(b: &mut Builder<'_>, rounding: Rounding) -> Vec<(Value, BTreeMap<
     }
     if derived_weights {
         b.notes.push("unit weights derived from the lines' net weights ÷ quantity".to_owned());
+        // A column headed only "Weight" may be per line or per unit: say how it was read, with
+        // an example, and how to read it the other way.
+        if let Some(column) = table.mapping.column(Field::LineWeight)
+            && crate::field::is_bare_weight_header(&column.header)
+        {
+            let example = table.lines.iter().find_map(|line| {
+                let total = line.line_weight_kg?;
+                let quantity = line.quantity.filter(|q| *q > Decimal::ONE)?;
+                let each = Rounding { mode: RoundingMode::HalfUp, decimal_places: 3 }
+                    .apply(total.checked_div(quantity)?);
+                Some(format!(
+                    " (row {}: {} kg ÷ {} = {} kg each)",
+                    line.at.row,
+                    total.normalize(),
+                    quantity.normalize(),
+                    each.normalize()
+                ))
+            });
+            let letters = crate::column_letters(column.index);
+            b.problems.push(Problem::warning(
+                Some(At::cell(&table.mapping.sheet, table.mapping.header_row, column.index)),
+                None,
+                format!(
+                    "column {letters} `{}` does not say whether it is the weight of one unit or of the whole line; it is read as the line's weight and divided by the quantity{}. If it is the weight of one unit, {}",
+                    column.header,
+                    example.unwrap_or_default(),
+                    b.defaults.audience.assignment("unit_weight", &letters)
+                ),
+            ));
+        }
     }
     if gross_weights {
         b.notes.push("unit weights derived from the lines' gross weights ÷ quantity (no net weight given; includes packaging)".to_owned());

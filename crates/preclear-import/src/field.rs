@@ -780,6 +780,14 @@ pub(crate) struct NormalHeader {
 
 /// Normalises a header: removes bracketed parts (`(kg)`, `[EUR]`) and a trailing unit word,
 /// remembering the unit, then folds the rest.
+/// Whether a header names a weight and nothing more (`Weight (kg)`, `Gewicht`, `Peso`): it could
+/// be the weight of one unit or of the whole line.
+pub(crate) fn is_bare_weight_header(header: &str) -> bool {
+    const BARE: &[&str] = &["weight", "gewicht", "poids", "peso", "waga", "agirlik", "wt"];
+    let normal = normalise_header(header).text;
+    BARE.iter().any(|bare| fold_text(bare) == normal)
+}
+
 pub(crate) fn normalise_header(text: &str) -> NormalHeader {
     let mut unit = None;
     let mut kept = String::with_capacity(text.len());

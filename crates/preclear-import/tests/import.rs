@@ -1036,3 +1036,43 @@ fn german_packing_list_with_a_totals_row() {
     assert_eq!(items[1]["quantity"], json!(80));
     imported.validate().unwrap();
 }
+
+#[test]
+fn a_bare_weight_column_is_read_per_line_and_says_so() {
+    let csv = "Description;Qty;Weight (kg)\nRack server PowerEdge R740, generalüberholt;35;28\n";
+    let imported = import(
+        "w.csv",
+        csv.as_bytes(),
+        &MappingOverride::default(),
+        &defaults(),
+        &Limits::default(),
+    )
+    .unwrap();
+    let request = &imported.request;
+    assert_eq!(request["items"][0]["unit_weight_kg"], "0.8", "28 kg ÷ 35");
+    let warning = imported
+        .table
+        .problems
+        .iter()
+        .find(|p| p.message.contains("does not say whether it is the weight of one unit"))
+        .unwrap_or_else(|| panic!("no warning about the weight column"));
+    assert!(!warning.is_error());
+    assert!(warning.message.contains("row 2: 28 kg ÷ 35 = 0.8 kg each"), "{}", warning.message);
+    assert!(warning.message.contains("--map unit_weight=C"), "{}", warning.message);
+    assert_eq!(warning.at.as_ref().map(|at| (at.row, at.column)), Some((1, Some(2))));
+    // A header that says which weight it is raises nothing.
+    let clear = "Description;Qty;Net weight per line (kg)\nSwitch;2;16\n";
+    let clear = import(
+        "c.csv",
+        clear.as_bytes(),
+        &MappingOverride::default(),
+        &defaults(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(
+        clear.table.problems.iter().all(|p| !p.message.contains("weight of one unit")),
+        "{:?}",
+        clear.table.problems
+    );
+}
