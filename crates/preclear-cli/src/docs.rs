@@ -71,8 +71,10 @@ pub(crate) struct RequestFlags {
 }
 
 impl RequestFlags {
-    fn defaults(&self) -> RequestDefaults {
+    /// The flags as defaults, categories inferred with `kb`'s vocabulary.
+    fn defaults(&self, kb: &preclear_kb::Kb) -> RequestDefaults {
         RequestDefaults {
+            vocabulary: kb.category_vocabulary().clone(),
             reference: self.reference.clone(),
             client_name: self.client_name.clone(),
             client_country: self.client_country.clone(),
@@ -148,7 +150,12 @@ pub(crate) fn import(
     path: &Path,
     mapping: &MappingFlags,
     flags: &RequestFlags,
+    kb_dir: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
+    let kb = match crate::assess::load_kb(kb_dir)? {
+        Ok(kb) => kb,
+        Err(code) => return Ok(code),
+    };
     let limits = Limits::default();
     let bytes = read_file(path, &limits)?;
     let name = file_name(path);
@@ -156,7 +163,7 @@ pub(crate) fn import(
         &name,
         &bytes,
         &mapping.overrides()?,
-        &flags.defaults(),
+        &flags.defaults(&kb),
         &limits,
     ) {
         Ok(imported) => imported,
@@ -350,7 +357,7 @@ pub(crate) fn audit(
             })
             .collect::<anyhow::Result<_>>()?,
         request,
-        defaults: defaults.defaults(),
+        defaults: defaults.defaults(&kb),
         limits,
     };
     let report = preclear_docs::audit(&inputs, &options)?;

@@ -84,6 +84,10 @@ enum Command {
     Import {
         /// The spreadsheet.
         file: PathBuf,
+        /// A KB directory whose category vocabulary infers the lines' categories (default: the
+        /// bundled KB).
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
         #[command(flatten)]
         mapping: docs::MappingFlags,
         #[command(flatten)]
@@ -328,7 +332,9 @@ fn main() -> ExitCode {
         Command::Admin { db, command } => service::admin(&db, command),
         Command::Audit { db, command } => service::audit(&db, command),
         Command::Program { db, command } => program::program(&db, command),
-        Command::Import { file, mapping, request } => docs::import(&file, &mapping, &request),
+        Command::Import { file, kb, mapping, request } => {
+            docs::import(&file, &mapping, &request, kb.as_deref())
+        }
         Command::Docs {
             command: DocsCommand::Generate { request, out, as_of, kb, pricing, parties },
         } => as_of_or_today(as_of.as_deref()).and_then(|as_of| {

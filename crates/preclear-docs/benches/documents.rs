@@ -91,6 +91,7 @@ fn workbook() -> Vec<u8> {
 
 fn defaults() -> RequestDefaults {
     RequestDefaults {
+        vocabulary: preclear_kb_bundle::load().unwrap().category_vocabulary().clone(),
         client_name: Some("Nordwind Systems GmbH".to_owned()),
         client_country: Some("DE".to_owned()),
         transport_mode: Some("sea".to_owned()),

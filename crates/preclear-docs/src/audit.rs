@@ -1071,11 +1071,16 @@ fn shipment_request(docs: &[Doc], options: &AuditOptions<'_>) -> Result<serde_js
             "no shipment request was given and no invoice spreadsheet to build one from".to_owned()
         })?;
     let bytes = invoice.bytes.as_deref().unwrap_or_default();
+    // The categories are inferred with the audit's KB's vocabulary.
+    let defaults = RequestDefaults {
+        vocabulary: options.kb.category_vocabulary().clone(),
+        ..options.defaults.clone()
+    };
     let imported = preclear_import::import(
         &invoice.file,
         bytes,
         &MappingOverride::default(),
-        &options.defaults,
+        &defaults,
         &options.limits,
     )
     .map_err(|e| format!("the invoice {} does not make a shipment request: {e}", invoice.file))?;

@@ -158,6 +158,7 @@ fn run_with(files: &[InputFile], usd_rates: Vec<(String, Decimal)>) -> AuditRepo
     let kb = kb();
     let bands = PriceBands::bundled();
     let defaults = RequestDefaults {
+        vocabulary: preclear_kb_bundle::load().unwrap().category_vocabulary().clone(),
         client_country: Some("DE".to_owned()),
         transport_mode: Some("air".to_owned()),
         purpose: Some("business_use".to_owned()),

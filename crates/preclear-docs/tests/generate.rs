@@ -237,6 +237,7 @@ fn the_xlsx_lists_import_back_into_the_same_lines() {
     let xlsx = preclear_docs::xlsx(&docs, DocKind::CommercialInvoice).unwrap();
     std::fs::write(out_dir("xlsx").join("commercial-invoice.xlsx"), &xlsx).unwrap();
     let defaults = RequestDefaults {
+        vocabulary: preclear_kb_bundle::load().unwrap().category_vocabulary().clone(),
         client_name: Some("Nordwind Systems GmbH".to_owned()),
         client_country: Some("DE".to_owned()),
         purpose: Some("business_use".to_owned()),

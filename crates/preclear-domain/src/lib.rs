@@ -23,6 +23,7 @@ pub mod request;
 mod shipment;
 mod subdivision;
 pub mod text;
+pub mod vocabulary;
 
 pub use enums::{
     BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Encryption, Incoterm,
@@ -33,6 +34,7 @@ pub use iso::{Country, CountryError, Currency, CurrencyError};
 pub use money::{DecimalText, Money, MoneyError, Percent, Rounding, RoundingMode, parse_decimal};
 pub use shipment::{Battery, Client, Eccn, EccnError, Gpu, Item, Party, Shipment};
 pub use subdivision::Subdivision;
+pub use vocabulary::{CategoryTerms, CategoryVocabulary};
 
 /// A calendar date (no time zone): law takes effect on dates, and assessments are made "as of"
 /// a date that the caller passes in.

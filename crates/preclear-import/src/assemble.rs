@@ -15,9 +15,8 @@ use crate::field::Field;
 use crate::numbers::parse_number;
 use crate::table::{CURRENCY_KEYS, Problem, SourceLine, Table};
 use crate::vocab::{
-    infer_category, infer_category_from_hs, parse_category, parse_condition, parse_country,
-    parse_currency, parse_encryption, parse_incoterm, parse_purpose, parse_radio,
-    parse_transport_mode,
+    infer_category_from_hs, parse_category, parse_condition, parse_country, parse_currency,
+    parse_encryption, parse_incoterm, parse_purpose, parse_radio, parse_transport_mode,
 };
 
 /// Values for the request's top-level fields (and two item fields) that the sheet may lack:
@@ -33,6 +32,9 @@ use crate::vocab::{
 pub struct RequestDefaults {
     /// Who reads the messages (how they are told to give what the sheet lacks).
     pub audience: crate::Audience,
+    /// The words that name each category in descriptions: the KB's vocabulary
+    /// (`Kb::category_vocabulary`). Empty, nothing is inferred from words (only from HS codes).
+    pub vocabulary: std::sync::Arc<preclear_domain::CategoryVocabulary>,
     /// The shipment reference (`--reference`).
     pub reference: Option<String>,
     /// The client's legal name (`--client-name`).
@@ -499,8 +501,11 @@ fn currency_value(text: &str) -> Result<String, String> {
     parse_currency(text).map(|currency| currency.as_str().to_owned())
 }
 
-fn category_value(text: &str) -> Result<Category, String> {
-    parse_category(text).ok_or_else(|| {
+fn category_value(
+    text: &str,
+    vocabulary: &preclear_domain::CategoryVocabulary,
+) -> Result<Category, String> {
+    parse_category(text, vocabulary).ok_or_else(|| {
         format!(
             "`{}` is not a category; expected one of: {}",
             text.trim(),
@@ -789,7 +794,7 @@ fn build_items(b: &mut Builder<'_>, rounding: Rounding) -> Vec<(Value, BTreeMap<
     let defaults = b.defaults;
     let mapping = &table.mapping;
     let default_category = match defaults.category.as_deref() {
-        Some(text) => match category_value(text) {
+        Some(text) => match category_value(text, &defaults.vocabulary) {
             Ok(category) => Some(category),
             Err(message) => {
                 let name = defaults.audience.name("--category");
@@ -882,7 +887,7 @@ fn build_items(b: &mut Builder<'_>, rounding: Rounding) -> Vec<(Value, BTreeMap<
 
         // Category.
         let category = if let Some(text) = &line.category {
-            match category_value(text) {
+            match category_value(text, &defaults.vocabulary) {
                 Ok(category) => {
                     source("category", cell(Field::Category));
                     Some(category)
@@ -1193,11 +1198,12 @@ fn infer(b: &mut Builder<'_>, index: usize, line: &SourceLine, hs: Option<&str>)
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    if let Some(category) = infer_category(&text) {
+    if let Some(entry) = b.defaults.vocabulary.infer(&text) {
         b.notes.push(format!(
-            "category of items[{index}] inferred as `{category}` from the description"
+            "category of items[{index}] inferred as `{}` from the description (KB vocabulary `{}`)",
+            entry.category, entry.id
         ));
-        return category;
+        return entry.category;
     }
     if let Some(hs) = hs
         && let Some((category, why)) = infer_category_from_hs(hs)

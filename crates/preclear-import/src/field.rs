@@ -707,67 +707,7 @@ impl fmt::Display for Field {
     }
 }
 
-/// Folds one character: lower case, accents removed (Turkish dotless/dotted i included).
-fn fold(ch: char, out: &mut String) {
-    let folded = match ch {
-        'İ' | 'I' | 'ı' | 'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
-        'á' | 'à' | 'â' | 'ã' | 'ä' | 'å' | 'Á' | 'À' | 'Â' | 'Ã' | 'Ä' | 'Å' | 'ª' => {
-            'a'
-        }
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-        'ó' | 'ò' | 'ô' | 'õ' | 'ö' | 'Ó' | 'Ò' | 'Ô' | 'Õ' | 'Ö' | 'º' | '°' => 'o',
-        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
-        'ñ' | 'Ñ' | 'ń' | 'Ń' => 'n',
-        'ç' | 'Ç' | 'ć' | 'Ć' => 'c',
-        'ş' | 'Ş' | 'ś' | 'Ś' => 's',
-        'ğ' | 'Ğ' => 'g',
-        // Polish.
-        'ł' | 'Ł' => 'l',
-        'ę' | 'Ę' => 'e',
-        'ą' | 'Ą' => 'a',
-        'ź' | 'ż' | 'Ź' | 'Ż' => 'z',
-        // German and French ligatures: two letters.
-        'ß' => {
-            out.push_str("ss");
-            return;
-        }
-        'œ' | 'Œ' => {
-            out.push_str("oe");
-            return;
-        }
-        '\u{0307}' => return,
-        other => {
-            for lower in other.to_lowercase() {
-                out.push(lower);
-            }
-            return;
-        }
-    };
-    out.push(folded);
-}
-
-/// Lower case, accents folded, every run of punctuation or space made one space, trimmed.
-/// `#` is kept (it is a header of its own: "#", "Item #").
-pub fn fold_text(text: &str) -> String {
-    let mut folded = String::with_capacity(text.len());
-    for ch in text.chars() {
-        fold(ch, &mut folded);
-    }
-    let mut out = String::with_capacity(folded.len());
-    let mut space = false;
-    for ch in folded.chars() {
-        if ch.is_alphanumeric() || ch == '#' {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.push(ch);
-        } else {
-            space = true;
-        }
-    }
-    out
-}
+pub use preclear_domain::text::fold_text;
 
 /// A header, normalised for matching, with the unit it names, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -778,8 +718,6 @@ pub(crate) struct NormalHeader {
     pub(crate) unit: Option<String>,
 }
 
-/// Normalises a header: removes bracketed parts (`(kg)`, `[EUR]`) and a trailing unit word,
-/// remembering the unit, then folds the rest.
 /// Whether a header names a weight and nothing more (`Weight (kg)`, `Gewicht`, `Peso`): it could
 /// be the weight of one unit or of the whole line.
 pub(crate) fn is_bare_weight_header(header: &str) -> bool {
@@ -788,6 +726,8 @@ pub(crate) fn is_bare_weight_header(header: &str) -> bool {
     BARE.iter().any(|bare| fold_text(bare) == normal)
 }
 
+/// Normalises a header: removes bracketed parts (`(kg)`, `[EUR]`) and a trailing unit word,
+/// remembering the unit, then folds the rest.
 pub(crate) fn normalise_header(text: &str) -> NormalHeader {
     let mut unit = None;
     let mut kept = String::with_capacity(text.len());

@@ -56,9 +56,8 @@ pub use mapping::{
 pub use numbers::{TypedNumber, typed_number};
 pub use table::{Problem, Severity, SourceLine, Table, read_table};
 pub use vocab::{
-    infer_category, infer_category_from_hs, parse_category, parse_condition, parse_country,
-    parse_currency, parse_encryption, parse_incoterm, parse_purpose, parse_radio,
-    parse_transport_mode,
+    infer_category_from_hs, parse_category, parse_condition, parse_country, parse_currency,
+    parse_encryption, parse_incoterm, parse_purpose, parse_radio, parse_transport_mode,
 };
 pub use workbook::{Cell, Sheet, Workbook, read_workbook};
 

@@ -293,160 +293,16 @@ pub fn parse_condition(text: &str) -> Option<&'static str> {
 }
 
 /// A category written in a category column: its spelling (`Wireless access point`,
-/// `wireless_access_point`) or a synonym.
-pub fn parse_category(text: &str) -> Option<Category> {
+/// `wireless_access_point`) or a word the KB's vocabulary names it by (`Sunucu`).
+pub fn parse_category(
+    text: &str,
+    vocabulary: &preclear_domain::CategoryVocabulary,
+) -> Option<Category> {
     let folded = fold_text(text);
     if let Ok(category) = Category::parse(&folded.replace(' ', "_")) {
         return Some(category);
     }
-    infer_category_from_text(&folded)
-}
-
-/// A category inferred from a description's words, most specific first.
-pub fn infer_category(description: &str) -> Option<Category> {
-    infer_category_from_text(&fold_text(description))
-}
-
-fn infer_category_from_text(folded: &str) -> Option<Category> {
-    let words: Vec<&str> = folded.split(' ').collect();
-    let word = |w: &str| words.contains(&w);
-    let phrase = |p: &str| {
-        let wanted: Vec<&str> = p.split(' ').collect();
-        words.windows(wanted.len()).any(|window| window == wanted.as_slice())
-    };
-    let any_word = |ws: &[&str]| ws.iter().any(|w| word(w));
-    let any_phrase = |ps: &[&str]| ps.iter().any(|p| phrase(p));
-    let gpu_terms = any_word(&[
-        "gpu",
-        "gpus",
-        "h100",
-        "a100",
-        "h200",
-        "h800",
-        "a800",
-        "b200",
-        "b100",
-        "gb200",
-        "l40",
-        "l40s",
-        "mi300",
-        "mi300x",
-        "mi250",
-        "accelerator",
-        "accelerators",
-    ]) || any_phrase(&["tensor core"]);
-    let server = any_word(&["server", "servers", "servidor", "sunucu"]);
-    if any_word(&["hgx", "dgx"])
-        || (gpu_terms && server)
-        || any_phrase(&["gpu server", "ai server"])
-    {
-        return Some(Category::GpuServer);
-    }
-    if gpu_terms {
-        return Some(Category::GpuAccelerator);
-    }
-    if server {
-        return Some(Category::Server);
-    }
-    if any_phrase(&[
-        "storage array",
-        "disk array",
-        "storage system",
-        "all flash array",
-        "flash array",
-    ]) || any_word(&["nas", "san"])
-    {
-        return Some(Category::StorageArray);
-    }
-    if any_word(&["firewall", "firewalls"]) {
-        return Some(Category::Firewall);
-    }
-    if any_phrase(&[
-        "access point",
-        "access points",
-        "wireless ap",
-        "punto de acceso",
-        "ponto de acesso",
-        "erisim noktasi",
-    ]) || any_word(&["ap", "wap"])
-    {
-        return Some(Category::WirelessAccessPoint);
-    }
-    if any_word(&["router", "routers", "enrutador", "roteador"]) {
-        return Some(Category::Router);
-    }
-    if any_word(&["switch", "switches", "conmutador", "anahtar"]) {
-        return Some(Category::Switch);
-    }
-    if any_word(&["laptop", "laptops", "notebook", "notebooks", "portatil", "dizustu"]) {
-        return Some(Category::Laptop);
-    }
-    if any_word(&["desktop", "desktops", "workstation", "workstations"]) {
-        return Some(Category::Desktop);
-    }
-    if any_word(&["smartphone", "smartphones", "phone", "phones", "iphone", "celular", "telefon"])
-        || any_phrase(&["mobile phone", "cell phone"])
-    {
-        return Some(Category::MobilePhone);
-    }
-    if any_word(&["tracker", "trackers", "rastreador"]) {
-        return Some(Category::IotTracker);
-    }
-    if any_word(&["ssd", "ssds", "nvme"]) || any_phrase(&["solid state"]) {
-        return Some(Category::Ssd);
-    }
-    if any_word(&["nic", "nics"])
-        || any_phrase(&[
-            "network card",
-            "network adapter",
-            "network interface card",
-            "ethernet adapter",
-            "network interface",
-        ])
-    {
-        return Some(Category::NetworkCard);
-    }
-    if any_word(&["cable", "cables", "cabo", "kablo", "dac", "aoc"]) {
-        return Some(Category::Cable);
-    }
-    if any_word(&[
-        "transceiver",
-        "transceivers",
-        "sfp",
-        "sfp+",
-        "sfp28",
-        "qsfp",
-        "qsfp28",
-        "qsfp56",
-        "osfp",
-        "qsfp dd",
-    ]) {
-        return Some(Category::Transceiver);
-    }
-    if any_word(&["ups"]) || any_phrase(&["uninterruptible power"]) {
-        return Some(Category::Ups);
-    }
-    if any_word(&["psu", "psus"])
-        || any_phrase(&[
-            "power supply",
-            "power supplies",
-            "fuente de alimentacion",
-            "fonte de alimentacao",
-            "guc kaynagi",
-        ])
-    {
-        return Some(Category::PowerSupply);
-    }
-    if any_word(&["monitor", "monitors"]) {
-        return Some(Category::Monitor);
-    }
-    if any_word(&["rack", "racks", "cabinet", "cabinets", "kabinet", "gabinete"]) {
-        return Some(Category::Rack);
-    }
-    if any_word(&["adapter", "adapters"]) {
-        return Some(Category::NetworkCard);
-    }
-    None
+    vocabulary.infer(text).map(|entry| entry.category)
 }
 
 /// A category inferred from an HS code's subheading, with what the code covers.
@@ -772,24 +628,5 @@ mod tests {
         assert_eq!(parse_encryption("Mass market").unwrap(), "mass_market");
         assert_eq!(parse_incoterm("DDP Istanbul").unwrap(), Incoterm::Ddp);
         assert_eq!(parse_transport_mode("Air freight").unwrap(), "air");
-    }
-
-    #[test]
-    fn categories_are_inferred_most_specific_first() {
-        let cases = [
-            ("1U rack server, 2x Xeon Gold 6430, dual 800 W PSU", Category::Server),
-            ("HGX H100 8-GPU baseboard system", Category::GpuServer),
-            ("NVIDIA H100 PCIe accelerator", Category::GpuAccelerator),
-            ("48-port switch with SFP+ uplinks", Category::Switch),
-            ("Wi-Fi 6 access point", Category::WirelessAccessPoint),
-            ("SFP+ DAC cable 3m", Category::Cable),
-            ("25G SFP28 transceiver", Category::Transceiver),
-            ("42U rack cabinet", Category::Rack),
-            ("ThinkPad notebook", Category::Laptop),
-        ];
-        for (text, category) in cases {
-            assert_eq!(infer_category(text), Some(category), "{text}");
-        }
-        assert_eq!(infer_category("Widget"), None);
     }
 }

@@ -48,8 +48,16 @@ fn xlsx(sheets: &[(&str, Vec<Vec<V>>)]) -> Vec<u8> {
     workbook.save_to_buffer().unwrap()
 }
 
+/// The bundled KB's category vocabulary (loaded once).
+fn vocabulary() -> std::sync::Arc<preclear_domain::CategoryVocabulary> {
+    static KB: std::sync::LazyLock<preclear_kb::Kb> =
+        std::sync::LazyLock::new(|| preclear_kb_bundle::load().unwrap());
+    KB.category_vocabulary().clone()
+}
+
 fn defaults() -> RequestDefaults {
     RequestDefaults {
+        vocabulary: vocabulary(),
         client_country: Some("DE".into()),
         local_entity_in_destination: Some(false),
         transport_mode: Some("air".into()),
@@ -1074,5 +1082,50 @@ fn a_bare_weight_column_is_read_per_line_and_says_so() {
         clear.table.problems.iter().all(|p| !p.message.contains("weight of one unit")),
         "{:?}",
         clear.table.problems
+    );
+}
+
+#[test]
+fn categories_are_inferred_with_the_kb_vocabulary_most_specific_first() {
+    let vocabulary = vocabulary();
+    let cases = [
+        ("1U rack server, 2x Xeon Gold 6430, dual 800 W PSU", "server"),
+        ("Dell PowerEdge R740, generalüberholt", "server"),
+        ("HPE ProLiant DL380 Gen11", "server"),
+        ("Serwer rack 2U", "server"),
+        ("HGX H100 8-GPU baseboard system", "gpu_server"),
+        ("PowerEdge XE9680 with 8x H100", "gpu_server"),
+        ("NVIDIA H100 PCIe accelerator", "gpu_accelerator"),
+        ("48-port switch with SFP+ uplinks", "switch"),
+        ("Commutateur 48 ports", "switch"),
+        ("Wi-Fi 6 access point", "wireless_access_point"),
+        ("Point d'accès Wi-Fi 6", "wireless_access_point"),
+        ("SFP+ DAC cable 3m", "cable"),
+        ("25G SFP28 transceiver", "transceiver"),
+        ("42U rack cabinet", "rack"),
+        ("ThinkPad notebook", "laptop"),
+        ("Netzteil 800 W", "power_supply"),
+        ("Zasilacz UPS 3 kVA", "ups"),
+    ];
+    for (text, category) in cases {
+        let found = vocabulary.infer(text).map(|e| e.category.as_str());
+        assert_eq!(found, Some(category), "{text}");
+    }
+    assert!(vocabulary.infer("Widget").is_none());
+    // The note names the KB entry the category came from.
+    let csv = "Description;Qty;Unit price\nDell PowerEdge R740, generalüberholt;2;4100\n";
+    let imported = import(
+        "r.csv",
+        csv.as_bytes(),
+        &MappingOverride::default(),
+        &defaults(),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(imported.request["items"][0]["category"], "server");
+    assert!(
+        imported.notes.iter().any(|n| n.contains("KB vocabulary `vocabulary.server-families`")),
+        "{:?}",
+        imported.notes
     );
 }

@@ -41,6 +41,10 @@ pub struct Kb {
     pub(crate) agreements: Vec<Agreement>,
     pub(crate) regimes: Vec<ExportRegime>,
     pub(crate) categories: BTreeMap<Category, CategoryRule>,
+    /// The words that name each category in descriptions, in the order they are tried.
+    pub(crate) vocabulary: std::sync::Arc<preclear_domain::CategoryVocabulary>,
+    /// Each vocabulary entry's provenance, by entry id.
+    pub(crate) vocabulary_provenance: BTreeMap<String, Provenance>,
     pub(crate) shared_documents: Vec<DocumentRule>,
     pub(crate) nomenclature: Nomenclature,
     /// The exchange rates the KB carries (`fx/`): deployed, versioned and replayed with it.
@@ -107,6 +111,17 @@ impl Kb {
     /// Every category rule.
     pub fn categories(&self) -> impl Iterator<Item = &CategoryRule> {
         self.categories.values()
+    }
+
+    /// The words that name each category in descriptions (`hs/categories.toml`,
+    /// `[[vocabulary]]`): what the import and the document audit infer categories with.
+    pub fn category_vocabulary(&self) -> &std::sync::Arc<preclear_domain::CategoryVocabulary> {
+        &self.vocabulary
+    }
+
+    /// The provenance of a vocabulary entry.
+    pub fn vocabulary_provenance(&self, id: &str) -> Option<&Provenance> {
+        self.vocabulary_provenance.get(id)
     }
 
     /// Documents that every destination requires.

@@ -39,7 +39,16 @@ pub(crate) async fn import_file(
     query: &ImportQuery,
     audience: preclear_import::Audience,
 ) -> Result<ImportAnswer, ApiError> {
-    Ok(preclear_service::imports::import_file(limits(state), name, bytes, query, audience).await?)
+    let vocabulary = state.kb().category_vocabulary().clone();
+    Ok(preclear_service::imports::import_file(
+        limits(state),
+        name,
+        bytes,
+        query,
+        audience,
+        vocabulary,
+    )
+    .await?)
 }
 
 /// Audits uploaded documents with the current KB (the service's audit).

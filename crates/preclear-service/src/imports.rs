@@ -131,6 +131,8 @@ impl ImportQuery {
             condition: non_empty(&self.condition),
             local_entity_in_destination: self.local_entity_in_destination,
             audience: preclear_import::Audience::Api,
+            // Set by `import_file` (and the audit) from the KB being served.
+            vocabulary: std::sync::Arc::default(),
         }
     }
 
@@ -215,12 +217,15 @@ pub async fn import_file(
     bytes: Vec<u8>,
     query: &ImportQuery,
     audience: preclear_import::Audience,
+    vocabulary: std::sync::Arc<preclear_domain::CategoryVocabulary>,
 ) -> Result<ImportAnswer, ServiceError> {
     let mut over = query.overrides()?;
     let mut defaults = query.defaults();
     // The messages name what is missing in the words of who reads them.
     over.audience = audience;
     defaults.audience = audience;
+    // Categories are inferred with the vocabulary of the KB being served.
+    defaults.vocabulary = vocabulary;
     let imported = tokio::task::spawn_blocking(move || {
         preclear_import::import(&name, &bytes, &over, &defaults, &limits)
     })

@@ -102,6 +102,7 @@ fn load_as(files: &[SourceFile], version: KbVersion, fx_check: Fx) -> Result<Kb,
         market_unions: BTreeMap::new(),
         regimes: Vec::new(),
         categories: BTreeMap::new(),
+        vocabulary: Vec::new(),
         shared_documents: Vec::new(),
     };
     for file in files.iter().filter(|file| file.path.ends_with(".toml")) {
@@ -151,9 +152,17 @@ fn load_as(files: &[SourceFile], version: KbVersion, fx_check: Fx) -> Result<Kb,
         agreements,
         regimes,
         categories,
+        vocabulary,
         shared_documents,
         ..
     } = loader;
+    let vocabulary_provenance = vocabulary
+        .iter()
+        .map(|(terms, provenance)| (terms.id.clone(), provenance.clone()))
+        .collect();
+    let vocabulary = std::sync::Arc::new(preclear_domain::CategoryVocabulary {
+        entries: vocabulary.into_iter().map(|(terms, _)| terms).collect(),
+    });
     for agreement in &agreements {
         agreements::derive(agreement, &mut markets);
     }
@@ -171,6 +180,8 @@ fn load_as(files: &[SourceFile], version: KbVersion, fx_check: Fx) -> Result<Kb,
         agreements,
         regimes,
         categories,
+        vocabulary,
+        vocabulary_provenance,
         shared_documents,
         nomenclature,
         fx,
@@ -207,6 +218,7 @@ struct Loader<'n> {
     market_unions: BTreeMap<String, Option<String>>,
     regimes: Vec<ExportRegime>,
     categories: BTreeMap<Category, CategoryRule>,
+    vocabulary: Vec<(preclear_domain::CategoryTerms, Provenance)>,
     shared_documents: Vec<DocumentRule>,
 }
 

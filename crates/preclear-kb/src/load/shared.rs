@@ -19,9 +19,10 @@ impl FileReader<'_, '_, '_> {
             root,
             span,
             "hs/categories.toml",
-            &[&["sources", "category"]],
+            &[&["sources", "category", "vocabulary"]],
         );
         self.sources(&table);
+        self.vocabulary(&table);
         let Some(entry) = table.get("category") else { return };
         for (rule, span) in tables(&mut self.ctx, entry) {
             let rule = TableReader::new(
@@ -56,6 +57,56 @@ impl FileReader<'_, '_, '_> {
                 );
             }
         }
+    }
+
+    /// `[[vocabulary]]`: the words that name a category in descriptions, tried in order.
+    fn vocabulary(&mut self, table: &TableReader<'_, '_>) {
+        let entries = self.each(
+            table,
+            "vocabulary",
+            &[&["id", "category", "terms", "with"], FACT_KEYS],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let category = rule.parsed(&mut this.ctx, "category", Category::parse);
+                let with = rule.opt_parsed(&mut this.ctx, "with", Category::parse);
+                let terms = rule.list(&mut this.ctx, "terms", |text| {
+                    preclear_domain::CategoryVocabulary::term(text)
+                        .ok_or_else(|| format!("`{text}` has no letters or digits to match"))
+                });
+                let provenance = this.provenance(rule);
+                let (Some(id), Some(category), Some(with), Some(terms), Some(provenance)) =
+                    (id, category, with, terms, provenance)
+                else {
+                    return None;
+                };
+                if with == Some(category) {
+                    this.ctx.error(
+                        &rule.span,
+                        format!("vocabulary `{id}` names its own category in `with`"),
+                    );
+                    return None;
+                }
+                let (mut words, mut phrases) = (Vec::new(), Vec::new());
+                for mut term in terms {
+                    if term.len() == 1 {
+                        words.append(&mut term);
+                    } else {
+                        phrases.push(term);
+                    }
+                }
+                Some((
+                    preclear_domain::CategoryTerms {
+                        id: id.to_string(),
+                        category,
+                        words,
+                        phrases,
+                        with,
+                    },
+                    provenance,
+                ))
+            },
+        );
+        self.loader.vocabulary.extend(entries);
     }
 
     pub(super) fn documents_file(&mut self, root: &DeTable<'_>, span: Range<usize>) {
