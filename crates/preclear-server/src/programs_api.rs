@@ -298,9 +298,15 @@ pub(crate) async fn list_consignments(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewConsignment {
-    /// The shipment request (its destination must be one of the program's).
-    #[schema(value_type = preclear_domain::openapi::ShipmentRequest)]
-    request: Value,
+    /// The shipment request (its destination must be one of the program's); or else
+    /// `assessment_id`.
+    #[schema(value_type = Option<preclear_domain::openapi::ShipmentRequest>)]
+    #[serde(default)]
+    request: Option<Value>,
+    /// A stored assessment of the program's client whose request the consignment is made from
+    /// (assessed again with the current KB); or else `request`.
+    #[serde(default)]
+    assessment_id: Option<String>,
     /// The assessment date (YYYY-MM-DD); today when omitted.
     #[serde(default)]
     as_of: Option<String>,
@@ -317,15 +323,22 @@ pub(crate) async fn create_consignment(
     Path(id): Path<Uuid>,
     Json(new): Json<NewConsignment>,
 ) -> Result<Response, ApiError> {
-    let consignment = programs::create_consignment(
-        &state,
-        &principal,
-        id,
-        &new.request,
-        new.as_of.as_deref(),
-        now_micros(),
-    )
-    .await?;
+    let (as_of, now) = (new.as_of.as_deref(), now_micros());
+    let consignment = match (&new.request, &new.assessment_id) {
+        (Some(request), None) => {
+            programs::create_consignment(&state, &principal, id, request, as_of, now).await?
+        }
+        (None, Some(assessment)) => {
+            programs::consignment_from_assessment(&state, &principal, id, assessment, as_of, now)
+                .await?
+        }
+        _ => {
+            return Err(ApiError::invalid_field(
+                "request",
+                "give the shipment `request` or the `assessment_id` of a stored assessment (one of the two)",
+            ));
+        }
+    };
     state.metrics.assessment(&consignment.assessment.verdict);
     created(&consignment)
 }

@@ -588,6 +588,132 @@ async fn programs_story(url: String) {
     let forged = olga.post(&transitions, &pairs(&[("_csrf", "00"), ("to", "closed")])).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "a form without the session's token");
 
+    // Consignments from stored assessments: the client's shipments assessed through the API,
+    // one added from its report, two at once from the program page; a repeat is refused by
+    // name; through the API, by `assessment_id`.
+    let (_, key) = ops::create_key(
+        &store,
+        &Actor("shell:test".into()),
+        nordwind,
+        Role::ClientSubmitter,
+        "k",
+        2,
+    )
+    .await
+    .unwrap();
+    let auth = format!("Bearer {key}");
+    let mut assessed = Vec::new();
+    for reference in ["C-REPORT", "C-BULK-1", "C-BULK-2", "C-API"] {
+        let mut request: serde_json::Value = serde_json::from_str(REFURBISHED).unwrap();
+        request["reference"] = serde_json::json!(reference);
+        let reply = common::call_bytes(
+            &app,
+            "POST",
+            "/api/v1/assessments?as_of=2026-11-21",
+            &[("authorization", &auth)],
+            Some(("application/json", request.to_string().into_bytes())),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        assessed.push(reply.json()["id"].as_str().unwrap().to_owned());
+    }
+    let program_id = program_url.rsplit('/').next().unwrap().to_owned();
+    let report = lena.get(&format!("/assessments/{}", assessed[0])).await;
+    assert!(report.text.contains(r#"id="to-program""#), "the report offers the program");
+    assert!(report.text.contains(&format!(r#"<option value="{program_id}">"#)));
+    let added = lena
+        .post(
+            &format!("/assessments/{}/consignment", assessed[0]),
+            &pairs(&[("_csrf", &lena_token), ("program", &program_id)]),
+        )
+        .await;
+    let from_report = location(&added);
+    assert!(from_report.starts_with("/consignments/"), "{from_report}");
+    assert!(lena.get(&from_report).await.text.contains("C-REPORT"));
+    let page = lena.get(&program_url).await;
+    let candidates = element(&page.text, "candidate-list");
+    assert!(!page.text.contains(&format!(r#"value="{}""#, assessed[0])), "already a consignment");
+    assert!(page.text.contains(&format!(r#"value="{}""#, assessed[1])), "{candidates}");
+    let bulk = lena
+        .post(
+            &format!("{program_url}/consignments/from-assessments"),
+            &pairs(&[
+                ("_csrf", &lena_token),
+                ("assessment", &assessed[1]),
+                ("assessment", &assessed[2]),
+            ]),
+        )
+        .await;
+    assert_eq!(bulk.status, StatusCode::OK, "{}", bulk.text);
+    assert!(element(&bulk.text, "bulk-notice").contains("2 consignments added."));
+    let again = lena
+        .post(
+            &format!("{program_url}/consignments/from-assessments"),
+            &pairs(&[("_csrf", &lena_token), ("assessment", &assessed[1])]),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text.contains("already has a consignment `C-BULK-1`"), "{}", again.text);
+    let by_api = common::call_bytes(
+        &app,
+        "POST",
+        &format!("/api/v1/programs/{program_id}/consignments"),
+        &[("authorization", &auth)],
+        Some((
+            "application/json",
+            serde_json::json!({ "assessment_id": assessed[3] }).to_string().into_bytes(),
+        )),
+    )
+    .await;
+    assert_eq!(by_api.status, StatusCode::CREATED, "{}", by_api.text);
+    assert_eq!(by_api.json()["reference"], "C-API");
+    let both = common::call_bytes(
+        &app,
+        "POST",
+        &format!("/api/v1/programs/{program_id}/consignments"),
+        &[("authorization", &auth)],
+        Some((
+            "application/json",
+            serde_json::json!({ "assessment_id": assessed[3], "request": {} })
+                .to_string()
+                .into_bytes(),
+        )),
+    )
+    .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", both.text);
+    // Another client's assessment does not join this client's program, even for an operator.
+    let (_, other_key) =
+        ops::create_key(&store, &shell, &setup.other, Role::ClientSubmitter, "o", 2).await.unwrap();
+    let mut request: serde_json::Value = serde_json::from_str(REFURBISHED).unwrap();
+    request["reference"] = serde_json::json!("OTHER-1");
+    let theirs = common::call_bytes(
+        &app,
+        "POST",
+        "/api/v1/assessments?as_of=2026-11-21",
+        &[("authorization", &format!("Bearer {other_key}"))],
+        Some(("application/json", request.to_string().into_bytes())),
+    )
+    .await
+    .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, operator_key) =
+        ops::create_key(&store, &shell, provider, Role::Operator, "op", 2).await.unwrap();
+    let mixed = common::call_bytes(
+        &app,
+        "POST",
+        &format!("/api/v1/programs/{program_id}/consignments"),
+        &[("authorization", &format!("Bearer {operator_key}"))],
+        Some((
+            "application/json",
+            serde_json::json!({ "assessment_id": theirs }).to_string().into_bytes(),
+        )),
+    )
+    .await;
+    assert_eq!(mixed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", mixed.text);
+    assert!(mixed.text.contains("of another organisation"), "{}", mixed.text);
+
     // Another client sees nothing of it.
     let mut otto = Browser { app: &app, jar: Jar::default() };
     assert_eq!(otto.sign_in("otto", password).await.status, StatusCode::SEE_OTHER);

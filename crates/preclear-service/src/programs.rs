@@ -939,6 +939,40 @@ pub async fn record_approval(
 // ---------------------------------------------------------------------------------------------
 // Consignments
 
+/// Creates a consignment from a stored assessment of the program's client: its request is
+/// assessed again with the current KB for `as_of` (the consignment's own assessment, stored
+/// with it), as [`create_consignment`] does. An assessment of another organisation is refused
+/// (a program's consignments are its client's shipments).
+pub async fn consignment_from_assessment(
+    state: &Service,
+    principal: &Principal,
+    program_id: Uuid,
+    assessment_id: &str,
+    as_of: Option<&str>,
+    now: i64,
+) -> Result<Consignment, ServiceError> {
+    principal.may(Op::CreateConsignment)?;
+    let (program, _) = program(state, principal, program_id).await?;
+    let record =
+        crate::assessments::load(state, principal, assessment_id).await.map_err(|e| match e {
+            ServiceError::NotFound(message) => {
+                ServiceError::invalid_field("assessment_id", message)
+            }
+            other => other,
+        })?;
+    if record.summary.org_id != program.org_id {
+        return Err(ServiceError::invalid_field(
+            "assessment_id",
+            format!(
+                "assessment `{assessment_id}` is of another organisation than program {}'s client",
+                program.reference
+            ),
+        ));
+    }
+    let request: Value = serde_json::from_str(&record.request).map_err(ServiceError::internal)?;
+    create_consignment(state, principal, program_id, &request, as_of, now).await
+}
+
 /// Creates a consignment: the request is assessed with the current KB for `as_of` (YYYY-MM-DD;
 /// today when `None`) and stored, and the consignment and its assessment are committed together.
 /// Invalid fields of the request are named under `request` (`request.items[0].quantity`).

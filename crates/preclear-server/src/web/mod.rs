@@ -83,6 +83,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs/{id}/positions/{destination}/consignee", post(programs::set_consignee))
         .route("/programs/{id}/positions/{destination}/approvals", post(programs::record_approval))
         .route("/programs/{id}/consignments", post(programs::create_consignment))
+        .route(
+            "/programs/{id}/consignments/from-assessments",
+            post(programs::consignments_from_assessments),
+        )
+        .route("/assessments/{id}/consignment", post(programs::consignment_from_report))
         .route("/consignments/{id}", get(programs::consignment))
         .route("/consignments/{id}/transitions", post(programs::transition))
         .route("/ior-entities", get(programs::entities).post(programs::create_entity))

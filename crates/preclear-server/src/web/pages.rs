@@ -780,6 +780,9 @@ pub(crate) struct ReportLine {
 pub(crate) struct ReportPage {
     nav: Nav,
     id: Uuid,
+    /// Programs of the assessment's client with a position in its destination: `(id, label)`,
+    /// for adding the shipment as a consignment.
+    programs: Vec<(String, String)>,
     a: AssessmentView,
     verdict: &'static str,
     verdict_class: &'static str,
@@ -970,8 +973,25 @@ pub(crate) async fn report(
             eccn: l.eccn.join("; "),
         })
         .collect();
+    // Programs this shipment could join: the client's, with a position in its destination.
+    let programs = if user.principal.can(Op::CreateConsignment) {
+        match preclear_service::programs::programs(&state, &user.principal).await {
+            Ok(list) => list
+                .into_iter()
+                .filter(|p| {
+                    p.org_id == record.summary.org_id
+                        && p.position(&record.summary.destination).is_some()
+                })
+                .map(|p| (p.id.to_string(), format!("{} — {}", p.reference, p.name)))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    } else {
+        Vec::new()
+    };
     let page = ReportPage {
         nav: Nav::new(&user, "assessments", &state),
+        programs,
         id: record.summary.id,
         verdict,
         verdict_class,

@@ -673,6 +673,22 @@ pub(crate) struct ProgramPage {
     entities: Vec<Choice>,
     impact: Option<ImpactView>,
     fb: Feedback,
+    /// The client's stored assessments that could become consignments (to a destination of the
+    /// program, their reference not yet a consignment's), newest first.
+    candidates: Vec<CandidateRow>,
+    /// What the last action did.
+    notice: Option<String>,
+}
+
+/// A stored assessment that could become a consignment.
+#[derive(Debug)]
+pub(crate) struct CandidateRow {
+    id: Uuid,
+    reference: String,
+    destination: String,
+    verdict: &'static str,
+    verdict_class: &'static str,
+    created: String,
 }
 
 /// The program page. `fb` is a refused form: a destination's (`entity@TR`, `consignee@TR`,
@@ -683,6 +699,7 @@ async fn program_page(
     id: Uuid,
     fb: Feedback,
     impact: Option<ImpactView>,
+    notice: Option<String>,
 ) -> Result<ProgramPage, WebError> {
     let p = &user.principal;
     let now = now_micros();
@@ -835,6 +852,38 @@ async fn program_page(
             }
         })
         .collect();
+    let can_submit = p.can(Op::CreateConsignment);
+    let candidates = if can_submit {
+        let taken: Vec<&str> = ctx.consignments.iter().map(|c| c.reference.as_str()).collect();
+        let filter = preclear_store::AssessmentFilter {
+            org_id: Some(ctx.program.org_id),
+            limit: 100,
+            ..Default::default()
+        };
+        state
+            .store
+            .assessments(p.visibility(), &filter)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                ctx.program.position(&a.destination).is_some()
+                    && !taken.contains(&a.reference.as_str())
+            })
+            .map(|a| {
+                let (verdict, verdict_class) = verdict_label(&a.verdict);
+                CandidateRow {
+                    id: a.id,
+                    reference: a.reference,
+                    destination: a.destination,
+                    verdict,
+                    verdict_class,
+                    created: rfc3339(a.created_at),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page_fb = if fb.form.contains('@') { Feedback::default() } else { fb };
     Ok(ProgramPage {
         nav: Nav::new(user, "programs", state),
@@ -857,10 +906,12 @@ async fn program_page(
         destinations,
         consignments,
         can_operate,
-        can_submit: p.can(Op::CreateConsignment),
+        can_submit,
         entities,
         impact,
         fb: page_fb,
+        candidates,
+        notice,
     })
 }
 
@@ -871,7 +922,7 @@ pub(crate) async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = path_id(&id, "program")?;
-    render(&program_page(&state, &user, id, Feedback::default(), None).await?)
+    render(&program_page(&state, &user, id, Feedback::default(), None, None).await?)
 }
 
 /// `GET /programs/{id}/kb-impact`: the program page with what the current KB would change.
@@ -883,7 +934,10 @@ pub(crate) async fn kb_impact(
     let id = path_id(&id, "program")?;
     let today = date_of(now_micros());
     let impact = programs::impact(&state, &user.principal, id, None, today).await?;
-    render(&program_page(&state, &user, id, Feedback::default(), Some(impact_view(impact))).await?)
+    render(
+        &program_page(&state, &user, id, Feedback::default(), Some(impact_view(impact)), None)
+            .await?,
+    )
 }
 
 /// After a position's form: back to the destination, or the page again with the refusal.
@@ -908,7 +962,7 @@ async fn after_position_form(
         Err(e) => {
             let (status, errors) = refusal(e)?;
             let fb = Feedback::new(&format!("{form}@{destination}"), fields, errors);
-            render_status(status, &program_page(state, user, id, fb, None).await?)
+            render_status(status, &program_page(state, user, id, fb, None, None).await?)
         }
     }
 }
@@ -987,6 +1041,93 @@ pub(crate) async fn record_approval(
 }
 
 /// `POST /programs/{id}/consignments`: a shipment request pasted as JSON, assessed and stored.
+/// `POST /assessments/{id}/consignment`: a stored assessment added to one of its client's
+/// programs as a consignment (its request assessed again with the current KB).
+pub(crate) async fn consignment_from_report(
+    State(state): State<AppState>,
+    Path(assessment): Path<String>,
+    CsrfForm { user, pairs }: CsrfForm,
+) -> Result<Response, WebError> {
+    let fields = form_map(pairs);
+    let program = path_id(&text(&fields, "program"), "program")?;
+    let consignment = programs::consignment_from_assessment(
+        &state,
+        &user.principal,
+        program,
+        &assessment,
+        None,
+        now_micros(),
+    )
+    .await?;
+    state.metrics.assessment(&consignment.assessment.verdict);
+    Ok(Redirect::to(&format!("/consignments/{}", consignment.id)).into_response())
+}
+
+/// `POST /programs/{id}/consignments/from-assessments`: several stored assessments (the
+/// `assessment` boxes ticked) added as consignments at once; each is created or refused on its
+/// own, and the program page says which.
+pub(crate) async fn consignments_from_assessments(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { user, pairs }: CsrfForm,
+) -> Result<Response, WebError> {
+    let id = path_id(&id, "program")?;
+    let chosen: Vec<String> =
+        pairs.iter().filter(|(k, _)| k == "assessment").map(|(_, v)| v.clone()).collect();
+    let mut made = 0usize;
+    let mut refused = Vec::new();
+    for assessment in chosen.iter().take(MAX_BULK) {
+        match programs::consignment_from_assessment(
+            &state,
+            &user.principal,
+            id,
+            assessment,
+            None,
+            now_micros(),
+        )
+        .await
+        {
+            Ok(consignment) => {
+                state.metrics.assessment(&consignment.assessment.verdict);
+                made += 1;
+            }
+            Err(
+                error @ (preclear_service::ServiceError::Invalid(_)
+                | preclear_service::ServiceError::Conflict(_)),
+            ) => {
+                refused.push(Shown {
+                    field: String::new(),
+                    note: String::new(),
+                    message: error.to_string(),
+                });
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    if chosen.len() > MAX_BULK {
+        refused.push(Shown {
+            field: String::new(),
+            note: String::new(),
+            message: format!("at most {MAX_BULK} at once: the first {MAX_BULK} were taken"),
+        });
+    }
+    if chosen.is_empty() {
+        refused.push(Shown {
+            field: String::new(),
+            note: String::new(),
+            message: "tick the assessments to add".to_owned(),
+        });
+    }
+    let status = if refused.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let fb = Feedback::new("bulk", BTreeMap::new(), refused);
+    let notice = (made > 0)
+        .then(|| format!("{made} consignment{} added.", if made == 1 { "" } else { "s" }));
+    render_status(status, &program_page(&state, &user, id, fb, None, notice).await?)
+}
+
+/// The most assessments added as consignments in one go.
+const MAX_BULK: usize = 100;
+
 pub(crate) async fn create_consignment(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -1025,7 +1166,7 @@ pub(crate) async fn create_consignment(
         Err(e) => {
             let (status, errors) = refusal(e)?;
             let fb = Feedback::new("consignment", fields, errors);
-            render_status(status, &program_page(&state, &user, id, fb, None).await?)
+            render_status(status, &program_page(&state, &user, id, fb, None, None).await?)
         }
     }
 }
