@@ -230,6 +230,42 @@ pub fn comparison_files(
     }))
 }
 
+/// A table of text as XLSX (a title, particulars above, a frozen header row): what a page's
+/// table exports to, such as a program's rollout view.
+pub fn table_xlsx(
+    title: &str,
+    particulars: &[(&str, String)],
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, DocsError> {
+    xlsx::table(title, particulars, headers, rows)
+}
+
+/// A table of text as CSV (RFC 4180: comma-separated, quoted where needed, CRLF line ends). A
+/// cell that a spreadsheet would take for a formula (it begins with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return) is prefixed with `'`, so that opening the file never runs one.
+pub fn table_csv(headers: &[&str], rows: &[Vec<String>]) -> String {
+    fn cell(text: &str) -> String {
+        let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{text}")
+        } else {
+            text.to_owned()
+        };
+        if text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: Vec<String>| cells.join(",") + "\r\n";
+    out.push_str(&line(headers.iter().map(|h| cell(h)).collect()));
+    for row in rows {
+        out.push_str(&line(row.iter().map(|c| cell(c)).collect()));
+    }
+    out
+}
+
 /// One list as XLSX.
 pub fn xlsx(docs: &ShipmentDocs, kind: DocKind) -> Result<Vec<u8>, DocsError> {
     if !kind.is_list() {
@@ -270,4 +306,25 @@ pub fn one(
         file_name: format!("{}.{}", kind.slug(), format.extension()),
         bytes,
     })
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::table_csv;
+
+    #[test]
+    fn csv_cells_are_quoted_and_never_formulas() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"x\")".to_owned(),
+            "a, b".to_owned(),
+            "two\nlines".to_owned(),
+            "-5".to_owned(),
+            "plain".to_owned(),
+        ]];
+        let csv = table_csv(&["A", "B", "C", "D", "E"], &rows);
+        assert_eq!(
+            csv,
+            "A,B,C,D,E\r\n\"'=HYPERLINK(\"\"x\"\")\",\"a, b\",\"two\nlines\",'-5,plain\r\n"
+        );
+    }
 }

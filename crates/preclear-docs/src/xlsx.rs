@@ -395,3 +395,41 @@ pub(crate) fn comparison(
     }
     Ok(workbook.save_to_buffer()?)
 }
+
+/// A table of text as a workbook: a title, particulars (label, value) above it, a header row
+/// (bold, frozen) and the rows. Every cell is written as text, never as a formula.
+pub(crate) fn table(
+    title: &str,
+    particulars: &[(&str, String)],
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, DocsError> {
+    let bold = Format::new().set_bold();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#E8E8E8")
+        .set_border_bottom(FormatBorder::Thin);
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&DocProperties::new().set_title(title).set_author(PRODUCER));
+    let sheet: &mut Worksheet = workbook.add_worksheet();
+    sheet.write_string_with_format(0, 0, title, &bold)?;
+    let mut row: u32 = 2;
+    for (label, value) in particulars {
+        sheet.write_string_with_format(row, 0, *label, &bold)?;
+        sheet.write_string(row, 1, value)?;
+        row += 1;
+    }
+    row += 1;
+    for (col, text) in (0u16..).zip(headers) {
+        sheet.write_string_with_format(row, col, *text, &header)?;
+        sheet.set_column_width(col, 20)?;
+    }
+    sheet.set_freeze_panes(row + 1, 0)?;
+    for cells in rows {
+        row += 1;
+        for (col, text) in (0u16..).zip(cells) {
+            sheet.write_string(row, col, text)?;
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}

@@ -102,6 +102,35 @@ pub enum WindowRisk {
     Withdrawn,
 }
 
+impl WindowRisk {
+    /// The risk as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            WindowRisk::NotStarted => "not started (no consignment yet)",
+            WindowRisk::OnTrack => "on track",
+            WindowRisk::Early => "early (before the window opens: storage, site not ready)",
+            WindowRisk::AtRisk => "at risk",
+            WindowRisk::Unknown => "unknown (a lead time is not known)",
+            WindowRisk::Late => "late (projected after the window)",
+            WindowRisk::Breached => "breached (delivered after the window)",
+            WindowRisk::Withdrawn => "withdrawn (returned or re-exported)",
+        }
+    }
+}
+
+impl ClockStatus {
+    /// The status as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ClockStatus::NotStarted => "not started",
+            ClockStatus::Met => "met",
+            ClockStatus::Running => "running",
+            ClockStatus::AtRisk => "at risk",
+            ClockStatus::Breached => "breached",
+        }
+    }
+}
+
 /// The delivery forecast of a consignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Forecast {

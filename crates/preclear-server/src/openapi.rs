@@ -60,6 +60,7 @@ use crate::AppState;
         crate::programs_api::fetch_consignment,
         crate::programs_api::transition,
         crate::programs_api::impact,
+        crate::programs_api::export,
         crate::price_lists_api::list,
         crate::price_lists_api::fetch,
         crate::price_lists_api::publish,

@@ -35,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs/{id}/positions/{destination}/approvals", post(record_approval))
         .route("/programs/{id}/consignments", get(list_consignments).post(create_consignment))
         .route("/programs/{id}/kb-impact", get(impact))
+        .route("/programs/{id}/export/{file}", get(export))
         .route("/consignments/{id}", get(fetch_consignment))
         .route("/consignments/{id}/transitions", post(transition))
 }
@@ -378,6 +379,26 @@ pub(crate) async fn transition(
 pub(crate) struct ImpactQuery {
     /// Both assessments are made for this date (YYYY-MM-DD); today when omitted.
     as_of: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/programs/{id}/export/{file}", tag = "programs",
+    params(
+        ("id" = Uuid, Path, description = "The program"),
+        ("file" = String, Path, description = "`rollout.csv` or `rollout.xlsx`: the rollout view, one row per destination"),
+    ),
+    responses(
+        (status = 200, description = "The file", content_type = "text/csv"),
+        (status = 404, description = "No such program or file", body = crate::error::Problem, content_type = PROBLEM),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, file)): Path<(Uuid, String)>,
+) -> Result<Response, ApiError> {
+    let (name, mime, bytes) =
+        programs::rollout_export(&state, &principal, id, now_micros(), &file).await?;
+    Ok(crate::documents::download(&name, mime, bytes))
 }
 
 #[utoipa::path(get, path = "/api/v1/programs/{id}/kb-impact", tag = "programs",

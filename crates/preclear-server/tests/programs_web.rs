@@ -714,6 +714,36 @@ async fn programs_story(url: String) {
     assert_eq!(mixed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", mixed.text);
     assert!(mixed.text.contains("of another organisation"), "{}", mixed.text);
 
+    // The rollout view downloads as CSV (a row per destination) and XLSX.
+    let csv = lena.get(&format!("{program_url}/export/rollout.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.text.lines().collect();
+    assert!(lines[0].starts_with("Destination,Window start,Window end,IOR entity,Pre-validated"));
+    assert_eq!(lines.len(), 3, "a header and TR, BR: {}", csv.text);
+    assert!(
+        lines.iter().any(|l| l.starts_with("TR,2027-01-01,2027-03-31,") && l.contains(",yes,")),
+        "{}",
+        csv.text
+    );
+    let xlsx = lena.get(&format!("{program_url}/export/rollout.xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let workbook = preclear_import::read_workbook(
+        "rollout.xlsx",
+        &xlsx.bytes,
+        &preclear_import::Limits::default(),
+    )
+    .unwrap();
+    let cells = format!("{:?}", workbook.sheets[0].rows);
+    assert!(
+        cells.contains("Rollout of program REFRESH-2026") && cells.contains("\"BR\""),
+        "{cells}"
+    );
+    assert_eq!(
+        lena.get(&format!("{program_url}/export/rollout.pdf")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
     // Another client sees nothing of it.
     let mut otto = Browser { app: &app, jar: Jar::default() };
     assert_eq!(otto.sign_in("otto", password).await.status, StatusCode::SEE_OTHER);

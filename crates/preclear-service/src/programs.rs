@@ -1250,6 +1250,91 @@ pub async fn transition(
 // ---------------------------------------------------------------------------------------------
 // Views
 
+/// A program's rollout view as a file: `rollout.csv` or `rollout.xlsx`, one row per destination
+/// (window, IOR entity, pre-validated or what is missing, the longest remaining item,
+/// consignments by state, clearance SLAs, window risk, last delivery). Answers `(file name,
+/// media type, bytes)`.
+pub async fn rollout_export(
+    state: &Service,
+    principal: &Principal,
+    id: Uuid,
+    now: i64,
+    file: &str,
+) -> Result<(String, &'static str, Vec<u8>), ServiceError> {
+    let xlsx = match file {
+        "rollout.csv" => false,
+        "rollout.xlsx" => true,
+        _ => {
+            return Err(ServiceError::NotFound(format!(
+                "no file `{file}`: expected rollout.csv or rollout.xlsx"
+            )));
+        }
+    };
+    let (_, view) = rollout(state, principal, id, now).await?;
+    let headers = [
+        "Destination",
+        "Window start",
+        "Window end",
+        "IOR entity",
+        "Pre-validated",
+        "Missing",
+        "Longest remaining item (days)",
+        "Items with unknown lead time",
+        "Consignments",
+        "By state",
+        "Clearance SLA",
+        "Window risk",
+        "Last delivery",
+    ];
+    let counted = |pairs: Vec<(String, usize)>| {
+        pairs.into_iter().map(|(label, n)| format!("{label}: {n}")).collect::<Vec<_>>().join("; ")
+    };
+    let rows: Vec<Vec<String>> = view
+        .destinations
+        .iter()
+        .map(|d| {
+            vec![
+                d.destination.clone(),
+                d.window.start.to_string(),
+                d.window.end.to_string(),
+                d.entity.as_ref().map_or_else(String::new, |e| e.name.clone()),
+                if d.position.prevalidated { "yes" } else { "no" }.to_owned(),
+                d.position.missing.iter().map(|m| m.what.clone()).collect::<Vec<_>>().join("; "),
+                d.position.remaining.days.map_or_else(String::new, |days| days.to_string()),
+                d.position.remaining.unknown.to_string(),
+                d.consignments.to_string(),
+                counted(d.by_state.iter().map(|(s, n)| (s.label().to_owned(), *n)).collect()),
+                counted(d.sla.iter().map(|(s, n)| (s.label().to_owned(), *n)).collect()),
+                d.window_risk.label().to_owned(),
+                d.last_delivery.map_or_else(String::new, |date| date.to_string()),
+            ]
+        })
+        .collect();
+    let name = format!("rollout-{}.{}", view.reference, if xlsx { "xlsx" } else { "csv" });
+    // The reference is the client's text: only letters, digits and a few marks go in a name.
+    let name: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .collect();
+    if xlsx {
+        let particulars = [
+            ("Program", format!("{} — {}", view.reference, view.name)),
+            ("Client", view.client_name.clone()),
+            ("As of", view.as_of.to_string()),
+        ];
+        let title = format!("Rollout of program {}", view.reference);
+        let bytes = preclear_docs::table_xlsx(&title, &particulars, &headers, &rows)
+            .map_err(ServiceError::internal)?;
+        Ok((name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes))
+    } else {
+        Ok((
+            name,
+            "text/csv; charset=utf-8",
+            preclear_docs::table_csv(&headers, &rows).into_bytes(),
+        ))
+    }
+}
+
 /// The rollout view of a program now.
 pub async fn rollout(
     state: &Service,

@@ -79,6 +79,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs", get(programs::list).post(programs::create))
         .route("/programs/{id}", get(programs::show))
         .route("/programs/{id}/kb-impact", get(programs::kb_impact))
+        .route("/programs/{id}/export/{file}", get(programs::export))
         .route("/programs/{id}/positions/{destination}/entity", post(programs::assign_entity))
         .route("/programs/{id}/positions/{destination}/consignee", post(programs::set_consignee))
         .route("/programs/{id}/positions/{destination}/approvals", post(programs::record_approval))

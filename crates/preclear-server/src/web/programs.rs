@@ -158,29 +158,6 @@ fn need_kind(kind: NeedKind) -> &'static str {
     }
 }
 
-fn clock_label(status: ClockStatus) -> &'static str {
-    match status {
-        ClockStatus::NotStarted => "not started",
-        ClockStatus::Met => "met",
-        ClockStatus::Running => "running",
-        ClockStatus::AtRisk => "at risk",
-        ClockStatus::Breached => "breached",
-    }
-}
-
-fn risk_label(risk: WindowRisk) -> &'static str {
-    match risk {
-        WindowRisk::NotStarted => "not started (no consignment yet)",
-        WindowRisk::OnTrack => "on track",
-        WindowRisk::Early => "early (before the window opens: storage, site not ready)",
-        WindowRisk::AtRisk => "at risk",
-        WindowRisk::Unknown => "unknown (a lead time is not known)",
-        WindowRisk::Late => "late (projected after the window)",
-        WindowRisk::Breached => "breached (delivered after the window)",
-        WindowRisk::Withdrawn => "withdrawn (returned or re-exported)",
-    }
-}
-
 fn evidence_text(e: &Evidence) -> String {
     let mut parts = Vec::new();
     if let Some(r) = &e.reference {
@@ -805,9 +782,9 @@ async fn program_page(
             sla: d
                 .sla
                 .iter()
-                .map(|(s, n)| Count { label: clock_label(*s).to_owned(), count: *n })
+                .map(|(s, n)| Count { label: ClockStatus::label(*s).to_owned(), count: *n })
                 .collect(),
-            window_risk: risk_label(d.window_risk),
+            window_risk: WindowRisk::label(d.window_risk),
             last_delivery: date_text(d.last_delivery),
             alerts: d
                 .alerts
@@ -1263,7 +1240,7 @@ async fn consignment_page(
                 note: e.note.clone().unwrap_or_default(),
             })
             .collect(),
-        clock: clock_label(status.clearance.status),
+        clock: ClockStatus::label(status.clearance.status),
         clock_target: status.clearance.target_hours,
         clock_elapsed: status
             .clearance
@@ -1271,7 +1248,7 @@ async fn consignment_page(
             .map_or_else(|| "—".to_owned(), |h| format!("{h} h")),
         delivery: date_text(status.forecast.delivery),
         delivered: status.forecast.delivered,
-        risk: risk_label(status.forecast.risk),
+        risk: WindowRisk::label(status.forecast.risk),
         prevalidated: standing.prevalidated,
         missing: standing.missing.iter().map(|m| m.what.clone()).collect(),
         next: c
@@ -1593,6 +1570,18 @@ pub(crate) async fn add_credential(
             render_status(status, &entities_page(&state, &user, fb).await?)
         }
     }
+}
+
+/// `GET /programs/{id}/export/{file}`: the rollout view as CSV or XLSX.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = path_id(&id, "program")?;
+    let (name, mime, bytes) =
+        programs::rollout_export(&state, &user.principal, id, now_micros(), &file).await?;
+    Ok(crate::documents::download(&name, mime, bytes))
 }
 
 #[cfg(test)]
