@@ -714,6 +714,46 @@ async fn programs_story(url: String) {
     assert_eq!(mixed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", mixed.text);
     assert!(mixed.text.contains("of another organisation"), "{}", mixed.text);
 
+    // An operator moves several consignments at once: each is checked on its own, the two
+    // drafts move, the delivered one is refused by name.
+    let page = olga.get(&program_url).await;
+    let id_of = |html: &str, reference: &str| -> String {
+        let end = html.find(&format!("\">{reference}</a>")).unwrap();
+        let start = html[..end].rfind("/consignments/").unwrap() + "/consignments/".len();
+        html[start..end].to_owned()
+    };
+    let (bulk_1, bulk_2) = (id_of(&page.text, "C-BULK-1"), id_of(&page.text, "C-BULK-2"));
+    let delivered = consignment_url.rsplit('/').next().unwrap().to_owned();
+    let moved = olga
+        .post(
+            &format!("{program_url}/consignments/transitions"),
+            &pairs(&[
+                ("_csrf", &token),
+                ("to", "pre_qualified"),
+                ("consignment", &bulk_1),
+                ("consignment", &bulk_2),
+                ("consignment", &delivered),
+            ]),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", moved.text);
+    assert!(element(&moved.text, "bulk-notice").contains("2 consignments moved."));
+    assert!(
+        moved.text.contains("SHAPE-REFURBISHED-SERVER: a consignment cannot go from delivered"),
+        "{}",
+        moved.text
+    );
+    assert!(lena.get(&format!("/consignments/{bulk_1}")).await.text.contains("Pre-qualified"));
+    let not_mine = olga
+        .post(
+            &format!("{program_url}/consignments/transitions"),
+            &pairs(&[("_csrf", &token), ("to", "ready"), ("consignment", "not-an-id")]),
+        )
+        .await;
+    assert!(not_mine.text.contains("`not-an-id` is not a consignment of this program"));
+    // A client's user sees no boxes to move consignments with.
+    assert!(!lena.get(&program_url).await.text.contains(r#"id="bulk-move""#));
+
     // The rollout view downloads as CSV (a row per destination) and XLSX.
     let csv = lena.get(&format!("{program_url}/export/rollout.csv")).await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.text);

@@ -84,6 +84,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs/{id}/positions/{destination}/consignee", post(programs::set_consignee))
         .route("/programs/{id}/positions/{destination}/approvals", post(programs::record_approval))
         .route("/programs/{id}/consignments", post(programs::create_consignment))
+        .route("/programs/{id}/consignments/transitions", post(programs::bulk_transition))
         .route(
             "/programs/{id}/consignments/from-assessments",
             post(programs::consignments_from_assessments),

@@ -655,6 +655,8 @@ pub(crate) struct ProgramPage {
     candidates: Vec<CandidateRow>,
     /// What the last action did.
     notice: Option<String>,
+    /// Every lifecycle state, for moving several consignments at once.
+    states: Vec<Choice>,
 }
 
 /// A stored assessment that could become a consignment.
@@ -889,6 +891,10 @@ async fn program_page(
         fb: page_fb,
         candidates,
         notice,
+        states: LifecycleState::ALL
+            .iter()
+            .map(|s| Choice { value: s.as_str().to_owned(), label: s.label().to_owned() })
+            .collect(),
     })
 }
 
@@ -1100,6 +1106,57 @@ pub(crate) async fn consignments_from_assessments(
     let notice = (made > 0)
         .then(|| format!("{made} consignment{} added.", if made == 1 { "" } else { "s" }));
     render_status(status, &program_page(&state, &user, id, fb, None, notice).await?)
+}
+
+/// `POST /programs/{id}/consignments/transitions`: several consignments (the `consignment`
+/// boxes ticked) moved to one state; each is checked against its own lifecycle and guards, and
+/// moved or refused on its own, the program page saying which.
+pub(crate) async fn bulk_transition(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { user, pairs }: CsrfForm,
+) -> Result<Response, WebError> {
+    let id = path_id(&id, "program")?;
+    let to = form_value_of(&pairs, "to");
+    let chosen: Vec<&str> =
+        pairs.iter().filter(|(k, _)| k == "consignment").map(|(_, v)| v.as_str()).collect();
+    let view = programs::rollout(&state, &user.principal, id, now_micros()).await?.0;
+    let reference_of =
+        |cid: Uuid| view.consignments.iter().find(|c| c.id == cid).map(|c| c.reference.clone());
+    let mut moved = 0usize;
+    let mut refused = Vec::new();
+    let shown = |message: String| Shown { field: String::new(), note: String::new(), message };
+    if chosen.is_empty() {
+        refused.push(shown("tick the consignments to move".to_owned()));
+    }
+    for text in chosen.iter().take(MAX_BULK) {
+        // Only this program's consignments: an id from elsewhere is named, never moved.
+        let Some((cid, reference)) =
+            Uuid::from_str(text).ok().and_then(|cid| Some((cid, reference_of(cid)?)))
+        else {
+            refused.push(shown(format!("`{text}` is not a consignment of this program")));
+            continue;
+        };
+        let new =
+            NewTransition { to: to.clone(), at: None, declaration_reference: None, note: None };
+        match programs::transition(&state, &user.principal, cid, &new, now_micros()).await {
+            Ok(_) => moved += 1,
+            Err(
+                error @ (preclear_service::ServiceError::Invalid(_)
+                | preclear_service::ServiceError::Conflict(_)),
+            ) => refused.push(shown(format!("{reference}: {error}"))),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let status = if refused.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let fb = Feedback::new("bulk", BTreeMap::new(), refused);
+    let notice = (moved > 0)
+        .then(|| format!("{moved} consignment{} moved.", if moved == 1 { "" } else { "s" }));
+    render_status(status, &program_page(&state, &user, id, fb, None, notice).await?)
+}
+
+fn form_value_of(pairs: &[(String, String)], name: &str) -> String {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
 /// The most assessments added as consignments in one go.
