@@ -28,6 +28,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/users", get(list_users).post(create_user))
         .route("/keys", get(list_keys).post(create_key))
         .route("/keys/{id}/revoke", post(revoke_key))
+        .route("/search", get(search))
         .route("/users/{id}/password", post(reset_password))
         .route("/users/{id}/deactivate", post(deactivate_user))
         .route("/users/{id}/reactivate", post(reactivate_user))
@@ -424,4 +425,29 @@ async fn set_active(
     let user = ops::managed_user(&state.store, &principal, &id).await?;
     let user = ops::set_active(&state.store, &principal.actor, &user, active, now_micros()).await?;
     json(StatusCode::OK, &UserView::of(user, None))
+}
+
+/// Query of `GET /search`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchQuery {
+    /// The text to find (2 to 100 characters, case-insensitive): a reference, a party, a serial
+    /// number, a rule id, a word of a KB fact.
+    q: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/search", tag = "administration", params(SearchQuery),
+    responses(
+        (status = 200, description = "What the caller may see that holds the text: assessments, programs, consignments, organisations, KB facts (at most 25 of each)", body = preclear_service::search::Found),
+        (status = 422, description = "The text is too short, too long or holds control characters", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn search(
+    State(state): State<AppState>,
+    principal: Principal,
+    crate::body::Params(query): crate::body::Params<SearchQuery>,
+) -> Result<Response, ApiError> {
+    let found = preclear_service::search::search(&state, &principal, &query.q).await?;
+    json(StatusCode::OK, &found)
 }

@@ -35,6 +35,7 @@ use crate::AppState;
         crate::admin_api::reset_password,
         crate::admin_api::deactivate_user,
         crate::admin_api::reactivate_user,
+        crate::admin_api::search,
         crate::kb_api::summary,
         crate::kb_api::coverage_table,
         crate::kb_api::fact_list,

@@ -185,6 +185,7 @@ fn call_for(
             post(format!("{consignment}/transitions"), json!({ "to": "pre_qualified" }))
         }
         Op::ReadMetrics => get("/metrics".into()),
+        Op::Search => get("/api/v1/search?q=RF".into()),
         Op::ManageUsers => post(format!("/api/v1/users/{}/reactivate", objects.user), json!({})),
         Op::ReadPriceLists => get("/api/v1/price-lists/default".into()),
         Op::PublishPriceList => (

@@ -115,6 +115,7 @@ operations! {
     ReadConsignment = "consignments.read", "read a consignment", ALL_ROLES, Any;
     Transition = "consignments.transition", "move consignments through their lifecycle", OPERATORS, Provider;
     ReadMetrics = "metrics.read", "read the metrics", OPERATORS, Provider;
+    Search = "search", "search", ALL_ROLES, Any;
     ReadPriceLists = "price_lists.read", "read the price lists", OPERATORS, Provider;
     PublishPriceList = "price_lists.publish", "publish and withdraw price lists", ADMINS, Provider;
 }

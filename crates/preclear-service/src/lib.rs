@@ -22,6 +22,8 @@
 //!   rollout view and KB-change impact;
 //! - `bootstrap`: opening the database (migrations, first admin, the KB to serve);
 //! - `config`: the service's configuration (defaults, TOML file, flags);
+//! - `search`: one search across assessments, programs, consignments, organisations and the
+//!   KB's facts, within the caller's reach;
 //! - `clock`: the service's only reading of the clock.
 
 pub mod access;
@@ -41,6 +43,7 @@ pub mod kb_views;
 pub mod ops;
 pub mod price_lists;
 pub mod programs;
+pub mod search;
 pub mod throttle;
 
 use std::collections::HashMap;

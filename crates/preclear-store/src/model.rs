@@ -302,6 +302,8 @@ pub struct AssessmentFilter {
     pub to: Option<Micros>,
     /// Text in the reference or client name (case-insensitive).
     pub text: Option<String>,
+    /// With `text`: also text anywhere in the stored request (parties, serial numbers, models).
+    pub text_in_request: bool,
     /// Continue after this id (the last id of the previous page).
     pub before_id: Option<Uuid>,
     /// Page size.

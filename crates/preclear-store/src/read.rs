@@ -151,7 +151,7 @@ fn event_from(row: &Row) -> Result<AuditEvent, StoreError> {
 }
 
 /// `LIKE` pattern for a substring, with the wildcards in it escaped.
-fn contains_pattern(text: &str) -> String {
+pub(crate) fn contains_pattern(text: &str) -> String {
     let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
@@ -458,10 +458,12 @@ impl Store {
             add(Param::Uuid(before), "id < $?");
         }
         if let Some(pattern) = &pattern {
-            add(
-                Param::Text(pattern),
-                "(reference LIKE $? ESCAPE '\\' OR client_name LIKE $? ESCAPE '\\')",
-            );
+            let condition = if filter.text_in_request {
+                "(reference LIKE $? ESCAPE '\\' OR client_name LIKE $? ESCAPE '\\' OR request LIKE $? ESCAPE '\\')"
+            } else {
+                "(reference LIKE $? ESCAPE '\\' OR client_name LIKE $? ESCAPE '\\')"
+            };
+            add(Param::Text(pattern), condition);
         }
         params.push(Param::Int(i64::from(filter.limit)));
         let limit = params.len();

@@ -71,6 +71,39 @@ impl Store {
         rows.iter().map(record_from).collect()
     }
 
+    /// The visible records of `kind` whose stored body holds `text` (case-insensitive), newest
+    /// first, at most `limit`.
+    pub async fn search_records(
+        &self,
+        kind: RecordKind,
+        vis: Visibility,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<ProgramRecord>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 2);
+        let pattern = crate::read::contains_pattern(text);
+        let sql = |like: &str| {
+            format!(
+                "SELECT {COLUMNS} FROM program_records WHERE kind = $1 AND {clause} \
+                 AND body {like} $3 ESCAPE '\\' ORDER BY id DESC LIMIT $4"
+            )
+        };
+        let rows = self
+            .pool
+            .fetch_all_dynamic(
+                sql("LIKE"),
+                sql("ILIKE"),
+                &[
+                    Param::Text(kind.as_str()),
+                    Param::Uuid(org),
+                    Param::Text(&pattern),
+                    Param::Int(i64::from(limit)),
+                ],
+            )
+            .await?;
+        rows.iter().map(record_from).collect()
+    }
+
     /// The visible records whose parent is `parent` (a program's consignments), oldest first;
     /// with `key`, only those with that key (a destination's consignments).
     pub async fn children(

@@ -71,6 +71,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit/export", get(admin::audit_export))
         .route("/admin/keys", get(admin::keys).post(admin::create_key))
         .route("/admin/keys/{id}/revoke", post(admin::revoke_key))
+        .route("/search", get(people::search))
         .route("/admin/organisations", get(people::organisations).post(people::create_organisation))
         .route("/admin/users", get(people::users).post(people::create_user))
         .route("/admin/users/{id}/password", post(people::reset_password))
