@@ -500,6 +500,32 @@ fn fixed_levy<'k>(
                 None
             }
         },
+        Some(RateValue::PerCode { shipment: per_shipment, steps }) => {
+            // Each distinct HS code among the lines it applies to is one "addition"; a line
+            // without a code counts as its own.
+            let mut codes: Vec<&str> = Vec::new();
+            let mut uncoded = 0u32;
+            for (line, tri) in lines.iter().zip(&applicability) {
+                match (line.hs, tri) {
+                    (_, Tri::No) => {}
+                    (Some(code), _) if !codes.contains(&code.as_str()) => codes.push(code.as_str()),
+                    (Some(_), _) => {}
+                    (None, _) => uncoded += 1,
+                }
+            }
+            let count = u32::try_from(codes.len()).unwrap_or(u32::MAX).saturating_add(uncoded);
+            let total = per_code_total(per_shipment.amount(), steps, count);
+            match fx
+                .in_request_currency(preclear_domain::Money::new(total, per_shipment.currency()))
+            {
+                Some(amount) => Some(amount),
+                None => {
+                    findings.push_rule(Severity::Condition, "levy.currency", format!("{} is {total} {} for this shipment ({count} distinct HS codes); the request is in {} and preclear has no exchange rate between them for {as_of}, so this amount is not computed. Give `fx_rates` in the request.", levy.name, per_shipment.currency(), shipment.currency), Some(&levy.id), &levy.provenance, vec![]);
+                    reported = true;
+                    None
+                }
+            }
+        }
         Some(RateValue::Amount(money)) => match fx.in_request_currency(*money) {
             Some(amount) => Some(amount),
             None => {
@@ -549,6 +575,20 @@ fn fixed_levy<'k>(
         })
         .collect();
     (amounts, false)
+}
+
+/// A per-declaration amount plus, for each of `codes` distinct codes, the amount of the first
+/// step that reaches it (the last step for every code beyond).
+fn per_code_total(shipment: Decimal, steps: &[preclear_kb::CodeStep], codes: u32) -> Decimal {
+    let mut total = shipment;
+    for rank in 1..=codes {
+        let step =
+            steps.iter().find(|step| step.up_to.is_none_or(|to| rank <= to)).or(steps.last());
+        if let Some(step) = step {
+            total += step.amount.amount();
+        }
+    }
+    total
 }
 
 /// The amount of the band the customs value (in the request's currency) falls in: each band's

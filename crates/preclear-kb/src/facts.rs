@@ -437,6 +437,21 @@ fn rate_value(value: &RateValue) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
+        RateValue::PerCode { shipment, steps } => {
+            let mut from = 1u32;
+            let scale: Vec<String> = steps
+                .iter()
+                .map(|step| {
+                    let text = match step.up_to {
+                        Some(to) => format!("codes {from}-{to}: {} each", step.amount),
+                        None => format!("from code {from}: {} each", step.amount),
+                    };
+                    from = step.up_to.map_or(from, |to| to + 1);
+                    text
+                })
+                .collect();
+            format!("{shipment} per declaration + per distinct HS code ({})", scale.join("; "))
+        }
         RateValue::Unknown => "unknown".to_owned(),
     }
 }

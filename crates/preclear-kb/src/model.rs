@@ -622,8 +622,26 @@ pub enum RateValue {
     /// A fixed amount per shipment by the shipment's customs value: the first band whose
     /// `up_to` is not below the value; the last band has none.
     Bands(Vec<Band>),
+    /// A fixed amount per shipment plus an amount for each distinct HS code among its lines (a
+    /// declaration's "additions"), by a scale: the k-th code pays the amount of the first step
+    /// whose `up_to` is at least k; the last step has none.
+    PerCode {
+        /// The amount per shipment (per declaration).
+        shipment: Money,
+        /// The scale per code, in the same currency.
+        steps: Vec<CodeStep>,
+    },
     /// Not established.
     Unknown,
+}
+
+/// One step of a [`RateValue::PerCode`] scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeStep {
+    /// The last code (counted from 1) the step's amount is paid for; `None` for the last step.
+    pub up_to: Option<u32>,
+    /// The amount per code in the step.
+    pub amount: Money,
 }
 
 /// One band of a [`RateValue::Bands`] fee.

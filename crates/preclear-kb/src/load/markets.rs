@@ -499,7 +499,16 @@ impl FileReader<'_, '_, '_> {
                 span,
                 "levy rate",
                 &[
-                    &["hs", "origins", "subdivisions", "percent", "amount", "bands", "currency"],
+                    &[
+                        "hs",
+                        "origins",
+                        "subdivisions",
+                        "percent",
+                        "amount",
+                        "bands",
+                        "per_code",
+                        "currency",
+                    ],
                     FACT_KEYS,
                 ],
             );
@@ -581,7 +590,7 @@ impl FileReader<'_, '_, '_> {
                         rates.push(LevyRate { hs, origins, subdivisions, value, provenance });
                         continue;
                     }
-                    rate.parsed(&mut self.ctx, "amount", |text| match text {
+                    let value = rate.parsed(&mut self.ctx, "amount", |text| match text {
                         "unknown" => Ok(RateValue::Unknown),
                         text => {
                             let amount = decimal(text)?;
@@ -590,7 +599,21 @@ impl FileReader<'_, '_, '_> {
                                 .map(|currency| RateValue::Amount(Money::new(amount, currency)))
                                 .ok_or_else(|| "no valid currency for the amount".to_owned())
                         }
-                    })
+                    });
+                    match (value, rate.get("per_code")) {
+                        (Some(RateValue::Amount(shipment)), Some(entry)) => self
+                            .code_steps(entry, shipment.currency())
+                            .map(|steps| RateValue::PerCode { shipment, steps }),
+                        (Some(_), Some(_)) => {
+                            self.ctx.error(
+                                &rate.span,
+                                "`per_code` needs a known `amount` per declaration",
+                            );
+                            None
+                        }
+                        (None, _) => None,
+                        (value, None) => value,
+                    }
                 }
             };
             let provenance = self.provenance(&rate);
@@ -621,6 +644,58 @@ impl FileReader<'_, '_, '_> {
             return None;
         }
         ok.then_some(rates)
+    }
+
+    /// `per_code = [{ up_to = "2", amount = "38.56" }, …, { amount = "3.86" }]`: the amount for
+    /// each distinct HS code, by its rank; `up_to` increasing, only the last step without one.
+    fn code_steps(
+        &mut self,
+        entry: &crate::reader::Entry<'_, '_>,
+        currency: Currency,
+    ) -> Option<Vec<CodeStep>> {
+        let mut steps: Vec<CodeStep> = Vec::new();
+        let tables = tables(&mut self.ctx, entry);
+        let count = tables.len();
+        for (idx, (table, span)) in tables.into_iter().enumerate() {
+            let step = TableReader::new(
+                &mut self.ctx,
+                table,
+                span.clone(),
+                "per_code step",
+                &[&["up_to", "amount"]],
+            );
+            let amount = step.parsed(&mut self.ctx, "amount", decimal);
+            let up_to = step.opt_parsed(&mut self.ctx, "up_to", |text| {
+                text.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    format!("`{text}` is not a count of codes (a whole number from 1)")
+                })
+            });
+            let (Some(amount), Some(up_to)) = (amount, up_to) else { return None };
+            let last = idx + 1 == count;
+            match (up_to, last) {
+                (Some(_), true) => {
+                    self.ctx.error(&span, "the last step has no `up_to`: it takes every code after the step before it");
+                    return None;
+                }
+                (None, false) => {
+                    self.ctx.error(&span, "only the last step may omit `up_to`");
+                    return None;
+                }
+                _ => {}
+            }
+            if let (Some(to), Some(previous)) = (up_to, steps.last().and_then(|s| s.up_to))
+                && to <= previous
+            {
+                self.ctx.error(&span, "each step's `up_to` must be above the one before");
+                return None;
+            }
+            steps.push(CodeStep { up_to, amount: Money::new(amount, currency) });
+        }
+        if steps.is_empty() {
+            self.ctx.error(&entry.value.span(), "`per_code` needs at least one step");
+            return None;
+        }
+        Some(steps)
     }
 
     /// `bands = [{ up_to = "250000", amount = "250" }, …, { amount = "1000" }]`: amounts by
