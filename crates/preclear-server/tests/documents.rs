@@ -19,7 +19,7 @@ use common::{attached_docs, call_bytes, call_with, multipart_body, postgres_url,
 use preclear_server::ops::{self, Actor};
 use preclear_store::Role;
 use preclear_store::System;
-use session::{Browser, Jar, csrf, pairs};
+use session::{Browser, Jar, csrf, hidden, pairs};
 
 async fn documents_story(url: String) {
     let setup = common::TwoClients::open(url).await;
@@ -66,19 +66,7 @@ async fn documents_story(url: String) {
     // Confirm the mapping, supply what the sheet lacks, assess.
     let mut form: Vec<(String, String)> = Vec::new();
     for name in ["_csrf", "file_name", "file_b64", "org", "as_of", "sheet"] {
-        let marker = format!(r#"name="{name}" value=""#);
-        let at = html.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
-        let value: String = html[at..].chars().take_while(|c| *c != '"').collect();
-        form.push((
-            name.to_owned(),
-            value
-                .replace("&#43;", "+")
-                .replace("&#x2b;", "+")
-                .replace("&#61;", "=")
-                .replace("&#x3d;", "=")
-                .replace("&#47;", "/")
-                .replace("&#x2f;", "/"),
-        ));
+        form.push((name.to_owned(), hidden(html, name)));
     }
     for (letter, field) in [
         ("A", "description"),

@@ -11,21 +11,7 @@ mod session;
 
 use axum::http::StatusCode;
 use common::sqlite_url;
-use session::{Browser, Jar, csrf, pairs};
-
-/// A hidden field's value on a page, unescaped as a browser would send it back.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!(r#"name="{name}" value=""#);
-    let at = html.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
-    let value: String = html[at..].chars().take_while(|c| *c != '"').collect();
-    value
-        .replace("&#43;", "+")
-        .replace("&#x2b;", "+")
-        .replace("&#61;", "=")
-        .replace("&#x3d;", "=")
-        .replace("&#47;", "/")
-        .replace("&#x2f;", "/")
-}
+use session::{Browser, Jar, csrf, hidden, pairs};
 
 #[tokio::test]
 async fn an_unrecognised_header_is_picked_from_a_grid() {

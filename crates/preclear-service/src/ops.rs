@@ -146,14 +146,7 @@ pub async fn create_user(
 ) -> Result<(User, Option<String>), ServiceError> {
     let username = check_name("username", username)?;
     check_role(role, org)?;
-    let generated = match password {
-        Some(p) if p.chars().count() < 12 => {
-            return Err(ServiceError::invalid_field("password", "must be at least 12 characters"));
-        }
-        Some(_) => None,
-        None => Some(random_hex(12)?),
-    };
-    let secret = password.map(str::to_owned).or_else(|| generated.clone()).unwrap_or_default();
+    let (secret, generated) = new_password(password)?;
     if store.user_by_name(System::Lookup, &username).await?.is_some() {
         return Err(ServiceError::Conflict(format!("a user named `{username}` already exists")));
     }
@@ -183,6 +176,21 @@ pub async fn create_user(
     Ok((user, generated))
 }
 
+/// The password to hash: the one given (at least 12 characters), or one made here, which is
+/// also answered (to be shown once).
+fn new_password(password: Option<&str>) -> Result<(String, Option<String>), ServiceError> {
+    match password {
+        Some(p) if p.chars().count() < 12 => {
+            Err(ServiceError::invalid_field("password", "must be at least 12 characters"))
+        }
+        Some(p) => Ok((p.to_owned(), None)),
+        None => {
+            let made = random_hex(12)?;
+            Ok((made.clone(), Some(made)))
+        }
+    }
+}
+
 /// A user the caller may manage, by id; 404 otherwise (never saying whether it exists).
 pub async fn managed_user(
     store: &Store,
@@ -204,14 +212,7 @@ pub async fn reset_password(
     password: Option<&str>,
     at: i64,
 ) -> Result<(User, Option<String>), ServiceError> {
-    let generated = match password {
-        Some(p) if p.chars().count() < 12 => {
-            return Err(ServiceError::invalid_field("password", "must be at least 12 characters"));
-        }
-        Some(_) => None,
-        None => Some(random_hex(12)?),
-    };
-    let secret = password.map(str::to_owned).or_else(|| generated.clone()).unwrap_or_default();
+    let (secret, generated) = new_password(password)?;
     let changed = User { password_hash: hash_secret(&secret)?, ..user.clone() };
     let change = Change {
         event: event(

@@ -145,45 +145,34 @@ impl ComparePage {
         state: &AppState,
         stored: &StoredComparison,
     ) -> ComparePage {
-        let c = &stored.comparison;
-        ComparePage {
-            nav: Nav::new(user, "new", state),
-            reference: c.reference.clone(),
-            currency: c.currency.to_string(),
-            as_of: c.as_of.to_string(),
-            kb_version: c.kb_version.clone(),
-            rows: c
-                .rows
-                .iter()
-                .zip(&stored.assessments)
-                .map(|(row, a)| RowView::new(row, a.summary.id))
-                .collect(),
-            errors: vec![],
-            from: None,
-            asked: String::new(),
-            id: Some(stored.id),
-        }
+        let ids = stored.assessments.iter().map(|a| a.summary.id);
+        ComparePage::of(Nav::new(user, "new", state), stored.id, &stored.comparison, ids)
     }
 
     /// A stored comparison, made again from its assessments.
     fn loaded(user: &WebUser, state: &AppState, loaded: &Loaded) -> ComparePage {
-        let c = &loaded.comparison;
+        let ids = loaded.assessments.iter().map(|(summary, _)| summary.id);
+        ComparePage::of(Nav::new(user, "assessments", state), loaded.id, &loaded.comparison, ids)
+    }
+
+    /// A comparison's rows, each linked to its stored assessment (`ids`, in the rows' order).
+    fn of(
+        nav: Nav,
+        id: Uuid,
+        c: &preclear_engine::compare::Comparison,
+        ids: impl Iterator<Item = Uuid>,
+    ) -> ComparePage {
         ComparePage {
-            nav: Nav::new(user, "assessments", state),
+            nav,
             reference: c.reference.clone(),
             currency: c.currency.to_string(),
             as_of: c.as_of.to_string(),
             kb_version: c.kb_version.clone(),
-            rows: c
-                .rows
-                .iter()
-                .zip(&loaded.assessments)
-                .map(|(row, (summary, _))| RowView::new(row, summary.id))
-                .collect(),
+            rows: c.rows.iter().zip(ids).map(|(row, id)| RowView::new(row, id)).collect(),
             errors: vec![],
             from: None,
             asked: String::new(),
-            id: Some(loaded.id),
+            id: Some(id),
         }
     }
 }

@@ -114,3 +114,17 @@ impl Browser<'_> {
 pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
+
+/// A hidden field's value on a page, unescaped as a browser sends it back.
+pub fn hidden(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let at = html.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
+    let value: String = html[at..].chars().take_while(|c| *c != '"').collect();
+    value
+        .replace("&#43;", "+")
+        .replace("&#x2b;", "+")
+        .replace("&#61;", "=")
+        .replace("&#x3d;", "=")
+        .replace("&#47;", "/")
+        .replace("&#x2f;", "/")
+}
