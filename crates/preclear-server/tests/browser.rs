@@ -296,6 +296,33 @@ async fn a_client_imports_a_packing_list_and_audits_its_documents() {
     }
     shot(&browser, "15-import-report").await;
 
+    // A German sheet whose headings preclear does not know, with a totals row: the page shows
+    // the first rows as a grid; the user picks the header row and the columns, reads again, and
+    // the totals row is left out with a note.
+    let grid_sheet = write(
+        "lieferschein.csv",
+        "Lieferschein 4711\n\nPos-Text;Anz.X;Betrag-EUR\nServer PowerEdge R660;2;9800,00\nSwitch S5248F;4;3200,00\nSumme;6;32400,00\n"
+            .as_bytes()
+            .to_vec(),
+    );
+    browser.goto(&format!("{base}/assessments/new")).await;
+    browser.wait_for("#u-file", WAIT).await.send_keys(&grid_sheet).await;
+    browser.find("form[action='/assessments/upload'] button[type=submit]").await.click().await;
+    browser.wait_for("#import-grid", WAIT).await;
+    let error = browser.find("#import-error").await.text().await;
+    assert!(error.contains("choose the header row") && !error.contains("--map"), "{error}");
+    shot(&browser, "15a-import-grid").await;
+    browser.find("#header-3").await.click().await;
+    for (column, field) in [("A", "description"), ("B", "quantity"), ("C", "unit_value")] {
+        browser.find(&format!("#map_{column}")).await.select_by_value(field).await;
+    }
+    browser.find("#grid-read").await.click().await;
+    browser.wait_for("#import-form", WAIT).await;
+    let lede = browser.find(".lede").await.text().await;
+    assert!(lede.contains("header on row 3, 2 lines"), "the totals row is not a line: {lede}");
+    assert_eq!(browser.find("#map_B").await.property("value").await.unwrap(), "quantity");
+    shot(&browser, "15b-import-grid-read").await;
+
     browser.goto(&format!("{base}/documents/audit")).await;
     browser
         .wait_for("#a-files", WAIT)
