@@ -16,6 +16,7 @@ mod kb_diff;
 mod kb_pages;
 mod pretty;
 mod program;
+mod screen;
 mod service;
 
 use std::path::PathBuf;
@@ -77,6 +78,12 @@ enum Command {
         kb: Option<PathBuf>,
         #[command(flatten)]
         pricing: PricingFlags,
+    },
+    /// Screen a party against the sanctions lists (the bundled snapshots: UN, OFAC SDN and
+    /// non-SDN), or compare two names; every hit explained.
+    Screen {
+        #[command(subcommand)]
+        command: ScreenCommand,
     },
     /// Read a packing list or invoice (XLSX or CSV) into a shipment request, printed as JSON;
     /// the column mapping, notes and problems (each with sheet, row and column) go to standard
@@ -299,6 +306,30 @@ struct PricingFlags {
     price_list: Option<PathBuf>,
 }
 
+#[derive(Debug, Subcommand)]
+enum ScreenCommand {
+    /// A party's name against every list; exit status 1 when a hit is a match.
+    Party {
+        /// The party's name, in any script.
+        #[arg(long)]
+        name: String,
+        /// The party's country (ISO 3166 alpha-2): agreement raises a hit, conflict lowers it.
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Two names compared: the score and each token pair.
+    Match {
+        /// The first name (as a query).
+        name1: String,
+        /// The second name (as a listed name).
+        name2: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
 /// How to print an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
@@ -332,6 +363,12 @@ fn main() -> ExitCode {
         Command::Admin { db, command } => service::admin(&db, command),
         Command::Audit { db, command } => service::audit(&db, command),
         Command::Program { db, command } => program::program(&db, command),
+        Command::Screen { command: ScreenCommand::Party { name, country, format } } => {
+            screen::party(&name, country.as_deref(), format)
+        }
+        Command::Screen { command: ScreenCommand::Match { name1, name2, format } } => {
+            screen::compare(&name1, &name2, format)
+        }
         Command::Import { file, kb, mapping, request } => {
             docs::import(&file, &mapping, &request, kb.as_deref())
         }

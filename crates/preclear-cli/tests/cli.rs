@@ -305,3 +305,34 @@ fn a_price_list_adds_service_charges_apart_from_duties_and_taxes() {
         text(&refused.stderr)
     );
 }
+
+#[test]
+fn a_party_is_screened_with_its_explanation() {
+    // A listed bank, written with a typo: a match (exit 1), the entry and each token pair named.
+    let listed =
+        preclear(&["screen", "party", "--name", "Banco Nacinal de Cuba", "--format", "json"]);
+    assert_eq!(listed.status.code(), Some(1), "{}", text(&listed.stderr));
+    let answer: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let hit = &answer["hits"][0];
+    assert_eq!(hit["list"], "ofac_sdn");
+    assert_eq!(hit["entry_id"], "306");
+    assert_eq!(hit["band"], "match");
+    assert_eq!(hit["tokens"][1]["query"], "nacinal");
+    assert_eq!(hit["tokens"][1]["listed"], "nacional");
+    // An unlisted company: exit 0, said so, and the snapshots named as snapshots.
+    let clear = preclear(&["screen", "party", "--name", "Nordwind Systems GmbH"]);
+    assert_eq!(clear.status.code(), Some(0), "{}", text(&clear.stderr));
+    let out = text(&clear.stdout);
+    assert!(
+        out.contains("no listed party resembles") && out.contains("bundled snapshots"),
+        "{out}"
+    );
+    // A country that is not one is refused naming the flag.
+    let bad = preclear(&["screen", "party", "--name", "x y", "--country", "XX"]);
+    assert_ne!(bad.status.code(), Some(0));
+    assert!(text(&bad.stderr).contains("--country"), "{}", text(&bad.stderr));
+    // Two names compared.
+    let pair = preclear(&["screen", "match", "Эрик Бадеге", "ERIC BADEGE"]);
+    assert_eq!(pair.status.code(), Some(0));
+    assert!(text(&pair.stdout).contains("erik ~ eric"), "{}", text(&pair.stdout));
+}

@@ -1,0 +1,91 @@
+//! Screening against the bundled snapshots: listed names found as written, with a typo, in
+//! another script and by an alias; unlisted names not found; every hit explained.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+use std::sync::LazyLock;
+
+use preclear_screening::Screener;
+use preclear_screening::lists::{self, ListId};
+use preclear_screening::matching::{POSSIBLE, STRONG};
+
+static SCREENER: LazyLock<Screener> = LazyLock::new(|| Screener::new(lists::bundled().unwrap()));
+
+#[test]
+fn the_bundled_lists_read_whole() {
+    let entries = lists::bundled().unwrap();
+    let count = |list: ListId| entries.iter().filter(|e| e.list == list).count();
+    // The UN snapshot says 730 individuals and 273 entities.
+    assert_eq!(count(ListId::UnConsolidated), 730 + 273);
+    assert!(count(ListId::OfacSdn) > 8_000, "{}", count(ListId::OfacSdn));
+    assert!(count(ListId::OfacConsolidated) > 100);
+    let cuba = entries.iter().find(|e| e.list == ListId::OfacSdn && e.id == "306").unwrap();
+    assert_eq!(cuba.names[0].text, "BANCO NACIONAL DE CUBA");
+    assert!(cuba.names.iter().any(|n| n.text == "NATIONAL BANK OF CUBA"), "{:?}", cuba.names);
+    assert!(cuba.countries.contains(&"Switzerland".to_owned()));
+    assert_eq!(cuba.programs, ["CUBA"]);
+}
+
+#[test]
+fn a_listed_name_is_found_as_written_with_a_typo_and_by_its_alias() {
+    for query in ["Banco Nacional de Cuba", "BANCO NACINAL DE CUBA", "National Bank of Cuba S.A."] {
+        let hits = SCREENER.screen(query, None);
+        let hit = hits
+            .iter()
+            .find(|h| h.list == ListId::OfacSdn && h.entry_id == "306")
+            .unwrap_or_else(|| panic!("{query}: {hits:#?}"));
+        assert!(hit.score >= STRONG, "{query}: {hit:#?}");
+        assert_eq!(hit.band, "match");
+        assert_eq!(hit.entry_name, "BANCO NACIONAL DE CUBA");
+        assert!(hit.tokens.iter().all(|t| t.listed.is_some()), "every token paired: {hit:#?}");
+    }
+    let alias = SCREENER.screen("National Bank of Cuba S.A.", None);
+    let hit = alias.iter().find(|h| h.entry_id == "306").unwrap();
+    assert_eq!(hit.matched_name, "NATIONAL BANK OF CUBA", "the alias that matched is named");
+    assert!(hit.legal_forms_ignored.contains(&"sa".to_owned()), "{hit:#?}");
+}
+
+#[test]
+fn a_name_in_another_script_is_transliterated() {
+    // UN CDi.001, ERIC BADEGE, written in Cyrillic.
+    let hits = SCREENER.screen("Эрик Бадеге", None);
+    let hit = hits.iter().find(|h| h.entry_id == "CDi.001").unwrap_or_else(|| panic!("{hits:#?}"));
+    assert!(hit.score >= POSSIBLE, "{hit:#?}");
+    assert_eq!(hit.tokens[0].query, "erik");
+    assert_eq!(hit.tokens[0].listed.as_deref(), Some("eric"));
+}
+
+#[test]
+fn the_country_raises_or_lowers_and_says_so() {
+    let agreeing = SCREENER.screen("Banco Nacional de Cuba", Some("Switzerland"));
+    let hit = agreeing.iter().find(|h| h.entry_id == "306").unwrap();
+    assert!(hit.country.starts_with("agrees"), "{hit:#?}");
+    let conflicting = SCREENER.screen("Banco Nacional de Cuba", Some("Brazil"));
+    let other = conflicting.iter().find(|h| h.entry_id == "306").unwrap();
+    assert!(other.country.starts_with("conflicts"), "{other:#?}");
+    assert!(other.score < hit.score);
+}
+
+#[test]
+fn unlisted_companies_are_not_matches() {
+    for name in [
+        "Nordwind Systems GmbH",
+        "Anadolu Veri Merkezi A.Ş.",
+        "Dell Technologies",
+        "Rheinwerk Rechenzentrum GmbH",
+    ] {
+        let hits = SCREENER.screen(name, None);
+        assert!(hits.iter().all(|h| h.score < STRONG), "{name}: {hits:#?}");
+    }
+}
+
+#[test]
+fn two_names_compare_with_an_explanation() {
+    let hit = SCREENER.compare("Banco Nacinal de Cuba", "BANCO NACIONAL DE CUBA");
+    assert!(hit.score >= STRONG, "{hit:#?}");
+    let pair = hit.tokens.iter().find(|t| t.query == "nacinal").unwrap();
+    assert_eq!(pair.listed.as_deref(), Some("nacional"));
+    assert!(pair.similarity > 0.9 && pair.similarity < 1.0);
+    let different = SCREENER.compare("Nordwind Systems", "BANCO NACIONAL DE CUBA");
+    assert!(different.score < POSSIBLE, "{different:#?}");
+}
