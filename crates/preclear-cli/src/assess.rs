@@ -17,16 +17,30 @@ pub(crate) fn run(
     as_of: Date,
     kb_dir: Option<&Path>,
     price_list: Option<&Path>,
+    screen: bool,
 ) -> anyhow::Result<ExitCode> {
     let prices = match read_price_list(price_list)? {
         Ok(prices) => prices,
         Err(code) => return Ok(code),
     };
+    // The lists are read and indexed beside the request and the KB, only when asked for.
+    let screener = screen.then(|| {
+        std::thread::spawn(|| {
+            preclear_screening::lists::bundled().map(preclear_screening::Screener::new)
+        })
+    });
     let (shipment, kb) = match read_shipment_and_kb(file, kb_dir)? {
         Ok(read) => read,
         Err(code) => return Ok(code),
     };
-    let mut assessment = preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_ref());
+    let screener = match screener.map(std::thread::JoinHandle::join) {
+        Some(Ok(Ok(screener))) => Some(screener),
+        Some(Ok(Err(error))) => bail!("the bundled sanctions lists do not read: {error}"),
+        Some(Err(_)) => bail!("reading the sanctions lists failed"),
+        None => None,
+    };
+    let mut assessment =
+        preclear_engine::assess_screened(&kb, &shipment, as_of, prices.as_ref(), screener.as_ref());
     drop(shipment);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {

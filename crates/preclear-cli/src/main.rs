@@ -52,6 +52,10 @@ enum Command {
         kb: Option<PathBuf>,
         #[command(flatten)]
         pricing: PricingFlags,
+        /// Also screen the client, consignee and end user against the restricted-party lists
+        /// (the bundled snapshots; the service always screens): a match is a blocker.
+        #[arg(long)]
+        screen: bool,
     },
     /// Assess one shipment request for several destinations and compare them side by side:
     /// verdict, blockers, landed cost in the request's currency, duties and taxes as a share of
@@ -386,10 +390,12 @@ fn main() -> ExitCode {
             outln!("{}", preclear_server::openapi::document());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Assess { file, format, as_of, kb, pricing } => as_of_or_today(as_of.as_deref())
-            .and_then(|as_of| {
-                assess::run(&file, format, as_of, kb.as_deref(), pricing.price_list.as_deref())
-            }),
+        Command::Assess { file, format, as_of, kb, pricing, screen } => {
+            as_of_or_today(as_of.as_deref()).and_then(|as_of| {
+                let prices = pricing.price_list.as_deref();
+                assess::run(&file, format, as_of, kb.as_deref(), prices, screen)
+            })
+        }
         Command::Compare { file, destinations, out, format, as_of, kb, pricing } => {
             as_of_or_today(as_of.as_deref()).and_then(|as_of| {
                 assess::compare(

@@ -331,6 +331,25 @@ fn a_party_is_screened_with_its_explanation() {
     let bad = preclear(&["screen", "party", "--name", "x y", "--country", "XX"]);
     assert_ne!(bad.status.code(), Some(0));
     assert!(text(&bad.stderr).contains("--country"), "{}", text(&bad.stderr));
+    // An assessment with --screen: the listed consignee blocks it; without, it is not screened.
+    let mut request: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("examples/product-example.json")).unwrap(),
+    )
+    .unwrap();
+    request["consignee"]["name"] = serde_json::json!("Банко Насиональ де Куба");
+    request["consignee"]["country"] = serde_json::json!("CH");
+    let path = std::env::temp_dir().join(format!("preclear-screen-{}.json", std::process::id()));
+    std::fs::write(&path, request.to_string()).unwrap();
+    let path = path.to_str().unwrap();
+    let screened =
+        preclear(&["assess", path, "--screen", "--format", "json", "--as-of", "2026-11-21"]);
+    let screened: serde_json::Value = serde_json::from_slice(&screened.stdout).unwrap();
+    assert_eq!(screened["verdict"], "not_clearable");
+    assert_eq!(screened["screening"]["parties"][1]["hits"][0]["entry_id"], "306");
+    let plain = preclear(&["assess", path, "--format", "json", "--as-of", "2026-11-21"]);
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(plain.get("screening").is_none());
+    assert_ne!(plain["verdict"], "not_clearable");
     // Two names compared.
     let pair = preclear(&["screen", "match", "Эрик Бадеге", "ERIC BADEGE"]);
     assert_eq!(pair.status.code(), Some(0));

@@ -164,11 +164,24 @@ pub fn compare_priced(
     as_of: Date,
     prices: Option<&preclear_pricing::PriceList>,
 ) -> Result<(Comparison, Vec<Assessment>), CompareError> {
+    compare_screened(kb, shipment, destinations, as_of, prices, None)
+}
+
+/// [`compare_priced`], each destination's parties screened with `screener`.
+pub fn compare_screened(
+    kb: &Kb,
+    shipment: &Shipment,
+    destinations: &[Country],
+    as_of: Date,
+    prices: Option<&preclear_pricing::PriceList>,
+    screener: Option<&preclear_screening::Screener>,
+) -> Result<(Comparison, Vec<Assessment>), CompareError> {
     check_destinations(shipment.origin, destinations)?;
     let assessments: Vec<Assessment> = destinations
         .iter()
         .map(|destination| {
-            crate::assess_priced(kb, &redirected(shipment, *destination), as_of, prices)
+            let moved = redirected(shipment, *destination);
+            crate::assess_screened(kb, &moved, as_of, prices, screener)
         })
         .collect();
     Ok((comparison_of(shipment, kb.version().as_str(), as_of, &assessments), assessments))

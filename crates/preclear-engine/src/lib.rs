@@ -34,6 +34,7 @@ mod recovery;
 mod report;
 mod rules;
 pub mod scenario;
+pub mod screening;
 
 use std::sync::Arc;
 
@@ -58,7 +59,20 @@ pub fn assess_priced(
     as_of: Date,
     prices: Option<&preclear_pricing::PriceList>,
 ) -> Assessment {
+    assess_screened(kb, shipment, as_of, prices, None)
+}
+
+/// [`assess_priced`], with the parties screened against the restricted-party lists of
+/// `screener` (a match is a blocker, a possible match a condition; `Assessment::screening`).
+pub fn assess_screened(
+    kb: &Kb,
+    shipment: &Shipment,
+    as_of: Date,
+    prices: Option<&preclear_pricing::PriceList>,
+    screener: Option<&preclear_screening::Screener>,
+) -> Assessment {
     let mut findings = Findings::default();
+    let screening = screener.map(|s| screening::screen(s, shipment, &mut findings));
     let classes: Vec<classify::LineClass> = shipment
         .items
         .iter()
@@ -89,7 +103,8 @@ pub fn assess_priced(
         let mut fx = fx::Converter::new(kb.fx(), shipment, as_of);
         fx.absorb(&totals.fx.borrow());
         let rates = fx.finish(&mut findings);
-        return uncovered(kb, shipment, as_of, findings, &classes, export, rates);
+        let extras = Extras { exchange_rates: rates, screening };
+        return uncovered(kb, shipment, as_of, findings, &classes, export, extras);
     };
 
     let mut fx = fx::Converter::new(kb.fx(), shipment, as_of);
@@ -277,13 +292,22 @@ pub fn assess_priced(
             earliest_ship_date,
             timeline,
             service_charges,
+            screening,
         },
     )
 }
 
 /// The parts of an assessment other than the verdict and findings.
+/// What an uncovered market's assessment still carries: the rates thresholds were converted at,
+/// and the parties' screening.
+struct Extras {
+    exchange_rates: Vec<ExchangeRate>,
+    screening: Option<screening::Screening>,
+}
+
 struct Parts {
     service_charges: Option<preclear_pricing::ServiceCharges>,
+    screening: Option<screening::Screening>,
     requirements: Vec<RequirementResult>,
     export_controls: Vec<ExportControl>,
     importer: ImporterResult,
@@ -303,8 +327,9 @@ fn uncovered(
     mut findings: Findings,
     classes: &[classify::LineClass],
     export: export::ExportResult<'_>,
-    exchange_rates: Vec<ExchangeRate>,
+    extras: Extras,
 ) -> Assessment {
+    let Extras { exchange_rates, screening } = extras;
     let covered: Vec<&str> = kb.markets().map(|market| market.country.as_str()).collect();
     findings.push(Severity::Condition, "market.not_covered", format!("The knowledge base has no data for {} ({}): the import cannot be pre-qualified, but nothing known blocks it either. Markets covered: {}.", shipment.destination.name(), shipment.destination, covered.join(", ")), vec![]);
     let zero = |amount: rust_decimal::Decimal| amount.to_string();
@@ -368,6 +393,7 @@ fn uncovered(
                 all_requirements_by: None,
             },
             service_charges: None,
+            screening,
         },
     )
 }
@@ -431,6 +457,7 @@ fn finish(
         earliest_ship_date: parts.earliest_ship_date,
         timeline: parts.timeline,
         service_charges: parts.service_charges,
+        screening: parts.screening,
     }
 }
 

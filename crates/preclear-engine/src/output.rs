@@ -132,6 +132,10 @@ pub struct Assessment {
     /// request was assessed with; absent without a price list. Apart from duties and taxes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_charges: Option<preclear_pricing::ServiceCharges>,
+    /// The parties screened against the restricted-party lists, when the assessment was made
+    /// with a screener (the service always; the CLI with `--screen`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screening: Option<crate::screening::Screening>,
 }
 
 /// One conclusion, tied to the rule that produced it.

@@ -116,15 +116,31 @@ pub async fn prepare(
     })?;
     let kb = service.kb();
     let prices = crate::price_lists::in_force(service, org).await?;
+    // Every party screened; the screener is built once per process (`screening::warm`).
+    let screener = tokio::task::spawn_blocking(crate::screening::screener)
+        .await
+        .map_err(ServiceError::internal)?;
     let assessment = if shipment.items.len() > 200 {
         let shipment = shipment.clone();
         tokio::task::spawn_blocking(move || {
-            preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_deref())
+            preclear_engine::assess_screened(
+                &kb,
+                &shipment,
+                as_of,
+                prices.as_deref(),
+                screener.as_deref(),
+            )
         })
         .await
         .map_err(ServiceError::internal)?
     } else {
-        preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_deref())
+        preclear_engine::assess_screened(
+            &kb,
+            &shipment,
+            as_of,
+            prices.as_deref(),
+            screener.as_deref(),
+        )
     };
     record(principal, org, &shipment, assessment, text, now, None)
 }
@@ -291,8 +307,18 @@ pub async fn reassessed(
             None => None,
         },
     };
+    // A replay screens again only if the assessment was screened (one from before screening
+    // replays without); a re-run always screens, as a new assessment does.
+    let screened = pricing == Pricing::Current || crate::screening::was_screened(&record.result);
     let (shipment, assessment) = tokio::task::spawn_blocking(move || {
-        let assessment = preclear_engine::assess_priced(&kb, &shipment, as_of, prices.as_deref());
+        let screener = if screened { crate::screening::screener() } else { None };
+        let assessment = preclear_engine::assess_screened(
+            &kb,
+            &shipment,
+            as_of,
+            prices.as_deref(),
+            screener.as_deref(),
+        );
         (shipment, assessment)
     })
     .await
@@ -370,12 +396,14 @@ pub async fn compare_and_store(
     let compared = {
         let (shipment, destinations) = (shipment.clone(), destinations.to_vec());
         tokio::task::spawn_blocking(move || {
-            preclear_engine::compare::compare_priced(
+            let screener = crate::screening::screener();
+            preclear_engine::compare::compare_screened(
                 &kb,
                 &shipment,
                 &destinations,
                 as_of,
                 prices.as_deref(),
+                screener.as_deref(),
             )
         })
         .await

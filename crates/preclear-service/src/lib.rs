@@ -43,6 +43,7 @@ pub mod kb_views;
 pub mod ops;
 pub mod price_lists;
 pub mod programs;
+pub mod screening;
 pub mod search;
 pub mod throttle;
 
@@ -97,6 +98,7 @@ impl Service {
     /// current runtime.
     pub fn new(store: Store, kb: Arc<Kb>, config: &Config) -> Service {
         let committer = GroupCommitter::spawn(store.clone(), config.batch_size);
+        screening::warm();
         Service(Arc::new(Inner {
             store,
             committer,
