@@ -15,6 +15,7 @@
 //! 0.05.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use serde::Serialize;
 
@@ -31,6 +32,9 @@ pub const TOKEN_FLOOR: f64 = 0.80;
 pub const MAX_CANDIDATES: usize = 400;
 /// The most hits answered.
 pub const MAX_HITS: usize = 20;
+/// The most screened names remembered (the same client and consignee come back on every
+/// shipment); the memory is emptied when full.
+pub const MAX_REMEMBERED: usize = 10_000;
 
 /// One query token and the listed token it was paired with.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,7 +94,12 @@ pub struct Screener {
     weights: HashMap<String, f64>,
     /// The weight of a token the lists do not have (the rarest).
     unseen_weight: f64,
+    /// Answers already computed, by name and country (the lists never change in a screener).
+    remembered: Mutex<HashMap<Remembered, Vec<Hit>>>,
 }
+
+/// A screened name and country, as remembered.
+type Remembered = (String, Option<String>);
 
 fn keys(token: &str) -> Vec<String> {
     let mut keys = vec![format!("={token}")];
@@ -143,7 +152,14 @@ impl Screener {
             .into_iter()
             .map(|(token, count)| (token, (total / (f64::from(count) + 1.0)).ln() + 1.0))
             .collect();
-        Screener { entries, names, index, weights, unseen_weight: total.ln() + 1.0 }
+        Screener {
+            entries,
+            names,
+            index,
+            weights,
+            unseen_weight: total.ln() + 1.0,
+            remembered: Mutex::new(HashMap::new()),
+        }
     }
 
     /// How many entries are loaded.
@@ -163,6 +179,22 @@ impl Screener {
     /// The entries `name` may be, best first, at least [`POSSIBLE`], one hit per entry, at
     /// most [`MAX_HITS`]. `country` is the party's country as a name (`Russia`), when known.
     pub fn screen(&self, name: &str, country: Option<&str>) -> Vec<Hit> {
+        let key = (name.to_owned(), country.map(str::to_owned));
+        if let Some(hits) = self.remembered.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hits;
+        }
+        let hits = self.search(name, country);
+        if let Ok(mut memory) = self.remembered.lock() {
+            if memory.len() >= MAX_REMEMBERED {
+                memory.clear();
+            }
+            memory.insert(key, hits.clone());
+        }
+        hits
+    }
+
+    /// [`Screener::screen`] without the memory of earlier answers: what a new name costs.
+    pub fn search(&self, name: &str, country: Option<&str>) -> Vec<Hit> {
         let query = normalize(name);
         if query.tokens.is_empty() {
             return Vec::new();
