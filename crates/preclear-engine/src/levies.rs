@@ -503,13 +503,14 @@ fn fixed_levy<'k>(
         Some(RateValue::PerCode { shipment: per_shipment, steps }) => {
             // Each distinct HS code among the lines it applies to is one "addition"; a line
             // without a code counts as its own.
-            let mut codes: Vec<&str> = Vec::new();
+            let mut codes = std::collections::BTreeSet::new();
             let mut uncoded = 0u32;
             for (line, tri) in lines.iter().zip(&applicability) {
                 match (line.hs, tri) {
                     (_, Tri::No) => {}
-                    (Some(code), _) if !codes.contains(&code.as_str()) => codes.push(code.as_str()),
-                    (Some(_), _) => {}
+                    (Some(code), _) => {
+                        codes.insert(code.as_str());
+                    }
                     (None, _) => uncoded += 1,
                 }
             }
