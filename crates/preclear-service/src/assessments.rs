@@ -117,9 +117,7 @@ pub async fn prepare(
     let kb = service.kb();
     let prices = crate::price_lists::in_force(service, org).await?;
     // Every party screened; the screener is built once per process (`screening::warm`).
-    let screener = tokio::task::spawn_blocking(crate::screening::screener)
-        .await
-        .map_err(ServiceError::internal)?;
+    let screener = crate::screening::ready().await?;
     let assessment = if shipment.items.len() > 200 {
         let shipment = shipment.clone();
         tokio::task::spawn_blocking(move || {
@@ -290,26 +288,24 @@ pub async fn reassessed(
     let shipment = parse_shipment_value(&request).map_err(|e| {
         ServiceError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
     })?;
-    let org_id = record.summary.org_id;
-    let org =
-        service.store.org(org_id, preclear_store::Visibility::Own(org_id)).await?.ok_or_else(
-            || {
-                ServiceError::internal(format!(
-                    "the organisation of assessment {} is missing",
-                    record.summary.id
-                ))
-            },
-        )?;
-    let prices = match pricing {
-        Pricing::Current => crate::price_lists::in_force(service, &org).await?,
-        Pricing::Recorded => match recorded_price_list(&record.result)? {
-            Some(version) => Some(crate::price_lists::recorded(service, &org, &version).await?),
-            None => None,
-        },
+    let recorded: Recorded = serde_json::from_str(&record.result).map_err(ServiceError::internal)?;
+    let prices = match (pricing, recorded.service_charges) {
+        (Pricing::Current, _) => {
+            crate::price_lists::in_force(service, &org_of(service, record).await?).await?
+        }
+        (Pricing::Recorded, Some(charges)) => Some(
+            crate::price_lists::recorded(
+                service,
+                &org_of(service, record).await?,
+                &charges.price_list_version,
+            )
+            .await?,
+        ),
+        (Pricing::Recorded, None) => None,
     };
     // A replay screens again only if the assessment was screened (one from before screening
     // replays without); a re-run always screens, as a new assessment does.
-    let screened = pricing == Pricing::Current || crate::screening::was_screened(&record.result);
+    let screened = pricing == Pricing::Current || recorded.screening.is_some();
     let (shipment, assessment) = tokio::task::spawn_blocking(move || {
         let screener = if screened { crate::screening::screener() } else { None };
         let assessment = preclear_engine::assess_screened(
@@ -326,18 +322,28 @@ pub async fn reassessed(
     Ok(Reassessed { shipment, request, assessment })
 }
 
-/// The price list version a stored assessment was priced with, if any.
-fn recorded_price_list(result: &str) -> Result<Option<String>, ServiceError> {
-    #[derive(serde::Deserialize)]
-    struct Priced {
-        service_charges: Option<Charges>,
-    }
-    #[derive(serde::Deserialize)]
-    struct Charges {
-        price_list_version: String,
-    }
-    let priced: Priced = serde_json::from_str(result).map_err(ServiceError::internal)?;
-    Ok(priced.service_charges.map(|c| c.price_list_version))
+/// What a stored result says about how it was made: the price list it was priced with, and
+/// whether its parties were screened.
+#[derive(serde::Deserialize)]
+struct Recorded {
+    service_charges: Option<RecordedCharges>,
+    screening: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(serde::Deserialize)]
+struct RecordedCharges {
+    price_list_version: String,
+}
+
+/// The organisation a stored assessment belongs to.
+async fn org_of(service: &Service, record: &AssessmentRecord) -> Result<Org, ServiceError> {
+    let org_id = record.summary.org_id;
+    service.store.org(org_id, preclear_store::Visibility::Own(org_id)).await?.ok_or_else(|| {
+        ServiceError::internal(format!(
+            "the organisation of assessment {} is missing",
+            record.summary.id
+        ))
+    })
 }
 
 /// The destinations of a comparison, parsed, as the request's field `destinations` names them.

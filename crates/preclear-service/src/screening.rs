@@ -4,21 +4,35 @@
 //! for it. Lists deployed as datasets are the next step of the issue "restricted-party
 //! screening".
 
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, OnceLock};
 
 use preclear_screening::{Screener, lists};
 
-static SCREENER: LazyLock<Option<Arc<Screener>>> = LazyLock::new(|| match lists::bundled() {
-    Ok(entries) => Some(Arc::new(Screener::new(entries))),
-    Err(error) => {
-        tracing::error!(%error, "the bundled sanctions lists do not read: parties are not screened");
-        None
-    }
-});
+use crate::ServiceError;
+
+static SCREENER: OnceLock<Option<Arc<Screener>>> = OnceLock::new();
 
 /// The screener (built on first use, or by [`warm`]); `None` if the bundled lists do not read.
+/// Blocks while the lists are read: call it off the async runtime, or call [`ready`].
 pub fn screener() -> Option<Arc<Screener>> {
-    SCREENER.clone()
+    SCREENER
+        .get_or_init(|| match lists::bundled() {
+            Ok(entries) => Some(Arc::new(Screener::new(entries))),
+            Err(error) => {
+                tracing::error!(%error, "the bundled sanctions lists do not read: parties are not screened");
+                None
+            }
+        })
+        .clone()
+}
+
+/// The screener for an async caller: at once when it is built (the usual case after
+/// [`warm`]), otherwise built on a blocking thread.
+pub async fn ready() -> Result<Option<Arc<Screener>>, ServiceError> {
+    match SCREENER.get() {
+        Some(screener) => Ok(screener.clone()),
+        None => tokio::task::spawn_blocking(screener).await.map_err(ServiceError::internal),
+    }
 }
 
 /// Builds the screener on a thread of its own.
@@ -26,9 +40,4 @@ pub fn warm() {
     std::thread::spawn(|| {
         let _ = screener();
     });
-}
-
-/// Whether a stored assessment was screened (its replay screens it again, an older one not).
-pub fn was_screened(result: &str) -> bool {
-    result.contains("\"screening\":")
 }
