@@ -164,11 +164,8 @@ fn record(
         .into_iter()
         .collect();
     // One figure only: a range (by state or province) is not stored as a total.
-    let total = if assessment.landed_cost.complete && assessment.landed_cost.total_high.is_none() {
-        Decimal::from_str_exact(&assessment.landed_cost.total).ok()
-    } else {
-        None
-    };
+    let landed_cost = landed_cost_summary(&assessment.landed_cost);
+    let total = landed_cost.as_ref().filter(|c| c.complete && c.high.is_none()).map(|c| c.low);
     let summary = AssessmentSummary {
         id: Uuid::now_v7(),
         org_id: org.id,
@@ -184,7 +181,7 @@ fn record(
         engine_version: ENGINE_VERSION.to_owned(),
         currency: shipment.currency.to_string(),
         total_landed_cost: total,
-        landed_cost: landed_cost_summary(&assessment.landed_cost),
+        landed_cost,
         created_by: principal.actor.0.clone(),
         created_at: now,
     };
