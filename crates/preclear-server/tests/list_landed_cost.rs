@@ -11,8 +11,7 @@ mod common;
 use std::str::FromStr as _;
 
 use axum::http::StatusCode;
-use common::{call_bytes, postgres_url, sqlite_url};
-use preclear_server::ops::{self, Actor};
+use common::{call_bytes, call_json, postgres_url, sqlite_url};
 use preclear_store::Role;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -21,12 +20,7 @@ const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
 
 async fn story(url: String) {
     let setup = common::TwoClients::open(url).await;
-    let shell = Actor("shell:test".into());
-    let (_, key) =
-        ops::create_key(&setup.store, &shell, &setup.nordwind, Role::ClientSubmitter, "k", 2)
-            .await
-            .unwrap();
-    let auth = format!("Bearer {key}");
+    let auth = setup.bearer(&setup.nordwind, Role::ClientSubmitter).await;
     let app = setup.app();
     let mut stored = Vec::new();
     for destination in ["TR", "BR", "RS"] {
@@ -35,14 +29,8 @@ async fn story(url: String) {
         request["reference"] = json!(format!("LC-{destination}"));
         request["consignee"]["country"] = json!(destination);
         request["end_user"]["country"] = json!(destination);
-        let reply = call_bytes(
-            &app,
-            "POST",
-            "/api/v1/assessments?as_of=2026-11-21",
-            &[("authorization", &auth)],
-            Some(("application/json", request.to_string().into_bytes())),
-        )
-        .await;
+        let reply =
+            call_json(&app, "POST", "/api/v1/assessments?as_of=2026-11-21", &auth, &request).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
         stored.push((destination, reply.json()["assessment"]["landed_cost"].clone()));
     }

@@ -16,7 +16,6 @@ use std::str::FromStr as _;
 use axum::Router;
 use axum::http::StatusCode;
 use common::{Reply, call_bytes, postgres_url, sqlite_url};
-use preclear_server::ops::{self, Actor};
 use preclear_store::{Role, System};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -76,19 +75,12 @@ fn fee_and_expected(
 
 async fn story(url: String) {
     let setup = common::TwoClients::open(url).await;
-    let (store, shell) = (setup.store.clone(), Actor("shell:test".into()));
+    let store = setup.store.clone();
     let app = setup.app();
-    let key = |org: preclear_store::Org, role: Role| {
-        let (store, shell) = (store.clone(), shell.clone());
-        async move {
-            let (_, key) = ops::create_key(&store, &shell, &org, role, "prices", 2).await.unwrap();
-            format!("Bearer {key}")
-        }
-    };
-    let admin = key(setup.provider.clone(), Role::Admin).await;
-    let operator = key(setup.provider.clone(), Role::Operator).await;
-    let lena = key(setup.nordwind.clone(), Role::ClientSubmitter).await;
-    let otto = key(setup.other.clone(), Role::ClientSubmitter).await;
+    let admin = setup.bearer(&setup.provider, Role::Admin).await;
+    let operator = setup.bearer(&setup.provider, Role::Operator).await;
+    let lena = setup.bearer(&setup.nordwind, Role::ClientSubmitter).await;
+    let otto = setup.bearer(&setup.other, Role::ClientSubmitter).await;
 
     // Before any price list: no service charges.
     let unpriced = assess(&app, &lena).await;

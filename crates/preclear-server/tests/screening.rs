@@ -9,8 +9,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{call_bytes, sqlite_url};
-use preclear_server::ops::{self, Actor};
+use common::{call_bytes, call_json, sqlite_url};
 use preclear_store::Role;
 use serde_json::{Value, json};
 
@@ -19,30 +18,15 @@ const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
 #[tokio::test]
 async fn a_listed_consignee_blocks_the_shipment() {
     let setup = common::TwoClients::open(sqlite_url("screening")).await;
-    let (_, key) = ops::create_key(
-        &setup.store,
-        &Actor("shell:test".into()),
-        &setup.nordwind,
-        Role::ClientSubmitter,
-        "k",
-        2,
-    )
-    .await
-    .unwrap();
-    let auth = format!("Bearer {key}");
+    let auth = setup.bearer(&setup.nordwind, Role::ClientSubmitter).await;
     let app = setup.app();
     let assess = |request: Value| {
         let app = app.clone();
         let auth = auth.clone();
         async move {
-            let reply = call_bytes(
-                &app,
-                "POST",
-                "/api/v1/assessments?as_of=2026-11-21",
-                &[("authorization", &auth)],
-                Some(("application/json", request.to_string().into_bytes())),
-            )
-            .await;
+            let reply =
+                call_json(&app, "POST", "/api/v1/assessments?as_of=2026-11-21", &auth, &request)
+                    .await;
             assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
             reply.json()
         }

@@ -13,7 +13,6 @@ mod session;
 use axum::Router;
 use axum::http::StatusCode;
 use common::{Reply, call_bytes, postgres_url, sqlite_url};
-use preclear_server::ops::{self, Actor};
 use preclear_store::Role;
 use serde_json::{Value, json};
 use session::{Browser, Jar};
@@ -27,17 +26,9 @@ async fn send(app: &Router, auth: &str, method: &str, uri: &str, body: Option<Va
 
 async fn story(url: String) {
     let setup = common::TwoClients::open(url).await;
-    let shell = Actor("shell:test".into());
-    let key = |org: preclear_store::Org, role: Role| {
-        let (store, shell) = (setup.store.clone(), shell.clone());
-        async move {
-            let (_, key) = ops::create_key(&store, &shell, &org, role, "s", 2).await.unwrap();
-            format!("Bearer {key}")
-        }
-    };
-    let lena = key(setup.nordwind.clone(), Role::ClientSubmitter).await;
-    let otto = key(setup.other.clone(), Role::ClientSubmitter).await;
-    let operator = key(setup.provider.clone(), Role::Operator).await;
+    let lena = setup.bearer(&setup.nordwind, Role::ClientSubmitter).await;
+    let otto = setup.bearer(&setup.other, Role::ClientSubmitter).await;
+    let operator = setup.bearer(&setup.provider, Role::Operator).await;
     let app = setup.app();
     for (auth, serial, reference) in
         [(&lena, "SN-ABC-123", "RF-SEARCH-1"), (&otto, "SN-OTHER-9", "RF-OTHER")]

@@ -285,7 +285,8 @@ pub async fn reassessed(
     let shipment = parse_shipment_value(&request).map_err(|e| {
         ServiceError::Conflict(format!("the stored request no longer parses with this engine: {e}"))
     })?;
-    let recorded: Recorded = serde_json::from_str(&record.result).map_err(ServiceError::internal)?;
+    let recorded: Recorded =
+        serde_json::from_str(&record.result).map_err(ServiceError::internal)?;
     let prices = match (pricing, recorded.service_charges) {
         (Pricing::Current, _) => {
             crate::price_lists::in_force(service, &org_of(service, record).await?).await?

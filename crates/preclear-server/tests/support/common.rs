@@ -67,6 +67,12 @@ pub async fn call_bytes(
     Reply { status, headers, text: String::from_utf8_lossy(&bytes).into_owned(), bytes }
 }
 
+/// Calls the application with `authorization` and a JSON body.
+pub async fn call_json(app: &Router, method: &str, uri: &str, auth: &str, body: &Value) -> Reply {
+    let body = Some(("application/json", body.to_string().into_bytes()));
+    call_bytes(app, method, uri, &[("authorization", auth)], body).await
+}
+
 /// A multipart/form-data body: text fields, then files `(field, file name, bytes)`.
 pub fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "preclear-test-boundary";
@@ -178,6 +184,15 @@ impl TwoClients {
         let other = clients.pop().unwrap();
         let nordwind = clients.pop().unwrap();
         TwoClients { config, store, kb: opened.kb, first, provider, nordwind, other }
+    }
+
+    /// An API key for `org` with `role`, made from the shell, as the `authorization` header.
+    pub async fn bearer(&self, org: &preclear_store::Org, role: preclear_store::Role) -> String {
+        let shell = preclear_server::ops::Actor("shell:test".into());
+        let (_, key) = preclear_server::ops::create_key(&self.store, &shell, org, role, "test", 2)
+            .await
+            .unwrap();
+        format!("Bearer {key}")
     }
 
     /// The application.
