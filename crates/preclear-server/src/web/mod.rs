@@ -14,7 +14,7 @@
 //!
 //! Code map: [`session`] (sign-in, sign-out, CSRF), [`form`] (the shipment form ↔ request
 //! JSON), `pages` (dashboard, assessments, report), `kb` (the KB browser), `admin` (audit log
-//! and API keys), `people` (organisations and users), `price_lists` (the provider's price lists), `programs` (programs, their rollout view, consignments and the IOR entity
+//! and API keys), `people` (organisations and users), `search` (the search page), `price_lists` (the provider's price lists), `programs` (programs, their rollout view, consignments and the IOR entity
 //! registry), [`svg`] (charts), `view` (the stored assessment as the report reads it).
 
 mod admin;
@@ -26,6 +26,7 @@ mod pages;
 mod people;
 mod price_lists;
 mod programs;
+mod search;
 pub(crate) mod session;
 mod svg;
 mod view;
@@ -71,7 +72,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit/export", get(admin::audit_export))
         .route("/admin/keys", get(admin::keys).post(admin::create_key))
         .route("/admin/keys/{id}/revoke", post(admin::revoke_key))
-        .route("/search", get(people::search))
+        .route("/search", get(search::search))
         .route("/admin/organisations", get(people::organisations).post(people::create_organisation))
         .route("/admin/users", get(people::users).post(people::create_user))
         .route("/admin/users/{id}/password", post(people::reset_password))

@@ -1,4 +1,4 @@
-//! The search page (everyone), and organisations and users on the web, for admins: create a client organisation (the provider's
+//! Organisations and users on the web, for admins: create a client organisation (the provider's
 //! admins), create users with a role, reset a password, deactivate and reactivate — the same
 //! operations as the API's (`preclear_service::ops`), each audited. A password made by preclear
 //! is shown once, on the page that made it.
@@ -300,41 +300,6 @@ async fn set_active(
             StatusCode::CONFLICT,
             &users_page(&state, &user, None, None, Some(error.to_string())).await?,
         ),
-        Err(other) => Err(other.into()),
-    }
-}
-
-#[derive(Debug, askama::Template)]
-#[template(path = "search.html")]
-pub(crate) struct SearchPage {
-    nav: Nav,
-    q: String,
-    found: Option<preclear_service::search::Found>,
-    error: Option<String>,
-}
-
-/// `GET /search?q=`: one search across what the user may see.
-pub(crate) async fn search(
-    State(state): State<AppState>,
-    user: WebUser,
-    axum::extract::Query(query): axum::extract::Query<std::collections::BTreeMap<String, String>>,
-) -> Result<Response, WebError> {
-    let q = query.get("q").cloned().unwrap_or_default();
-    let page = |found, error| SearchPage {
-        nav: Nav::new(&user, "search", &state),
-        q: q.clone(),
-        found,
-        error,
-    };
-    if q.trim().is_empty() {
-        return render(&page(None, None));
-    }
-    match preclear_service::search::search(&state, &user.principal, &q).await {
-        Ok(found) => render(&page(Some(found), None)),
-        Err(ServiceError::Invalid(errors)) => {
-            let message = errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; ");
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(None, Some(message)))
-        }
         Err(other) => Err(other.into()),
     }
 }
