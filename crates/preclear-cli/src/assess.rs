@@ -39,8 +39,13 @@ pub(crate) fn run(
         Some(Err(_)) => bail!("reading the sanctions lists failed"),
         None => None,
     };
-    let mut assessment =
-        preclear_engine::assess_screened(&kb, &shipment, as_of, prices.as_ref(), screener.as_ref());
+    let mut assessment = preclear_engine::assess_screened(
+        &kb,
+        &shipment,
+        as_of,
+        prices.as_ref(),
+        screener.as_ref().map(preclear_engine::screening::Screen::undecided),
+    );
     drop(shipment);
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match format {

@@ -83,8 +83,8 @@ enum Command {
         #[command(flatten)]
         pricing: PricingFlags,
     },
-    /// Screen a party against the sanctions lists (the bundled snapshots: UN, OFAC SDN and
-    /// non-SDN), or compare two names; every hit explained.
+    /// Screen a party, or a file of parties, against the restricted-party lists (the bundled
+    /// snapshots: UN, OFAC SDN and non-SDN, BIS), or compare two names; every hit explained.
     Screen {
         #[command(subcommand)]
         command: ScreenCommand,
@@ -323,6 +323,16 @@ enum ScreenCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Every party of a CSV file (a `name` column, and optionally `country` and `id`) against
+    /// every list, on every core, with progress on standard error; one row per party out
+    /// (CSV or JSON), exit status 1 when a party matches.
+    Batch {
+        /// The CSV file (UTF-8, comma-separated, a header row).
+        file: PathBuf,
+        /// `text` writes CSV (row, id, name, country, band, score, list, entry, matched name).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Two names compared: the score and each token pair.
     Match {
         /// The first name (as a query).
@@ -369,6 +379,9 @@ fn main() -> ExitCode {
         Command::Program { db, command } => program::program(&db, command),
         Command::Screen { command: ScreenCommand::Party { name, country, format } } => {
             screen::party(&name, country.as_deref(), format)
+        }
+        Command::Screen { command: ScreenCommand::Batch { file, format } } => {
+            screen::batch(&file, format)
         }
         Command::Screen { command: ScreenCommand::Match { name1, name2, format } } => {
             screen::compare(&name1, &name2, format)

@@ -355,3 +355,51 @@ fn a_party_is_screened_with_its_explanation() {
     assert_eq!(pair.status.code(), Some(0));
     assert!(text(&pair.stdout).contains("erik ~ eric"), "{}", text(&pair.stdout));
 }
+
+#[test]
+fn a_file_of_parties_is_screened_in_one_run() {
+    let dir = std::env::temp_dir().join(format!("preclear-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let parties = dir.join("parties.csv");
+    // A listed bank in Cyrillic with a typo, an unlisted company, a BIS Entity List party with
+    // its country as a name, and an empty line.
+    std::fs::write(
+        &parties,
+        "id,name,country\nP1,Банко Насиональ де Куба,CH\nP2,Nordwind Systems GmbH,DE\n\nP3,3K Aviation Consulting and Logistics,Turkey\n",
+    )
+    .unwrap();
+    let run = preclear(&["screen", "batch", parties.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1), "a match: exit 1; {}", text(&run.stderr));
+    let out = text(&run.stdout);
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 4, "{out}");
+    assert!(
+        rows[1].starts_with("2,P1,") && rows[1].contains(",match,") && rows[1].contains(",306,"),
+        "{out}"
+    );
+    assert!(rows[2].starts_with("3,P2,") && rows[2].contains(",clear,"), "{out}");
+    assert!(
+        rows[3].starts_with("5,P3,") && rows[3].contains("BIS Entity List"),
+        "row numbers as the file's: {out}"
+    );
+    assert!(rows[3].contains("country agrees (Türkiye)"), "{out}");
+    assert!(text(&run.stderr).contains("3 parties screened: 2 match"), "{}", text(&run.stderr));
+    let json = preclear(&["screen", "batch", parties.to_str().unwrap(), "--format", "json"]);
+    let answer: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(answer["parties"][0]["hits"][0]["entry_id"], "306");
+    assert_eq!(answer["parties"][1]["hits"].as_array().unwrap().len(), 0);
+
+    // Every problem named by row and column, nothing screened.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "name,country\nAcme,Atlantis\n,DE\n").unwrap();
+    let refused = preclear(&["screen", "batch", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("row 2, column country: `Atlantis`"), "{stderr}");
+    assert!(stderr.contains("row 3, column name: empty"), "{stderr}");
+    assert!(refused.stdout.is_empty());
+    std::fs::write(&bad, "id,nom\n1,x\n").unwrap();
+    let refused = preclear(&["screen", "batch", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("no `name` column"), "{}", text(&refused.stderr));
+}

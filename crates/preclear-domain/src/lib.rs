@@ -12,6 +12,7 @@
 //! With the `openapi` feature, the types that appear in the JSON contract implement
 //! `utoipa::ToSchema`, and the `openapi` module describes the shipment request for OpenAPI documents.
 
+mod country_names;
 mod enums;
 mod hs;
 mod iso;
@@ -25,6 +26,7 @@ mod subdivision;
 pub mod text;
 pub mod vocabulary;
 
+pub use country_names::country_from_text;
 pub use enums::{
     BatteryChemistry, BatteryPacking, Category, Condition, Confidence, Encryption, Incoterm,
     Purpose, Radio, RadioSet, TransportMode,

@@ -167,21 +167,21 @@ pub fn compare_priced(
     compare_screened(kb, shipment, destinations, as_of, prices, None)
 }
 
-/// [`compare_priced`], each destination's parties screened with `screener`.
+/// [`compare_priced`], each destination's parties screened with `screen`.
 pub fn compare_screened(
     kb: &Kb,
     shipment: &Shipment,
     destinations: &[Country],
     as_of: Date,
     prices: Option<&preclear_pricing::PriceList>,
-    screener: Option<&preclear_screening::Screener>,
+    screen: Option<crate::screening::Screen<'_>>,
 ) -> Result<(Comparison, Vec<Assessment>), CompareError> {
     check_destinations(shipment.origin, destinations)?;
     let assessments: Vec<Assessment> = destinations
         .iter()
         .map(|destination| {
             let moved = redirected(shipment, *destination);
-            crate::assess_screened(kb, &moved, as_of, prices, screener)
+            crate::assess_screened(kb, &moved, as_of, prices, screen)
         })
         .collect();
     Ok((comparison_of(shipment, kb.version().as_str(), as_of, &assessments), assessments))

@@ -63,16 +63,17 @@ pub fn assess_priced(
 }
 
 /// [`assess_priced`], with the parties screened against the restricted-party lists of
-/// `screener` (a match is a blocker, a possible match a condition; `Assessment::screening`).
+/// `screen`, taking the operators' decisions into account (a match is a blocker, a possible
+/// match a condition; `Assessment::screening`).
 pub fn assess_screened(
     kb: &Kb,
     shipment: &Shipment,
     as_of: Date,
     prices: Option<&preclear_pricing::PriceList>,
-    screener: Option<&preclear_screening::Screener>,
+    screen: Option<screening::Screen<'_>>,
 ) -> Assessment {
     let mut findings = Findings::default();
-    let screening = screener.map(|s| screening::screen(s, shipment, &mut findings));
+    let screening = screen.map(|s| screening::screen(s, shipment, &mut findings));
     let classes: Vec<classify::LineClass> = shipment
         .items
         .iter()

@@ -3,10 +3,16 @@
 //! party's best hit that is a match is a blocker (`screening.match`), a possible match a
 //! condition for an operator's decision (`screening.possible`); both name the list, the entry,
 //! the name or alias that matched and every token pair.
+//!
+//! An operator's decision on a hit ([`PriorDecision`]) is remembered for the party (its name
+//! normalised, and its country) and the entry as it was listed (its fingerprint): a false
+//! positive no longer raises a finding, a true match is a blocker, until the party or the entry
+//! changes. The decisions are an input, like the lists: the service reads them from its store,
+//! and a replay takes the ones its assessment recorded on each hit.
 
 use preclear_domain::{Country, Shipment};
 use preclear_screening::{Hit, Screener};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::findings::Findings;
 use crate::output::Severity;
@@ -29,6 +35,9 @@ pub struct ScreenedParty {
     pub role: String,
     /// The name screened.
     pub name: String,
+    /// The party as decisions remember it: its name normalised and its country
+    /// (`banco nacional de cuba|CH`).
+    pub key: String,
     /// The hits, best first (empty: nothing resembles it).
     pub hits: Vec<ScreenHit>,
 }
@@ -53,10 +62,103 @@ pub struct ScreenHit {
     pub programs: Vec<String>,
     /// Each token pair, for people (`banko ~ banco 0.907`).
     pub explanation: String,
+    /// A fingerprint of the entry as listed: a decision holds while it is the same.
+    pub entry_fingerprint: String,
+    /// The operator's decision that applies to this party and entry, if any.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub decision: Option<HitDecision>,
+}
+
+/// What an operator decided a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HitVerdict {
+    /// The party is not the listed one: the hit no longer raises a finding.
+    FalsePositive,
+    /// The party is the listed one: a blocker.
+    TrueMatch,
+}
+
+impl HitVerdict {
+    /// The contract spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HitVerdict::FalsePositive => "false_positive",
+            HitVerdict::TrueMatch => "true_match",
+        }
+    }
+
+    /// Reads the contract spelling.
+    pub fn parse(text: &str) -> Option<HitVerdict> {
+        match text {
+            "false_positive" => Some(HitVerdict::FalsePositive),
+            "true_match" => Some(HitVerdict::TrueMatch),
+            _ => None,
+        }
+    }
+}
+
+/// An operator's decision, as a hit carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HitDecision {
+    /// `false_positive` or `true_match`.
+    pub verdict: HitVerdict,
+    /// Why, in the operator's words.
+    pub reason: String,
+    /// Who decided (`user:ana`).
+    pub decided_by: String,
+    /// When (YYYY-MM-DD, UTC).
+    pub decided_on: String,
+}
+
+/// A decision the assessment takes into account: it applies to a hit of the party `party_key`
+/// on the entry `entry_id` of `list` while the entry's fingerprint is `entry_fingerprint`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorDecision {
+    /// The party ([`preclear_screening::identity::party_key`]).
+    pub party_key: String,
+    /// The list's name, as hits name it.
+    pub list: String,
+    /// The entry's id on the list.
+    pub entry_id: String,
+    /// The entry's fingerprint when it was decided.
+    pub entry_fingerprint: String,
+    /// The decision.
+    pub decision: HitDecision,
+}
+
+/// What the parties are screened with: the lists, and the decisions already taken.
+#[derive(Debug, Clone, Copy)]
+pub struct Screen<'a> {
+    /// The lists, indexed.
+    pub screener: &'a Screener,
+    /// The operators' decisions (any order; none applies twice to one hit).
+    pub decisions: &'a [PriorDecision],
+}
+
+impl<'a> Screen<'a> {
+    /// The lists, with no decision taken yet.
+    pub fn undecided(screener: &'a Screener) -> Screen<'a> {
+        Screen { screener, decisions: &[] }
+    }
+
+    fn decision(&self, party_key: &str, hit: &Hit) -> Option<&'a HitDecision> {
+        self.decisions
+            .iter()
+            .find(|d| {
+                d.party_key == party_key
+                    && d.entry_id == hit.entry_id
+                    && d.list == hit.list_title
+                    && d.entry_fingerprint == hit.entry_fingerprint
+            })
+            .map(|d| &d.decision)
+    }
 }
 
 /// The lists the bundled screener holds, for the assessment to state.
-pub const BUNDLED_LISTS: &str = "bundled snapshots: UN Consolidated List 2026-02-27, OFAC SDN 2021 (aliases and addresses 2025), OFAC non-SDN 2025";
+pub const BUNDLED_LISTS: &str = preclear_screening::lists::BUNDLED;
 
 fn explanation(hit: &Hit) -> String {
     let mut parts: Vec<String> = hit
@@ -79,9 +181,10 @@ fn explanation(hit: &Hit) -> String {
     parts.join("; ")
 }
 
-/// Screens the parties and reports their best hits as findings.
+/// Screens the parties and reports, per party, a hit an operator confirmed, else its best hit
+/// not decided a false positive, as a finding.
 pub(crate) fn screen(
-    screener: &Screener,
+    screen: Screen<'_>,
     shipment: &Shipment,
     findings: &mut Findings,
 ) -> Screening {
@@ -95,17 +198,37 @@ pub(crate) fn screen(
     }
     let mut screened = Vec::with_capacity(parties.len());
     for (role, name, country) in parties {
-        let hits = screener.screen(name, Some(country.name()));
-        if let Some(best) = hits.first() {
+        let key = preclear_screening::identity::party_key(name, country.as_str());
+        let hits = screen.screener.screen(name, Some(country.name()));
+        let decided: Vec<Option<&HitDecision>> =
+            hits.iter().map(|hit| screen.decision(&key, hit)).collect();
+        let party = role.replace('_', " ");
+        let confirmed = hits
+            .iter()
+            .zip(&decided)
+            .find(|(_, d)| d.is_some_and(|d| d.verdict == HitVerdict::TrueMatch));
+        let open = hits.iter().zip(&decided).find(|(_, d)| d.is_none());
+        if let Some((hit, Some(decision))) = confirmed {
+            findings.push(
+                Severity::Blocker,
+                "screening.match",
+                format!(
+                    "The {party} `{name}` is the {} entry `{}` ({}{}): decided a true match by {} on {} ({}). The shipment must not proceed.",
+                    hit.list_title,
+                    hit.entry_id,
+                    hit.entry_name,
+                    programs(hit),
+                    decision.decided_by,
+                    decision.decided_on,
+                    decision.reason,
+                ),
+                vec![],
+            );
+        } else if let Some((best, _)) = open {
             let (severity, code, what) = if best.band == "match" {
                 (Severity::Blocker, "screening.match", "matches")
             } else {
                 (Severity::Condition, "screening.possible", "may be")
-            };
-            let programs = if best.programs.is_empty() {
-                String::new()
-            } else {
-                format!(", programs {}", best.programs.join(", "))
             };
             let next = if best.band == "match" {
                 "The shipment must not proceed unless a compliance officer establishes that the party is not the listed one."
@@ -116,14 +239,38 @@ pub(crate) fn screen(
                 severity,
                 code,
                 format!(
-                    "The {} `{name}` {what} the {} entry `{}` ({}{programs}) through `{}`: score {:.3} ({}). {next}",
-                    role.replace('_', " "),
+                    "The {party} `{name}` {what} the {} entry `{}` ({}{}) through `{}`: score {:.3} ({}). {next}",
                     best.list_title,
                     best.entry_id,
                     best.entry_name,
+                    programs(best),
                     best.matched_name,
                     best.score,
                     explanation(best),
+                ),
+                vec![],
+            );
+        } else if !hits.is_empty() {
+            let who: Vec<String> = hits
+                .iter()
+                .zip(&decided)
+                .filter_map(|(hit, d)| {
+                    d.map(|d| {
+                        format!(
+                            "`{}` by {} on {} ({})",
+                            hit.entry_id, d.decided_by, d.decided_on, d.reason
+                        )
+                    })
+                })
+                .collect();
+            findings.push(
+                Severity::Info,
+                "screening.cleared",
+                format!(
+                    "The {party} `{name}` resembles {} listed {}, each decided a false positive: {}.",
+                    hits.len(),
+                    if hits.len() == 1 { "entry" } else { "entries" },
+                    who.join("; "),
                 ),
                 vec![],
             );
@@ -131,9 +278,11 @@ pub(crate) fn screen(
         screened.push(ScreenedParty {
             role: role.to_owned(),
             name: name.to_owned(),
+            key,
             hits: hits
                 .iter()
-                .map(|h| ScreenHit {
+                .zip(decided)
+                .map(|(h, decision)| ScreenHit {
                     list: h.list_title.to_owned(),
                     entry_id: h.entry_id.clone(),
                     entry_name: h.entry_name.clone(),
@@ -142,9 +291,19 @@ pub(crate) fn screen(
                     band: h.band.to_owned(),
                     programs: h.programs.clone(),
                     explanation: explanation(h),
+                    entry_fingerprint: h.entry_fingerprint.clone(),
+                    decision: decision.cloned(),
                 })
                 .collect(),
         });
     }
     Screening { lists: BUNDLED_LISTS.to_owned(), parties: screened }
+}
+
+fn programs(hit: &Hit) -> String {
+    if hit.programs.is_empty() {
+        String::new()
+    } else {
+        format!(", programs {}", hit.programs.join(", "))
+    }
 }

@@ -1,4 +1,6 @@
-//! Restricted-party screening, pure: the lists read from their official files ([`lists`]),
+//! Restricted-party screening, pure: the lists read from their official files ([`lists`] for the
+//! UN and OFAC files, [`formats`] for the US CSL, BIS, EU and UK files and [`read`] for any by
+//! its format's name),
 //! names normalised and transliterated ([`normalize`]), candidates found through an index of
 //! name tokens and scored token by token, every hit explained ([`matching`]).
 //!
@@ -18,9 +20,12 @@
     reason = "similarity scores and token weights, not money: Jaro-Winkler is defined on reals"
 )]
 
+pub mod formats;
+pub mod identity;
 pub mod lists;
 pub mod matching;
 pub mod normalize;
 
+pub use formats::{ListFile, ListFormat, ListRead, Skipped, read};
 pub use lists::{Entry, EntryKind, EntryName, ListError, ListId};
 pub use matching::{Hit, Screener, TokenMatch};

@@ -24,6 +24,24 @@ pub enum ListId {
     OfacSdn,
     /// OFAC Consolidated (non-SDN) lists.
     OfacConsolidated,
+    /// BIS Denied Persons List (US Commerce Department, export privileges denied).
+    BisDeniedPersons,
+    /// BIS Entity List (US Commerce Department, EAR Supplement No. 4 to Part 744).
+    BisEntityList,
+    /// BIS Unverified List (US Commerce Department, end use not verified).
+    BisUnverifiedList,
+    /// BIS Military End-User List (US Commerce Department, EAR Supplement No. 7 to Part 744).
+    BisMilitaryEndUser,
+    /// State Department ITAR debarred parties (DDTC).
+    StateItarDebarred,
+    /// State Department nonproliferation sanctions (ISN).
+    StateNonproliferation,
+    /// EU consolidated list of persons, groups and entities subject to financial sanctions.
+    EuFinancialSanctions,
+    /// The UK Sanctions List (FCDO).
+    UkSanctionsList,
+    /// OFSI's Consolidated List of Financial Sanctions Targets (UK, closed January 2026).
+    UkOfsiConsolidated,
 }
 
 impl ListId {
@@ -33,6 +51,15 @@ impl ListId {
             ListId::UnConsolidated => "UN Security Council Consolidated List",
             ListId::OfacSdn => "OFAC Specially Designated Nationals (SDN) List",
             ListId::OfacConsolidated => "OFAC Consolidated (non-SDN) Sanctions List",
+            ListId::BisDeniedPersons => "BIS Denied Persons List",
+            ListId::BisEntityList => "BIS Entity List",
+            ListId::BisUnverifiedList => "BIS Unverified List",
+            ListId::BisMilitaryEndUser => "BIS Military End-User List",
+            ListId::StateItarDebarred => "State Department ITAR Debarred List",
+            ListId::StateNonproliferation => "State Department Nonproliferation Sanctions",
+            ListId::EuFinancialSanctions => "EU Consolidated Financial Sanctions List",
+            ListId::UkSanctionsList => "UK Sanctions List",
+            ListId::UkOfsiConsolidated => "OFSI Consolidated List of Financial Sanctions Targets",
         }
     }
 }
@@ -89,7 +116,7 @@ impl fmt::Display for ListError {
 
 impl std::error::Error for ListError {}
 
-fn bounded<'a>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8], ListError> {
+pub(crate) fn bounded<'a>(what: &str, bytes: &'a [u8]) -> Result<&'a [u8], ListError> {
     if bytes.len() > MAX_LIST_BYTES {
         return Err(ListError(format!(
             "{what} is {} bytes; at most {MAX_LIST_BYTES} are read",
@@ -261,7 +288,7 @@ pub fn read_un(xml: &[u8]) -> Result<Vec<Entry>, ListError> {
 }
 
 /// The text an XML entity reference stands for (`amp` → `&`, `#233` → `é`).
-fn resolve_reference(name: &str) -> String {
+pub(crate) fn resolve_reference(name: &str) -> String {
     match name {
         "amp" => "&".to_owned(),
         "lt" => "<".to_owned(),
@@ -345,6 +372,9 @@ impl UnEntry {
     }
 }
 
+/// What the bundled snapshots are, as results name them.
+pub const BUNDLED: &str = "bundled snapshots: UN Consolidated List 2026-02-27, OFAC SDN 2021 (aliases and addresses 2025), OFAC non-SDN 2025, BIS Denied Persons List 2022, BIS Entity and Unverified Lists and State Department lists from a 2019 sample of the US Consolidated Screening List";
+
 /// The snapshots bundled with preclear (`data/SOURCE.md`): a fresh machine screens with them.
 /// They are snapshots, not current lists.
 pub fn bundled() -> Result<Vec<Entry>, ListError> {
@@ -361,5 +391,15 @@ pub fn bundled() -> Result<Vec<Entry>, ListError> {
         include_bytes!("../data/ofac-cons-alt-2025.csv"),
         include_bytes!("../data/ofac-cons-add-2025.csv"),
     )?);
+    entries.extend(
+        crate::formats::read_bis_dpl(include_bytes!("../data/bis-denied-persons-2022.txt"))?
+            .entries,
+    );
+    // The CSL sample's Denied Persons rows are older than the 2022 file read above.
+    let csl = crate::formats::read_csl(
+        include_bytes!("../data/us-csl-sample-2019.csv"),
+        crate::formats::CslScope::WithoutTreasury,
+    )?;
+    entries.extend(csl.entries.into_iter().filter(|e| e.list != ListId::BisDeniedPersons));
     Ok(entries)
 }

@@ -58,6 +58,9 @@ pub struct Hit {
     pub list_title: &'static str,
     /// The entry's id on the list.
     pub entry_id: String,
+    /// A fingerprint of the entry as listed ([`crate::identity::entry_fingerprint`]): a
+    /// decision on the hit holds while it is the same.
+    pub entry_fingerprint: String,
     /// What it is.
     pub kind: EntryKind,
     /// Its programs.
@@ -86,6 +89,8 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Screener {
     entries: Vec<Entry>,
+    /// Each entry's countries as compared ([`country_key`]), in the entry's order.
+    country_keys: Vec<Vec<String>>,
     /// Every name: (entry, name index in the entry, normalised).
     names: Vec<(u32, u16, Normalized)>,
     /// Index key → names (positions in `names`).
@@ -100,6 +105,16 @@ pub struct Screener {
 
 /// A screened name and country, as remembered.
 type Remembered = (String, Option<String>);
+
+/// A country as compared: its ISO code when it reads as a country (`CN`, `China`, `Turkey`,
+/// `Türkiye`, `Korea, North`: the EU, BIS and CSL files give codes, the UN, OFAC and UK files
+/// names, each in its own spelling), else its normalised words.
+fn country_key(text: &str) -> String {
+    match preclear_domain::country_from_text(text) {
+        Ok(country) => country.as_str().to_owned(),
+        Err(_) => normalize(text).tokens.join(" "),
+    }
+}
 
 fn keys(token: &str) -> Vec<String> {
     let mut keys = vec![format!("={token}")];
@@ -152,8 +167,11 @@ impl Screener {
             .into_iter()
             .map(|(token, count)| (token, (total / (f64::from(count) + 1.0)).ln() + 1.0))
             .collect();
+        let country_keys =
+            entries.iter().map(|e| e.countries.iter().map(|c| country_key(c)).collect()).collect();
         Screener {
             entries,
+            country_keys,
             names,
             index,
             weights,
@@ -199,6 +217,8 @@ impl Screener {
         if query.tokens.is_empty() {
             return Vec::new();
         }
+        let country = country.filter(|c| !c.trim().is_empty()).map(|c| (c, country_key(c)));
+        let country = country.as_ref().map(|(c, key)| (*c, key.as_str()));
         let mut shared: HashMap<u32, u32> = HashMap::new();
         for token in &query.tokens {
             for key in keys(token) {
@@ -215,8 +235,15 @@ impl Screener {
             let Some((entry_at, name_at, listed)) = self.names.get(at as usize) else { continue };
             let Some(entry) = self.entries.get(*entry_at as usize) else { continue };
             let Some(entry_name) = entry.names.get(usize::from(*name_at)) else { continue };
-            let hit =
-                self.score(&query, listed, entry, &entry_name.text, entry_name.strong, country);
+            let keys = self.country_keys.get(*entry_at as usize).map_or(&[][..], Vec::as_slice);
+            let hit = self.score(
+                &query,
+                listed,
+                (entry, keys),
+                &entry_name.text,
+                entry_name.strong,
+                country,
+            );
             if hit.score < POSSIBLE {
                 continue;
             }
@@ -240,19 +267,18 @@ impl Screener {
         &self,
         query: &Normalized,
         listed: &Normalized,
-        entry: &Entry,
+        (entry, entry_countries): (&Entry, &[String]),
         text: &str,
         strong: bool,
-        country: Option<&str>,
+        country: Option<(&str, &str)>,
     ) -> Hit {
         let (tokens, unmatched, similarity) = self.align(&query.tokens, &listed.tokens);
         let mut score = if strong { similarity } else { similarity * 0.9 };
         let mut country_effect = String::new();
-        if let Some(country) = country.filter(|c| !c.trim().is_empty())
+        if let Some((country, wanted)) = country
             && !entry.countries.is_empty()
         {
-            let wanted = normalize(country).tokens.join(" ");
-            if entry.countries.iter().any(|c| normalize(c).tokens.join(" ") == wanted) {
+            if entry_countries.iter().any(|c| c == wanted) {
                 score = (score + 0.02).min(1.0);
                 country_effect = format!("agrees ({country})");
             } else {
@@ -266,6 +292,7 @@ impl Screener {
             list: entry.list,
             list_title: entry.list.title(),
             entry_id: entry.id.clone(),
+            entry_fingerprint: crate::identity::entry_fingerprint(entry),
             kind: entry.kind,
             programs: entry.programs.clone(),
             entry_name: entry.names.first().map(|n| n.text.clone()).unwrap_or_default(),
@@ -336,6 +363,6 @@ impl Screener {
             countries: Vec::new(),
             programs: Vec::new(),
         };
-        self.score(&normalize(a), &normalize(b), &entry, b, true, None)
+        self.score(&normalize(a), &normalize(b), (&entry, &[]), b, true, None)
     }
 }

@@ -89,3 +89,40 @@ fn two_names_compare_with_an_explanation() {
     let different = SCREENER.compare("Nordwind Systems", "BANCO NACIONAL DE CUBA");
     assert!(different.score < POSSIBLE, "{different:#?}");
 }
+
+/// The EU, BIS and CSL files give countries as ISO codes: a party in that country agrees with
+/// the entry as one given by name does.
+#[test]
+fn a_country_listed_by_its_code_agrees_with_the_party_s_country() {
+    use preclear_screening::{Entry, EntryKind, EntryName, ListId, Screener};
+    let entry = |countries: &[&str]| Entry {
+        list: ListId::EuFinancialSanctions,
+        id: "EU.1".into(),
+        kind: EntryKind::Entity,
+        names: vec![EntryName { text: "JADE RIVER ELECTRONICS".into(), strong: true }],
+        countries: countries.iter().map(|c| (*c).to_owned()).collect(),
+        programs: vec![],
+    };
+    let by_code =
+        Screener::new(vec![entry(&["CN"])]).screen("Jade River Electronics", Some("China"));
+    let by_name =
+        Screener::new(vec![entry(&["China"])]).screen("Jade River Electronics", Some("China"));
+    assert_eq!(by_code[0].country, "agrees (China)");
+    assert_eq!(by_code[0].score, by_name[0].score);
+    let elsewhere =
+        Screener::new(vec![entry(&["CN"])]).screen("Jade River Electronics", Some("Germany"));
+    assert!(elsewhere[0].country.starts_with("conflicts"), "{}", elsewhere[0].country);
+}
+
+/// The bundled snapshots hold the BIS lists too: a party on the Entity List (from the CSL
+/// sample) in Türkiye is a match on that list, and a Denied Persons entry is found on its own.
+#[test]
+fn the_bundled_lists_include_the_bis_entity_list() {
+    let hits = SCREENER.screen("3K AVIATION CONSULTING AND LOGISTICS", Some("Turkey"));
+    let best = hits.first().expect("a hit");
+    assert_eq!(best.list, ListId::BisEntityList);
+    assert_eq!(best.band, "match");
+    assert_eq!(best.country, "agrees (Turkey)", "the CSL's `TR` read as the country");
+    let denied = SCREENER.screen("Aaron Abraham Villa", Some("United States"));
+    assert_eq!(denied.first().map(|h| h.list), Some(ListId::BisDeniedPersons));
+}

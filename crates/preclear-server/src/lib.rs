@@ -27,6 +27,7 @@ mod kb_api;
 pub mod openapi;
 mod price_lists_api;
 mod programs_api;
+mod screening_api;
 mod web;
 
 use std::sync::Arc;
@@ -108,6 +109,7 @@ pub fn app(state: AppState) -> Router {
         .merge(documents::routes())
         .merge(programs_api::routes())
         .merge(price_lists_api::routes())
+        .merge(screening_api::routes())
         .layer(DefaultBodyLimit::max(state.max_body_bytes));
     Router::new()
         .nest("/api/v1", api)

@@ -193,6 +193,14 @@ fn call_for(
             "/api/v1/price-lists/default".into(),
             json_body(&json!({ "text": PRICE_LIST })).map(|(t, b)| (t.to_owned(), b)),
         ),
+        Op::ScreeningQueue => get("/api/v1/screening/queue".into()),
+        // The example's parties have no hit: a caller who may decide is told so (422).
+        Op::DecideScreening => post(
+            "/api/v1/screening/decisions".into(),
+            json!({ "assessment_id": objects.assessment, "role": "consignee",
+                    "list": "OFAC Specially Designated Nationals (SDN) List", "entry_id": "306",
+                    "verdict": "false_positive", "reason": "a test" }),
+        ),
     }
 }
 

@@ -118,6 +118,8 @@ operations! {
     Search = "search", "search", ALL_ROLES, Any;
     ReadPriceLists = "price_lists.read", "read the price lists", OPERATORS, Provider;
     PublishPriceList = "price_lists.publish", "publish and withdraw price lists", ADMINS, Provider;
+    ScreeningQueue = "screening.queue", "see screening hits and decisions", OPERATORS, Provider;
+    DecideScreening = "screening.decide", "decide screening hits", OPERATORS, Provider;
 }
 
 impl Access {

@@ -8,6 +8,7 @@ use std::str::FromStr as _;
 
 use preclear_domain::Date;
 use preclear_domain::request::parse_shipment_value;
+use preclear_engine::screening::Screen;
 use preclear_store::System;
 use preclear_store::audit::sha256_hex;
 use preclear_store::{AssessmentRecord, AssessmentSummary, Change, Mutation, Org};
@@ -116,29 +117,26 @@ pub async fn prepare(
     })?;
     let kb = service.kb();
     let prices = crate::price_lists::in_force(service, org).await?;
-    // Every party screened; the screener is built once per process (`screening::warm`).
+    // Every party screened; the screener is built once per process (`screening::warm`), and
+    // the operators' decisions on its hits taken into account.
     let screener = crate::screening::ready().await?;
+    let decisions = match &screener {
+        Some(screener) => {
+            crate::screening::decisions_for(service, org, screener, &shipment).await?
+        }
+        None => Vec::new(),
+    };
+    let assess = move |shipment: &preclear_domain::Shipment| {
+        let screen = screener.as_deref().map(|screener| Screen { screener, decisions: &decisions });
+        preclear_engine::assess_screened(&kb, shipment, as_of, prices.as_deref(), screen)
+    };
     let assessment = if shipment.items.len() > 200 {
         let shipment = shipment.clone();
-        tokio::task::spawn_blocking(move || {
-            preclear_engine::assess_screened(
-                &kb,
-                &shipment,
-                as_of,
-                prices.as_deref(),
-                screener.as_deref(),
-            )
-        })
-        .await
-        .map_err(ServiceError::internal)?
+        tokio::task::spawn_blocking(move || assess(&shipment))
+            .await
+            .map_err(ServiceError::internal)?
     } else {
-        preclear_engine::assess_screened(
-            &kb,
-            &shipment,
-            as_of,
-            prices.as_deref(),
-            screener.as_deref(),
-        )
+        assess(&shipment)
     };
     record(principal, org, &shipment, assessment, text, now, None)
 }
@@ -302,17 +300,25 @@ pub async fn reassessed(
         (Pricing::Recorded, None) => None,
     };
     // A replay screens again only if the assessment was screened (one from before screening
-    // replays without); a re-run always screens, as a new assessment does.
+    // replays without), with the decisions it recorded; a re-run always screens, as a new
+    // assessment does, with the decisions in force.
     let screened = pricing == Pricing::Current || recorded.screening.is_some();
+    let decisions = match (pricing, &recorded.screening) {
+        (Pricing::Recorded, Some(screening)) => screening.decisions(),
+        (Pricing::Recorded, None) => Vec::new(),
+        (Pricing::Current, _) => match crate::screening::ready().await? {
+            Some(screener) => {
+                let org = org_of(service, record).await?;
+                crate::screening::decisions_for(service, &org, &screener, &shipment).await?
+            }
+            None => Vec::new(),
+        },
+    };
     let (shipment, assessment) = tokio::task::spawn_blocking(move || {
         let screener = if screened { crate::screening::screener() } else { None };
-        let assessment = preclear_engine::assess_screened(
-            &kb,
-            &shipment,
-            as_of,
-            prices.as_deref(),
-            screener.as_deref(),
-        );
+        let screen = screener.as_deref().map(|screener| Screen { screener, decisions: &decisions });
+        let assessment =
+            preclear_engine::assess_screened(&kb, &shipment, as_of, prices.as_deref(), screen);
         (shipment, assessment)
     })
     .await
@@ -325,7 +331,7 @@ pub async fn reassessed(
 #[derive(serde::Deserialize)]
 struct Recorded {
     service_charges: Option<RecordedCharges>,
-    screening: Option<serde::de::IgnoredAny>,
+    screening: Option<crate::screening::RecordedScreening>,
 }
 
 #[derive(serde::Deserialize)]
@@ -397,17 +403,25 @@ pub async fn compare_and_store(
     // One engine call, as the CLI's: each destination an ordinary assessment.
     let kb = service.kb();
     let prices = crate::price_lists::in_force(service, org).await?;
+    let screener = crate::screening::ready().await?;
+    let decisions = match &screener {
+        Some(screener) => {
+            crate::screening::decisions_for(service, org, screener, &shipment).await?
+        }
+        None => Vec::new(),
+    };
     let compared = {
         let (shipment, destinations) = (shipment.clone(), destinations.to_vec());
         tokio::task::spawn_blocking(move || {
-            let screener = crate::screening::screener();
+            let screen =
+                screener.as_deref().map(|screener| Screen { screener, decisions: &decisions });
             preclear_engine::compare::compare_screened(
                 &kb,
                 &shipment,
                 &destinations,
                 as_of,
                 prices.as_deref(),
-                screener.as_deref(),
+                screen,
             )
         })
         .await

@@ -1,14 +1,31 @@
-//! The restricted-party screener the service screens every assessment's parties with: the
-//! bundled list snapshots (`preclear-screening`), read and indexed once per process, in the
-//! background from the service's start (`warm`), so that the first assessment does not wait
-//! for it. Lists deployed as datasets are the next step of the issue "restricted-party
-//! screening".
+//! Restricted-party screening in the service: the screener every assessment's parties are
+//! screened with (the bundled list snapshots of `preclear-screening`, read and indexed once per
+//! process, in the background from the service's start, `warm`, so that the first assessment
+//! does not wait for it), and the operators' decisions on hits: the queue of hits awaiting one,
+//! deciding (audited), and the decisions an assessment takes into account. Lists deployed as
+//! datasets are the next step of the issue "restricted-party screening".
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+use preclear_domain::Shipment;
+use preclear_engine::screening::{HitDecision, HitVerdict, PriorDecision};
 use preclear_screening::{Screener, lists};
+use preclear_store::{Change, Mutation, Org, OrgKind, ScreeningDecision, System};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
 
-use crate::ServiceError;
+use crate::access::Op;
+use crate::auth::Principal;
+use crate::clock::{date_of, rfc3339};
+use crate::ops::event;
+use crate::{Service, ServiceError};
+
+/// The most assessments with hits the queue reads (the newest).
+pub const QUEUE_ASSESSMENTS: u32 = 200;
+/// The longest reason.
+pub const MAX_REASON: usize = 500;
 
 static SCREENER: OnceLock<Option<Arc<Screener>>> = OnceLock::new();
 
@@ -40,4 +57,374 @@ pub fn warm() {
     std::thread::spawn(|| {
         let _ = screener();
     });
+}
+
+/// The decisions an assessment of `org` takes into account: the current ones of the provider
+/// serving it, read only when one of the shipment's parties has a hit at all (the usual
+/// shipment has none, and pays no query).
+pub async fn decisions_for(
+    service: &Service,
+    org: &Org,
+    screener: &Screener,
+    shipment: &Shipment,
+) -> Result<Vec<PriorDecision>, ServiceError> {
+    let provider = match org.kind {
+        OrgKind::Provider => org.id,
+        OrgKind::Client => match org.provider_id {
+            Some(provider) => provider,
+            None => return Ok(Vec::new()),
+        },
+    };
+    let mut parties = vec![(&shipment.client.name, shipment.client.country)];
+    parties.extend(shipment.consignee.iter().map(|p| (&p.name, p.country)));
+    parties.extend(shipment.end_user.iter().map(|p| (&p.name, p.country)));
+    // The screener remembers these answers: the assessment's own screening is a lookup.
+    let hit = parties
+        .iter()
+        .any(|(name, country)| !screener.screen(name, Some(country.name())).is_empty());
+    if !hit {
+        return Ok(Vec::new());
+    }
+    let stored = service.store.screening_decisions_for(System::Screening, provider).await?;
+    Ok(stored.iter().filter_map(prior).collect())
+}
+
+/// A stored decision as the engine takes it (`None` for a verdict this engine does not know).
+fn prior(d: &ScreeningDecision) -> Option<PriorDecision> {
+    Some(PriorDecision {
+        party_key: d.party_key.clone(),
+        list: d.list.clone(),
+        entry_id: d.entry_id.clone(),
+        entry_fingerprint: d.entry_fingerprint.clone(),
+        decision: HitDecision {
+            verdict: HitVerdict::parse(&d.verdict)?,
+            reason: d.reason.clone(),
+            decided_by: d.decided_by.clone(),
+            decided_on: date_of(d.decided_at).to_string(),
+        },
+    })
+}
+
+/// What an assessment recorded of its screening: the decisions it applied, for its replay.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RecordedScreening {
+    #[serde(default)]
+    parties: Vec<RecordedParty>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordedParty {
+    role: String,
+    name: String,
+    /// Absent in assessments stored before decisions existed.
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    hits: Vec<RecordedHit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RecordedHit {
+    list: String,
+    entry_id: String,
+    #[serde(default)]
+    entry_name: String,
+    #[serde(default)]
+    matched_name: String,
+    #[serde(default)]
+    score: String,
+    #[serde(default)]
+    band: String,
+    #[serde(default)]
+    programs: Vec<String>,
+    #[serde(default)]
+    explanation: String,
+    #[serde(default)]
+    entry_fingerprint: String,
+    #[serde(default)]
+    decision: Option<HitDecision>,
+}
+
+impl RecordedScreening {
+    /// The decisions the assessment applied, as the engine takes them again.
+    pub(crate) fn decisions(&self) -> Vec<PriorDecision> {
+        self.parties
+            .iter()
+            .flat_map(|party| {
+                party.hits.iter().filter_map(|hit| {
+                    hit.decision.as_ref().map(|decision| PriorDecision {
+                        party_key: party.key.clone(),
+                        list: hit.list.clone(),
+                        entry_id: hit.entry_id.clone(),
+                        entry_fingerprint: hit.entry_fingerprint.clone(),
+                        decision: decision.clone(),
+                    })
+                })
+            })
+            .collect()
+    }
+}
+
+/// A stored assessment's screening section, if it has one.
+fn recorded(result: &str) -> Result<Option<RecordedScreening>, ServiceError> {
+    #[derive(Deserialize)]
+    struct StoredResult {
+        screening: Option<RecordedScreening>,
+    }
+    let parsed: StoredResult = serde_json::from_str(result).map_err(ServiceError::internal)?;
+    Ok(parsed.screening)
+}
+
+/// A hit awaiting an operator's decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenHit {
+    /// The newest assessment with this hit.
+    pub assessment_id: Uuid,
+    /// Its reference.
+    pub reference: String,
+    /// Its client.
+    pub client_name: String,
+    /// When it was made (RFC 3339).
+    pub assessed_at: String,
+    /// How many of the assessments read have this hit.
+    pub assessments: usize,
+    /// `client`, `consignee` or `end_user`.
+    pub role: String,
+    /// The party's name as screened.
+    pub party: String,
+    /// The list's name.
+    pub list: String,
+    /// The entry's id.
+    pub entry_id: String,
+    /// The entry's primary name.
+    pub entry_name: String,
+    /// The name or alias that matched.
+    pub matched_name: String,
+    /// The score.
+    pub score: String,
+    /// `match` or `possible`.
+    pub band: String,
+    /// The entry's programs.
+    pub programs: Vec<String>,
+    /// Each token pair.
+    pub explanation: String,
+}
+
+/// The hits of the newest assessments (at most [`QUEUE_ASSESSMENTS`] with a screening
+/// finding) that no current decision covers, one per party and entry, newest first.
+pub async fn queue(service: &Service, principal: &Principal) -> Result<Vec<OpenHit>, ServiceError> {
+    principal.may(Op::ScreeningQueue)?;
+    let decided =
+        service.store.screening_decisions_for(System::Screening, principal.org.id).await?;
+    let covered: std::collections::HashSet<(&str, &str, &str, &str)> = decided
+        .iter()
+        .map(|d| {
+            (
+                d.party_key.as_str(),
+                d.list.as_str(),
+                d.entry_id.as_str(),
+                d.entry_fingerprint.as_str(),
+            )
+        })
+        .collect();
+    let stored =
+        service.store.screened_assessments(principal.visibility(), QUEUE_ASSESSMENTS).await?;
+    let mut open: Vec<OpenHit> = Vec::new();
+    let mut seen: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
+    for (summary, result) in &stored {
+        let Some(screening) = recorded(result)? else { continue };
+        for party in &screening.parties {
+            for hit in &party.hits {
+                if party.key.is_empty() || hit.entry_fingerprint.is_empty() {
+                    // Stored before decisions existed: a new assessment of the party shows it.
+                    continue;
+                }
+                let key = (
+                    party.key.clone(),
+                    hit.list.clone(),
+                    hit.entry_id.clone(),
+                    hit.entry_fingerprint.clone(),
+                );
+                if covered.contains(&(
+                    key.0.as_str(),
+                    key.1.as_str(),
+                    key.2.as_str(),
+                    key.3.as_str(),
+                )) {
+                    continue;
+                }
+                if let Some(&at) = seen.get(&key) {
+                    if let Some(known) = open.get_mut(at) {
+                        known.assessments += 1;
+                    }
+                    continue;
+                }
+                seen.insert(key, open.len());
+                open.push(OpenHit {
+                    assessment_id: summary.id,
+                    reference: summary.reference.clone(),
+                    client_name: summary.client_name.clone(),
+                    assessed_at: rfc3339(summary.created_at),
+                    assessments: 1,
+                    role: party.role.clone(),
+                    party: party.name.clone(),
+                    list: hit.list.clone(),
+                    entry_id: hit.entry_id.clone(),
+                    entry_name: hit.entry_name.clone(),
+                    matched_name: hit.matched_name.clone(),
+                    score: hit.score.clone(),
+                    band: hit.band.clone(),
+                    programs: hit.programs.clone(),
+                    explanation: hit.explanation.clone(),
+                });
+            }
+        }
+    }
+    Ok(open)
+}
+
+/// A decision on a hit of a stored assessment, as submitted.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDecision {
+    /// The assessment whose hit is decided.
+    pub assessment_id: String,
+    /// The party's role there (`client`, `consignee`, `end_user`).
+    pub role: String,
+    /// The list's name, as the hit gives it.
+    pub list: String,
+    /// The entry's id, as the hit gives it.
+    pub entry_id: String,
+    /// `false_positive` or `true_match`.
+    pub verdict: String,
+    /// Why (required; at most 500 characters).
+    pub reason: String,
+}
+
+/// Records an operator's decision on a hit of a stored assessment, with its audit event: it
+/// holds for the party and the entry (as listed then) in every later assessment of the
+/// provider's clients.
+pub async fn decide(
+    service: &Service,
+    principal: &Principal,
+    new: &NewDecision,
+    now: i64,
+) -> Result<ScreeningDecision, ServiceError> {
+    principal.may(Op::DecideScreening)?;
+    let mut problems = Vec::new();
+    let mut problem = |field: &str, message: String| {
+        problems.push(crate::FieldError { field: field.to_owned(), message });
+    };
+    let verdict = HitVerdict::parse(new.verdict.trim());
+    if verdict.is_none() {
+        problem(
+            "verdict",
+            format!(
+                "`{}` is not a verdict; expected false_positive or true_match",
+                new.verdict.trim()
+            ),
+        );
+    }
+    let reason = new.reason.trim();
+    if reason.is_empty() {
+        problem("reason", "say why: the decision is audited and shown on every later hit".into());
+    } else if reason.chars().count() > MAX_REASON {
+        problem("reason", format!("must be at most {MAX_REASON} characters"));
+    } else if reason.chars().any(char::is_control) {
+        problem("reason", "must be one line, without control characters".into());
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let record = crate::assessments::load(service, principal, new.assessment_id.trim()).await?;
+    let screening = recorded(&record.result)?.unwrap_or_default();
+    let role = new.role.trim();
+    let Some(party) = screening.parties.iter().find(|p| p.role == role) else {
+        let roles: Vec<&str> = screening.parties.iter().map(|p| p.role.as_str()).collect();
+        return Err(ServiceError::invalid_field(
+            "role",
+            if roles.is_empty() {
+                "the assessment's parties were not screened".to_owned()
+            } else {
+                format!(
+                    "`{role}` is not a screened party of the assessment; its parties: {}",
+                    roles.join(", ")
+                )
+            },
+        ));
+    };
+    let Some(hit) =
+        party.hits.iter().find(|h| h.list == new.list.trim() && h.entry_id == new.entry_id.trim())
+    else {
+        let hits: Vec<String> =
+            party.hits.iter().map(|h| format!("{} `{}`", h.list, h.entry_id)).collect();
+        return Err(ServiceError::invalid_field(
+            "entry_id",
+            if hits.is_empty() {
+                format!("the {role} has no hit to decide")
+            } else {
+                format!("not a hit of the {role}; its hits: {}", hits.join(", "))
+            },
+        ));
+    };
+    if party.key.is_empty() || hit.entry_fingerprint.is_empty() {
+        return Err(ServiceError::Conflict(
+            "the assessment was made before decisions were recorded; assess the shipment again and decide its hit".into(),
+        ));
+    }
+    let verdict = verdict.unwrap_or(HitVerdict::FalsePositive);
+    let provider = principal.org.id;
+    let before = service
+        .store
+        .screening_decisions_for(System::Screening, provider)
+        .await?
+        .into_iter()
+        .find(|d| d.party_key == party.key && d.list == hit.list && d.entry_id == hit.entry_id);
+    let decision = ScreeningDecision {
+        id: Uuid::now_v7(),
+        provider_id: provider,
+        party_key: party.key.clone(),
+        party_name: party.name.clone(),
+        list: hit.list.clone(),
+        entry_id: hit.entry_id.clone(),
+        entry_name: hit.entry_name.clone(),
+        entry_fingerprint: hit.entry_fingerprint.clone(),
+        verdict: verdict.as_str().to_owned(),
+        reason: reason.to_owned(),
+        assessment_id: record.summary.id,
+        decided_by: principal.actor.0.clone(),
+        decided_at: now,
+    };
+    let state = |d: &ScreeningDecision| {
+        json!({
+            "party": d.party_name, "party_key": d.party_key, "list": d.list,
+            "entry_id": d.entry_id, "entry_fingerprint": d.entry_fingerprint,
+            "verdict": d.verdict, "reason": d.reason, "assessment_id": d.assessment_id,
+        })
+    };
+    let audit = event(
+        provider,
+        &principal.actor,
+        now,
+        "screening.decided",
+        ("screening_decision", decision.id.to_string()),
+        before.as_ref().map(state),
+        Some(state(&decision)),
+    );
+    let change =
+        Change { mutation: Mutation::DecideScreening(Box::new(decision.clone())), event: audit };
+    service.store.commit(std::slice::from_ref(&change)).await?;
+    Ok(decision)
+}
+
+/// The provider's decisions, newest first (superseded ones included), at most
+/// [`preclear_store::screening::MAX_LISTED`].
+pub async fn decisions(
+    service: &Service,
+    principal: &Principal,
+) -> Result<Vec<ScreeningDecision>, ServiceError> {
+    principal.may(Op::ScreeningQueue)?;
+    Ok(service.store.screening_decision_history(principal.visibility()).await?)
 }

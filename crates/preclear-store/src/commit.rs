@@ -13,7 +13,7 @@ use crate::db::{Param, Sql, Tx};
 use crate::digest::{self, State};
 use crate::model::{
     ApiKey, AssessmentRecord, DatasetKind, Deployment, EvidenceDocument, Micros, Org,
-    PriceListEdition, ProgramRecord, Session, User,
+    PriceListEdition, ProgramRecord, ScreeningDecision, Session, User,
 };
 use crate::read::key_from;
 use crate::{Store, StoreError};
@@ -54,6 +54,8 @@ pub enum Mutation {
     InsertEvidence(Box<EvidenceDocument>),
     /// A price-list edition published (or a scope's prices withdrawn: an edition without text).
     PublishPriceList(Box<PriceListEdition>),
+    /// An operator's decision on a screening hit.
+    DecideScreening(Box<ScreeningDecision>),
     /// A dataset version made current, its body stored first when given (a KB version that is
     /// already stored, as for a rollback, needs none).
     Deploy {
@@ -332,6 +334,10 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<Option<State>, StoreE
         Mutation::PublishPriceList(edition) => {
             tx.execute(crate::price_lists::INSERT, &crate::price_lists::params(edition)).await?;
             Some(digest::price_list(edition))
+        }
+        Mutation::DecideScreening(decision) => {
+            tx.execute(crate::screening::INSERT, &crate::screening::params(decision)).await?;
+            Some(digest::screening_decision(decision))
         }
         Mutation::InsertOrg(org) => {
             tx.execute(

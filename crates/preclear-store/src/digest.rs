@@ -1,6 +1,7 @@
 //! The state of every stored object a decision depends on, as a digest that its audit event
 //! records: organisations, users, API keys, assessments (with their list columns), program
-//! records (IOR entities, programs, consignments), evidence documents and price-list editions.
+//! records (IOR entities, programs, consignments), evidence documents, price-list editions and
+//! screening decisions.
 //!
 //! The store computes the digest of what a mutation writes, inside the commit, and chains it
 //! with the event (`state_object`, `state_sha256`), so no caller can forget it.
@@ -12,7 +13,8 @@ use serde_json::{Value, json};
 
 use crate::audit::sha256_hex;
 use crate::model::{
-    ApiKey, AssessmentSummary, EvidenceDocument, Org, PriceListEdition, ProgramRecord, User,
+    ApiKey, AssessmentSummary, EvidenceDocument, Org, PriceListEdition, ProgramRecord,
+    ScreeningDecision, User,
 };
 
 /// The object a digest is of: `user/<id>`, `program/<id>`…
@@ -139,6 +141,28 @@ pub fn price_list(e: &PriceListEdition) -> State {
             e.body.as_deref().map(sha256_hex),
             e.created_by,
             e.created_at
+        ]),
+    )
+}
+
+/// A screening decision's state (decisions are never changed).
+pub fn screening_decision(d: &ScreeningDecision) -> State {
+    state(
+        "screening_decision",
+        d.id,
+        json!([
+            d.provider_id.to_string(),
+            d.party_key,
+            d.party_name,
+            d.list,
+            d.entry_id,
+            d.entry_name,
+            d.entry_fingerprint,
+            d.verdict,
+            d.reason,
+            d.assessment_id.to_string(),
+            d.decided_by,
+            d.decided_at
         ]),
     )
 }

@@ -19,6 +19,7 @@ mod model;
 pub mod price_lists;
 mod read;
 mod records;
+pub mod screening;
 mod tls;
 
 use std::str::FromStr as _;

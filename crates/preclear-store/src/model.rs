@@ -285,6 +285,9 @@ pub enum System {
     /// Pricing an assessment: the price lists of the provider serving the assessment's
     /// organisation (a client never reads them; the charges they give are in its assessment).
     Pricing,
+    /// Screening an assessment's parties: the decisions of the provider serving the
+    /// assessment's organisation (a client never lists them; those that apply are on its hits).
+    Screening,
 }
 
 /// Filters for listing assessments. All are optional and combine with AND.
@@ -463,6 +466,38 @@ pub struct PriceListEdition {
     pub created_by: String,
     /// When.
     pub created_at: Micros,
+}
+
+/// An operator's decision on a restricted-party screening hit: a row never changed; the
+/// current decision on a party and entry is the latest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScreeningDecision {
+    /// Identifier.
+    pub id: Uuid,
+    /// The provider whose operators decided (its clients' assessments take it into account).
+    pub provider_id: Uuid,
+    /// The party: its name normalised and its country (`banco nacional de cuba|CH`).
+    pub party_key: String,
+    /// The party's name as it was screened.
+    pub party_name: String,
+    /// The list's name.
+    pub list: String,
+    /// The entry's id on the list.
+    pub entry_id: String,
+    /// The entry's primary name.
+    pub entry_name: String,
+    /// The entry's fingerprint when decided: the decision holds while it is the same.
+    pub entry_fingerprint: String,
+    /// `false_positive` or `true_match`.
+    pub verdict: String,
+    /// Why.
+    pub reason: String,
+    /// The assessment whose hit was decided.
+    pub assessment_id: Uuid,
+    /// Who decided.
+    pub decided_by: String,
+    /// When.
+    pub decided_at: Micros,
 }
 
 /// One deployment of a dataset version: the latest of a kind is its current version.

@@ -425,6 +425,34 @@ impl Store {
         }))
     }
 
+    /// The visible assessments whose screening raised a finding (`screening.match` or
+    /// `screening.possible`), newest first, at most `limit`, with their stored results: where
+    /// the operators' queue of hits to decide comes from. It reads the stored results with a
+    /// pattern, so its cost grows with the assessments stored; `limit` bounds what it returns.
+    pub async fn screened_assessments(
+        &self,
+        vis: Visibility,
+        limit: u32,
+    ) -> Result<Vec<(AssessmentSummary, String)>, StoreError> {
+        let (clause, org) = visible("org_id", vis, 1);
+        let select = |total: &str| {
+            format!(
+                "SELECT {SUMMARY_COLUMNS}, {total}, result FROM assessments WHERE {clause} AND \
+                 (result LIKE '%\"screening.possible\"%' OR result LIKE '%\"screening.match\"%') \
+                 ORDER BY id DESC LIMIT $2"
+            )
+        };
+        let rows = self
+            .pool
+            .fetch_all_dynamic(
+                select(TOTAL_SQLITE),
+                select(TOTAL_POSTGRES),
+                &[Param::Uuid(org), Param::Int(i64::from(limit))],
+            )
+            .await?;
+        rows.iter().map(|row| Ok((summary_from(row)?, row.text("result")?))).collect()
+    }
+
     /// Assessments visible and matching the filter, newest first, at most `filter.limit`.
     pub async fn assessments(
         &self,
@@ -807,6 +835,9 @@ impl Store {
         }
         for edition in self.all_price_list_editions().await? {
             states.push((edition.provider_id, digest::price_list(&edition)));
+        }
+        for decision in self.all_screening_decisions().await? {
+            states.push((decision.provider_id, digest::screening_decision(&decision)));
         }
         Ok(states)
     }

@@ -11,5 +11,6 @@
 mod contract;
 mod probe;
 mod scenarios;
+mod screening;
 mod support;
 mod zedland;

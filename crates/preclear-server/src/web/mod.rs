@@ -26,6 +26,7 @@ mod pages;
 mod people;
 mod price_lists;
 mod programs;
+mod screening;
 mod search;
 pub(crate) mod session;
 mod svg;
@@ -99,6 +100,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/price-lists", get(price_lists::list))
         .route("/price-lists/{scope}", get(price_lists::show).post(price_lists::publish))
         .route("/price-lists/{scope}/withdraw", post(price_lists::withdraw))
+        .route("/screening", get(screening::queue))
+        .route("/screening/decisions", post(screening::decide))
         .route("/static/app.css", get(stylesheet))
         .route("/static/app.js", get(script))
         .layer(middleware::from_fn(protect))
@@ -177,7 +180,8 @@ pub(crate) struct Nav {
     pub role: String,
     pub csrf: String,
     /// The section the page belongs to (`dashboard`, `assessments`, `new`, `kb`, `audit`,
-    /// `keys`, `orgs`, `users`, `programs`, `entities`, `prices`), for `aria-current`.
+    /// `keys`, `orgs`, `users`, `programs`, `entities`, `prices`, `screening`), for
+    /// `aria-current`.
     pub section: &'static str,
     pub can_submit: bool,
     pub can_audit: bool,
@@ -186,6 +190,8 @@ pub(crate) struct Nav {
     pub manages_registry: bool,
     /// The provider's staff, who read its price lists.
     pub reads_prices: bool,
+    /// The provider's operators and admins, who decide screening hits.
+    pub screens: bool,
     pub kb_version: String,
 }
 
@@ -203,6 +209,7 @@ impl Nav {
             is_admin: p.can(Op::ListKeys),
             manages_registry: p.can(Op::ListEntities),
             reads_prices: p.can(Op::ReadPriceLists),
+            screens: p.can(Op::ScreeningQueue),
             kb_version: state.kb().version().as_str().to_owned(),
         }
     }
