@@ -24,11 +24,7 @@ pub(crate) fn run(
         Err(code) => return Ok(code),
     };
     // The lists are read and indexed beside the request and the KB, only when asked for.
-    let screener = screen.then(|| {
-        std::thread::spawn(|| {
-            preclear_screening::lists::bundled().map(preclear_screening::Screener::new)
-        })
-    });
+    let screener = screen.then(|| std::thread::spawn(preclear_screening::Lists::bundled));
     let (shipment, kb) = match read_shipment_and_kb(file, kb_dir)? {
         Ok(read) => read,
         Err(code) => return Ok(code),

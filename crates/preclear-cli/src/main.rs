@@ -14,6 +14,7 @@ mod kb;
 mod kb_deploy;
 mod kb_diff;
 mod kb_pages;
+mod lists;
 mod pretty;
 mod program;
 mod screen;
@@ -82,6 +83,12 @@ enum Command {
         kb: Option<PathBuf>,
         #[command(flatten)]
         pricing: PricingFlags,
+    },
+    /// The restricted-party lists the service screens with, as a dataset deployed to its
+    /// database: update one list from its publisher's files, list the versions.
+    Lists {
+        #[command(subcommand)]
+        command: ListsCommand,
     },
     /// Screen a party, or a file of parties, against the restricted-party lists (the bundled
     /// snapshots: UN, OFAC SDN and non-SDN, BIS), or compare two names; every hit explained.
@@ -311,6 +318,37 @@ struct PricingFlags {
 }
 
 #[derive(Debug, Subcommand)]
+enum ListsCommand {
+    /// Replace one list of the set in force (the deployed one, else the bundled snapshots) with
+    /// its publisher's files, say what changed, and deploy the new set.
+    Update {
+        /// The list's format: un-xml, ofac-sdn-csv, ofac-consolidated-csv (three files each:
+        /// primary, alternate names, addresses), us-csl-csv, us-csl-csv-all, bis-dpl-txt,
+        /// eu-fsf-xml, uk-sanctions-list-csv, uk-ofsi-csv.
+        #[arg(long)]
+        format: String,
+        /// The day its publisher published it (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        published: String,
+        /// The list's files, in the order its format takes them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Read and compare, but do not deploy.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        db: service::DbArgs,
+    },
+    /// The list versions deployed to the service's database, oldest first; the last is current.
+    Versions {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        #[command(flatten)]
+        db: service::DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum ScreenCommand {
     /// A party's name against every list; exit status 1 when a hit is a match.
     Party {
@@ -379,6 +417,12 @@ fn main() -> ExitCode {
         Command::Program { db, command } => program::program(&db, command),
         Command::Screen { command: ScreenCommand::Party { name, country, format } } => {
             screen::party(&name, country.as_deref(), format)
+        }
+        Command::Lists {
+            command: ListsCommand::Update { format, published, files, dry_run, db },
+        } => lists::update(&db, &format, &published, &files, dry_run),
+        Command::Lists { command: ListsCommand::Versions { format, db } } => {
+            lists::versions(&db, format)
         }
         Command::Screen { command: ScreenCommand::Batch { file, format } } => {
             screen::batch(&file, format)

@@ -6,13 +6,12 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use preclear_screening::{Hit, Screener, lists};
+use preclear_screening::{Hit, Lists, Screener};
 
 use crate::Format;
 
-fn screener() -> anyhow::Result<Screener> {
-    let entries = lists::bundled().context("reading the bundled list snapshots")?;
-    Ok(Screener::new(entries))
+fn bundled() -> anyhow::Result<Lists> {
+    Lists::bundled().context("reading the bundled list snapshots")
 }
 
 fn explain(hit: &Hit) -> String {
@@ -65,7 +64,8 @@ pub(crate) fn party(name: &str, country: Option<&str>, format: Format) -> anyhow
         ),
         None => None,
     };
-    let screener = screener()?;
+    let lists = bundled()?;
+    let screener = &lists.screener;
     let hits = screener.screen(name, country_name.as_deref());
     let mut out = std::io::stdout().lock();
     match format {
@@ -90,7 +90,7 @@ pub(crate) fn party(name: &str, country: Option<&str>, format: Format) -> anyhow
             writeln!(
                 out,
                 "lists: {}; replace them with current lists before relying on a clear result",
-                lists::BUNDLED
+                lists.description
             )?;
         }
     }
@@ -100,7 +100,7 @@ pub(crate) fn party(name: &str, country: Option<&str>, format: Format) -> anyhow
 
 /// `preclear screen match NAME1 NAME2`: the score of two names and its explanation.
 pub(crate) fn compare(a: &str, b: &str, format: Format) -> anyhow::Result<ExitCode> {
-    let hit = screener()?.compare(a, b);
+    let hit = bundled()?.screener.compare(a, b);
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
@@ -170,8 +170,8 @@ pub(crate) fn batch(file: &std::path::Path, format: Format) -> anyhow::Result<Ex
             return Ok(ExitCode::from(2));
         }
     };
-    let screener = screener()?;
-    let results = screen_all(&screener, &parties);
+    let lists = bundled()?;
+    let results = screen_all(&lists.screener, &parties);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         Format::Json => {
@@ -190,7 +190,7 @@ pub(crate) fn batch(file: &std::path::Path, format: Format) -> anyhow::Result<Ex
                 .collect();
             serde_json::to_writer_pretty(
                 &mut out,
-                &serde_json::json!({ "lists": lists::BUNDLED, "parties": rows }),
+                &serde_json::json!({ "lists": lists.description, "version": lists.version, "parties": rows }),
             )?;
             out.write_all(b"\n")?;
         }
@@ -256,7 +256,7 @@ pub(crate) fn batch(file: &std::path::Path, format: Format) -> anyhow::Result<Ex
     eprintln!(
         "{} parties screened: {matched} match, {possible} possible ({})",
         parties.len(),
-        lists::BUNDLED
+        lists.description
     );
     Ok(if matched > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -403,3 +403,100 @@ fn a_file_of_parties_is_screened_in_one_run() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(text(&refused.stderr).contains("no `name` column"), "{}", text(&refused.stderr));
 }
+
+#[test]
+fn lists_are_updated_from_their_files_and_versioned() {
+    let dir = std::env::temp_dir().join(format!("preclear-lists-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let data = dir.join("data");
+    let data = data.to_str().unwrap();
+    let db = ["--data-dir", data];
+    let run = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend_from_slice(&db);
+        preclear(&all)
+    };
+    let made = preclear(&[
+        "admin",
+        "--data-dir",
+        data,
+        "org",
+        "create",
+        "IOR Provider",
+        "--kind",
+        "provider",
+    ]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let none = run(&["lists", "versions"]);
+    assert!(text(&none.stdout).contains("bundled snapshots"), "{}", text(&none.stdout));
+
+    // The UN list with an entity added (a fictional name written for this test).
+    let un = std::fs::read_to_string(repo(
+        "crates/preclear-screening/data/un-consolidated-2026-02-27.xml",
+    ))
+    .unwrap()
+    .replacen(
+        "<ENTITY>",
+        "<ENTITY><DATAID>99000001</DATAID><FIRST_NAME>ZEDLAND ARMS EXPORT CORPORATION</FIRST_NAME><REFERENCE_NUMBER>ZZe.001</REFERENCE_NUMBER></ENTITY><ENTITY>",
+        1,
+    );
+    let file = dir.join("consolidated.xml");
+    std::fs::write(&file, un).unwrap();
+    let file = file.to_str().unwrap();
+    let update = ["lists", "update", "--format", "un-xml", "--published", "2026-12-06", file];
+
+    let dry = run(&[&update[..], &["--dry-run"]].concat());
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let said = text(&dry.stdout);
+    assert!(said.contains("un-xml of 2026-12-06: 1004 entries"), "{said}");
+    assert!(said.contains("1 entries added, 0 changed, 0 removed"), "{said}");
+    assert!(said.contains("dry run"), "{said}");
+    assert!(text(&run(&["lists", "versions"]).stdout).contains("no lists were deployed"));
+
+    let deployed = run(&update);
+    assert!(deployed.status.success(), "{}", text(&deployed.stderr));
+    assert!(
+        text(&deployed.stdout).contains("deployed lists lists-sha256:"),
+        "{}",
+        text(&deployed.stdout)
+    );
+    let versions = text(&run(&["lists", "versions"]).stdout);
+    assert!(versions.contains("deploy") && versions.contains("(current)"), "{versions}");
+    let again = run(&update);
+    assert!(text(&again.stdout).contains("already current"), "{}", text(&again.stdout));
+
+    // Bad input is named by its flag.
+    let bad = run(&["lists", "update", "--format", "un-json", "--published", "2026-12-06", file]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--format: no list format \"un-json\""),
+        "{}",
+        text(&bad.stderr)
+    );
+    let bad = run(&["lists", "update", "--format", "un-xml", "--published", "6 Dec", file]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--published"), "{}", text(&bad.stderr));
+    let bad =
+        run(&["lists", "update", "--format", "ofac-sdn-csv", "--published", "2026-12-06", file]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("takes 3 file(s)"), "{}", text(&bad.stderr));
+    let broken = dir.join("broken.xml");
+    std::fs::write(&broken, "<CONSOLIDATED_LIST><INDIVIDUALS>").unwrap();
+    let bad = run(&[
+        "lists",
+        "update",
+        "--format",
+        "un-xml",
+        "--published",
+        "2026-12-06",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("not deployed: un-xml: broken.xml"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

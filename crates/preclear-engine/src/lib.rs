@@ -73,7 +73,7 @@ pub fn assess_screened(
     screen: Option<screening::Screen<'_>>,
 ) -> Assessment {
     let mut findings = Findings::default();
-    let screening = screen.map(|s| screening::screen(s, shipment, &mut findings));
+    let screening = screen.map(|s| screening::screen(s, shipment, as_of, &mut findings));
     let classes: Vec<classify::LineClass> = shipment
         .items
         .iter()

@@ -10,8 +10,8 @@
 //! changes. The decisions are an input, like the lists: the service reads them from its store,
 //! and a replay takes the ones its assessment recorded on each hit.
 
-use preclear_domain::{Country, Shipment};
-use preclear_screening::{Hit, Screener};
+use preclear_domain::{Country, Date, Shipment};
+use preclear_screening::{Hit, Lists};
 use serde::{Deserialize, Serialize};
 
 use crate::findings::Findings;
@@ -23,6 +23,11 @@ use crate::output::Severity;
 pub struct Screening {
     /// The lists and their dates.
     pub lists: String,
+    /// The version of the set of lists (a dataset version: a replay screens with it again).
+    pub version: String,
+    /// How many days after its publication a list counts as current (older lists are named
+    /// in the warning `screening.stale_lists`).
+    pub max_age_days: u32,
     /// Each party screened.
     pub parties: Vec<ScreenedParty>,
 }
@@ -129,19 +134,24 @@ pub struct PriorDecision {
     pub decision: HitDecision,
 }
 
+/// How many days after its publication a list counts as current, unless the caller says.
+pub const DEFAULT_MAX_AGE_DAYS: u32 = 7;
+
 /// What the parties are screened with: the lists, and the decisions already taken.
 #[derive(Debug, Clone, Copy)]
 pub struct Screen<'a> {
-    /// The lists, indexed.
-    pub screener: &'a Screener,
+    /// The lists, indexed, with their version and description.
+    pub lists: &'a Lists,
+    /// How many days after its publication a list counts as current.
+    pub max_age_days: u32,
     /// The operators' decisions (any order; none applies twice to one hit).
     pub decisions: &'a [PriorDecision],
 }
 
 impl<'a> Screen<'a> {
     /// The lists, with no decision taken yet.
-    pub fn undecided(screener: &'a Screener) -> Screen<'a> {
-        Screen { screener, decisions: &[] }
+    pub fn undecided(lists: &'a Lists) -> Screen<'a> {
+        Screen { lists, max_age_days: DEFAULT_MAX_AGE_DAYS, decisions: &[] }
     }
 
     fn decision(&self, party_key: &str, hit: &Hit) -> Option<&'a HitDecision> {
@@ -156,9 +166,6 @@ impl<'a> Screen<'a> {
             .map(|d| &d.decision)
     }
 }
-
-/// The lists the bundled screener holds, for the assessment to state.
-pub const BUNDLED_LISTS: &str = preclear_screening::lists::BUNDLED;
 
 fn explanation(hit: &Hit) -> String {
     let mut parts: Vec<String> = hit
@@ -182,12 +189,14 @@ fn explanation(hit: &Hit) -> String {
 }
 
 /// Screens the parties and reports, per party, a hit an operator confirmed, else its best hit
-/// not decided a false positive, as a finding.
+/// not decided a false positive, as a finding; and warns when a list is older than its limit.
 pub(crate) fn screen(
     screen: Screen<'_>,
     shipment: &Shipment,
+    as_of: Date,
     findings: &mut Findings,
 ) -> Screening {
+    stale_lists(screen, as_of, findings);
     let mut parties: Vec<(&str, &str, Country)> =
         vec![("client", shipment.client.name.as_str(), shipment.client.country)];
     if let Some(consignee) = &shipment.consignee {
@@ -199,7 +208,7 @@ pub(crate) fn screen(
     let mut screened = Vec::with_capacity(parties.len());
     for (role, name, country) in parties {
         let key = preclear_screening::identity::party_key(name, country.as_str());
-        let hits = screen.screener.screen(name, Some(country.name()));
+        let hits = screen.lists.screener.screen(name, Some(country.name()));
         let decided: Vec<Option<&HitDecision>> =
             hits.iter().map(|hit| screen.decision(&key, hit)).collect();
         let party = role.replace('_', " ");
@@ -297,7 +306,45 @@ pub(crate) fn screen(
                 .collect(),
         });
     }
-    Screening { lists: BUNDLED_LISTS.to_owned(), parties: screened }
+    Screening {
+        lists: screen.lists.description.clone(),
+        version: screen.lists.version.clone(),
+        max_age_days: screen.max_age_days,
+        parties: screened,
+    }
+}
+
+/// One warning naming every list published longer ago than the limit on the assessment's date
+/// (a list whose date does not read counts as stale: nothing says it is current).
+fn stale_lists(screen: Screen<'_>, as_of: Date, findings: &mut Findings) {
+    let stale: Vec<String> = screen
+        .lists
+        .published
+        .iter()
+        .filter_map(|(format, published)| {
+            let age = published.parse::<Date>().ok().map(|p| (as_of - p).get_days());
+            match age {
+                Some(days) if days <= i32::try_from(screen.max_age_days).unwrap_or(i32::MAX) => {
+                    None
+                }
+                Some(days) => Some(format!("{format} of {published} ({days} days)")),
+                None => Some(format!("{format} of an unknown date")),
+            }
+        })
+        .collect();
+    if stale.is_empty() {
+        return;
+    }
+    findings.push(
+        Severity::Warning,
+        "screening.stale_lists",
+        format!(
+            "The parties were screened against lists older than {} days on {as_of}: {}. A clear result proves nothing about today's lists: the provider deploys current ones (docs/screening.md).",
+            screen.max_age_days,
+            stale.join(", ")
+        ),
+        vec![],
+    );
 }
 
 fn programs(hit: &Hit) -> String {

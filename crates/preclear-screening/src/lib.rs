@@ -25,7 +25,9 @@ pub mod identity;
 pub mod lists;
 pub mod matching;
 pub mod normalize;
+pub mod sets;
 
 pub use formats::{ListFile, ListFormat, ListRead, Skipped, read};
 pub use lists::{Entry, EntryKind, EntryName, ListError, ListId};
 pub use matching::{Hit, Screener, TokenMatch};
+pub use sets::{ListSet, Lists, SetList};

@@ -284,6 +284,13 @@ pub fn read_un(xml: &[u8]) -> Result<Vec<Entry>, ListError> {
         }
         buf.clear();
     }
+    // A file cut short (a download that stopped) must not pass for a shorter list.
+    if !stack.is_empty() {
+        return Err(ListError(format!(
+            "the UN list ends inside <{}>: the file is incomplete",
+            stack.join("><")
+        )));
+    }
     Ok(entries)
 }
 
@@ -372,34 +379,9 @@ impl UnEntry {
     }
 }
 
-/// What the bundled snapshots are, as results name them.
-pub const BUNDLED: &str = "bundled snapshots: UN Consolidated List 2026-02-27, OFAC SDN 2021 (aliases and addresses 2025), OFAC non-SDN 2025, BIS Denied Persons List 2022, BIS Entity and Unverified Lists and State Department lists from a 2019 sample of the US Consolidated Screening List";
-
 /// The snapshots bundled with preclear (`data/SOURCE.md`): a fresh machine screens with them.
-/// They are snapshots, not current lists.
+/// They are snapshots, not current lists ([`crate::sets::ListSet::bundled`] is the same as a
+/// set, with its dates and version).
 pub fn bundled() -> Result<Vec<Entry>, ListError> {
-    let mut entries = read_un(include_bytes!("../data/un-consolidated-2026-02-27.xml"))?;
-    entries.extend(read_ofac(
-        ListId::OfacSdn,
-        include_bytes!("../data/ofac-sdn-2021.csv"),
-        include_bytes!("../data/ofac-sdn-alt-2025.csv"),
-        include_bytes!("../data/ofac-sdn-add-2025.csv"),
-    )?);
-    entries.extend(read_ofac(
-        ListId::OfacConsolidated,
-        include_bytes!("../data/ofac-cons-prim-2025.csv"),
-        include_bytes!("../data/ofac-cons-alt-2025.csv"),
-        include_bytes!("../data/ofac-cons-add-2025.csv"),
-    )?);
-    entries.extend(
-        crate::formats::read_bis_dpl(include_bytes!("../data/bis-denied-persons-2022.txt"))?
-            .entries,
-    );
-    // The CSL sample's Denied Persons rows are older than the 2022 file read above.
-    let csl = crate::formats::read_csl(
-        include_bytes!("../data/us-csl-sample-2019.csv"),
-        crate::formats::CslScope::WithoutTreasury,
-    )?;
-    entries.extend(csl.entries.into_iter().filter(|e| e.list != ListId::BisDeniedPersons));
-    Ok(entries)
+    crate::sets::ListSet::bundled().read().map(|(entries, _)| entries)
 }

@@ -126,3 +126,13 @@ fn the_bundled_lists_include_the_bis_entity_list() {
     let denied = SCREENER.screen("Aaron Abraham Villa", Some("United States"));
     assert_eq!(denied.first().map(|h| h.list), Some(ListId::BisDeniedPersons));
 }
+
+/// A UN list cut short (a download that stopped) is refused, not read as a shorter list.
+#[test]
+fn a_un_list_cut_short_is_refused() {
+    let whole = include_bytes!("../data/un-consolidated-2026-02-27.xml");
+    let cut = whole.get(..whole.len() / 2).unwrap();
+    let error = lists::read_un(cut).unwrap_err();
+    assert!(error.0.contains("the file is incomplete"), "{}", error.0);
+    assert!(lists::read_un(whole).is_ok());
+}

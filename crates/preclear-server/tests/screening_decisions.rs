@@ -42,7 +42,7 @@ fn codes(stored: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .map(|f| f["code"].as_str().unwrap().to_owned())
-        .filter(|c| c.starts_with("screening."))
+        .filter(|c| c.starts_with("screening.") && c != "screening.stale_lists")
         .collect()
 }
 

@@ -117,17 +117,19 @@ pub async fn prepare(
     })?;
     let kb = service.kb();
     let prices = crate::price_lists::in_force(service, org).await?;
-    // Every party screened; the screener is built once per process (`screening::warm`), and
-    // the operators' decisions on its hits taken into account.
-    let screener = crate::screening::ready().await?;
-    let decisions = match &screener {
-        Some(screener) => {
-            crate::screening::decisions_for(service, org, screener, &shipment).await?
+    // Every party screened with the lists in force (`screening`), and the operators' decisions
+    // on their hits taken into account.
+    let lists = crate::screening::ready(service).await?;
+    let decisions = match &lists {
+        Some(lists) => {
+            crate::screening::decisions_for(service, org, &lists.screener, &shipment).await?
         }
         None => Vec::new(),
     };
+    let max_age_days = service.list_max_age_days;
     let assess = move |shipment: &preclear_domain::Shipment| {
-        let screen = screener.as_deref().map(|screener| Screen { screener, decisions: &decisions });
+        let screen =
+            lists.as_deref().map(|lists| Screen { lists, max_age_days, decisions: &decisions });
         preclear_engine::assess_screened(&kb, shipment, as_of, prices.as_deref(), screen)
     };
     let assessment = if shipment.items.len() > 200 {
@@ -300,23 +302,38 @@ pub async fn reassessed(
         (Pricing::Recorded, None) => None,
     };
     // A replay screens again only if the assessment was screened (one from before screening
-    // replays without), with the decisions it recorded; a re-run always screens, as a new
-    // assessment does, with the decisions in force.
-    let screened = pricing == Pricing::Current || recorded.screening.is_some();
-    let decisions = match (pricing, &recorded.screening) {
-        (Pricing::Recorded, Some(screening)) => screening.decisions(),
-        (Pricing::Recorded, None) => Vec::new(),
-        (Pricing::Current, _) => match crate::screening::ready().await? {
-            Some(screener) => {
-                let org = org_of(service, record).await?;
-                crate::screening::decisions_for(service, &org, &screener, &shipment).await?
-            }
-            None => Vec::new(),
-        },
+    // replays without), with the lists of the version it recorded (the bundled snapshots for
+    // one from before lists were versioned) and the decisions it recorded; a re-run always
+    // screens, as a new assessment does, with the lists and decisions in force.
+    let mut max_age_days = service.list_max_age_days;
+    let (lists, decisions) = match (pricing, &recorded.screening) {
+        (Pricing::Recorded, Some(screening)) => {
+            max_age_days = screening.max_age_days().unwrap_or(max_age_days);
+            let lists = match screening.version() {
+                Some(version) => Some(crate::screening::version(service, version).await?),
+                None => tokio::task::spawn_blocking(crate::screening::bundled)
+                    .await
+                    .map_err(ServiceError::internal)?,
+            };
+            (lists, screening.decisions())
+        }
+        (Pricing::Recorded, None) => (None, Vec::new()),
+        (Pricing::Current, _) => {
+            let lists = crate::screening::ready(service).await?;
+            let decisions = match &lists {
+                Some(lists) => {
+                    let org = org_of(service, record).await?;
+                    crate::screening::decisions_for(service, &org, &lists.screener, &shipment)
+                        .await?
+                }
+                None => Vec::new(),
+            };
+            (lists, decisions)
+        }
     };
     let (shipment, assessment) = tokio::task::spawn_blocking(move || {
-        let screener = if screened { crate::screening::screener() } else { None };
-        let screen = screener.as_deref().map(|screener| Screen { screener, decisions: &decisions });
+        let screen =
+            lists.as_deref().map(|lists| Screen { lists, max_age_days, decisions: &decisions });
         let assessment =
             preclear_engine::assess_screened(&kb, &shipment, as_of, prices.as_deref(), screen);
         (shipment, assessment)
@@ -403,18 +420,19 @@ pub async fn compare_and_store(
     // One engine call, as the CLI's: each destination an ordinary assessment.
     let kb = service.kb();
     let prices = crate::price_lists::in_force(service, org).await?;
-    let screener = crate::screening::ready().await?;
-    let decisions = match &screener {
-        Some(screener) => {
-            crate::screening::decisions_for(service, org, screener, &shipment).await?
+    let lists = crate::screening::ready(service).await?;
+    let decisions = match &lists {
+        Some(lists) => {
+            crate::screening::decisions_for(service, org, &lists.screener, &shipment).await?
         }
         None => Vec::new(),
     };
     let compared = {
         let (shipment, destinations) = (shipment.clone(), destinations.to_vec());
+        let max_age_days = service.list_max_age_days;
         tokio::task::spawn_blocking(move || {
             let screen =
-                screener.as_deref().map(|screener| Screen { screener, decisions: &decisions });
+                lists.as_deref().map(|lists| Screen { lists, max_age_days, decisions: &decisions });
             preclear_engine::compare::compare_screened(
                 &kb,
                 &shipment,

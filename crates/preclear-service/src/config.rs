@@ -59,6 +59,9 @@ pub struct FileConfig {
     pub kb_dir: Option<PathBuf>,
     /// `kb_poll_seconds = 5`: how often to look for a newly deployed KB (1 to 10).
     pub kb_poll_seconds: Option<u64>,
+    /// `list_max_age_days = 7`: how many days after its publication a restricted-party list
+    /// counts as current; screening against an older one warns (1 to 365).
+    pub list_max_age_days: Option<u32>,
     /// `header_read_seconds = 10`: how long a client may take to send a request's headers
     /// (and how long a kept-alive connection may stay idle waiting for its next request).
     pub header_read_seconds: Option<u64>,
@@ -163,6 +166,8 @@ pub struct Config {
     pub kb_dir: Option<PathBuf>,
     /// How often the instance checks the database for a newly deployed KB, in seconds.
     pub kb_poll_seconds: u64,
+    /// How many days after its publication a restricted-party list counts as current.
+    pub list_max_age_days: u32,
     /// Connection limits and the cost of authentication.
     pub limits: Limits,
 }
@@ -232,8 +237,14 @@ impl Config {
         if !(1..=10).contains(&kb_poll_seconds) {
             bail!("kb_poll_seconds = {kb_poll_seconds}: expected 1 to 10");
         }
+        let list_max_age_days =
+            file.list_max_age_days.unwrap_or(preclear_engine::screening::DEFAULT_MAX_AGE_DAYS);
+        if !(1..=365).contains(&list_max_age_days) {
+            bail!("list_max_age_days = {list_max_age_days}: expected 1 to 365");
+        }
         Ok(Config {
             limits,
+            list_max_age_days,
             listen,
             database_url,
             max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),

@@ -209,7 +209,8 @@ pub async fn load_stored(store: &Store, version: &str) -> anyhow::Result<Kb> {
     Ok(kb)
 }
 
-/// Follows the deployment log: every `every`, reads the current KB version and, when it differs
+/// Follows the deployment log: every `every`, reads the current KB version (and the lists',
+/// `screening::catch_up`) and, when it differs
 /// from the one served, loads it (from the cache of recent versions or its stored body) and
 /// makes it current. Errors are logged and retried at the next tick; the old KB keeps serving.
 pub fn follow(state: Service, every: Duration) -> tokio::task::JoinHandle<()> {
@@ -222,6 +223,10 @@ pub fn follow(state: Service, every: Duration) -> tokio::task::JoinHandle<()> {
             state.prices.clear();
             if let Err(error) = catch_up(&state).await {
                 tracing::warn!(%error, "could not follow the KB deployment log");
+            }
+            // The restricted-party lists are a dataset too, followed the same way.
+            if let Err(error) = crate::screening::catch_up(&state).await {
+                tracing::warn!(%error, "could not follow the list deployment log");
             }
         }
     })

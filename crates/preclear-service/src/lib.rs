@@ -84,6 +84,10 @@ pub struct Inner {
     pub kb_poll: Duration,
     /// The price lists in force, parsed, by the organisation they price.
     pub prices: price_lists::Cache,
+    /// The restricted-party lists screened with (`screening`).
+    pub lists: screening::ListsState,
+    /// How many days after its publication a list counts as current.
+    pub list_max_age_days: u32,
 }
 
 impl std::ops::Deref for Service {
@@ -113,6 +117,8 @@ impl Service {
             session_hours: config.session_hours,
             kb_poll: Duration::from_secs(config.kb_poll_seconds),
             prices: price_lists::Cache::default(),
+            lists: screening::ListsState::default(),
+            list_max_age_days: config.list_max_age_days,
         }))
     }
 

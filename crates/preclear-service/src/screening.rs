@@ -2,16 +2,20 @@
 //! screened with (the bundled list snapshots of `preclear-screening`, read and indexed once per
 //! process, in the background from the service's start, `warm`, so that the first assessment
 //! does not wait for it), and the operators' decisions on hits: the queue of hits awaiting one,
-//! deciding (audited), and the decisions an assessment takes into account. Lists deployed as
-//! datasets are the next step of the issue "restricted-party screening".
+//! deciding (audited), and the decisions an assessment takes into account; and the lists as a
+//! dataset (`lists`): a set of list files deployed at run time, followed by every instance,
+//! recorded by version in every screening result and loaded again for its replay.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use preclear_domain::Shipment;
 use preclear_engine::screening::{HitDecision, HitVerdict, PriorDecision};
-use preclear_screening::{Screener, lists};
-use preclear_store::{Change, Mutation, Org, OrgKind, ScreeningDecision, System};
+use preclear_screening::{ListSet, Lists, Screener};
+use preclear_store::{
+    Change, DatasetKind, DeployAction, Deployment, Micros, Mutation, Org, OrgKind,
+    ScreeningDecision, Store, System,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -19,7 +23,7 @@ use uuid::Uuid;
 use crate::access::Op;
 use crate::auth::Principal;
 use crate::clock::{date_of, rfc3339};
-use crate::ops::event;
+use crate::ops::{Actor, event};
 use crate::{Service, ServiceError};
 
 /// The most assessments with hits the queue reads (the newest).
@@ -27,14 +31,18 @@ pub const QUEUE_ASSESSMENTS: u32 = 200;
 /// The longest reason.
 pub const MAX_REASON: usize = 500;
 
-static SCREENER: OnceLock<Option<Arc<Screener>>> = OnceLock::new();
+/// The bundled snapshots, read and indexed once per process (`warm` starts it at once).
+static BUNDLED: OnceLock<Option<Arc<Lists>>> = OnceLock::new();
 
-/// The screener (built on first use, or by [`warm`]); `None` if the bundled lists do not read.
-/// Blocks while the lists are read: call it off the async runtime, or call [`ready`].
-pub fn screener() -> Option<Arc<Screener>> {
-    SCREENER
-        .get_or_init(|| match lists::bundled() {
-            Ok(entries) => Some(Arc::new(Screener::new(entries))),
+/// How many list versions besides the current one a service keeps loaded for replays.
+const LOADED: usize = 3;
+
+/// The bundled snapshots (built on first use, or by [`warm`]); `None` if they do not read.
+/// Blocks while they are read: call it off the async runtime.
+pub fn bundled() -> Option<Arc<Lists>> {
+    BUNDLED
+        .get_or_init(|| match Lists::bundled() {
+            Ok(lists) => Some(Arc::new(lists)),
             Err(error) => {
                 tracing::error!(%error, "the bundled sanctions lists do not read: parties are not screened");
                 None
@@ -43,20 +51,187 @@ pub fn screener() -> Option<Arc<Screener>> {
         .clone()
 }
 
-/// The screener for an async caller: at once when it is built (the usual case after
-/// [`warm`]), otherwise built on a blocking thread.
-pub async fn ready() -> Result<Option<Arc<Screener>>, ServiceError> {
-    match SCREENER.get() {
-        Some(screener) => Ok(screener.clone()),
-        None => tokio::task::spawn_blocking(screener).await.map_err(ServiceError::internal),
+/// Reads and indexes the bundled snapshots on a thread of its own.
+pub fn warm() {
+    std::thread::spawn(|| {
+        let _ = bundled();
+    });
+}
+
+/// The lists a service screens with: the current set (the deployed one, else the bundled
+/// snapshots), and a few other versions loaded for replays.
+#[derive(Debug, Default)]
+pub struct ListsState {
+    current: RwLock<Option<Arc<Lists>>>,
+    loaded: Mutex<Vec<Arc<Lists>>>,
+}
+
+impl ListsState {
+    fn current(&self) -> Option<Arc<Lists>> {
+        match self.current.read() {
+            Ok(current) => current.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_current(&self, lists: Arc<Lists>) {
+        match self.current.write() {
+            Ok(mut current) => *current = Some(lists),
+            Err(poisoned) => *poisoned.into_inner() = Some(lists),
+        }
+    }
+
+    fn remember(&self, lists: &Arc<Lists>) {
+        let mut loaded = match self.loaded.lock() {
+            Ok(loaded) => loaded,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        loaded.retain(|l| l.version != lists.version);
+        loaded.push(Arc::clone(lists));
+        if loaded.len() > LOADED {
+            loaded.remove(0);
+        }
+    }
+
+    fn find(&self, version: &str) -> Option<Arc<Lists>> {
+        if let Some(current) = self.current().filter(|c| c.version == version) {
+            return Some(current);
+        }
+        let loaded = match self.loaded.lock() {
+            Ok(loaded) => loaded,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        loaded.iter().find(|l| l.version == version).cloned()
     }
 }
 
-/// Builds the screener on a thread of its own.
-pub fn warm() {
-    std::thread::spawn(|| {
-        let _ = screener();
-    });
+/// The lists an assessment is screened with now: at once when they are loaded (the usual
+/// case), otherwise after one look at the deployment log. `None` only if no list reads.
+pub async fn ready(service: &Service) -> Result<Option<Arc<Lists>>, ServiceError> {
+    if let Some(current) = service.lists.current() {
+        return Ok(Some(current));
+    }
+    catch_up(service).await?;
+    Ok(service.lists.current())
+}
+
+/// One look at the list deployment log: loads the deployed version when it is not the one
+/// screened with (the bundled snapshots when none was deployed); whether it changed. The
+/// service's follower calls it beside the KB's, so every instance switches within its poll.
+pub async fn catch_up(service: &Service) -> Result<bool, ServiceError> {
+    let deployed = service.store.current_deployment(DatasetKind::Lists).await?;
+    let current = service.lists.current();
+    let lists = match (deployed, &current) {
+        (None, Some(_)) => return Ok(false),
+        (Some(d), Some(c)) if d.version == c.version => return Ok(false),
+        (None, None) => {
+            match tokio::task::spawn_blocking(bundled).await.map_err(ServiceError::internal)? {
+                Some(bundled) => bundled,
+                None => return Ok(false),
+            }
+        }
+        (Some(d), _) => version(service, &d.version).await?,
+    };
+    tracing::info!(
+        from = current.as_ref().map_or("none", |c| c.version.as_str()),
+        to = lists.version.as_str(),
+        "now screening with the deployed lists"
+    );
+    service.lists.set_current(lists);
+    Ok(true)
+}
+
+/// The lists of `version`: the current ones, a version loaded before, the bundled snapshots,
+/// or the stored set (read, checked against its version, and kept for the next replay).
+pub async fn version(service: &Service, version: &str) -> Result<Arc<Lists>, ServiceError> {
+    if let Some(lists) = service.lists.find(version) {
+        return Ok(lists);
+    }
+    let bundled_version = tokio::task::spawn_blocking(|| bundled().map(|b| b.version.clone()))
+        .await
+        .map_err(ServiceError::internal)?;
+    let lists = if bundled_version.as_deref() == Some(version) {
+        tokio::task::spawn_blocking(bundled).await.map_err(ServiceError::internal)?
+    } else {
+        None
+    };
+    let lists = match lists {
+        Some(lists) => lists,
+        None => {
+            let body = service.store.list_version_body(version).await?.ok_or_else(|| {
+                ServiceError::Conflict(format!("list version {version} is not stored here"))
+            })?;
+            let wanted = version.to_owned();
+            tokio::task::spawn_blocking(move || -> Result<Lists, ServiceError> {
+                let set = ListSet::from_json(&body).map_err(ServiceError::internal)?;
+                // The version is the hash of the body: one that hashes otherwise was altered.
+                if set.version() != wanted {
+                    return Err(ServiceError::internal(format!(
+                        "the stored set of list version {wanted} hashes to {}: the stored body was altered",
+                        set.version()
+                    )));
+                }
+                Lists::load(&set).map_err(ServiceError::internal)
+            })
+            .await
+            .map_err(ServiceError::internal)??
+            .into()
+        }
+    };
+    service.lists.remember(&lists);
+    Ok(lists)
+}
+
+/// The set the service screens with now, as stored (the deployed one, else the bundled
+/// snapshots): what a list update starts from.
+pub async fn current_set(store: &Store) -> Result<ListSet, ServiceError> {
+    match store.current_deployment(DatasetKind::Lists).await? {
+        None => Ok(ListSet::bundled()),
+        Some(current) => {
+            let body = store.list_version_body(&current.version).await?.ok_or_else(|| {
+                ServiceError::internal(format!(
+                    "list version {} is deployed but not stored",
+                    current.version
+                ))
+            })?;
+            ListSet::from_json(&body).map_err(ServiceError::internal)
+        }
+    }
+}
+
+/// Deploys a set of lists: stores it if new, makes it current (every instance follows within
+/// its poll), and records the deployment in `provider`'s audit chain (`lists.deployed`, with
+/// the lists and their dates).
+pub async fn deploy(
+    store: &Store,
+    actor: &Actor,
+    provider: &Org,
+    set: &ListSet,
+    at: Micros,
+) -> Result<Deployment, ServiceError> {
+    let previous = store.current_deployment(DatasetKind::Lists).await?;
+    let deployment = Deployment {
+        seq: 0,
+        kind: DatasetKind::Lists,
+        version: set.version(),
+        action: DeployAction::Deploy,
+        actor: actor.0.clone(),
+        deployed_at: at,
+    };
+    let change = Change {
+        event: event(
+            provider.id,
+            actor,
+            at,
+            "lists.deployed",
+            ("list_version", deployment.version.clone()),
+            previous.as_ref().map(|d| json!({ "version": d.version })),
+            Some(json!({ "version": deployment.version, "lists": set.describe() })),
+        ),
+        mutation: Mutation::Deploy { deployment: deployment.clone(), body: Some(set.to_json()) },
+    };
+    store.commit(&[change]).await?;
+    Ok(store.current_deployment(DatasetKind::Lists).await?.unwrap_or(deployment))
 }
 
 /// The decisions an assessment of `org` takes into account: the current ones of the provider
@@ -108,6 +283,12 @@ fn prior(d: &ScreeningDecision) -> Option<PriorDecision> {
 /// What an assessment recorded of its screening: the decisions it applied, for its replay.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RecordedScreening {
+    /// The version of the lists (absent in assessments stored before lists were versioned).
+    #[serde(default)]
+    version: Option<String>,
+    /// The freshness limit it was screened with.
+    #[serde(default)]
+    max_age_days: Option<u32>,
     #[serde(default)]
     parties: Vec<RecordedParty>,
 }
@@ -146,6 +327,16 @@ struct RecordedHit {
 }
 
 impl RecordedScreening {
+    /// The version of the lists the assessment was screened with, if it recorded one.
+    pub(crate) fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+
+    /// The freshness limit the assessment was screened with, if it recorded one.
+    pub(crate) fn max_age_days(&self) -> Option<u32> {
+        self.max_age_days
+    }
+
     /// The decisions the assessment applied, as the engine takes them again.
     pub(crate) fn decisions(&self) -> Vec<PriorDecision> {
         self.parties

@@ -139,6 +139,9 @@ const INSERT_KB_VERSION: Sql = Sql::both(
     "INSERT INTO kb_versions (version, files, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
 );
 const KB_VERSION_STORED: Sql = Sql::both("SELECT 1 AS n FROM kb_versions WHERE version = $1");
+const INSERT_LIST_VERSION: Sql =
+    Sql::both("INSERT INTO list_versions (version, body, created_at) VALUES ($1, $2, $3)");
+const LIST_VERSION_STORED: Sql = Sql::both("SELECT 1 AS n FROM list_versions WHERE version = $1");
 const INSERT_DEPLOYMENT: Sql = Sql::both(
     "INSERT INTO dataset_deployments (kind, version, action, actor, deployed_at) VALUES ($1, $2, $3, $4, $5)",
 );
@@ -578,6 +581,28 @@ async fn deploy(
                 return Err(StoreError::Invalid(format!(
                     "KB version {version} is not stored: deploy its directory first"
                 )));
+            }
+        }
+        DatasetKind::Lists => {
+            let stored = tx.fetch_optional(LIST_VERSION_STORED, &[Param::Text(version)]).await?;
+            match (body, stored) {
+                (Some(set), None) => {
+                    tx.execute(
+                        INSERT_LIST_VERSION,
+                        &[
+                            Param::Text(version),
+                            Param::Text(set),
+                            Param::Int(deployment.deployed_at),
+                        ],
+                    )
+                    .await?;
+                }
+                (_, Some(_)) => {}
+                (None, None) => {
+                    return Err(StoreError::Invalid(format!(
+                        "list version {version} is not stored: update the lists with its files first"
+                    )));
+                }
             }
         }
     }

@@ -387,6 +387,8 @@ pub struct EvidenceDocument {
 pub enum DatasetKind {
     /// The knowledge base (bodies in `kb_versions`: the files, as JSON).
     Kb,
+    /// The restricted-party lists (bodies in `list_versions`: the set of list files, as JSON).
+    Lists,
 }
 
 impl DatasetKind {
@@ -394,6 +396,7 @@ impl DatasetKind {
     pub fn as_str(self) -> &'static str {
         match self {
             DatasetKind::Kb => "kb",
+            DatasetKind::Lists => "lists",
         }
     }
 }
@@ -403,7 +406,8 @@ impl FromStr for DatasetKind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "kb" => Ok(DatasetKind::Kb),
-            other => Err(format!("unknown dataset kind `{other}`; expected kb")),
+            "lists" => Ok(DatasetKind::Lists),
+            other => Err(format!("unknown dataset kind `{other}`; expected kb or lists")),
         }
     }
 }

@@ -394,6 +394,18 @@ impl Store {
         rows.first().map(|r| r.text("files")).transpose()
     }
 
+    /// The stored body of a list version (the set of list files, as JSON), if stored.
+    pub async fn list_version_body(&self, version: &str) -> Result<Option<String>, StoreError> {
+        let rows = self
+            .pool
+            .fetch_all(
+                Sql::both("SELECT body FROM list_versions WHERE version = $1"),
+                &[Param::Text(version)],
+            )
+            .await?;
+        rows.first().map(|r| r.text("body")).transpose()
+    }
+
     /// One assessment with its request and result, if visible.
     pub async fn assessment(
         &self,

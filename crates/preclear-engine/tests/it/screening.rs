@@ -5,7 +5,7 @@
 use preclear_domain::request::parse_shipment_value;
 use preclear_engine::Assessment;
 use preclear_engine::screening::{HitDecision, HitVerdict, PriorDecision, Screen};
-use preclear_screening::{Entry, EntryKind, EntryName, ListId, Screener};
+use preclear_screening::{Entry, EntryKind, EntryName, ListId, Lists, Screener};
 use serde_json::json;
 
 use crate::support::{kb, request, zedland};
@@ -18,6 +18,15 @@ fn entry(countries: &[&str]) -> Entry {
         names: vec![EntryName { text: "ORION DYNAMICS TRADING".into(), strong: true }],
         countries: countries.iter().map(|c| (*c).to_owned()).collect(),
         programs: vec!["TEST".into()],
+    }
+}
+
+fn lists(entries: Vec<Entry>) -> Lists {
+    Lists {
+        version: "lists-test".into(),
+        description: "a list written for the test".into(),
+        published: vec![("un-xml".into(), "2026-12-05".into())],
+        screener: Screener::new(entries),
     }
 }
 
@@ -62,7 +71,7 @@ fn decided(a: &Assessment, verdict: HitVerdict) -> PriorDecision {
 
 #[test]
 fn a_false_positive_stops_alerting_until_the_party_or_the_entry_changes() {
-    let screener = Screener::new(vec![entry(&["Cuba"])]);
+    let screener = lists(vec![entry(&["Cuba"])]);
     // A possible hit (the country conflicts): a condition for an operator's decision.
     let first = assess(Screen::undecided(&screener), "Orion Dinamik Trading", "NL");
     assert_eq!(codes(&first), ["screening.possible"]);
@@ -74,7 +83,7 @@ fn a_false_positive_stops_alerting_until_the_party_or_the_entry_changes() {
 
     // Decided a false positive: no condition; the hit still shows, with the decision.
     let decisions = [decided(&first, HitVerdict::FalsePositive)];
-    let screen = Screen { screener: &screener, decisions: &decisions };
+    let screen = Screen { decisions: &decisions, ..Screen::undecided(&screener) };
     let cleared = assess(screen, "ORION DINAMIK TRADING.", "NL");
     assert_eq!(codes(&cleared), ["screening.cleared"], "spelling does not change the party");
     let info = cleared.findings.iter().find(|f| f.code == "screening.cleared").unwrap();
@@ -88,21 +97,24 @@ fn a_false_positive_stops_alerting_until_the_party_or_the_entry_changes() {
     assert_eq!(codes(&moved), ["screening.possible"]);
 
     // The entry amended on the list (a country added): the decision no longer holds.
-    let amended = Screener::new(vec![entry(&["Cuba", "Netherlands"])]);
-    let again =
-        assess(Screen { screener: &amended, decisions: &decisions }, "Orion Dinamik Trading", "NL");
+    let amended = lists(vec![entry(&["Cuba", "Netherlands"])]);
+    let again = assess(
+        Screen { decisions: &decisions, ..Screen::undecided(&amended) },
+        "Orion Dinamik Trading",
+        "NL",
+    );
     assert!(!codes(&again).contains(&"screening.cleared"), "{:?}", codes(&again));
     assert!(again.screening.as_ref().unwrap().parties[1].hits[0].decision.is_none());
 }
 
 #[test]
 fn a_true_match_blocks_even_a_possible_hit() {
-    let screener = Screener::new(vec![entry(&["Cuba"])]);
+    let screener = lists(vec![entry(&["Cuba"])]);
     let first = assess(Screen::undecided(&screener), "Orion Dinamik Trading", "NL");
     assert_eq!(codes(&first), ["screening.possible"]);
     let decisions = [decided(&first, HitVerdict::TrueMatch)];
     let blocked = assess(
-        Screen { screener: &screener, decisions: &decisions },
+        Screen { decisions: &decisions, ..Screen::undecided(&screener) },
         "Orion Dinamik Trading",
         "NL",
     );
@@ -110,4 +122,19 @@ fn a_true_match_blocks_even_a_possible_hit() {
     assert_eq!(blocked.verdict.as_str(), "not_clearable");
     let finding = blocked.findings.iter().find(|f| f.code == "screening.match").unwrap();
     assert!(finding.message.contains("decided a true match by user:ana"), "{}", finding.message);
+}
+
+#[test]
+fn lists_older_than_their_limit_are_named_in_a_warning() {
+    let screener = lists(vec![entry(&["Cuba"])]);
+    let fresh = assess(Screen::undecided(&screener), "Nordwind Systems GmbH", "DE");
+    assert!(codes(&fresh).is_empty(), "published 2 days before: {:?}", codes(&fresh));
+    let strict = Screen { max_age_days: 1, ..Screen::undecided(&screener) };
+    let stale = assess(strict, "Nordwind Systems GmbH", "DE");
+    assert_eq!(codes(&stale), ["screening.stale_lists"]);
+    let warning = stale.findings.iter().find(|f| f.code == "screening.stale_lists").unwrap();
+    assert_eq!(warning.severity.as_str(), "warning");
+    assert!(warning.message.contains("un-xml of 2026-12-05 (2 days)"), "{}", warning.message);
+    assert_eq!(stale.verdict, fresh.verdict, "a warning does not change the verdict");
+    assert_eq!(stale.screening.as_ref().unwrap().max_age_days, 1);
 }

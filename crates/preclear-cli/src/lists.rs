@@ -1,0 +1,163 @@
+//! `preclear lists update` and `lists versions`: the restricted-party lists as a dataset
+//! deployed to the service's database at run time (`preclear_service::screening` has the
+//! mechanism). An update replaces one list of the set in force (the deployed one, else the
+//! bundled snapshots) with the publisher's files, checks that every list reads, says what
+//! changed entry by entry, and deploys the new set; every instance screens with it at its next
+//! look at the deployment log.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use preclear_screening::formats::ListFormat;
+use preclear_screening::sets::{SetList, delta};
+use preclear_service::bootstrap::{open_store, provider_org};
+use preclear_service::clock::now_micros;
+use preclear_service::screening;
+use preclear_store::DatasetKind;
+
+use crate::Format;
+use crate::service::{DbArgs, api_error, runtime, shell_actor};
+
+/// `preclear lists update --format F --published DATE FILE…`.
+pub(crate) fn update(
+    db: &DbArgs,
+    format: &str,
+    published: &str,
+    files: &[PathBuf],
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let format: ListFormat = match format.parse() {
+        Ok(format) => format,
+        Err(error) => {
+            eprintln!("--format: {error}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut read = Vec::with_capacity(files.len());
+    for path in files {
+        let size =
+            std::fs::metadata(path).with_context(|| format!("reading `{}`", path.display()))?.len();
+        if size > preclear_screening::lists::MAX_LIST_BYTES as u64 {
+            eprintln!(
+                "{}: {size} bytes; a list file may have at most {} bytes",
+                path.display(),
+                preclear_screening::lists::MAX_LIST_BYTES
+            );
+            return Ok(ExitCode::from(2));
+        }
+        let bytes = std::fs::read(path).with_context(|| format!("reading `{}`", path.display()))?;
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        read.push((name, bytes));
+    }
+    let list = match SetList::new(format, published, read) {
+        Ok(list) => list,
+        Err(error) => {
+            let field = if error.0.contains("publication date") { "--published" } else { "FILE" };
+            eprintln!("{field}: {error}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let config = db.resolve(None)?;
+    runtime()?.block_on(async {
+        let store = open_store(&config.database_url, &config.store).await?;
+        let provider = provider_org(&store, &config.provider_name).await?;
+        let current = screening::current_set(&store).await.map_err(api_error)?;
+        let next = current.with(list);
+        let (old, new) = tokio::task::spawn_blocking(move || {
+            let old = current.read().map(|(entries, _)| entries);
+            let new = next.read().map(|(entries, summaries)| (next, entries, summaries));
+            (old, new)
+        })
+        .await?;
+        let (next, entries, summaries) = match new {
+            Ok(read) => read,
+            Err(error) => {
+                eprintln!("not deployed: {error}");
+                store.close().await;
+                return Ok(ExitCode::from(1));
+            }
+        };
+        let version = next.version();
+        for summary in &summaries {
+            let skipped: usize = summary.skipped.iter().map(|s| s.count).sum();
+            outln!(
+                "{} of {}: {} entries{}",
+                summary.format,
+                summary.published,
+                summary.entries,
+                if skipped > 0 { format!(", {skipped} rows left out") } else { String::new() }
+            );
+            for s in &summary.skipped {
+                outln!("    left out: {} × {}", s.count, s.what);
+            }
+        }
+        if let Ok(old) = &old {
+            let d = delta(old, &entries);
+            outln!(
+                "against the lists in force: {} entries added, {} changed, {} removed",
+                d.added.len(),
+                d.changed.len(),
+                d.removed.len()
+            );
+        }
+        if store.current_deployment(DatasetKind::Lists).await?.is_some_and(|d| d.version == version)
+        {
+            outln!("lists {version} are already current: nothing to deploy");
+            store.close().await;
+            return Ok(ExitCode::SUCCESS);
+        }
+        if dry_run {
+            outln!("dry run: lists {version} were not deployed");
+            store.close().await;
+            return Ok(ExitCode::SUCCESS);
+        }
+        let deployment = screening::deploy(&store, &shell_actor(), &provider, &next, now_micros())
+            .await
+            .map_err(api_error)?;
+        outln!(
+            "deployed lists {} (deployment {}); each running instance screens with them at its next look at the deployment log (kb_poll_seconds, 5 by default)",
+            deployment.version,
+            deployment.seq
+        );
+        store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// `preclear lists versions`.
+pub(crate) fn versions(db: &DbArgs, format: Format) -> anyhow::Result<ExitCode> {
+    let config = db.resolve(None)?;
+    runtime()?.block_on(async {
+        let store = open_store(&config.database_url, &config.store).await?;
+        let log = store.deployments(DatasetKind::Lists).await?;
+        store.close().await;
+        match format {
+            Format::Json => outln!("{}", serde_json::to_string_pretty(&log)?),
+            Format::Text => {
+                if log.is_empty() {
+                    outln!(
+                        "no lists were deployed to this database yet: the service screens with the bundled snapshots, which are not current lists"
+                    );
+                }
+                for (i, d) in log.iter().enumerate() {
+                    let at = jiff::Timestamp::from_microsecond(d.deployed_at)
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|_| d.deployed_at.to_string());
+                    outln!(
+                        "{:>4}  {}  {:<8}  {}  {}{}",
+                        d.seq,
+                        d.version,
+                        d.action.as_str(),
+                        at,
+                        d.actor,
+                        if i + 1 == log.len() { "  (current)" } else { "" }
+                    );
+                }
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,176 @@
+//! The restricted-party lists as a deployed dataset (issue 20): a new UN list, deployed while
+//! two instances serve, is screened with by both after their next look at the deployment log;
+//! an assessment records the version it was screened with, and every assessment replays byte
+//! for byte with its own version, including one made with the bundled snapshots before the
+//! deployment and one replayed by an instance that never screened with that version. On SQLite
+//! and on PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+
+#[path = "support/common.rs"]
+mod common;
+
+use axum::Router;
+use axum::http::StatusCode;
+use common::{call_bytes, call_json, postgres_url, sqlite_url};
+use preclear_screening::formats::ListFormat;
+use preclear_screening::{ListSet, SetList};
+use preclear_server::ops::Actor;
+use preclear_store::Role;
+use serde_json::{Value, json};
+
+const EXAMPLE: &str = include_str!("../../../examples/product-example.json");
+const UN: &str = include_str!("../../preclear-screening/data/un-consolidated-2026-02-27.xml");
+
+/// The bundled UN list with one entity added, written for this test (a fictional name).
+fn amended_un() -> Vec<u8> {
+    let entity = r#"<ENTITY>
+      <DATAID>99000001</DATAID>
+      <VERSIONNUM>1</VERSIONNUM>
+      <FIRST_NAME>ZEDLAND ARMS EXPORT CORPORATION</FIRST_NAME>
+      <UN_LIST_TYPE>TEST</UN_LIST_TYPE>
+      <REFERENCE_NUMBER>ZZe.001</REFERENCE_NUMBER>
+      <LISTED_ON>2026-12-05</LISTED_ON>
+      <ENTITY_ADDRESS><COUNTRY>Netherlands</COUNTRY></ENTITY_ADDRESS>
+    </ENTITY>
+    <ENTITY>"#;
+    UN.replacen("<ENTITY>", entity, 1).into_bytes()
+}
+
+async fn assess(app: &Router, auth: &str, reference: &str) -> Value {
+    let mut request: Value = serde_json::from_str(EXAMPLE).unwrap();
+    request["reference"] = json!(reference);
+    request["consignee"]["name"] = json!("Zedland Arms Export Corp.");
+    request["consignee"]["country"] = json!("NL");
+    let reply =
+        call_json(app, "POST", "/api/v1/assessments?as_of=2026-12-07", auth, &request).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    reply.json()
+}
+
+async fn reproduced(app: &Router, auth: &str, id: &str) -> bool {
+    let reply = call_bytes(
+        app,
+        "POST",
+        &format!("/api/v1/assessments/{id}/replay"),
+        &[("authorization", auth)],
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.json()["reproduced"] == true
+}
+
+/// The message of the warning that names the lists older than their limit, or empty.
+fn stale(stored: &Value) -> String {
+    stored["assessment"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "screening.stale_lists")
+        .map(|f| f["message"].as_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+fn codes(stored: &Value) -> Vec<String> {
+    stored["assessment"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .filter(|c| c.starts_with("screening.") && c != "screening.stale_lists")
+        .collect()
+}
+
+async fn story(url: String) {
+    let setup = common::TwoClients::open(url).await;
+    let client = setup.bearer(&setup.nordwind, Role::ClientSubmitter).await;
+    let instance =
+        |()| preclear_server::AppState::new(setup.store.clone(), setup.kb.clone(), &setup.config);
+    let (one, two) = (instance(()), instance(()));
+    let (app_one, app_two) = (preclear_server::app(one.clone()), preclear_server::app(two.clone()));
+
+    // Before any deployment: the bundled snapshots, which do not list the party.
+    let before = assess(&app_one, &client, "RF-BEFORE").await;
+    assert!(codes(&before).is_empty(), "{:?}", codes(&before));
+    let bundled = ListSet::bundled();
+    assert_eq!(before["assessment"]["screening"]["version"], bundled.version().as_str());
+    assert!(
+        before["assessment"]["screening"]["lists"]
+            .as_str()
+            .unwrap()
+            .starts_with("bundled snapshots")
+    );
+    // The snapshots are older than the freshness limit (7 days): every assessment says so.
+    assert!(stale(&before).contains("un-xml of 2026-02-27 (283 days)"), "{}", stale(&before));
+    assess(&app_two, &client, "RF-BEFORE-2").await;
+
+    // A new UN list deployed (as `preclear lists update` does).
+    let un = SetList::new(
+        ListFormat::UnXml,
+        "2026-12-06",
+        vec![("consolidated.xml".into(), amended_un())],
+    )
+    .unwrap();
+    let set = bundled.with(un);
+    let deployed = preclear_service::screening::deploy(
+        &setup.store,
+        &Actor("shell:test".into()),
+        &setup.provider,
+        &set,
+        1,
+    )
+    .await
+    .unwrap();
+    assert_eq!(deployed.version, set.version());
+
+    // Each instance switches at its next look at the log (what `serve`'s follower does).
+    assert!(preclear_service::screening::catch_up(&one.service).await.unwrap());
+    assert!(preclear_service::screening::catch_up(&two.service).await.unwrap());
+    assert!(!preclear_service::screening::catch_up(&two.service).await.unwrap(), "once");
+    for (app, reference) in [(&app_one, "RF-AFTER-1"), (&app_two, "RF-AFTER-2")] {
+        let after = assess(app, &client, reference).await;
+        assert_eq!(codes(&after), ["screening.match"], "{reference}");
+        assert_eq!(after["assessment"]["screening"]["version"], set.version().as_str());
+        let lists = after["assessment"]["screening"]["lists"].as_str().unwrap();
+        assert!(lists.contains("un-xml of 2026-12-06") && !lists.contains("bundled"), "{lists}");
+        let hit = &after["assessment"]["screening"]["parties"][1]["hits"][0];
+        assert_eq!(hit["entry_id"], "ZZe.001");
+        // The UN list is current now; the other snapshots are not.
+        assert!(
+            !stale(&after).contains("un-xml") && stale(&after).contains("ofac-sdn-csv"),
+            "{}",
+            stale(&after)
+        );
+    }
+
+    // Every assessment replays with its own version, on either instance, and on a third that
+    // never screened with the bundled snapshots.
+    let after = assess(&app_one, &client, "RF-AFTER-3").await;
+    let three = preclear_server::app(instance(()));
+    for app in [&app_one, &app_two, &three] {
+        assert!(reproduced(app, &client, before["id"].as_str().unwrap()).await);
+        assert!(reproduced(app, &client, after["id"].as_str().unwrap()).await);
+    }
+
+    // The deployment is in the provider's audit trail.
+    let operator = setup.bearer(&setup.provider, Role::Operator).await;
+    let events =
+        call_bytes(&app_one, "GET", "/api/v1/audit/events", &[("authorization", &operator)], None)
+            .await;
+    assert!(events.text.contains("lists.deployed"), "{}", events.text);
+}
+
+#[tokio::test]
+async fn deployed_lists_on_sqlite() {
+    story(sqlite_url("screening-lists")).await;
+}
+
+#[tokio::test]
+async fn deployed_lists_on_postgres() {
+    let Ok(base) = std::env::var("PRECLEAR_TEST_DATABASE_URL") else {
+        eprintln!("PRECLEAR_TEST_DATABASE_URL is not set: the PostgreSQL list story is skipped");
+        return;
+    };
+    story(postgres_url(&base, "screening_lists").await).await;
+}
