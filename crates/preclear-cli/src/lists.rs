@@ -66,6 +66,7 @@ pub(crate) fn update(
         let provider = provider_org(&store, &config.provider_name).await?;
         let current = screening::current_set(&store).await.map_err(api_error)?;
         let next = current.with(list);
+        let previous = current.clone();
         let (old, new) = tokio::task::spawn_blocking(move || {
             let old = current.read().map(|(entries, _)| entries);
             let new = next.read().map(|(entries, summaries)| (next, entries, summaries));
@@ -114,7 +115,8 @@ pub(crate) fn update(
             store.close().await;
             return Ok(ExitCode::SUCCESS);
         }
-        let deployment = screening::deploy(&store, &shell_actor(), &provider, &next, now_micros())
+        let at = now_micros();
+        let deployment = screening::deploy(&store, &shell_actor(), &provider, &next, at)
             .await
             .map_err(api_error)?;
         outln!(
@@ -122,6 +124,31 @@ pub(crate) fn update(
             deployment.version,
             deployment.seq
         );
+        // The parties already screened, against what changed.
+        let rescreened =
+            screening::rescreen(&store, &shell_actor(), &provider, (&previous, &next), at)
+                .await
+                .map_err(api_error)?;
+        outln!(
+            "re-screened {} parties of the newest assessments against the {} entries added or changed: {} new {} (the operators' screening queue)",
+            rescreened.parties,
+            rescreened.entries,
+            rescreened.alerts.len(),
+            if rescreened.alerts.len() == 1 { "hit" } else { "hits" }
+        );
+        for alert in &rescreened.alerts {
+            outln!(
+                "    {} `{}` ({}) may be {} `{}` ({}): {} {}",
+                alert.role.replace('_', " "),
+                alert.party_name,
+                alert.assessment_id,
+                alert.list,
+                alert.entry_id,
+                alert.entry_name,
+                alert.band,
+                alert.score
+            );
+        }
         store.close().await;
         Ok(ExitCode::SUCCESS)
     })

@@ -167,7 +167,8 @@ impl<'a> Screen<'a> {
     }
 }
 
-fn explanation(hit: &Hit) -> String {
+/// Each token pair of a hit, for people (`banko ~ banco 0.907; country agrees (Switzerland)`).
+pub fn explain(hit: &Hit) -> String {
     let mut parts: Vec<String> = hit
         .tokens
         .iter()
@@ -255,7 +256,7 @@ pub(crate) fn screen(
                     programs(best),
                     best.matched_name,
                     best.score,
-                    explanation(best),
+                    explain(best),
                 ),
                 vec![],
             );
@@ -299,7 +300,7 @@ pub(crate) fn screen(
                     score: format!("{:.3}", h.score),
                     band: h.band.to_owned(),
                     programs: h.programs.clone(),
-                    explanation: explanation(h),
+                    explanation: explain(h),
                     entry_fingerprint: h.entry_fingerprint.clone(),
                     decision: decision.cloned(),
                 })

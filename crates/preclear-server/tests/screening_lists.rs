@@ -103,7 +103,7 @@ async fn story(url: String) {
     );
     // The snapshots are older than the freshness limit (7 days): every assessment says so.
     assert!(stale(&before).contains("un-xml of 2026-02-27 (283 days)"), "{}", stale(&before));
-    assess(&app_two, &client, "RF-BEFORE-2").await;
+    let before_2 = assess(&app_two, &client, "RF-BEFORE-2").await;
 
     // A new UN list deployed (as `preclear lists update` does).
     let un = SetList::new(
@@ -123,6 +123,42 @@ async fn story(url: String) {
     .await
     .unwrap();
     assert_eq!(deployed.version, set.version());
+
+    // Delta re-screening: the parties already screened, against the one entry added. Only the
+    // consignee resembles it (once, though two assessments name it: the newest is cited).
+    let rescreened = preclear_service::screening::rescreen(
+        &setup.store,
+        &Actor("shell:test".into()),
+        &setup.provider,
+        (&bundled, &set),
+        2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(rescreened.entries, 1, "one entry added");
+    assert_eq!(rescreened.parties, 3, "client, consignee and end user, each once");
+    assert_eq!(rescreened.alerts.len(), 1, "{:?}", rescreened.alerts);
+    let alert = &rescreened.alerts[0];
+    assert_eq!((alert.role.as_str(), alert.entry_id.as_str()), ("consignee", "ZZe.001"));
+    assert_eq!(alert.assessment_id.to_string(), before_2["id"].as_str().unwrap());
+    let operator = setup.bearer(&setup.provider, Role::Operator).await;
+    let queue = call_bytes(
+        &app_one,
+        "GET",
+        "/api/v1/screening/queue",
+        &[("authorization", &operator)],
+        None,
+    )
+    .await
+    .json();
+    let queued =
+        queue.as_array().unwrap().iter().find(|h| h["entry_id"] == "ZZe.001").unwrap().clone();
+    assert!(
+        queued["found_by"]
+            .as_str()
+            .unwrap()
+            .starts_with("re-screening against list version lists-sha256:")
+    );
 
     // Each instance switches at its next look at the log (what `serve`'s follower does).
     assert!(preclear_service::screening::catch_up(&one.service).await.unwrap());
@@ -153,12 +189,33 @@ async fn story(url: String) {
         assert!(reproduced(app, &client, after["id"].as_str().unwrap()).await);
     }
 
-    // The deployment is in the provider's audit trail.
-    let operator = setup.bearer(&setup.provider, Role::Operator).await;
+    // The alert decided a false positive (as on a hit of the assessment it cites): it leaves
+    // the queue, and the party's next assessment is cleared.
+    let decision = json!({ "assessment_id": queued["assessment_id"], "role": "consignee",
+        "list": queued["list"], "entry_id": "ZZe.001", "verdict": "false_positive",
+        "reason": "a Dutch reseller of the same name, KvK 12345678" });
+    let reply =
+        call_json(&app_one, "POST", "/api/v1/screening/decisions", &operator, &decision).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+    let queue = call_bytes(
+        &app_one,
+        "GET",
+        "/api/v1/screening/queue",
+        &[("authorization", &operator)],
+        None,
+    )
+    .await
+    .json();
+    assert!(queue.as_array().unwrap().iter().all(|h| h["entry_id"] != "ZZe.001"), "{queue:#}");
+    let cleared = assess(&app_two, &client, "RF-AFTER-4").await;
+    assert_eq!(codes(&cleared), ["screening.cleared"]);
+
+    // The deployment and the re-screening are in the provider's audit trail.
     let events =
         call_bytes(&app_one, "GET", "/api/v1/audit/events", &[("authorization", &operator)], None)
             .await;
     assert!(events.text.contains("lists.deployed"), "{}", events.text);
+    assert!(events.text.contains("screening.rescreened"), "{}", events.text);
 }
 
 #[tokio::test]

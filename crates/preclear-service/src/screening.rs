@@ -13,7 +13,7 @@ use preclear_domain::Shipment;
 use preclear_engine::screening::{HitDecision, HitVerdict, PriorDecision};
 use preclear_screening::{ListSet, Lists, Screener};
 use preclear_store::{
-    Change, DatasetKind, DeployAction, Deployment, Micros, Mutation, Org, OrgKind,
+    Change, DatasetKind, DeployAction, Deployment, Micros, Mutation, Org, OrgKind, ScreeningAlert,
     ScreeningDecision, Store, System,
 };
 use serde::{Deserialize, Serialize};
@@ -234,6 +234,125 @@ pub async fn deploy(
     Ok(store.current_deployment(DatasetKind::Lists).await?.unwrap_or(deployment))
 }
 
+/// The most assessments whose parties a re-screening reads (the newest).
+pub const RESCREEN_ASSESSMENTS: u32 = 20_000;
+
+/// What a re-screening did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rescreened {
+    /// The entries screened against: added or changed by the new version.
+    pub entries: usize,
+    /// The distinct parties screened.
+    pub parties: usize,
+    /// The new hits, stored as alerts.
+    pub alerts: Vec<ScreeningAlert>,
+}
+
+/// Delta re-screening: the parties of the newest screened assessments of `provider` and its
+/// clients (at most [`RESCREEN_ASSESSMENTS`], each party once, as its newest assessment names
+/// it) screened against the entries that `new` added or changed since `old`, and each hit that
+/// no decision covers stored as an alert for the operators' queue, with one audit event
+/// (`screening.rescreened`). The lists' unchanged entries are not screened again: they gave
+/// their hits when the assessments were made.
+pub async fn rescreen(
+    store: &Store,
+    actor: &Actor,
+    provider: &Org,
+    (old, new): (&ListSet, &ListSet),
+    at: Micros,
+) -> Result<Rescreened, ServiceError> {
+    let version = new.version();
+    let (old, new) = (old.clone(), new.clone());
+    let changed = tokio::task::spawn_blocking(
+        move || -> Result<Vec<preclear_screening::Entry>, ServiceError> {
+            let (old, _) = old.read().map_err(ServiceError::internal)?;
+            let (new, _) = new.read().map_err(ServiceError::internal)?;
+            let delta = preclear_screening::sets::delta(&old, &new);
+            Ok(delta.added.into_iter().chain(delta.changed).collect())
+        },
+    )
+    .await
+    .map_err(ServiceError::internal)??;
+    let stored =
+        store.screened_results(System::Screening, provider.id, RESCREEN_ASSESSMENTS).await?;
+    let decided = store.screening_decisions_for(System::Screening, provider.id).await?;
+    let entries = changed.len();
+    let (provider_id, list_version) = (provider.id, version.clone());
+    let (parties, alerts) = tokio::task::spawn_blocking(move || {
+        let screener = Screener::new(changed);
+        // Each party once, as its newest assessment names it (the rows come newest first).
+        let mut seen = std::collections::HashSet::new();
+        let mut alerts = Vec::new();
+        for (assessment_id, result) in &stored {
+            let Ok(Some(screening)) = recorded(result) else { continue };
+            for party in &screening.parties {
+                if party.key.is_empty() || !seen.insert(party.key.clone()) {
+                    continue;
+                }
+                let country = party
+                    .key
+                    .rsplit_once('|')
+                    .and_then(|(_, code)| preclear_domain::Country::parse(code).ok())
+                    .map(|c| c.name());
+                for hit in screener.search(&party.name, country) {
+                    let covered = decided.iter().any(|d| {
+                        d.party_key == party.key
+                            && d.list == hit.list_title
+                            && d.entry_id == hit.entry_id
+                            && d.entry_fingerprint == hit.entry_fingerprint
+                    });
+                    if covered {
+                        continue;
+                    }
+                    alerts.push(ScreeningAlert {
+                        id: Uuid::now_v7(),
+                        provider_id,
+                        assessment_id: *assessment_id,
+                        role: party.role.clone(),
+                        party_key: party.key.clone(),
+                        party_name: party.name.clone(),
+                        list: hit.list_title.to_owned(),
+                        entry_id: hit.entry_id.clone(),
+                        entry_name: hit.entry_name.clone(),
+                        entry_fingerprint: hit.entry_fingerprint.clone(),
+                        matched_name: hit.matched_name.clone(),
+                        score: format!("{:.3}", hit.score),
+                        band: hit.band.to_owned(),
+                        programs: hit.programs.join(", "),
+                        explanation: preclear_engine::screening::explain(&hit),
+                        list_version: list_version.clone(),
+                        created_at: at,
+                    });
+                }
+            }
+        }
+        (seen.len(), alerts)
+    })
+    .await
+    .map_err(ServiceError::internal)?;
+    let change = Change {
+        event: event(
+            provider.id,
+            actor,
+            at,
+            "screening.rescreened",
+            ("list_version", version),
+            None,
+            Some(json!({
+                "entries": entries,
+                "parties": parties,
+                "alerts": alerts.iter().map(|a| json!({
+                    "party": a.party_name, "role": a.role, "assessment_id": a.assessment_id,
+                    "list": a.list, "entry_id": a.entry_id, "band": a.band,
+                })).collect::<Vec<_>>(),
+            })),
+        ),
+        mutation: Mutation::RaiseScreeningAlerts(alerts.clone()),
+    };
+    store.commit(&[change]).await?;
+    Ok(Rescreened { entries, parties, alerts })
+}
+
 /// The decisions an assessment of `org` takes into account: the current ones of the provider
 /// serving it, read only when one of the shipment's parties has a hit at all (the usual
 /// shipment has none, and pays no query).
@@ -400,6 +519,9 @@ pub struct OpenHit {
     pub programs: Vec<String>,
     /// Each token pair.
     pub explanation: String,
+    /// What found it: `the assessment`, or `re-screening against list version …` after a list
+    /// update (then `assessed_at` is when).
+    pub found_by: String,
 }
 
 /// The hits of the newest assessments (at most [`QUEUE_ASSESSMENTS`] with a screening
@@ -423,6 +545,61 @@ pub async fn queue(service: &Service, principal: &Principal) -> Result<Vec<OpenH
         service.store.screened_assessments(principal.visibility(), QUEUE_ASSESSMENTS).await?;
     let mut open: Vec<OpenHit> = Vec::new();
     let mut seen: BTreeMap<(String, String, String, String), usize> = BTreeMap::new();
+    // What re-screening found after a list update first: it is news about parties whose
+    // assessments were clear.
+    let alerts = service.store.screening_alerts(principal.visibility()).await?;
+    let summaries = {
+        let mut by_id = std::collections::HashMap::new();
+        for (summary, _) in &stored {
+            by_id.insert(summary.id, summary);
+        }
+        by_id
+    };
+    for alert in &alerts {
+        let key = (
+            alert.party_key.clone(),
+            alert.list.clone(),
+            alert.entry_id.clone(),
+            alert.entry_fingerprint.clone(),
+        );
+        if covered.contains(&(key.0.as_str(), key.1.as_str(), key.2.as_str(), key.3.as_str()))
+            || seen.contains_key(&key)
+        {
+            continue;
+        }
+        let assessed = match summaries.get(&alert.assessment_id) {
+            Some(summary) => Some((summary.reference.clone(), summary.client_name.clone())),
+            None => service
+                .store
+                .assessment(alert.assessment_id, principal.visibility())
+                .await?
+                .map(|r| (r.summary.reference, r.summary.client_name)),
+        };
+        let Some((reference, client_name)) = assessed else { continue };
+        seen.insert(key, open.len());
+        open.push(OpenHit {
+            assessment_id: alert.assessment_id,
+            reference,
+            client_name,
+            assessed_at: rfc3339(alert.created_at),
+            assessments: 1,
+            role: alert.role.clone(),
+            party: alert.party_name.clone(),
+            list: alert.list.clone(),
+            entry_id: alert.entry_id.clone(),
+            entry_name: alert.entry_name.clone(),
+            matched_name: alert.matched_name.clone(),
+            score: alert.score.clone(),
+            band: alert.band.clone(),
+            programs: if alert.programs.is_empty() {
+                Vec::new()
+            } else {
+                alert.programs.split(", ").map(str::to_owned).collect()
+            },
+            explanation: alert.explanation.clone(),
+            found_by: format!("re-screening against list version {}", alert.list_version),
+        });
+    }
     for (summary, result) in &stored {
         let Some(screening) = recorded(result)? else { continue };
         for party in &screening.parties {
@@ -468,6 +645,7 @@ pub async fn queue(service: &Service, principal: &Principal) -> Result<Vec<OpenH
                     band: hit.band.clone(),
                     programs: hit.programs.clone(),
                     explanation: hit.explanation.clone(),
+                    found_by: "the assessment".to_owned(),
                 });
             }
         }
@@ -530,58 +708,26 @@ pub async fn decide(
         return Err(ServiceError::Invalid(problems));
     }
     let record = crate::assessments::load(service, principal, new.assessment_id.trim()).await?;
-    let screening = recorded(&record.result)?.unwrap_or_default();
-    let role = new.role.trim();
-    let Some(party) = screening.parties.iter().find(|p| p.role == role) else {
-        let roles: Vec<&str> = screening.parties.iter().map(|p| p.role.as_str()).collect();
-        return Err(ServiceError::invalid_field(
-            "role",
-            if roles.is_empty() {
-                "the assessment's parties were not screened".to_owned()
-            } else {
-                format!(
-                    "`{role}` is not a screened party of the assessment; its parties: {}",
-                    roles.join(", ")
-                )
-            },
-        ));
-    };
-    let Some(hit) =
-        party.hits.iter().find(|h| h.list == new.list.trim() && h.entry_id == new.entry_id.trim())
-    else {
-        let hits: Vec<String> =
-            party.hits.iter().map(|h| format!("{} `{}`", h.list, h.entry_id)).collect();
-        return Err(ServiceError::invalid_field(
-            "entry_id",
-            if hits.is_empty() {
-                format!("the {role} has no hit to decide")
-            } else {
-                format!("not a hit of the {role}; its hits: {}", hits.join(", "))
-            },
-        ));
-    };
-    if party.key.is_empty() || hit.entry_fingerprint.is_empty() {
-        return Err(ServiceError::Conflict(
-            "the assessment was made before decisions were recorded; assess the shipment again and decide its hit".into(),
-        ));
-    }
+    let decided = decided_hit(service, principal, &record, new).await?;
     let verdict = verdict.unwrap_or(HitVerdict::FalsePositive);
     let provider = principal.org.id;
-    let before = service
-        .store
-        .screening_decisions_for(System::Screening, provider)
-        .await?
-        .into_iter()
-        .find(|d| d.party_key == party.key && d.list == hit.list && d.entry_id == hit.entry_id);
+    let before =
+        service.store.screening_decisions_for(System::Screening, provider).await?.into_iter().find(
+            |d| {
+                d.party_key == decided.party_key
+                    && d.list == decided.list
+                    && d.entry_id == decided.entry_id
+            },
+        );
     let decision = ScreeningDecision {
         id: Uuid::now_v7(),
         provider_id: provider,
-        party_key: party.key.clone(),
-        party_name: party.name.clone(),
-        list: hit.list.clone(),
-        entry_id: hit.entry_id.clone(),
-        entry_name: hit.entry_name.clone(),
-        entry_fingerprint: hit.entry_fingerprint.clone(),
+        party_key: decided.party_key.clone(),
+        party_name: decided.party_name.clone(),
+        list: decided.list.clone(),
+        entry_id: decided.entry_id.clone(),
+        entry_name: decided.entry_name.clone(),
+        entry_fingerprint: decided.entry_fingerprint.clone(),
         verdict: verdict.as_str().to_owned(),
         reason: reason.to_owned(),
         assessment_id: record.summary.id,
@@ -608,6 +754,88 @@ pub async fn decide(
         Change { mutation: Mutation::DecideScreening(Box::new(decision.clone())), event: audit };
     service.store.commit(std::slice::from_ref(&change)).await?;
     Ok(decision)
+}
+
+/// The hit a decision names: the party and the entry as decisions remember them.
+struct DecidedHit {
+    party_key: String,
+    party_name: String,
+    list: String,
+    entry_id: String,
+    entry_name: String,
+    entry_fingerprint: String,
+}
+
+/// The hit of `new`: on the stored assessment's party, else an alert of a re-screening of that
+/// party; a field error naming what the assessment has when neither is.
+async fn decided_hit(
+    service: &Service,
+    principal: &Principal,
+    record: &preclear_store::AssessmentRecord,
+    new: &NewDecision,
+) -> Result<DecidedHit, ServiceError> {
+    let screening = recorded(&record.result)?.unwrap_or_default();
+    let (role, list, entry_id) = (new.role.trim(), new.list.trim(), new.entry_id.trim());
+    let Some(party) = screening.parties.iter().find(|p| p.role == role) else {
+        let roles: Vec<&str> = screening.parties.iter().map(|p| p.role.as_str()).collect();
+        return Err(ServiceError::invalid_field(
+            "role",
+            if roles.is_empty() {
+                "the assessment's parties were not screened".to_owned()
+            } else {
+                format!(
+                    "`{role}` is not a screened party of the assessment; its parties: {}",
+                    roles.join(", ")
+                )
+            },
+        ));
+    };
+    if party.key.is_empty() {
+        return Err(ServiceError::Conflict(
+            "the assessment was made before decisions were recorded; assess the shipment again and decide its hit".into(),
+        ));
+    }
+    if let Some(hit) = party.hits.iter().find(|h| h.list == list && h.entry_id == entry_id) {
+        if hit.entry_fingerprint.is_empty() {
+            return Err(ServiceError::Conflict(
+                "the assessment was made before decisions were recorded; assess the shipment again and decide its hit".into(),
+            ));
+        }
+        return Ok(DecidedHit {
+            party_key: party.key.clone(),
+            party_name: party.name.clone(),
+            list: hit.list.clone(),
+            entry_id: hit.entry_id.clone(),
+            entry_name: hit.entry_name.clone(),
+            entry_fingerprint: hit.entry_fingerprint.clone(),
+        });
+    }
+    let alert = service
+        .store
+        .screening_alert(principal.visibility(), record.summary.id, (role, list, entry_id))
+        .await?;
+    match alert {
+        Some(alert) => Ok(DecidedHit {
+            party_key: alert.party_key,
+            party_name: alert.party_name,
+            list: alert.list,
+            entry_id: alert.entry_id,
+            entry_name: alert.entry_name,
+            entry_fingerprint: alert.entry_fingerprint,
+        }),
+        None => {
+            let hits: Vec<String> =
+                party.hits.iter().map(|h| format!("{} `{}`", h.list, h.entry_id)).collect();
+            Err(ServiceError::invalid_field(
+                "entry_id",
+                if hits.is_empty() {
+                    format!("the {role} has no hit to decide")
+                } else {
+                    format!("not a hit of the {role}; its hits: {}", hits.join(", "))
+                },
+            ))
+        }
+    }
 }
 
 /// The provider's decisions, newest first (superseded ones included), at most

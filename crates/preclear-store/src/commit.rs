@@ -13,7 +13,7 @@ use crate::db::{Param, Sql, Tx};
 use crate::digest::{self, State};
 use crate::model::{
     ApiKey, AssessmentRecord, DatasetKind, Deployment, EvidenceDocument, Micros, Org,
-    PriceListEdition, ProgramRecord, ScreeningDecision, Session, User,
+    PriceListEdition, ProgramRecord, ScreeningAlert, ScreeningDecision, Session, User,
 };
 use crate::read::key_from;
 use crate::{Store, StoreError};
@@ -56,6 +56,8 @@ pub enum Mutation {
     PublishPriceList(Box<PriceListEdition>),
     /// An operator's decision on a screening hit.
     DecideScreening(Box<ScreeningDecision>),
+    /// The alerts of one re-screening (possibly none: the event records that it ran).
+    RaiseScreeningAlerts(Vec<ScreeningAlert>),
     /// A dataset version made current, its body stored first when given (a KB version that is
     /// already stored, as for a rollback, needs none).
     Deploy {
@@ -341,6 +343,13 @@ async fn apply(tx: &mut Tx, mutation: &Mutation) -> Result<Option<State>, StoreE
         Mutation::DecideScreening(decision) => {
             tx.execute(crate::screening::INSERT, &crate::screening::params(decision)).await?;
             Some(digest::screening_decision(decision))
+        }
+        Mutation::RaiseScreeningAlerts(alerts) => {
+            for alert in alerts {
+                tx.execute(crate::screening::INSERT_ALERT, &crate::screening::alert_params(alert))
+                    .await?;
+            }
+            None
         }
         Mutation::InsertOrg(org) => {
             tx.execute(

@@ -22,6 +22,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     (8, "audit_objects", include_str!("../migrations/sqlite/0008_audit_objects.sql")),
     (9, "screening_decisions", include_str!("../migrations/sqlite/0009_screening_decisions.sql")),
     (10, "list_versions", include_str!("../migrations/sqlite/0010_list_versions.sql")),
+    (11, "screening_alerts", include_str!("../migrations/sqlite/0011_screening_alerts.sql")),
 ];
 pub(crate) const POSTGRES: &[Migration] = &[
     (1, "initial", include_str!("../migrations/postgres/0001_initial.sql")),
@@ -34,6 +35,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     (8, "audit_objects", include_str!("../migrations/postgres/0008_audit_objects.sql")),
     (9, "screening_decisions", include_str!("../migrations/postgres/0009_screening_decisions.sql")),
     (10, "list_versions", include_str!("../migrations/postgres/0010_list_versions.sql")),
+    (11, "screening_alerts", include_str!("../migrations/postgres/0011_screening_alerts.sql")),
 ];
 
 const LOCK: Sql = Sql { sqlite: "SELECT 1", postgres: "SELECT pg_advisory_xact_lock(7262651)" };

@@ -504,6 +504,46 @@ pub struct ScreeningDecision {
     pub decided_at: Micros,
 }
 
+/// A hit found by re-screening a stored assessment's party against the entries a new list
+/// version added or changed: never changed once stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScreeningAlert {
+    /// Identifier.
+    pub id: Uuid,
+    /// The provider serving the assessment's organisation.
+    pub provider_id: Uuid,
+    /// The newest assessment with the party.
+    pub assessment_id: Uuid,
+    /// The party's role there.
+    pub role: String,
+    /// The party as decisions remember it.
+    pub party_key: String,
+    /// The party's name.
+    pub party_name: String,
+    /// The list's name.
+    pub list: String,
+    /// The entry's id.
+    pub entry_id: String,
+    /// The entry's primary name.
+    pub entry_name: String,
+    /// The entry's fingerprint in the new version.
+    pub entry_fingerprint: String,
+    /// The name or alias that matched.
+    pub matched_name: String,
+    /// The score, three decimals.
+    pub score: String,
+    /// `match` or `possible`.
+    pub band: String,
+    /// The entry's programs, comma-separated.
+    pub programs: String,
+    /// Each token pair, for people.
+    pub explanation: String,
+    /// The list version that raised it.
+    pub list_version: String,
+    /// When.
+    pub created_at: Micros,
+}
+
 /// One deployment of a dataset version: the latest of a kind is its current version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deployment {

@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use crate::db::{Param, Row, Sql};
-use crate::model::{ScreeningDecision, System, Visibility};
+use crate::model::{ScreeningAlert, ScreeningDecision, System, Visibility};
 use crate::{Store, StoreError};
 
 const COLUMNS: &str = "id, provider_id, party_key, party_name, list, entry_id, entry_name, \
@@ -56,7 +56,133 @@ pub(crate) fn params(d: &ScreeningDecision) -> Vec<Param<'_>> {
     ]
 }
 
+const ALERT_COLUMNS: &str = "id, provider_id, assessment_id, role, party_key, party_name, list, \
+     entry_id, entry_name, entry_fingerprint, matched_name, score, band, programs, explanation, \
+     list_version, created_at";
+
+pub(crate) const INSERT_ALERT: Sql = Sql::both(
+    "INSERT INTO screening_alerts (id, provider_id, assessment_id, role, party_key, party_name, \
+     list, entry_id, entry_name, entry_fingerprint, matched_name, score, band, programs, \
+     explanation, list_version, created_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+);
+
+pub(crate) fn alert_params(a: &ScreeningAlert) -> Vec<Param<'_>> {
+    vec![
+        Param::Uuid(a.id),
+        Param::Uuid(a.provider_id),
+        Param::Uuid(a.assessment_id),
+        Param::Text(&a.role),
+        Param::Text(&a.party_key),
+        Param::Text(&a.party_name),
+        Param::Text(&a.list),
+        Param::Text(&a.entry_id),
+        Param::Text(&a.entry_name),
+        Param::Text(&a.entry_fingerprint),
+        Param::Text(&a.matched_name),
+        Param::Text(&a.score),
+        Param::Text(&a.band),
+        Param::Text(&a.programs),
+        Param::Text(&a.explanation),
+        Param::Text(&a.list_version),
+        Param::Int(a.created_at),
+    ]
+}
+
+fn alert_from(row: &Row) -> Result<ScreeningAlert, StoreError> {
+    Ok(ScreeningAlert {
+        id: row.uuid("id")?,
+        provider_id: row.uuid("provider_id")?,
+        assessment_id: row.uuid("assessment_id")?,
+        role: row.text("role")?,
+        party_key: row.text("party_key")?,
+        party_name: row.text("party_name")?,
+        list: row.text("list")?,
+        entry_id: row.text("entry_id")?,
+        entry_name: row.text("entry_name")?,
+        entry_fingerprint: row.text("entry_fingerprint")?,
+        matched_name: row.text("matched_name")?,
+        score: row.text("score")?,
+        band: row.text("band")?,
+        programs: row.text("programs")?,
+        explanation: row.text("explanation")?,
+        list_version: row.text("list_version")?,
+        created_at: row.int("created_at")?,
+    })
+}
+
 impl Store {
+    /// The visible provider's re-screening alerts, newest first (at most [`MAX_LISTED`]); a
+    /// client sees none.
+    pub async fn screening_alerts(
+        &self,
+        vis: Visibility,
+    ) -> Result<Vec<ScreeningAlert>, StoreError> {
+        let Visibility::Provider(provider) = vis else { return Ok(Vec::new()) };
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM screening_alerts WHERE provider_id = $1 ORDER BY seq DESC \
+             LIMIT $2"
+        );
+        let rows = self
+            .pool
+            .fetch_all_dynamic(
+                sql.clone(),
+                sql,
+                &[Param::Uuid(provider), Param::Int(MAX_LISTED.into())],
+            )
+            .await?;
+        rows.iter().map(alert_from).collect()
+    }
+
+    /// The newest alert of the visible provider on a party of an assessment and an entry.
+    pub async fn screening_alert(
+        &self,
+        vis: Visibility,
+        assessment: Uuid,
+        (role, list, entry_id): (&str, &str, &str),
+    ) -> Result<Option<ScreeningAlert>, StoreError> {
+        let Visibility::Provider(provider) = vis else { return Ok(None) };
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM screening_alerts WHERE provider_id = $1 AND \
+             assessment_id = $2 AND role = $3 AND list = $4 AND entry_id = $5 ORDER BY seq DESC LIMIT 1"
+        );
+        let rows = self
+            .pool
+            .fetch_all_dynamic(
+                sql.clone(),
+                sql,
+                &[
+                    Param::Uuid(provider),
+                    Param::Uuid(assessment),
+                    Param::Text(role),
+                    Param::Text(list),
+                    Param::Text(entry_id),
+                ],
+            )
+            .await?;
+        rows.first().map(alert_from).transpose()
+    }
+
+    /// The screening sections of the newest assessments of `provider` and its clients (at most
+    /// `limit`): where re-screening finds the parties of open work.
+    pub async fn screened_results(
+        &self,
+        _why: System,
+        provider: Uuid,
+        limit: u32,
+    ) -> Result<Vec<(Uuid, String)>, StoreError> {
+        let (clause, org) = crate::read::visible("org_id", Visibility::Provider(provider), 1);
+        let sql = format!(
+            "SELECT id, result FROM assessments WHERE {clause} AND result LIKE '%\"screening\":%' \
+             ORDER BY id DESC LIMIT $2"
+        );
+        let rows = self
+            .pool
+            .fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(org), Param::Int(i64::from(limit))])
+            .await?;
+        rows.iter().map(|row| Ok((row.uuid("id")?, row.text("result")?))).collect()
+    }
+
     /// The current decision on each party and entry of `provider` (the latest row of each),
     /// for screening an assessment of an organisation it serves.
     pub async fn screening_decisions_for(
