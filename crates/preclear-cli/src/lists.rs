@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use preclear_screening::formats::ListFormat;
-use preclear_screening::sets::{SetList, delta};
+use preclear_screening::sets::SetList;
 use preclear_service::bootstrap::{open_store, provider_org};
 use preclear_service::clock::now_micros;
 use preclear_service::screening;
@@ -64,92 +64,64 @@ pub(crate) fn update(
     runtime()?.block_on(async {
         let store = open_store(&config.database_url, &config.store).await?;
         let provider = provider_org(&store, &config.provider_name).await?;
-        let current = screening::current_set(&store).await.map_err(api_error)?;
-        let next = current.with(list);
-        let previous = current.clone();
-        let (old, new) = tokio::task::spawn_blocking(move || {
-            let old = current.read().map(|(entries, _)| entries);
-            let new = next.read().map(|(entries, summaries)| (next, entries, summaries));
-            (old, new)
-        })
-        .await?;
-        let (next, entries, summaries) = match new {
-            Ok(read) => read,
-            Err(error) => {
-                eprintln!("not deployed: {error}");
-                store.close().await;
+        let result =
+            screening::update(&store, &shell_actor(), &provider, list, dry_run, now_micros()).await;
+        store.close().await;
+        let update = match result {
+            Ok(update) => update,
+            Err(preclear_service::ServiceError::Invalid(errors)) => {
+                for error in errors {
+                    eprintln!("not deployed: {}", error.message);
+                }
                 return Ok(ExitCode::from(1));
             }
+            Err(other) => return Err(api_error(other)),
         };
-        let version = next.version();
-        for summary in &summaries {
-            let skipped: usize = summary.skipped.iter().map(|s| s.count).sum();
-            outln!(
-                "{} of {}: {} entries{}",
-                summary.format,
-                summary.published,
-                summary.entries,
-                if skipped > 0 { format!(", {skipped} rows left out") } else { String::new() }
-            );
-            for s in &summary.skipped {
-                outln!("    left out: {} × {}", s.count, s.what);
+        for list in &update.lists {
+            outln!("{} of {}: {} entries", list.format, list.published, list.entries);
+            for left in &list.left_out {
+                outln!("    left out: {left}");
             }
         }
-        if let Ok(old) = &old {
-            let d = delta(old, &entries);
-            outln!(
-                "against the lists in force: {} entries added, {} changed, {} removed",
-                d.added.len(),
-                d.changed.len(),
-                d.removed.len()
-            );
-        }
-        if store.current_deployment(DatasetKind::Lists).await?.is_some_and(|d| d.version == version)
-        {
-            outln!("lists {version} are already current: nothing to deploy");
-            store.close().await;
-            return Ok(ExitCode::SUCCESS);
-        }
-        if dry_run {
-            outln!("dry run: lists {version} were not deployed");
-            store.close().await;
-            return Ok(ExitCode::SUCCESS);
-        }
-        let at = now_micros();
-        let deployment = screening::deploy(&store, &shell_actor(), &provider, &next, at)
-            .await
-            .map_err(api_error)?;
         outln!(
-            "deployed lists {} (deployment {}); each running instance screens with them at its next look at the deployment log (kb_poll_seconds, 5 by default)",
-            deployment.version,
-            deployment.seq
+            "against the lists in force: {} entries added, {} changed, {} removed",
+            update.added,
+            update.changed,
+            update.removed
         );
-        // The parties already screened, against what changed.
-        let rescreened =
-            screening::rescreen(&store, &shell_actor(), &provider, (&previous, &next), at)
-                .await
-                .map_err(api_error)?;
-        outln!(
-            "re-screened {} parties of the newest assessments against the {} entries added or changed: {} new {} (the operators' screening queue)",
-            rescreened.parties,
-            rescreened.entries,
-            rescreened.alerts.len(),
-            if rescreened.alerts.len() == 1 { "hit" } else { "hits" }
-        );
-        for alert in &rescreened.alerts {
-            outln!(
-                "    {} `{}` ({}) may be {} `{}` ({}): {} {}",
-                alert.role.replace('_', " "),
-                alert.party_name,
-                alert.assessment_id,
-                alert.list,
-                alert.entry_id,
-                alert.entry_name,
-                alert.band,
-                alert.score
-            );
+        match update.outcome.as_str() {
+            "already_current" => {
+                outln!("lists {} are already current: nothing to deploy", update.version);
+            }
+            "dry_run" => outln!("dry run: lists {} were not deployed", update.version),
+            _ => {
+                outln!(
+                    "deployed lists {} (deployment {}); each running instance screens with them at its next look at the deployment log (kb_poll_seconds, 5 by default)",
+                    update.version,
+                    update.deployment.unwrap_or_default()
+                );
+                outln!(
+                    "re-screened {} parties of the newest assessments against the {} entries added or changed: {} new {} (the operators' screening queue)",
+                    update.rescreened_parties,
+                    update.added + update.changed,
+                    update.alerts.len(),
+                    if update.alerts.len() == 1 { "hit" } else { "hits" }
+                );
+                for alert in &update.alerts {
+                    outln!(
+                        "    {} `{}` ({}) may be {} `{}` ({}): {} {}",
+                        alert.role.replace('_', " "),
+                        alert.party_name,
+                        alert.assessment_id,
+                        alert.list,
+                        alert.entry_id,
+                        alert.entry_name,
+                        alert.band,
+                        alert.score
+                    );
+                }
+            }
         }
-        store.close().await;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -137,9 +137,23 @@ pub struct PriorDecision {
 /// How many days after its publication a list counts as current, unless the caller says.
 pub const DEFAULT_MAX_AGE_DAYS: u32 = 7;
 
+/// A party the request does not name but the caller knows, screened with the request's: the
+/// importer of record's entity of a consignment (`ior_entity`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherParty {
+    /// Its role (`ior_entity`).
+    pub role: String,
+    /// Its name.
+    pub name: String,
+    /// Its country.
+    pub country: Country,
+}
+
 /// What the parties are screened with: the lists, and the decisions already taken.
 #[derive(Debug, Clone, Copy)]
 pub struct Screen<'a> {
+    /// Parties screened besides the request's client, consignee and end user.
+    pub others: &'a [OtherParty],
     /// The lists, indexed, with their version and description.
     pub lists: &'a Lists,
     /// How many days after its publication a list counts as current.
@@ -151,7 +165,7 @@ pub struct Screen<'a> {
 impl<'a> Screen<'a> {
     /// The lists, with no decision taken yet.
     pub fn undecided(lists: &'a Lists) -> Screen<'a> {
-        Screen { lists, max_age_days: DEFAULT_MAX_AGE_DAYS, decisions: &[] }
+        Screen { lists, max_age_days: DEFAULT_MAX_AGE_DAYS, decisions: &[], others: &[] }
     }
 
     fn decision(&self, party_key: &str, hit: &Hit) -> Option<&'a HitDecision> {
@@ -206,13 +220,17 @@ pub(crate) fn screen(
     if let Some(end_user) = &shipment.end_user {
         parties.push(("end_user", end_user.name.as_str(), end_user.country));
     }
+    parties.extend(screen.others.iter().map(|o| (o.role.as_str(), o.name.as_str(), o.country)));
     let mut screened = Vec::with_capacity(parties.len());
     for (role, name, country) in parties {
         let key = preclear_screening::identity::party_key(name, country.as_str());
         let hits = screen.lists.screener.screen(name, Some(country.name()));
         let decided: Vec<Option<&HitDecision>> =
             hits.iter().map(|hit| screen.decision(&key, hit)).collect();
-        let party = role.replace('_', " ");
+        let party = match role {
+            "ior_entity" => "importer-of-record entity".to_owned(),
+            other => other.replace('_', " "),
+        };
         let confirmed = hits
             .iter()
             .zip(&decided)

@@ -66,9 +66,11 @@ use crate::AppState;
         crate::price_lists_api::fetch,
         crate::price_lists_api::publish,
         crate::price_lists_api::withdraw,
+        crate::screening_api::check,
         crate::screening_api::queue,
         crate::screening_api::decisions,
         crate::screening_api::decide,
+        crate::screening_api::update_list,
     ),
     modifiers(&BearerAuth),
     tags(

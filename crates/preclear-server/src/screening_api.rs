@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use preclear_service::clock::now_micros;
-use preclear_service::screening::{self, NewDecision, OpenHit};
+use preclear_service::screening::{self, Checked, ListUpdate, NewDecision, NewList, OpenHit};
 use preclear_store::ScreeningDecision;
 use serde::Serialize;
 use uuid::Uuid;
@@ -21,6 +21,8 @@ use crate::error::ApiError;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
+        .route("/screening/check", get(check))
+        .route("/screening/lists", axum::routing::post(update_list))
         .route("/screening/queue", get(queue))
         .route("/screening/decisions", get(decisions).post(decide))
 }
@@ -64,6 +66,34 @@ impl From<ScreeningDecision> for DecisionView {
             decided_at: rfc3339(d.decided_at),
         }
     }
+}
+
+/// A party to check.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CheckQuery {
+    /// The party's name, in any script.
+    name: String,
+    /// Its country: an ISO code or a name (agreement raises a hit, conflict lowers it).
+    country: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/screening/check", tag = "screening",
+    params(CheckQuery),
+    responses(
+        (status = 200, description = "The party against the lists in force: every hit explained, with the lists' version; nothing is stored", body = Checked),
+        (status = 422, description = "No name, or a country that is not one", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn check(
+    State(state): State<AppState>,
+    principal: Principal,
+    crate::body::Params(query): crate::body::Params<CheckQuery>,
+) -> Result<Response, ApiError> {
+    let checked =
+        screening::check(&state, &principal, &query.name, query.country.as_deref()).await?;
+    json(StatusCode::OK, &checked)
 }
 
 #[utoipa::path(get, path = "/api/v1/screening/queue", tag = "screening",
@@ -113,4 +143,21 @@ pub(crate) async fn decide(
 ) -> Result<Response, ApiError> {
     let decision = screening::decide(&state, &principal, &new, now_micros()).await?;
     json(StatusCode::CREATED, &DecisionView::from(decision))
+}
+
+#[utoipa::path(post, path = "/api/v1/screening/lists", tag = "screening",
+    request_body = NewList,
+    responses(
+        (status = 200, description = "What each list gave and what changed; deployed (every instance screens with it at its next look at the deployment log, this one at once) and the stored parties re-screened, unless already current or a dry run", body = ListUpdate),
+        (status = 403, description = "Only the provider's admins deploy lists", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown format, a date that is not one, the wrong number of files, or a file that does not read (named)", body = crate::error::Problem, content_type = "application/problem+json"),
+    ),
+    security(("api_key" = [])))]
+pub(crate) async fn update_list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Json(new): Json<NewList>,
+) -> Result<Response, ApiError> {
+    let update = screening::update_list(&state, &principal, new, now_micros()).await?;
+    json(StatusCode::OK, &update)
 }

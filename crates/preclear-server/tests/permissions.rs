@@ -193,7 +193,13 @@ fn call_for(
             "/api/v1/price-lists/default".into(),
             json_body(&json!({ "text": PRICE_LIST })).map(|(t, b)| (t.to_owned(), b)),
         ),
+        Op::ScreenParty => get("/api/v1/screening/check?name=Nordwind+Systems&country=DE".into()),
         Op::ScreeningQueue => get("/api/v1/screening/queue".into()),
+        // A format that does not exist: an admin is told so (422), nothing is deployed.
+        Op::DeployLists => post(
+            "/api/v1/screening/lists".into(),
+            json!({ "format": "un-json", "published": "2026-12-06", "files": [] }),
+        ),
         // The example's parties have no hit: a caller who may decide is told so (422).
         Op::DecideScreening => post(
             "/api/v1/screening/decisions".into(),

@@ -218,6 +218,14 @@ async fn story(url: String) {
     assert_eq!(codes(&greek), ["screening.possible"]);
     let mut web = Browser { app: &app, jar: Jar::default() };
     web.sign_in(&setup.first.username, &setup.first.password).await;
+    // The bundled snapshots are stale: the dashboard says so to the staff.
+    let dashboard = web.get("/").await;
+    assert!(
+        dashboard.text.contains("id=\"stale-lists\"")
+            && dashboard.text.contains("un-xml of 2026-02-27"),
+        "{}",
+        dashboard.text
+    );
     let page = web.get("/screening").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("RF-GR") && page.text.contains("id=\"open-hits\""), "{}", page.text);
@@ -246,6 +254,113 @@ async fn story(url: String) {
     );
     let again = assess(&app, &client, &request("RF-GR-2", "GR")).await;
     assert_eq!(codes(&again), ["screening.cleared"]);
+
+    // A one-off check, for anyone: through the API (a client's key) and on the page.
+    let checked = get(
+        &app,
+        &client,
+        "/api/v1/screening/check?name=Banco+Nacinal+de+Cuba&country=Switzerland",
+    )
+    .await;
+    assert_eq!(checked.status, StatusCode::OK, "{}", checked.text);
+    let checked = checked.json();
+    assert_eq!(checked["country"], "CH");
+    assert_eq!(checked["hits"][0]["entry_id"], "306");
+    assert_eq!(checked["hits"][0]["band"], "match");
+    assert!(checked["version"].as_str().unwrap().starts_with("lists-sha256:"));
+    let bad = get(&app, &client, "/api/v1/screening/check?name=Acme&country=Atlantis").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("country") && bad.text.contains("Atlantis"), "{}", bad.text);
+    let page = web.get("/screening?name=Banco+Nacinal+de+Cuba&country=CH").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("id=\"check-result\"") && page.text.contains("BANCO NACIONAL DE CUBA"),
+        "{}",
+        page.text
+    );
+    let page = web.get("/screening?name=&country=").await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text.contains("Name: give the party"), "the page's label: {}", page.text);
+}
+
+/// A consignment's assessment screens the importer-of-record entity assigned to its position,
+/// and its replay screens it again.
+async fn the_ior_entity(url: String) {
+    let setup = common::TwoClients::open(url).await;
+    let client = setup.bearer(&setup.nordwind, Role::ClientSubmitter).await;
+    let operator = setup.bearer(&setup.provider, Role::Operator).await;
+    let app = setup.app();
+    let created = |reply: common::Reply| {
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text);
+        reply.json()
+    };
+    let entity = created(
+        call_json(&app, "POST", "/api/v1/ior-entities", &operator,
+            &json!({ "name": "Banco Nacional de Cuba Ithalat", "country": "TR", "relationship": "own",
+                     "registry_number": "MERSIS 0123" })).await,
+    );
+    let program = created(
+        call_json(
+            &app,
+            "POST",
+            "/api/v1/programs",
+            &client,
+            &json!({ "reference": "P-IOR", "name": "Refresh", "destinations": [
+                { "country": "TR", "window_start": "2027-01-10", "window_end": "2027-03-01" }] }),
+        )
+        .await,
+    );
+    let program = program["id"].as_str().unwrap();
+    let assigned = call_json(
+        &app,
+        "POST",
+        &format!("/api/v1/programs/{program}/positions/TR/entity"),
+        &operator,
+        &json!({ "entity_id": entity["id"] }),
+    )
+    .await;
+    assert!(assigned.status.is_success(), "{}", assigned.text);
+    let mut request: Value = serde_json::from_str(EXAMPLE).unwrap();
+    request["reference"] = json!("C-IOR");
+    let consignment = created(
+        call_json(
+            &app,
+            "POST",
+            &format!("/api/v1/programs/{program}/consignments"),
+            &client,
+            &json!({ "request": request, "as_of": "2026-11-21" }),
+        )
+        .await,
+    );
+    let assessment_id =
+        consignment["assessment"]["id"].as_str().unwrap_or_else(|| panic!("{consignment:#}"));
+    let stored = get(&app, &client, &format!("/api/v1/assessments/{assessment_id}")).await.json();
+    let parties = &stored["assessment"]["screening"]["parties"];
+    let ior = parties
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["role"] == "ior_entity")
+        .unwrap_or_else(|| panic!("{parties:#}"));
+    assert_eq!(ior["name"], "Banco Nacional de Cuba Ithalat");
+    assert_eq!(ior["key"], "banco nacional de cuba ithalat|TR");
+    assert_eq!(ior["hits"][0]["entry_id"], "306");
+    let message = stored["assessment"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["code"].as_str().unwrap().starts_with("screening.")
+                && f["message"].as_str().unwrap().contains("importer-of-record entity")
+        })
+        .unwrap_or_else(|| panic!("{:#}", stored["assessment"]["findings"]));
+    assert!(message["message"].as_str().unwrap().contains("`306`"));
+    assert!(replayed(&app, &client, assessment_id).await, "the entity is screened again on replay");
+}
+
+#[tokio::test]
+async fn the_ior_entity_on_sqlite() {
+    the_ior_entity(sqlite_url("screening-ior")).await;
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::str::FromStr as _;
 
 use preclear_domain::Date;
 use preclear_domain::request::parse_shipment_value;
-use preclear_engine::screening::Screen;
+use preclear_engine::screening::{OtherParty, Screen};
 use preclear_store::System;
 use preclear_store::audit::sha256_hex;
 use preclear_store::{AssessmentRecord, AssessmentSummary, Change, Mutation, Org};
@@ -78,7 +78,7 @@ pub async fn assess_and_store(
     value: &Value,
     text: String,
 ) -> Result<Stored, ServiceError> {
-    let prepared = prepare(service, principal, org, as_of, value, text, now_micros()).await?;
+    let prepared = prepare(service, principal, org, as_of, value, text, now_micros(), &[]).await?;
     // Answered only once stored: an acknowledged assessment is never lost.
     service.committer.submit(prepared.change).await?;
     Ok(prepared.stored)
@@ -95,6 +95,10 @@ pub struct Prepared {
 
 /// Validates and assesses a request, and builds the change that stores it, without storing
 /// it: [`assess_and_store`] submits it alone; a consignment commits it with its own record.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the one path that makes an assessment: each part is needed"
+)]
 pub async fn prepare(
     service: &Service,
     principal: &Principal,
@@ -103,6 +107,7 @@ pub async fn prepare(
     value: &Value,
     text: String,
     now: i64,
+    others: &[OtherParty],
 ) -> Result<Prepared, ServiceError> {
     principal.may(Op::CreateAssessment)?;
     let as_of = as_of.unwrap_or_else(|| date_of(now));
@@ -122,14 +127,20 @@ pub async fn prepare(
     let lists = crate::screening::ready(service).await?;
     let decisions = match &lists {
         Some(lists) => {
-            crate::screening::decisions_for(service, org, &lists.screener, &shipment).await?
+            crate::screening::decisions_for(service, org, &lists.screener, &shipment, others)
+                .await?
         }
         None => Vec::new(),
     };
     let max_age_days = service.list_max_age_days;
+    let others = others.to_vec();
     let assess = move |shipment: &preclear_domain::Shipment| {
-        let screen =
-            lists.as_deref().map(|lists| Screen { lists, max_age_days, decisions: &decisions });
+        let screen = lists.as_deref().map(|lists| Screen {
+            lists,
+            max_age_days,
+            decisions: &decisions,
+            others: &others,
+        });
         preclear_engine::assess_screened(&kb, shipment, as_of, prices.as_deref(), screen)
     };
     let assessment = if shipment.items.len() > 200 {
@@ -306,6 +317,9 @@ pub async fn reassessed(
     // one from before lists were versioned) and the decisions it recorded; a re-run always
     // screens, as a new assessment does, with the lists and decisions in force.
     let mut max_age_days = service.list_max_age_days;
+    // The parties screened besides the request's (a consignment's importer-of-record entity)
+    // are screened again as recorded.
+    let others = recorded.screening.as_ref().map(|s| s.others()).unwrap_or_default();
     let (lists, decisions) = match (pricing, &recorded.screening) {
         (Pricing::Recorded, Some(screening)) => {
             max_age_days = screening.max_age_days().unwrap_or(max_age_days);
@@ -323,8 +337,14 @@ pub async fn reassessed(
             let decisions = match &lists {
                 Some(lists) => {
                     let org = org_of(service, record).await?;
-                    crate::screening::decisions_for(service, &org, &lists.screener, &shipment)
-                        .await?
+                    crate::screening::decisions_for(
+                        service,
+                        &org,
+                        &lists.screener,
+                        &shipment,
+                        &others,
+                    )
+                    .await?
                 }
                 None => Vec::new(),
             };
@@ -332,8 +352,12 @@ pub async fn reassessed(
         }
     };
     let (shipment, assessment) = tokio::task::spawn_blocking(move || {
-        let screen =
-            lists.as_deref().map(|lists| Screen { lists, max_age_days, decisions: &decisions });
+        let screen = lists.as_deref().map(|lists| Screen {
+            lists,
+            max_age_days,
+            decisions: &decisions,
+            others: &others,
+        });
         let assessment =
             preclear_engine::assess_screened(&kb, &shipment, as_of, prices.as_deref(), screen);
         (shipment, assessment)
@@ -423,7 +447,7 @@ pub async fn compare_and_store(
     let lists = crate::screening::ready(service).await?;
     let decisions = match &lists {
         Some(lists) => {
-            crate::screening::decisions_for(service, org, &lists.screener, &shipment).await?
+            crate::screening::decisions_for(service, org, &lists.screener, &shipment, &[]).await?
         }
         None => Vec::new(),
     };
@@ -431,8 +455,12 @@ pub async fn compare_and_store(
         let (shipment, destinations) = (shipment.clone(), destinations.to_vec());
         let max_age_days = service.list_max_age_days;
         tokio::task::spawn_blocking(move || {
-            let screen =
-                lists.as_deref().map(|lists| Screen { lists, max_age_days, decisions: &decisions });
+            let screen = lists.as_deref().map(|lists| Screen {
+                lists,
+                max_age_days,
+                decisions: &decisions,
+                others: &[],
+            });
             preclear_engine::compare::compare_screened(
                 &kb,
                 &shipment,

@@ -1006,24 +1006,37 @@ pub async fn create_consignment(
         ));
     }
     let org = org_of(state, &program).await?;
-    let prepared = prepare(state, principal, &org, as_of, request, request.to_string(), now)
-        .await
-        .map_err(|error| match error {
-            ServiceError::Invalid(errors) => ServiceError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|e| FieldError {
-                        field: if e.field.is_empty() {
-                            "request".into()
-                        } else {
-                            format!("request.{}", e.field)
-                        },
-                        message: e.message,
-                    })
-                    .collect(),
-            ),
-            other => other,
-        })?;
+    // The position's importer-of-record entity, when assigned, is screened with the parties.
+    let others: Vec<preclear_engine::screening::OtherParty> = program
+        .position(destination)
+        .and_then(|p| p.entity.as_ref())
+        .zip(preclear_domain::Country::parse(destination).ok())
+        .map(|(entity, country)| preclear_engine::screening::OtherParty {
+            role: "ior_entity".to_owned(),
+            name: entity.name.clone(),
+            country,
+        })
+        .into_iter()
+        .collect();
+    let prepared =
+        prepare(state, principal, &org, as_of, request, request.to_string(), now, &others)
+            .await
+            .map_err(|error| match error {
+                ServiceError::Invalid(errors) => ServiceError::Invalid(
+                    errors
+                        .into_iter()
+                        .map(|e| FieldError {
+                            field: if e.field.is_empty() {
+                                "request".into()
+                            } else {
+                                format!("request.{}", e.field)
+                            },
+                            message: e.message,
+                        })
+                        .collect(),
+                ),
+                other => other,
+            })?;
     let summary = &prepared.stored.summary;
     let existing = consignments(state, principal, &program, None).await?;
     if existing.iter().any(|c| c.reference == summary.reference) {

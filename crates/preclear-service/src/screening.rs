@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use preclear_domain::Shipment;
-use preclear_engine::screening::{HitDecision, HitVerdict, PriorDecision};
+use preclear_engine::screening::{HitDecision, HitVerdict, OtherParty, PriorDecision};
 use preclear_screening::{ListSet, Lists, Screener};
 use preclear_store::{
     Change, DatasetKind, DeployAction, Deployment, Micros, Mutation, Org, OrgKind, ScreeningAlert,
@@ -234,6 +234,189 @@ pub async fn deploy(
     Ok(store.current_deployment(DatasetKind::Lists).await?.unwrap_or(deployment))
 }
 
+/// The lists in force published more than the service's `list_max_age_days` before `today`,
+/// each as `un-xml of 2026-02-27 (283 days)`: what the dashboard warns of.
+pub async fn stale_lists(
+    service: &Service,
+    today: preclear_domain::Date,
+) -> Result<Vec<String>, ServiceError> {
+    let Some(lists) = ready(service).await? else { return Ok(Vec::new()) };
+    let limit = i32::try_from(service.list_max_age_days).unwrap_or(i32::MAX);
+    Ok(lists
+        .published
+        .iter()
+        .filter_map(|(format, published)| {
+            match published.parse::<preclear_domain::Date>().ok().map(|p| (today - p).get_days()) {
+                Some(days) if days <= limit => None,
+                Some(days) => Some(format!("{format} of {published} ({days} days)")),
+                None => Some(format!("{format} of an unknown date")),
+            }
+        })
+        .collect())
+}
+
+/// What one list of an updated set gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListGave {
+    /// The format (`un-xml`).
+    pub format: String,
+    /// Its publication date.
+    pub published: String,
+    /// How many entries.
+    pub entries: usize,
+    /// What was left out, with how many (`rows without a name: 2`).
+    pub left_out: Vec<String>,
+}
+
+/// What a list update did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListUpdate {
+    /// The version of the new set.
+    pub version: String,
+    /// Each list of the new set.
+    pub lists: Vec<ListGave>,
+    /// Entries the new set has that the set in force did not.
+    pub added: usize,
+    /// Entries whose listing changed.
+    pub changed: usize,
+    /// Entries the new set no longer has.
+    pub removed: usize,
+    /// `deployed`, `already_current` or `dry_run`.
+    pub outcome: String,
+    /// The deployment's place in the log, when deployed.
+    pub deployment: Option<i64>,
+    /// The distinct parties re-screened against the added and changed entries.
+    pub rescreened_parties: usize,
+    /// The new hits they gave (in the operators' queue).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub alerts: Vec<ScreeningAlert>,
+}
+
+/// Replaces one list of the set in force (the deployed one, else the bundled snapshots) with
+/// `list`, reads every list (a list that does not read is a field error on `files`, and nothing
+/// is deployed), compares the new set with the one in force entry by entry, and — unless it is
+/// already current or `dry_run` — deploys it and re-screens the stored parties against the
+/// entries it added or changed. `preclear lists update` and the admin API both call it.
+pub async fn update(
+    store: &Store,
+    actor: &Actor,
+    provider: &Org,
+    list: preclear_screening::SetList,
+    dry_run: bool,
+    at: Micros,
+) -> Result<ListUpdate, ServiceError> {
+    let current = current_set(store).await?;
+    let next = current.with(list);
+    let (old, new) = {
+        let (current, next) = (current.clone(), next.clone());
+        tokio::task::spawn_blocking(move || {
+            (current.read().map(|(entries, _)| entries), next.read())
+        })
+        .await
+        .map_err(ServiceError::internal)?
+    };
+    let (new_entries, summaries) =
+        new.map_err(|error| ServiceError::invalid_field("files", error.0))?;
+    let delta = match &old {
+        Ok(old) => preclear_screening::sets::delta(old, &new_entries),
+        Err(_) => {
+            preclear_screening::sets::Delta { added: new_entries.clone(), ..Default::default() }
+        }
+    };
+    let version = next.version();
+    let mut update = ListUpdate {
+        version: version.clone(),
+        lists: summaries
+            .iter()
+            .map(|s| ListGave {
+                format: s.format.name().to_owned(),
+                published: s.published.clone(),
+                entries: s.entries,
+                left_out: s.skipped.iter().map(|k| format!("{}: {}", k.what, k.count)).collect(),
+            })
+            .collect(),
+        added: delta.added.len(),
+        changed: delta.changed.len(),
+        removed: delta.removed.len(),
+        outcome: String::new(),
+        deployment: None,
+        rescreened_parties: 0,
+        alerts: Vec::new(),
+    };
+    if store.current_deployment(DatasetKind::Lists).await?.is_some_and(|d| d.version == version) {
+        update.outcome = "already_current".into();
+        return Ok(update);
+    }
+    if dry_run {
+        update.outcome = "dry_run".into();
+        return Ok(update);
+    }
+    let deployment = deploy(store, actor, provider, &next, at).await?;
+    let changed: Vec<preclear_screening::Entry> =
+        delta.added.into_iter().chain(delta.changed).collect();
+    let rescreened = rescreen_against(store, actor, provider, &version, changed, at).await?;
+    update.outcome = "deployed".into();
+    update.deployment = Some(deployment.seq);
+    update.rescreened_parties = rescreened.parties;
+    update.alerts = rescreened.alerts;
+    Ok(update)
+}
+
+/// A list to deploy, as the admin API takes it: the files as text.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewList {
+    /// The list's format (`un-xml`, `ofac-sdn-csv`…, docs/screening.md).
+    pub format: String,
+    /// When its publisher published it (YYYY-MM-DD).
+    pub published: String,
+    /// Its files, in the order its format takes them.
+    pub files: Vec<NewListFile>,
+    /// Read and compare, but do not deploy.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// One file of a list to deploy.
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewListFile {
+    /// The file's name (`consolidated.xml`).
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// [`update`] for the provider's admins through the API: the list checked field by field,
+/// then deployed, re-screened and followed by this instance at once.
+pub async fn update_list(
+    service: &Service,
+    principal: &Principal,
+    new: NewList,
+    now: Micros,
+) -> Result<ListUpdate, ServiceError> {
+    principal.may(Op::DeployLists)?;
+    let format: preclear_screening::formats::ListFormat = new
+        .format
+        .parse()
+        .map_err(|e: preclear_screening::ListError| ServiceError::invalid_field("format", e.0))?;
+    let files = new.files.into_iter().map(|f| (f.name, f.text.into_bytes())).collect();
+    let list = preclear_screening::SetList::new(format, &new.published, files).map_err(|e| {
+        let field = if e.0.contains("publication date") { "published" } else { "files" };
+        ServiceError::invalid_field(field, e.0)
+    })?;
+    let update =
+        update(&service.store, &principal.actor, &principal.org, list, new.dry_run, now).await?;
+    if update.outcome == "deployed" {
+        catch_up(service).await?;
+    }
+    Ok(update)
+}
+
 /// The most assessments whose parties a re-screening reads (the newest).
 pub const RESCREEN_ASSESSMENTS: u32 = 20_000;
 
@@ -273,6 +456,19 @@ pub async fn rescreen(
     )
     .await
     .map_err(ServiceError::internal)??;
+    rescreen_against(store, actor, provider, &version, changed, at).await
+}
+
+/// [`rescreen`] with the entries already known: those `version` added or changed.
+async fn rescreen_against(
+    store: &Store,
+    actor: &Actor,
+    provider: &Org,
+    version: &str,
+    changed: Vec<preclear_screening::Entry>,
+    at: Micros,
+) -> Result<Rescreened, ServiceError> {
+    let version = version.to_owned();
     let stored =
         store.screened_results(System::Screening, provider.id, RESCREEN_ASSESSMENTS).await?;
     let decided = store.screening_decisions_for(System::Screening, provider.id).await?;
@@ -361,6 +557,7 @@ pub async fn decisions_for(
     org: &Org,
     screener: &Screener,
     shipment: &Shipment,
+    others: &[OtherParty],
 ) -> Result<Vec<PriorDecision>, ServiceError> {
     let provider = match org.kind {
         OrgKind::Provider => org.id,
@@ -372,6 +569,7 @@ pub async fn decisions_for(
     let mut parties = vec![(&shipment.client.name, shipment.client.country)];
     parties.extend(shipment.consignee.iter().map(|p| (&p.name, p.country)));
     parties.extend(shipment.end_user.iter().map(|p| (&p.name, p.country)));
+    parties.extend(others.iter().map(|o| (&o.name, o.country)));
     // The screener remembers these answers: the assessment's own screening is a lookup.
     let hit = parties
         .iter()
@@ -449,6 +647,23 @@ impl RecordedScreening {
     /// The version of the lists the assessment was screened with, if it recorded one.
     pub(crate) fn version(&self) -> Option<&str> {
         self.version.as_deref()
+    }
+
+    /// The parties screened besides the request's (the importer-of-record entity), as the
+    /// engine takes them again.
+    pub(crate) fn others(&self) -> Vec<OtherParty> {
+        self.parties
+            .iter()
+            .filter(|p| !matches!(p.role.as_str(), "client" | "consignee" | "end_user"))
+            .filter_map(|p| {
+                let code = p.key.rsplit_once('|').map(|(_, code)| code)?;
+                Some(OtherParty {
+                    role: p.role.clone(),
+                    name: p.name.clone(),
+                    country: preclear_domain::Country::parse(code).ok()?,
+                })
+            })
+            .collect()
     }
 
     /// The freshness limit the assessment was screened with, if it recorded one.
@@ -836,6 +1051,86 @@ async fn decided_hit(
             ))
         }
     }
+}
+
+/// A one-off check of a party against the lists in force.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Checked {
+    /// The name screened.
+    pub name: String,
+    /// The country screened with (its ISO code), if given.
+    pub country: Option<String>,
+    /// The lists and their dates.
+    pub lists: String,
+    /// Their version.
+    pub version: String,
+    /// The hits, best first (empty: nothing resembles the party).
+    pub hits: Vec<preclear_engine::screening::ScreenHit>,
+}
+
+/// Screens one party by name (and country: an ISO code or a name) against the lists in force,
+/// every hit explained. Nothing is stored.
+pub async fn check(
+    service: &Service,
+    principal: &Principal,
+    name: &str,
+    country: Option<&str>,
+) -> Result<Checked, ServiceError> {
+    principal.may(Op::ScreenParty)?;
+    let mut problems = Vec::new();
+    let name = name.trim();
+    if name.is_empty() {
+        problems.push(crate::FieldError {
+            field: "name".into(),
+            message: "give the party's name".into(),
+        });
+    } else if name.chars().count() > MAX_REASON || name.chars().any(char::is_control) {
+        problems.push(crate::FieldError {
+            field: "name".into(),
+            message: format!("must be one line of at most {MAX_REASON} characters"),
+        });
+    }
+    let country = match country.map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(text) => match preclear_domain::country_from_text(text) {
+            Ok(country) => Some(country),
+            Err(message) => {
+                problems.push(crate::FieldError { field: "country".into(), message });
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let lists = ready(service)
+        .await?
+        .ok_or_else(|| ServiceError::internal("no restricted-party list reads"))?;
+    let hits = lists
+        .screener
+        .search(name, country.map(|c| c.name()))
+        .iter()
+        .map(|h| preclear_engine::screening::ScreenHit {
+            list: h.list_title.to_owned(),
+            entry_id: h.entry_id.clone(),
+            entry_name: h.entry_name.clone(),
+            matched_name: h.matched_name.clone(),
+            score: format!("{:.3}", h.score),
+            band: h.band.to_owned(),
+            programs: h.programs.clone(),
+            explanation: preclear_engine::screening::explain(h),
+            entry_fingerprint: h.entry_fingerprint.clone(),
+            decision: None,
+        })
+        .collect();
+    Ok(Checked {
+        name: name.to_owned(),
+        country: country.map(|c| c.as_str().to_owned()),
+        lists: lists.description.clone(),
+        version: lists.version.clone(),
+        hits,
+    })
 }
 
 /// The provider's decisions, newest first (superseded ones included), at most

@@ -190,7 +190,7 @@ pub(crate) struct Nav {
     pub manages_registry: bool,
     /// The provider's staff, who read its price lists.
     pub reads_prices: bool,
-    /// The provider's operators and admins, who decide screening hits.
+    /// Whoever may screen a party (the Screening page; the queue is the operators').
     pub screens: bool,
     pub kb_version: String,
 }
@@ -209,7 +209,7 @@ impl Nav {
             is_admin: p.can(Op::ListKeys),
             manages_registry: p.can(Op::ListEntities),
             reads_prices: p.can(Op::ReadPriceLists),
-            screens: p.can(Op::ScreeningQueue),
+            screens: p.can(Op::ScreenParty),
             kb_version: state.kb().version().as_str().to_owned(),
         }
     }

@@ -140,6 +140,9 @@ pub(crate) struct DashboardPage {
     recent: Vec<Row>,
     blocked: Vec<Blocked>,
     lead_times: Vec<LeadTime>,
+    /// The restricted-party lists in force that are older than their limit (for the staff).
+    stale_lists: Vec<String>,
+    list_max_age_days: u32,
 }
 
 /// How many recent assessments the dashboard reads for blockers and lead times.
@@ -270,6 +273,13 @@ pub(crate) async fn dashboard(
         recent: recent_summaries.iter().take(10).map(row).collect(),
         blocked,
         lead_times,
+        stale_lists: if user.principal.can(crate::auth::Op::ScreeningQueue) {
+            let today = preclear_service::clock::date_of(preclear_service::clock::now_micros());
+            preclear_service::screening::stale_lists(&state, today).await?
+        } else {
+            Vec::new()
+        },
+        list_max_age_days: state.list_max_age_days,
     };
     render(&page)
 }

@@ -1,24 +1,33 @@
-//! Restricted-party screening on the web, for the provider's operators: the hits awaiting a
-//! decision, each with a form to decide it (false positive, with a reason; or true match), and
-//! the decisions taken. The operations are `preclear_service::screening`, as for the API.
+//! Restricted-party screening on the web: a one-off check of a party, for everyone; and for the
+//! provider's operators the hits awaiting a decision, each with a form to decide it (false
+//! positive, with a reason; or true match), and the decisions taken. The operations are `preclear_service::screening`, as for the API.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use preclear_service::ServiceError;
 use preclear_service::clock::now_micros;
-use preclear_service::screening::{self, NewDecision, OpenHit};
+use preclear_service::screening::{self, Checked, NewDecision, OpenHit};
 use preclear_store::ScreeningDecision;
 
 use super::session::{CsrfForm, WebUser};
 use super::{Nav, WebError, form_value, render, render_status};
 use crate::AppState;
+use crate::auth::Op;
 use crate::clock::rfc3339;
 
 #[derive(askama::Template)]
 #[template(path = "screening.html")]
 pub(crate) struct QueuePage {
     nav: Nav,
+    /// Whether the caller decides hits (the provider's operators and admins): the queue and the
+    /// decisions are shown.
+    staff: bool,
+    /// The one-off check's name and country as typed, its result, and its problem.
+    check_name: String,
+    check_country: String,
+    checked: Option<Checked>,
+    check_error: Option<String>,
     open: Vec<OpenHit>,
     decisions: Vec<DecisionRow>,
     /// Problems of a submitted decision, in the page's words.
@@ -77,10 +86,22 @@ async fn page(
     errors: Vec<String>,
     notice: Option<String>,
 ) -> Result<QueuePage, WebError> {
-    let open = screening::queue(state, &user.principal).await?;
-    let decisions = screening::decisions(state, &user.principal).await?;
+    let staff = user.principal.can(Op::ScreeningQueue);
+    let (open, decisions) = if staff {
+        (
+            screening::queue(state, &user.principal).await?,
+            screening::decisions(state, &user.principal).await?,
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(QueuePage {
         nav: Nav::new(user, "screening", state),
+        staff,
+        check_name: String::new(),
+        check_country: String::new(),
+        checked: None,
+        check_error: None,
         open,
         decisions: decisions.iter().map(DecisionRow::of).collect(),
         errors,
@@ -91,8 +112,33 @@ async fn page(
 pub(crate) async fn queue(
     State(state): State<AppState>,
     user: WebUser,
+    axum::extract::Query(query): axum::extract::Query<std::collections::BTreeMap<String, String>>,
 ) -> Result<Response, WebError> {
-    render(&page(&state, &user, Vec::new(), None).await?)
+    let mut page = page(&state, &user, Vec::new(), None).await?;
+    let Some(name) = query.get("name") else { return render(&page) };
+    page.check_name = name.clone();
+    page.check_country = query.get("country").cloned().unwrap_or_default();
+    let country = Some(page.check_country.as_str()).filter(|c| !c.trim().is_empty());
+    match screening::check(&state, &user.principal, name, country).await {
+        Ok(checked) => {
+            page.checked = Some(checked);
+            render(&page)
+        }
+        Err(ServiceError::Invalid(errors)) => {
+            page.check_error = Some(
+                errors
+                    .into_iter()
+                    .map(|e| {
+                        let field = if e.field == "country" { "Country" } else { "Name" };
+                        format!("{field}: {}", e.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 pub(crate) async fn decide(
