@@ -418,7 +418,9 @@ pub async fn update_list(
 }
 
 /// The most assessments whose parties a re-screening reads (the newest).
-pub const RESCREEN_ASSESSMENTS: u32 = 20_000;
+pub const RESCREEN_ASSESSMENTS: u32 = 100_000;
+/// How many assessments' parties a re-screening reads at once.
+const RESCREEN_PAGE: u32 = 500;
 
 /// What a re-screening did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -469,22 +471,37 @@ async fn rescreen_against(
     at: Micros,
 ) -> Result<Rescreened, ServiceError> {
     let version = version.to_owned();
-    let stored =
-        store.screened_results(System::Screening, provider.id, RESCREEN_ASSESSMENTS).await?;
+    // Each party once, as its newest assessment names it (pages come newest first), read a
+    // page at a time: only the distinct parties are kept.
+    let mut parties_seen: Vec<(Uuid, RecordedParty)> = Vec::new();
+    let mut keys = std::collections::HashSet::new();
+    let (mut before, mut read) = (None, 0u32);
+    while read < RESCREEN_ASSESSMENTS {
+        let page = store
+            .screened_parties_page(System::Screening, provider.id, before, RESCREEN_PAGE)
+            .await?;
+        let Some(&(last, _)) = page.last() else { break };
+        read += u32::try_from(page.len()).unwrap_or(u32::MAX);
+        before = Some(last);
+        for (assessment_id, screening) in page {
+            let Ok(screening) = serde_json::from_str::<RecordedScreening>(&screening) else {
+                continue;
+            };
+            for party in screening.parties {
+                if !party.key.is_empty() && keys.insert(party.key.clone()) {
+                    parties_seen.push((assessment_id, party));
+                }
+            }
+        }
+    }
     let decided = store.screening_decisions_for(System::Screening, provider.id).await?;
     let entries = changed.len();
     let (provider_id, list_version) = (provider.id, version.clone());
     let (parties, alerts) = tokio::task::spawn_blocking(move || {
         let screener = Screener::new(changed);
-        // Each party once, as its newest assessment names it (the rows come newest first).
-        let mut seen = std::collections::HashSet::new();
         let mut alerts = Vec::new();
-        for (assessment_id, result) in &stored {
-            let Ok(Some(screening)) = recorded(result) else { continue };
-            for party in &screening.parties {
-                if party.key.is_empty() || !seen.insert(party.key.clone()) {
-                    continue;
-                }
+        for (assessment_id, party) in &parties_seen {
+            {
                 let country = party
                     .key
                     .rsplit_once('|')
@@ -522,7 +539,7 @@ async fn rescreen_against(
                 }
             }
         }
-        (seen.len(), alerts)
+        (parties_seen.len(), alerts)
     })
     .await
     .map_err(ServiceError::internal)?;

@@ -163,24 +163,39 @@ impl Store {
         rows.first().map(alert_from).transpose()
     }
 
-    /// The screening sections of the newest assessments of `provider` and its clients (at most
-    /// `limit`): where re-screening finds the parties of open work.
-    pub async fn screened_results(
+    /// The screening sections (the `screening` object of the stored result, as JSON) of the
+    /// assessments of `provider` and its clients older than `before` (all when `None`), newest
+    /// first, at most `page`: where re-screening finds the parties of open work, a page at a
+    /// time so that memory stays bounded however many assessments are stored.
+    pub async fn screened_parties_page(
         &self,
         _why: System,
         provider: Uuid,
-        limit: u32,
+        before: Option<Uuid>,
+        page: u32,
     ) -> Result<Vec<(Uuid, String)>, StoreError> {
         let (clause, org) = crate::read::visible("org_id", Visibility::Provider(provider), 1);
-        let sql = format!(
-            "SELECT id, result FROM assessments WHERE {clause} AND result LIKE '%\"screening\":%' \
-             ORDER BY id DESC LIMIT $2"
+        let sqlite = format!(
+            "SELECT id, json_extract(result, '$.screening') AS screening FROM assessments \
+             WHERE {clause} AND ($2 IS NULL OR id < $2) AND result LIKE '%\"screening\":%' \
+             ORDER BY id DESC LIMIT $3"
+        );
+        let postgres = format!(
+            "SELECT id, (result::json)->>'screening' AS screening FROM assessments \
+             WHERE {clause} AND ($2::uuid IS NULL OR id < $2) AND result LIKE '%\"screening\":%' \
+             ORDER BY id DESC LIMIT $3"
         );
         let rows = self
             .pool
-            .fetch_all_dynamic(sql.clone(), sql, &[Param::Uuid(org), Param::Int(i64::from(limit))])
+            .fetch_all_dynamic(
+                sqlite,
+                postgres,
+                &[Param::Uuid(org), Param::OptUuid(before), Param::Int(i64::from(page))],
+            )
             .await?;
-        rows.iter().map(|row| Ok((row.uuid("id")?, row.text("result")?))).collect()
+        rows.iter()
+            .map(|row| Ok((row.uuid("id")?, row.opt_text("screening")?.unwrap_or_default())))
+            .collect()
     }
 
     /// The current decision on each party and entry of `provider` (the latest row of each),
