@@ -28,6 +28,8 @@ pub struct Screening {
     /// How many days after its publication a list counts as current (older lists are named
     /// in the warning `screening.stale_lists`).
     pub max_age_days: u32,
+    /// The lists with a limit of their own, by format.
+    pub max_age_per_list: std::collections::BTreeMap<String, u32>,
     /// Each party screened.
     pub parties: Vec<ScreenedParty>,
 }
@@ -137,6 +139,48 @@ pub struct PriorDecision {
 /// How many days after its publication a list counts as current, unless the caller says.
 pub const DEFAULT_MAX_AGE_DAYS: u32 = 7;
 
+/// How many days after its publication each list counts as current: a limit for every list,
+/// and limits of their own for some (by format name: `un-xml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaxAge {
+    /// The limit of every list without its own.
+    pub default_days: u32,
+    /// The lists with a limit of their own.
+    pub per_list: std::collections::BTreeMap<String, u32>,
+}
+
+impl Default for MaxAge {
+    fn default() -> Self {
+        MaxAge { default_days: DEFAULT_MAX_AGE_DAYS, per_list: std::collections::BTreeMap::new() }
+    }
+}
+
+impl MaxAge {
+    /// The limit of the list of `format`.
+    pub fn days(&self, format: &str) -> u32 {
+        self.per_list.get(format).copied().unwrap_or(self.default_days)
+    }
+}
+
+/// The lists of `lists` published longer before `on` than their limit, each as `un-xml of
+/// 2026-02-27 (283 days, limit 7)` (a list whose date does not read counts as stale: nothing
+/// says it is current). The assessment's warning and the dashboard read the same.
+pub fn stale(lists: &Lists, max_age: &MaxAge, on: Date) -> Vec<String> {
+    lists
+        .published
+        .iter()
+        .filter_map(|(format, published)| {
+            let limit = max_age.days(format);
+            match published.parse::<Date>().ok().map(|p| (on - p).get_days()) {
+                Some(days) if days <= i32::try_from(limit).unwrap_or(i32::MAX) => None,
+                Some(days) => Some(format!("{format} of {published} ({days} days, limit {limit})")),
+                None => Some(format!("{format} of an unknown date")),
+            }
+        })
+        .collect()
+}
+
 /// A party the request does not name but the caller knows, screened with the request's: the
 /// importer of record's entity of a consignment (`ior_entity`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,8 +200,8 @@ pub struct Screen<'a> {
     pub others: &'a [OtherParty],
     /// The lists, indexed, with their version and description.
     pub lists: &'a Lists,
-    /// How many days after its publication a list counts as current.
-    pub max_age_days: u32,
+    /// How many days after its publication each list counts as current.
+    pub max_age: &'a MaxAge,
     /// The operators' decisions (any order; none applies twice to one hit).
     pub decisions: &'a [PriorDecision],
 }
@@ -165,7 +209,8 @@ pub struct Screen<'a> {
 impl<'a> Screen<'a> {
     /// The lists, with no decision taken yet.
     pub fn undecided(lists: &'a Lists) -> Screen<'a> {
-        Screen { lists, max_age_days: DEFAULT_MAX_AGE_DAYS, decisions: &[], others: &[] }
+        static DEFAULT: std::sync::LazyLock<MaxAge> = std::sync::LazyLock::new(MaxAge::default);
+        Screen { lists, max_age: &DEFAULT, decisions: &[], others: &[] }
     }
 
     fn decision(&self, party_key: &str, hit: &Hit) -> Option<&'a HitDecision> {
@@ -328,29 +373,15 @@ pub(crate) fn screen(
     Screening {
         lists: screen.lists.description.clone(),
         version: screen.lists.version.clone(),
-        max_age_days: screen.max_age_days,
+        max_age_days: screen.max_age.default_days,
+        max_age_per_list: screen.max_age.per_list.clone(),
         parties: screened,
     }
 }
 
-/// One warning naming every list published longer ago than the limit on the assessment's date
-/// (a list whose date does not read counts as stale: nothing says it is current).
+/// One warning naming every list published longer ago than its limit on the assessment's date.
 fn stale_lists(screen: Screen<'_>, as_of: Date, findings: &mut Findings) {
-    let stale: Vec<String> = screen
-        .lists
-        .published
-        .iter()
-        .filter_map(|(format, published)| {
-            let age = published.parse::<Date>().ok().map(|p| (as_of - p).get_days());
-            match age {
-                Some(days) if days <= i32::try_from(screen.max_age_days).unwrap_or(i32::MAX) => {
-                    None
-                }
-                Some(days) => Some(format!("{format} of {published} ({days} days)")),
-                None => Some(format!("{format} of an unknown date")),
-            }
-        })
-        .collect();
+    let stale = stale(screen.lists, screen.max_age, as_of);
     if stale.is_empty() {
         return;
     }
@@ -358,8 +389,7 @@ fn stale_lists(screen: Screen<'_>, as_of: Date, findings: &mut Findings) {
         Severity::Warning,
         "screening.stale_lists",
         format!(
-            "The parties were screened against lists older than {} days on {as_of}: {}. A clear result proves nothing about today's lists: the provider deploys current ones (docs/screening.md).",
-            screen.max_age_days,
+            "The parties were screened against lists older than their freshness limit on {as_of}: {}. A clear result proves nothing about today's lists: the provider deploys current ones (docs/screening.md).",
             stale.join(", ")
         ),
         vec![],

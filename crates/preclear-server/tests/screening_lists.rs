@@ -102,7 +102,11 @@ async fn story(url: String) {
             .starts_with("bundled snapshots")
     );
     // The snapshots are older than the freshness limit (7 days): every assessment says so.
-    assert!(stale(&before).contains("un-xml of 2026-02-27 (283 days)"), "{}", stale(&before));
+    assert!(
+        stale(&before).contains("un-xml of 2026-02-27 (283 days, limit 7)"),
+        "{}",
+        stale(&before)
+    );
     let before_2 = assess(&app_two, &client, "RF-BEFORE-2").await;
 
     // A new UN list deployed (as `preclear lists update` does).

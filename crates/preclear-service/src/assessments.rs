@@ -132,12 +132,12 @@ pub async fn prepare(
         }
         None => Vec::new(),
     };
-    let max_age_days = service.list_max_age_days;
+    let max_age = service.list_max_age.clone();
     let others = others.to_vec();
     let assess = move |shipment: &preclear_domain::Shipment| {
         let screen = lists.as_deref().map(|lists| Screen {
             lists,
-            max_age_days,
+            max_age: &max_age,
             decisions: &decisions,
             others: &others,
         });
@@ -316,13 +316,13 @@ pub async fn reassessed(
     // replays without), with the lists of the version it recorded (the bundled snapshots for
     // one from before lists were versioned) and the decisions it recorded; a re-run always
     // screens, as a new assessment does, with the lists and decisions in force.
-    let mut max_age_days = service.list_max_age_days;
+    let mut max_age = service.list_max_age.clone();
     // The parties screened besides the request's (a consignment's importer-of-record entity)
     // are screened again as recorded.
     let others = recorded.screening.as_ref().map(|s| s.others()).unwrap_or_default();
     let (lists, decisions) = match (pricing, &recorded.screening) {
         (Pricing::Recorded, Some(screening)) => {
-            max_age_days = screening.max_age_days().unwrap_or(max_age_days);
+            max_age = screening.max_age().unwrap_or(max_age);
             let lists = match screening.version() {
                 Some(version) => Some(crate::screening::version(service, version).await?),
                 None => tokio::task::spawn_blocking(crate::screening::bundled)
@@ -354,7 +354,7 @@ pub async fn reassessed(
     let (shipment, assessment) = tokio::task::spawn_blocking(move || {
         let screen = lists.as_deref().map(|lists| Screen {
             lists,
-            max_age_days,
+            max_age: &max_age,
             decisions: &decisions,
             others: &others,
         });
@@ -453,11 +453,11 @@ pub async fn compare_and_store(
     };
     let compared = {
         let (shipment, destinations) = (shipment.clone(), destinations.to_vec());
-        let max_age_days = service.list_max_age_days;
+        let max_age = service.list_max_age.clone();
         tokio::task::spawn_blocking(move || {
             let screen = lists.as_deref().map(|lists| Screen {
                 lists,
-                max_age_days,
+                max_age: &max_age,
                 decisions: &decisions,
                 others: &[],
             });

@@ -62,6 +62,9 @@ pub struct FileConfig {
     /// `list_max_age_days = 7`: how many days after its publication a restricted-party list
     /// counts as current; screening against an older one warns (1 to 365).
     pub list_max_age_days: Option<u32>,
+    /// `[list_max_age_days_per_list]` with `"un-xml" = 1`: a limit of its own for a list, by
+    /// format name (1 to 365).
+    pub list_max_age_days_per_list: Option<std::collections::BTreeMap<String, u32>>,
     /// `header_read_seconds = 10`: how long a client may take to send a request's headers
     /// (and how long a kept-alive connection may stay idle waiting for its next request).
     pub header_read_seconds: Option<u64>,
@@ -166,8 +169,8 @@ pub struct Config {
     pub kb_dir: Option<PathBuf>,
     /// How often the instance checks the database for a newly deployed KB, in seconds.
     pub kb_poll_seconds: u64,
-    /// How many days after its publication a restricted-party list counts as current.
-    pub list_max_age_days: u32,
+    /// How many days after its publication each restricted-party list counts as current.
+    pub list_max_age: preclear_engine::screening::MaxAge,
     /// Connection limits and the cost of authentication.
     pub limits: Limits,
 }
@@ -242,9 +245,20 @@ impl Config {
         if !(1..=365).contains(&list_max_age_days) {
             bail!("list_max_age_days = {list_max_age_days}: expected 1 to 365");
         }
+        let per_list = file.list_max_age_days_per_list.unwrap_or_default();
+        for (format, days) in &per_list {
+            if let Err(error) = format.parse::<preclear_screening::formats::ListFormat>() {
+                bail!("list_max_age_days_per_list.{format}: {error}");
+            }
+            if !(1..=365).contains(days) {
+                bail!("list_max_age_days_per_list.{format} = {days}: expected 1 to 365");
+            }
+        }
+        let list_max_age =
+            preclear_engine::screening::MaxAge { default_days: list_max_age_days, per_list };
         Ok(Config {
             limits,
-            list_max_age_days,
+            list_max_age,
             listen,
             database_url,
             max_body_bytes: file.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
@@ -380,6 +394,33 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(error.contains("nowhere"), "{error}");
+    }
+
+    #[test]
+    fn list_freshness_limits_have_a_default_and_limits_of_their_own() {
+        let file: FileConfig = toml::from_str(
+            "database_url = \"sqlite:x\"\nlist_max_age_days = 3\n[list_max_age_days_per_list]\n\"un-xml\" = 1\n\"bis-dpl-txt\" = 30",
+        )
+        .unwrap();
+        let max_age = Config::resolve(file, Overrides::default()).unwrap().list_max_age;
+        assert_eq!((max_age.days("un-xml"), max_age.days("bis-dpl-txt")), (1, 30));
+        assert_eq!(max_age.days("ofac-sdn-csv"), 3, "the default");
+        let default = Config::resolve(
+            toml::from_str("database_url = \"sqlite:x\"").unwrap(),
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(default.list_max_age.days("un-xml"), 7);
+        for (bad, named) in [
+            ("[list_max_age_days_per_list]\n\"un-json\" = 1", "list_max_age_days_per_list.un-json"),
+            ("[list_max_age_days_per_list]\n\"un-xml\" = 0", "expected 1 to 365"),
+            ("list_max_age_days = 400", "list_max_age_days = 400"),
+        ] {
+            let file: FileConfig =
+                toml::from_str(&format!("database_url = \"sqlite:x\"\n{bad}")).unwrap();
+            let error = Config::resolve(file, Overrides::default()).unwrap_err().to_string();
+            assert!(error.contains(named), "{bad}: {error}");
+        }
     }
 
     #[test]

@@ -86,8 +86,8 @@ pub struct Inner {
     pub prices: price_lists::Cache,
     /// The restricted-party lists screened with (`screening`).
     pub lists: screening::ListsState,
-    /// How many days after its publication a list counts as current.
-    pub list_max_age_days: u32,
+    /// How many days after its publication each list counts as current.
+    pub list_max_age: preclear_engine::screening::MaxAge,
 }
 
 impl std::ops::Deref for Service {
@@ -118,7 +118,7 @@ impl Service {
             kb_poll: Duration::from_secs(config.kb_poll_seconds),
             prices: price_lists::Cache::default(),
             lists: screening::ListsState::default(),
-            list_max_age_days: config.list_max_age_days,
+            list_max_age: config.list_max_age.clone(),
         }))
     }
 

@@ -234,25 +234,14 @@ pub async fn deploy(
     Ok(store.current_deployment(DatasetKind::Lists).await?.unwrap_or(deployment))
 }
 
-/// The lists in force published more than the service's `list_max_age_days` before `today`,
-/// each as `un-xml of 2026-02-27 (283 days)`: what the dashboard warns of.
+/// The lists in force published longer before `today` than their limit, each as `un-xml of
+/// 2026-02-27 (283 days, limit 7)`: what the dashboard warns of.
 pub async fn stale_lists(
     service: &Service,
     today: preclear_domain::Date,
 ) -> Result<Vec<String>, ServiceError> {
     let Some(lists) = ready(service).await? else { return Ok(Vec::new()) };
-    let limit = i32::try_from(service.list_max_age_days).unwrap_or(i32::MAX);
-    Ok(lists
-        .published
-        .iter()
-        .filter_map(|(format, published)| {
-            match published.parse::<preclear_domain::Date>().ok().map(|p| (today - p).get_days()) {
-                Some(days) if days <= limit => None,
-                Some(days) => Some(format!("{format} of {published} ({days} days)")),
-                None => Some(format!("{format} of an unknown date")),
-            }
-        })
-        .collect())
+    Ok(preclear_engine::screening::stale(&lists, &service.list_max_age, today))
 }
 
 /// What one list of an updated set gave.
@@ -620,9 +609,11 @@ pub(crate) struct RecordedScreening {
     /// The version of the lists (absent in assessments stored before lists were versioned).
     #[serde(default)]
     version: Option<String>,
-    /// The freshness limit it was screened with.
+    /// The freshness limits it was screened with.
     #[serde(default)]
     max_age_days: Option<u32>,
+    #[serde(default)]
+    max_age_per_list: std::collections::BTreeMap<String, u32>,
     #[serde(default)]
     parties: Vec<RecordedParty>,
 }
@@ -683,9 +674,12 @@ impl RecordedScreening {
             .collect()
     }
 
-    /// The freshness limit the assessment was screened with, if it recorded one.
-    pub(crate) fn max_age_days(&self) -> Option<u32> {
-        self.max_age_days
+    /// The freshness limits the assessment was screened with, if it recorded them.
+    pub(crate) fn max_age(&self) -> Option<preclear_engine::screening::MaxAge> {
+        self.max_age_days.map(|default_days| preclear_engine::screening::MaxAge {
+            default_days,
+            per_list: self.max_age_per_list.clone(),
+        })
     }
 
     /// The decisions the assessment applied, as the engine takes them again.

@@ -4,7 +4,7 @@
 
 use preclear_domain::request::parse_shipment_value;
 use preclear_engine::Assessment;
-use preclear_engine::screening::{HitDecision, HitVerdict, PriorDecision, Screen};
+use preclear_engine::screening::{HitDecision, HitVerdict, MaxAge, PriorDecision, Screen};
 use preclear_screening::{Entry, EntryKind, EntryName, ListId, Lists, Screener};
 use serde_json::json;
 
@@ -129,12 +129,26 @@ fn lists_older_than_their_limit_are_named_in_a_warning() {
     let screener = lists(vec![entry(&["Cuba"])]);
     let fresh = assess(Screen::undecided(&screener), "Nordwind Systems GmbH", "DE");
     assert!(codes(&fresh).is_empty(), "published 2 days before: {:?}", codes(&fresh));
-    let strict = Screen { max_age_days: 1, ..Screen::undecided(&screener) };
+    let strict_limit = MaxAge { default_days: 1, per_list: Default::default() };
+    let strict = Screen { max_age: &strict_limit, ..Screen::undecided(&screener) };
     let stale = assess(strict, "Nordwind Systems GmbH", "DE");
     assert_eq!(codes(&stale), ["screening.stale_lists"]);
     let warning = stale.findings.iter().find(|f| f.code == "screening.stale_lists").unwrap();
     assert_eq!(warning.severity.as_str(), "warning");
-    assert!(warning.message.contains("un-xml of 2026-12-05 (2 days)"), "{}", warning.message);
+    assert!(
+        warning.message.contains("un-xml of 2026-12-05 (2 days, limit 1)"),
+        "{}",
+        warning.message
+    );
     assert_eq!(stale.verdict, fresh.verdict, "a warning does not change the verdict");
+    // A list with a limit of its own.
+    let per_list = MaxAge { default_days: 1, per_list: [("un-xml".to_owned(), 5)].into() };
+    let own = assess(
+        Screen { max_age: &per_list, ..Screen::undecided(&screener) },
+        "Nordwind Systems GmbH",
+        "DE",
+    );
+    assert!(codes(&own).is_empty(), "{:?}", codes(&own));
+    assert_eq!(own.screening.as_ref().unwrap().max_age_per_list.get("un-xml"), Some(&5));
     assert_eq!(stale.screening.as_ref().unwrap().max_age_days, 1);
 }

@@ -142,7 +142,6 @@ pub(crate) struct DashboardPage {
     lead_times: Vec<LeadTime>,
     /// The restricted-party lists in force that are older than their limit (for the staff).
     stale_lists: Vec<String>,
-    list_max_age_days: u32,
 }
 
 /// How many recent assessments the dashboard reads for blockers and lead times.
@@ -279,7 +278,6 @@ pub(crate) async fn dashboard(
         } else {
             Vec::new()
         },
-        list_max_age_days: state.list_max_age_days,
     };
     render(&page)
 }
