@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 
 use crate::lists::{Entry, EntryKind, ListId};
-use crate::normalize::{Normalized, normalize};
+use crate::normalize::{Normalized, normalize, phonetic};
 
 /// At least this is a match (a blocker).
 pub const STRONG: f64 = 0.90;
@@ -28,6 +28,10 @@ pub const STRONG: f64 = 0.90;
 pub const POSSIBLE: f64 = 0.80;
 /// A token pair less similar than this does not count.
 pub const TOKEN_FLOOR: f64 = 0.80;
+/// The similarity of two tokens spelt apart that sound alike ([`crate::normalize::phonetic`]).
+pub const PHONETIC: f64 = 0.90;
+/// The least spelling similarity at which two tokens are compared by sound.
+const SOUND_FLOOR: f64 = 0.70;
 /// The most candidate names scored for one query.
 pub const MAX_CANDIDATES: usize = 400;
 /// The most hits answered.
@@ -314,11 +318,19 @@ impl Screener {
         let mut pairs = Vec::with_capacity(query.len());
         let mut matched = 0.0;
         for q in query {
+            let sound = std::cell::OnceCell::new();
             let best = listed
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| !used.get(*i).copied().unwrap_or(true))
-                .map(|(i, l)| (i, strsim::jaro_winkler(q, l)))
+                .map(|(i, l)| {
+                    let spelt = strsim::jaro_winkler(q, l);
+                    // Two spellings of one sound (`dzhamil`, `jamil`) count as a close pair.
+                    let sounds_alike = (SOUND_FLOOR..PHONETIC).contains(&spelt)
+                        && q.len().min(l.len()) >= 3
+                        && *sound.get_or_init(|| phonetic(q)) == phonetic(l);
+                    (i, if sounds_alike { PHONETIC } else { spelt })
+                })
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             let weight = self.weight(q);
             match best {

@@ -116,6 +116,47 @@ pub fn normalize(name: &str) -> Normalized {
     Normalized { tokens, legal_forms }
 }
 
+/// A token's sound, for names spelt after different transliterations (`kuba`/`cuba`,
+/// `nasional`/`nacional`, `muhammad`/`mohamed`, `sheremetevo`/`sheremetyevo`): `c` before
+/// e, i or y and `z` sound as `s`, other `c`, `q` and `ck` as `k`, `ph` as `f`, `w` as `v`,
+/// `kh` as `h`, `dzh`/`dj` as `j`; every vowel (and `y`) is one sound, `h` after a letter is
+/// silent, and a sound repeated is written once. Digits stay as they are.
+pub fn phonetic(token: &str) -> String {
+    let chars: Vec<char> = token.chars().collect();
+    let mut sounds: Vec<char> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let next = chars.get(i + 1).copied();
+        let (sound, skip) = match (c, next) {
+            ('p', Some('h')) => ('f', 2),
+            ('c', Some('k')) => ('k', 2),
+            ('k', Some('h')) => ('h', 2),
+            ('d', Some('j')) => ('j', 2),
+            ('d', Some('z')) if chars.get(i + 2) == Some(&'h') => ('j', 3),
+            ('c', Some('e' | 'i' | 'y')) => ('s', 1),
+            ('c' | 'q', _) => ('k', 1),
+            ('z', _) => ('s', 1),
+            ('w', _) => ('v', 1),
+            (other, _) => (other, 1),
+        };
+        sounds.push(sound);
+        i += skip;
+    }
+    let mut key = String::with_capacity(sounds.len());
+    for (at, sound) in sounds.iter().enumerate() {
+        let sound = match sound {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' => 'a',
+            'h' if at > 0 => continue,
+            other => *other,
+        };
+        if key.ends_with(sound) {
+            continue;
+        }
+        key.push(sound);
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +171,23 @@ mod tests {
         assert_eq!(normalize("Müller GmbH & Co. KG").tokens, ["muller"]);
         assert_eq!(normalize("Ελληνική Εταιρεία").tokens, ["ellenike", "etaireia"]);
         assert_eq!(normalize("LTD").tokens, ["ltd"], "a name of legal forms only keeps them");
+    }
+
+    #[test]
+    fn transliterations_of_a_name_sound_alike() {
+        for (a, b) in [
+            ("kuba", "cuba"),
+            ("nasional", "nacional"),
+            ("sheremetevo", "sheremetyevo"),
+            ("muhammad", "mohamed"),
+            ("filip", "philip"),
+            ("dzhamil", "jamil"),
+            ("khalil", "halil"),
+        ] {
+            assert_eq!(phonetic(a), phonetic(b), "{a} ~ {b}");
+        }
+        for (a, b) in [("banco", "bank"), ("nasional", "national"), ("petrov", "petrova")] {
+            assert_ne!(phonetic(a), phonetic(b), "{a} !~ {b}");
+        }
     }
 }
