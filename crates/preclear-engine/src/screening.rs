@@ -34,23 +34,25 @@ pub struct Screening {
     pub parties: Vec<ScreenedParty>,
 }
 
-/// One party and its hits.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One party and its hits. Read back from stored assessments too (the service's queue,
+/// decisions and replay), so the fields added after the first screened assessments default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreenedParty {
-    /// `client`, `consignee` or `end_user`.
+    /// `client`, `consignee`, `end_user` or `ior_entity`.
     pub role: String,
     /// The name screened.
     pub name: String,
     /// The party as decisions remember it: its name normalised and its country
-    /// (`banco nacional de cuba|CH`).
+    /// (`banco nacional de cuba|CH`); empty in assessments stored before decisions.
+    #[serde(default)]
     pub key: String,
     /// The hits, best first (empty: nothing resembles it).
     pub hits: Vec<ScreenHit>,
 }
 
 /// One hit, as the assessment states it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScreenHit {
     /// The list's name.
@@ -69,11 +71,32 @@ pub struct ScreenHit {
     pub programs: Vec<String>,
     /// Each token pair, for people (`banko ~ banco 0.907`).
     pub explanation: String,
-    /// A fingerprint of the entry as listed: a decision holds while it is the same.
+    /// A fingerprint of the entry as listed: a decision holds while it is the same; empty in
+    /// assessments stored before decisions.
+    #[serde(default)]
     pub entry_fingerprint: String,
     /// The operator's decision that applies to this party and entry, if any.
+    #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub decision: Option<HitDecision>,
+}
+
+impl ScreenHit {
+    /// A hit of the screener as results state it, with the decision that applies to it.
+    pub fn of(hit: &Hit, decision: Option<HitDecision>) -> ScreenHit {
+        ScreenHit {
+            list: hit.list_title.to_owned(),
+            entry_id: hit.entry_id.clone(),
+            entry_name: hit.entry_name.clone(),
+            matched_name: hit.matched_name.clone(),
+            score: format!("{:.3}", hit.score),
+            band: hit.band.to_owned(),
+            programs: hit.programs.clone(),
+            explanation: explain(hit),
+            entry_fingerprint: hit.entry_fingerprint.clone(),
+            decision,
+        }
+    }
 }
 
 /// What an operator decided a hit is.
@@ -355,18 +378,7 @@ pub(crate) fn screen(
             hits: hits
                 .iter()
                 .zip(decided)
-                .map(|(h, decision)| ScreenHit {
-                    list: h.list_title.to_owned(),
-                    entry_id: h.entry_id.clone(),
-                    entry_name: h.entry_name.clone(),
-                    matched_name: h.matched_name.clone(),
-                    score: format!("{:.3}", h.score),
-                    band: h.band.to_owned(),
-                    programs: h.programs.clone(),
-                    explanation: explain(h),
-                    entry_fingerprint: h.entry_fingerprint.clone(),
-                    decision: decision.cloned(),
-                })
+                .map(|(h, decision)| ScreenHit::of(h, decision.cloned()))
                 .collect(),
         });
     }

@@ -63,41 +63,9 @@ pub(crate) struct RecordedScreening {
     max_age_days: Option<u32>,
     #[serde(default)]
     max_age_per_list: std::collections::BTreeMap<String, u32>,
+    /// The parties, as the engine states them (`preclear_engine::screening::ScreenedParty`).
     #[serde(default)]
-    pub(super) parties: Vec<RecordedParty>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct RecordedParty {
-    pub(super) role: String,
-    pub(super) name: String,
-    /// Absent in assessments stored before decisions existed.
-    #[serde(default)]
-    pub(super) key: String,
-    #[serde(default)]
-    hits: Vec<RecordedHit>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RecordedHit {
-    list: String,
-    entry_id: String,
-    #[serde(default)]
-    entry_name: String,
-    #[serde(default)]
-    matched_name: String,
-    #[serde(default)]
-    score: String,
-    #[serde(default)]
-    band: String,
-    #[serde(default)]
-    programs: Vec<String>,
-    #[serde(default)]
-    explanation: String,
-    #[serde(default)]
-    entry_fingerprint: String,
-    #[serde(default)]
-    decision: Option<HitDecision>,
+    pub(super) parties: Vec<ScreenedParty>,
 }
 
 impl RecordedScreening {

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use preclear_domain::Shipment;
-use preclear_engine::screening::{HitDecision, HitVerdict, OtherParty, PriorDecision};
+use preclear_engine::screening::{
+    HitDecision, HitVerdict, OtherParty, PriorDecision, ScreenedParty,
+};
 use preclear_screening::{ListSet, Lists, Screener};
 use preclear_store::{
     Change, DatasetKind, DeployAction, Deployment, Micros, Mutation, Org, OrgKind, ScreeningAlert,
@@ -29,7 +31,6 @@ use crate::{Service, ServiceError};
 mod decisions;
 mod update;
 
-use decisions::RecordedParty;
 pub(crate) use decisions::RecordedScreening;
 pub use decisions::{NewDecision, OpenHit, decide, decisions, decisions_for, queue};
 pub use update::{
@@ -313,18 +314,7 @@ pub async fn check(
         .screener
         .search(name, country.map(|c| c.name()))
         .iter()
-        .map(|h| preclear_engine::screening::ScreenHit {
-            list: h.list_title.to_owned(),
-            entry_id: h.entry_id.clone(),
-            entry_name: h.entry_name.clone(),
-            matched_name: h.matched_name.clone(),
-            score: format!("{:.3}", h.score),
-            band: h.band.to_owned(),
-            programs: h.programs.clone(),
-            explanation: preclear_engine::screening::explain(h),
-            entry_fingerprint: h.entry_fingerprint.clone(),
-            decision: None,
-        })
+        .map(|h| preclear_engine::screening::ScreenHit::of(h, None))
         .collect();
     Ok(Checked {
         name: name.to_owned(),

@@ -222,7 +222,7 @@ async fn rescreen_against(
     let version = version.to_owned();
     // Each party once, as its newest assessment names it (pages come newest first), read a
     // page at a time: only the distinct parties are kept.
-    let mut parties_seen: Vec<(Uuid, RecordedParty)> = Vec::new();
+    let mut parties_seen: Vec<(Uuid, ScreenedParty)> = Vec::new();
     let mut keys = std::collections::HashSet::new();
     let (mut before, mut read) = (None, 0u32);
     while read < RESCREEN_ASSESSMENTS {
