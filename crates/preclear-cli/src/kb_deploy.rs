@@ -111,16 +111,32 @@ pub(crate) fn deploy(
 
 /// `preclear kb versions`.
 pub(crate) fn versions(db: &DbArgs, format: Format) -> anyhow::Result<ExitCode> {
+    deployment_log(
+        db,
+        DatasetKind::Kb,
+        "no KB was deployed to this database yet (instances serve their own)",
+        format,
+    )
+}
+
+/// The deployment log of a dataset kind, oldest first, the last marked current (`kb versions`,
+/// `lists versions`); `none` when it is empty.
+pub(crate) fn deployment_log(
+    db: &DbArgs,
+    kind: DatasetKind,
+    none: &str,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
     let config = db.resolve(None)?;
     runtime()?.block_on(async {
         let store = open_store(&config.database_url, &config.store).await?;
-        let log = store.deployments(DatasetKind::Kb).await?;
+        let log = store.deployments(kind).await?;
         store.close().await;
         match format {
             Format::Json => outln!("{}", serde_json::to_string_pretty(&log)?),
             Format::Text => {
                 if log.is_empty() {
-                    outln!("no KB was deployed to this database yet (instances serve their own)");
+                    outln!("{none}");
                 }
                 for (i, d) in log.iter().enumerate() {
                     let at = jiff::Timestamp::from_microsecond(d.deployed_at)

@@ -128,35 +128,10 @@ pub(crate) fn update(
 
 /// `preclear lists versions`.
 pub(crate) fn versions(db: &DbArgs, format: Format) -> anyhow::Result<ExitCode> {
-    let config = db.resolve(None)?;
-    runtime()?.block_on(async {
-        let store = open_store(&config.database_url, &config.store).await?;
-        let log = store.deployments(DatasetKind::Lists).await?;
-        store.close().await;
-        match format {
-            Format::Json => outln!("{}", serde_json::to_string_pretty(&log)?),
-            Format::Text => {
-                if log.is_empty() {
-                    outln!(
-                        "no lists were deployed to this database yet: the service screens with the bundled snapshots, which are not current lists"
-                    );
-                }
-                for (i, d) in log.iter().enumerate() {
-                    let at = jiff::Timestamp::from_microsecond(d.deployed_at)
-                        .map(|t| t.to_string())
-                        .unwrap_or_else(|_| d.deployed_at.to_string());
-                    outln!(
-                        "{:>4}  {}  {:<8}  {}  {}{}",
-                        d.seq,
-                        d.version,
-                        d.action.as_str(),
-                        at,
-                        d.actor,
-                        if i + 1 == log.len() { "  (current)" } else { "" }
-                    );
-                }
-            }
-        }
-        Ok(ExitCode::SUCCESS)
-    })
+    crate::kb_deploy::deployment_log(
+        db,
+        DatasetKind::Lists,
+        "no lists were deployed to this database yet: the service screens with the bundled snapshots, which are not current lists",
+        format,
+    )
 }

@@ -118,20 +118,7 @@ impl Store {
         &self,
         vis: Visibility,
     ) -> Result<Vec<ScreeningAlert>, StoreError> {
-        let Visibility::Provider(provider) = vis else { return Ok(Vec::new()) };
-        let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM screening_alerts WHERE provider_id = $1 ORDER BY seq DESC \
-             LIMIT $2"
-        );
-        let rows = self
-            .pool
-            .fetch_all_dynamic(
-                sql.clone(),
-                sql,
-                &[Param::Uuid(provider), Param::Int(MAX_LISTED.into())],
-            )
-            .await?;
-        rows.iter().map(alert_from).collect()
+        self.newest_of_provider("screening_alerts", ALERT_COLUMNS, vis, alert_from).await
     }
 
     /// The newest alert of the visible provider on a party of an assessment and an entry.
@@ -220,20 +207,7 @@ impl Store {
         &self,
         vis: Visibility,
     ) -> Result<Vec<ScreeningDecision>, StoreError> {
-        let Visibility::Provider(provider) = vis else { return Ok(Vec::new()) };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM screening_decisions WHERE provider_id = $1 ORDER BY seq DESC \
-             LIMIT $2"
-        );
-        let rows = self
-            .pool
-            .fetch_all_dynamic(
-                sql.clone(),
-                sql,
-                &[Param::Uuid(provider), Param::Int(MAX_LISTED.into())],
-            )
-            .await?;
-        rows.iter().map(decision_from).collect()
+        self.newest_of_provider("screening_decisions", COLUMNS, vis, decision_from).await
     }
 
     /// Every decision (for the audit's stored states).
@@ -243,5 +217,29 @@ impl Store {
         let sql = format!("SELECT {COLUMNS} FROM screening_decisions ORDER BY seq");
         let rows = self.pool.fetch_all_dynamic(sql.clone(), sql, &[]).await?;
         rows.iter().map(decision_from).collect()
+    }
+
+    /// The newest rows of `table` (a screening table with `provider_id` and `seq`) of the
+    /// visible provider, at most [`MAX_LISTED`]; a client sees none.
+    async fn newest_of_provider<T>(
+        &self,
+        table: &str,
+        columns: &str,
+        vis: Visibility,
+        from: fn(&Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let Visibility::Provider(provider) = vis else { return Ok(Vec::new()) };
+        let sql = format!(
+            "SELECT {columns} FROM {table} WHERE provider_id = $1 ORDER BY seq DESC LIMIT $2"
+        );
+        let rows = self
+            .pool
+            .fetch_all_dynamic(
+                sql.clone(),
+                sql,
+                &[Param::Uuid(provider), Param::Int(MAX_LISTED.into())],
+            )
+            .await?;
+        rows.iter().map(from).collect()
     }
 }
