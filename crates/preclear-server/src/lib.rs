@@ -126,6 +126,8 @@ pub fn app(state: AppState) -> Router {
 /// Serves until Ctrl-C or SIGTERM; in-flight requests finish first.
 /// Follows KB deployments meanwhile (`kb_deploy::follow`).
 pub async fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    // The restricted-party lists in force are loaded before the first assessment asks.
+    preclear_service::screening::warm(&state.service);
     let follower = kb_deploy::follow(state.service.clone(), state.kb_poll);
     let limits = state.limits.clone();
     let served = connections::serve(listener, app(state), &limits, shutdown()).await;

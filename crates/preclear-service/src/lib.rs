@@ -102,7 +102,6 @@ impl Service {
     /// current runtime.
     pub fn new(store: Store, kb: Arc<Kb>, config: &Config) -> Service {
         let committer = GroupCommitter::spawn(store.clone(), config.batch_size);
-        screening::warm();
         Service(Arc::new(Inner {
             store,
             committer,

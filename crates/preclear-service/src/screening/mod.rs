@@ -1,10 +1,9 @@
-//! Restricted-party screening in the service: the screener every assessment's parties are
-//! screened with (the bundled list snapshots of `preclear-screening`, read and indexed once per
-//! process, in the background from the service's start, `warm`, so that the first assessment
-//! does not wait for it), and the operators' decisions on hits: the queue of hits awaiting one,
-//! deciding (audited), and the decisions an assessment takes into account; and the lists as a
-//! dataset (`lists`): a set of list files deployed at run time, followed by every instance,
-//! recorded by version in every screening result and loaded again for its replay.
+//! Restricted-party screening in the service. The lists as a dataset (`lists`): the set in
+//! force (the deployed one, else the bundled snapshots of `preclear-screening`, read and
+//! indexed once per process), followed by every instance, recorded by version in every
+//! screening result and loaded again for its replay; `warm` loads it in the background when
+//! `serve` starts, so that the first assessment does not wait. One-off checks here; list
+//! updates and re-screening in `update`; the operators' queue and decisions in `decisions`.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -63,10 +62,22 @@ pub fn bundled() -> Option<Arc<Lists>> {
         .clone()
 }
 
-/// Reads and indexes the bundled snapshots on a thread of its own.
-pub fn warm() {
-    std::thread::spawn(|| {
-        let _ = bundled();
+/// The bundled snapshots' version, computed once (hashing the set, without reading or indexing
+/// its lists).
+pub fn bundled_version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| ListSet::bundled().version())
+}
+
+/// Loads the lists in force on the runtime, in the background from the service's start (the
+/// deployed set, or the bundled snapshots when none was deployed, never both), so that the
+/// first assessment does not wait for them.
+pub fn warm(service: &Service) {
+    let service = service.clone();
+    tokio::spawn(async move {
+        if let Err(error) = catch_up(&service).await {
+            tracing::warn!(%error, "could not load the restricted-party lists at start");
+        }
     });
 }
 
@@ -159,10 +170,7 @@ pub async fn version(service: &Service, version: &str) -> Result<Arc<Lists>, Ser
     if let Some(lists) = service.lists.find(version) {
         return Ok(lists);
     }
-    let bundled_version = tokio::task::spawn_blocking(|| bundled().map(|b| b.version.clone()))
-        .await
-        .map_err(ServiceError::internal)?;
-    let lists = if bundled_version.as_deref() == Some(version) {
+    let lists = if version == bundled_version() {
         tokio::task::spawn_blocking(bundled).await.map_err(ServiceError::internal)?
     } else {
         None
