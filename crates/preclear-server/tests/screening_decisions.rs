@@ -37,30 +37,11 @@ async fn assess(app: &Router, auth: &str, request: &Value) -> Value {
 }
 
 fn codes(stored: &Value) -> Vec<String> {
-    stored["assessment"]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .filter(|c| c.starts_with("screening.") && c != "screening.stale_lists")
-        .collect()
+    common::finding_codes(stored, "screening.", &["screening.stale_lists"])
 }
 
 async fn get(app: &Router, auth: &str, uri: &str) -> common::Reply {
     call_bytes(app, "GET", uri, &[("authorization", auth)], None).await
-}
-
-async fn replayed(app: &Router, auth: &str, id: &str) -> bool {
-    let replay = call_bytes(
-        app,
-        "POST",
-        &format!("/api/v1/assessments/{id}/replay"),
-        &[("authorization", auth)],
-        None,
-    )
-    .await;
-    assert_eq!(replay.status, StatusCode::OK, "{}", replay.text);
-    replay.json()["reproduced"] == true
 }
 
 async fn story(url: String) {
@@ -178,8 +159,8 @@ async fn story(url: String) {
     assert_eq!(conditions(&second), conditions(&first) - 1, "the screening condition is gone");
 
     // Both replay byte for byte: the first without the decision, the second with it.
-    assert!(replayed(&app, &client, &first_id).await);
-    assert!(replayed(&app, &client, second["id"].as_str().unwrap()).await);
+    assert!(common::reproduced(&app, &client, &first_id).await);
+    assert!(common::reproduced(&app, &client, second["id"].as_str().unwrap()).await);
 
     // The same name in Switzerland is another party: a match, a blocker.
     let swiss = assess(&app, &client, &request("RF-CH", "CH")).await;
@@ -355,7 +336,10 @@ async fn the_ior_entity(url: String) {
         })
         .unwrap_or_else(|| panic!("{:#}", stored["assessment"]["findings"]));
     assert!(message["message"].as_str().unwrap().contains("`306`"));
-    assert!(replayed(&app, &client, assessment_id).await, "the entity is screened again on replay");
+    assert!(
+        common::reproduced(&app, &client, assessment_id).await,
+        "the entity is screened again on replay"
+    );
 }
 
 #[tokio::test]

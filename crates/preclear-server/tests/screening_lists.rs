@@ -48,19 +48,6 @@ async fn assess(app: &Router, auth: &str, reference: &str) -> Value {
     reply.json()
 }
 
-async fn reproduced(app: &Router, auth: &str, id: &str) -> bool {
-    let reply = call_bytes(
-        app,
-        "POST",
-        &format!("/api/v1/assessments/{id}/replay"),
-        &[("authorization", auth)],
-        None,
-    )
-    .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
-    reply.json()["reproduced"] == true
-}
-
 /// The message of the warning that names the lists older than their limit, or empty.
 fn stale(stored: &Value) -> String {
     stored["assessment"]["findings"]
@@ -73,13 +60,7 @@ fn stale(stored: &Value) -> String {
 }
 
 fn codes(stored: &Value) -> Vec<String> {
-    stored["assessment"]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .filter(|c| c.starts_with("screening.") && c != "screening.stale_lists")
-        .collect()
+    common::finding_codes(stored, "screening.", &["screening.stale_lists"])
 }
 
 async fn story(url: String) {
@@ -189,8 +170,8 @@ async fn story(url: String) {
     let after = assess(&app_one, &client, "RF-AFTER-3").await;
     let three = preclear_server::app(instance(()));
     for app in [&app_one, &app_two, &three] {
-        assert!(reproduced(app, &client, before["id"].as_str().unwrap()).await);
-        assert!(reproduced(app, &client, after["id"].as_str().unwrap()).await);
+        assert!(common::reproduced(app, &client, before["id"].as_str().unwrap()).await);
+        assert!(common::reproduced(app, &client, after["id"].as_str().unwrap()).await);
     }
 
     // The alert decided a false positive (as on a hit of the assessment it cites): it leaves

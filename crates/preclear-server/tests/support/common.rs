@@ -74,6 +74,34 @@ pub async fn call_json(app: &Router, method: &str, uri: &str, auth: &str, body: 
 }
 
 /// A multipart/form-data body: text fields, then files `(field, file name, bytes)`.
+/// Whether the stored assessment `id` replays byte for byte (`POST …/replay` as `auth`).
+pub async fn reproduced(app: &Router, auth: &str, id: &str) -> bool {
+    let reply = call_bytes(
+        app,
+        "POST",
+        &format!("/api/v1/assessments/{id}/replay"),
+        &[("authorization", auth)],
+        None,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.json()["reproduced"] == true
+}
+
+/// The codes of a stored assessment's findings that start with `prefix` (`screening.`), in
+/// order, leaving out `except`.
+pub fn finding_codes(stored: &Value, prefix: &str, except: &[&str]) -> Vec<String> {
+    stored["assessment"]["findings"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .filter(|c| c.starts_with(prefix) && !except.contains(c))
+        .map(str::to_owned)
+        .collect()
+}
+
 pub fn multipart_body(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     let boundary = "preclear-test-boundary";
     let mut body = Vec::new();
