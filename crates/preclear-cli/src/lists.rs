@@ -13,7 +13,7 @@ use preclear_screening::formats::ListFormat;
 use preclear_screening::sets::SetList;
 use preclear_service::bootstrap::{open_store, provider_org};
 use preclear_service::clock::now_micros;
-use preclear_service::screening;
+use preclear_service::screening::{self, Outcome};
 use preclear_store::DatasetKind;
 
 use crate::Format;
@@ -89,12 +89,12 @@ pub(crate) fn update(
             update.changed,
             update.removed
         );
-        match update.outcome.as_str() {
-            "already_current" => {
+        match update.outcome {
+            Outcome::AlreadyCurrent => {
                 outln!("lists {} are already current: nothing to deploy", update.version);
             }
-            "dry_run" => outln!("dry run: lists {} were not deployed", update.version),
-            _ => {
+            Outcome::DryRun => outln!("dry run: lists {} were not deployed", update.version),
+            Outcome::Deployed => {
                 outln!(
                     "deployed lists {} (deployment {}); each running instance screens with them at its next look at the deployment log (kb_poll_seconds, 5 by default)",
                     update.version,

@@ -97,31 +97,24 @@ async fn story(url: String) {
         vec![("consolidated.xml".into(), amended_un())],
     )
     .unwrap();
-    let set = bundled.with(un);
-    let deployed = preclear_service::screening::deploy(
+    let set = bundled.with(un.clone());
+    // The same update `preclear lists update` and the admin API make: deployed, then the
+    // parties already screened re-screened against the one entry added. Only the consignee
+    // resembles it (once, though two assessments name it: the newest is cited).
+    let rescreened = preclear_service::screening::update(
         &setup.store,
         &Actor("shell:test".into()),
         &setup.provider,
-        &set,
+        un,
+        false,
         1,
     )
     .await
     .unwrap();
-    assert_eq!(deployed.version, set.version());
-
-    // Delta re-screening: the parties already screened, against the one entry added. Only the
-    // consignee resembles it (once, though two assessments name it: the newest is cited).
-    let rescreened = preclear_service::screening::rescreen(
-        &setup.store,
-        &Actor("shell:test".into()),
-        &setup.provider,
-        (&bundled, &set),
-        2,
-    )
-    .await
-    .unwrap();
-    assert_eq!(rescreened.entries, 1, "one entry added");
-    assert_eq!(rescreened.parties, 3, "client, consignee and end user, each once");
+    assert_eq!(rescreened.outcome, preclear_service::screening::Outcome::Deployed);
+    assert_eq!(rescreened.version, set.version());
+    assert_eq!((rescreened.added, rescreened.changed, rescreened.removed), (1, 0, 0));
+    assert_eq!(rescreened.rescreened_parties, 3, "client, consignee and end user, each once");
     assert_eq!(rescreened.alerts.len(), 1, "{:?}", rescreened.alerts);
     let alert = &rescreened.alerts[0];
     assert_eq!((alert.role.as_str(), alert.entry_id.as_str()), ("consignee", "ZZe.001"));

@@ -33,8 +33,7 @@ mod update;
 pub(crate) use decisions::RecordedScreening;
 pub use decisions::{NewDecision, OpenHit, decide, decisions, decisions_for, queue};
 pub use update::{
-    ListGave, ListUpdate, NewList, NewListFile, RESCREEN_ASSESSMENTS, Rescreened, rescreen, update,
-    update_list,
+    ListGave, ListUpdate, NewList, NewListFile, Outcome, RESCREEN_ASSESSMENTS, update, update_list,
 };
 
 /// The most assessments with hits the queue reads (the newest).

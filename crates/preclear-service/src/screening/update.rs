@@ -18,6 +18,19 @@ pub struct ListGave {
     pub left_out: Vec<String>,
 }
 
+/// What became of an updated set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Deployed, and the stored parties re-screened.
+    Deployed,
+    /// It is the set in force already: nothing was deployed.
+    AlreadyCurrent,
+    /// Read and compared only.
+    DryRun,
+}
+
 /// What a list update did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -32,8 +45,8 @@ pub struct ListUpdate {
     pub changed: usize,
     /// Entries the new set no longer has.
     pub removed: usize,
-    /// `deployed`, `already_current` or `dry_run`.
-    pub outcome: String,
+    /// What became of the new set.
+    pub outcome: Outcome,
     /// The deployment's place in the log, when deployed.
     pub deployment: Option<i64>,
     /// The distinct parties re-screened against the added and changed entries.
@@ -89,24 +102,23 @@ pub async fn update(
         added: delta.added.len(),
         changed: delta.changed.len(),
         removed: delta.removed.len(),
-        outcome: String::new(),
+        outcome: Outcome::DryRun,
         deployment: None,
         rescreened_parties: 0,
         alerts: Vec::new(),
     };
     if store.current_deployment(DatasetKind::Lists).await?.is_some_and(|d| d.version == version) {
-        update.outcome = "already_current".into();
+        update.outcome = Outcome::AlreadyCurrent;
         return Ok(update);
     }
     if dry_run {
-        update.outcome = "dry_run".into();
         return Ok(update);
     }
     let deployment = deploy(store, actor, provider, &next, at).await?;
     let changed: Vec<preclear_screening::Entry> =
         delta.added.into_iter().chain(delta.changed).collect();
-    let rescreened = rescreen_against(store, actor, provider, &version, changed, at).await?;
-    update.outcome = "deployed".into();
+    let rescreened = rescreen(store, actor, provider, &version, changed, at).await?;
+    update.outcome = Outcome::Deployed;
     update.deployment = Some(deployment.seq);
     update.rescreened_parties = rescreened.parties;
     update.alerts = rescreened.alerts;
@@ -160,7 +172,7 @@ pub async fn update_list(
     })?;
     let update =
         update(&service.store, &principal.actor, &principal.org, list, new.dry_run, now).await?;
-    if update.outcome == "deployed" {
+    if update.outcome == Outcome::Deployed {
         catch_up(service).await?;
     }
     Ok(update)
@@ -173,7 +185,7 @@ const RESCREEN_PAGE: u32 = 500;
 
 /// What a re-screening did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rescreened {
+struct Rescreened {
     /// The entries screened against: added or changed by the new version.
     pub entries: usize,
     /// The distinct parties screened.
@@ -188,30 +200,7 @@ pub struct Rescreened {
 /// no decision covers stored as an alert for the operators' queue, with one audit event
 /// (`screening.rescreened`). The lists' unchanged entries are not screened again: they gave
 /// their hits when the assessments were made.
-pub async fn rescreen(
-    store: &Store,
-    actor: &Actor,
-    provider: &Org,
-    (old, new): (&ListSet, &ListSet),
-    at: Micros,
-) -> Result<Rescreened, ServiceError> {
-    let version = new.version();
-    let (old, new) = (old.clone(), new.clone());
-    let changed = tokio::task::spawn_blocking(
-        move || -> Result<Vec<preclear_screening::Entry>, ServiceError> {
-            let (old, _) = old.read().map_err(ServiceError::internal)?;
-            let (new, _) = new.read().map_err(ServiceError::internal)?;
-            let delta = preclear_screening::sets::delta(&old, &new);
-            Ok(delta.added.into_iter().chain(delta.changed).collect())
-        },
-    )
-    .await
-    .map_err(ServiceError::internal)??;
-    rescreen_against(store, actor, provider, &version, changed, at).await
-}
-
-/// [`rescreen`] with the entries already known: those `version` added or changed.
-async fn rescreen_against(
+async fn rescreen(
     store: &Store,
     actor: &Actor,
     provider: &Org,
