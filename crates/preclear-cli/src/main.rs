@@ -360,6 +360,12 @@ enum ScreenCommand {
         country: Option<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Screen with the lists deployed to the service's database (`lists update`) instead
+        /// of the bundled snapshots.
+        #[arg(long)]
+        deployed: bool,
+        #[command(flatten)]
+        db: service::DbArgs,
     },
     /// Every party of a CSV file (a `name` column, and optionally `country` and `id`) against
     /// every list, on every core, with progress on standard error; one row per party out
@@ -370,6 +376,12 @@ enum ScreenCommand {
         /// `text` writes CSV (row, id, name, country, band, score, list, entry, matched name).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Screen with the lists deployed to the service's database (`lists update`) instead
+        /// of the bundled snapshots.
+        #[arg(long)]
+        deployed: bool,
+        #[command(flatten)]
+        db: service::DbArgs,
     },
     /// Two names compared: the score and each token pair.
     Match {
@@ -415,17 +427,17 @@ fn main() -> ExitCode {
         Command::Admin { db, command } => service::admin(&db, command),
         Command::Audit { db, command } => service::audit(&db, command),
         Command::Program { db, command } => program::program(&db, command),
-        Command::Screen { command: ScreenCommand::Party { name, country, format } } => {
-            screen::party(&name, country.as_deref(), format)
-        }
+        Command::Screen {
+            command: ScreenCommand::Party { name, country, format, deployed, db },
+        } => screen::party(&name, country.as_deref(), format, deployed.then_some(&db)),
         Command::Lists {
             command: ListsCommand::Update { format, published, files, dry_run, db },
         } => lists::update(&db, &format, &published, &files, dry_run),
         Command::Lists { command: ListsCommand::Versions { format, db } } => {
             lists::versions(&db, format)
         }
-        Command::Screen { command: ScreenCommand::Batch { file, format } } => {
-            screen::batch(&file, format)
+        Command::Screen { command: ScreenCommand::Batch { file, format, deployed, db } } => {
+            screen::batch(&file, format, deployed.then_some(&db))
         }
         Command::Screen { command: ScreenCommand::Match { name1, name2, format } } => {
             screen::compare(&name1, &name2, format)

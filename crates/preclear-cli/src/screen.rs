@@ -14,6 +14,21 @@ fn bundled() -> anyhow::Result<Lists> {
     Lists::bundled().context("reading the bundled list snapshots")
 }
 
+/// The lists to screen with: those deployed to the service's database (`--deployed`: the set
+/// in force there, as every instance screens with it), else the bundled snapshots.
+fn lists(deployed: Option<&crate::service::DbArgs>) -> anyhow::Result<Lists> {
+    let Some(db) = deployed else { return bundled() };
+    let config = db.resolve(None)?;
+    let set = crate::service::runtime()?.block_on(async {
+        let store =
+            preclear_service::bootstrap::open_store(&config.database_url, &config.store).await?;
+        let set = preclear_service::screening::current_set(&store).await;
+        store.close().await;
+        set.map_err(crate::service::api_error)
+    })?;
+    Lists::load(&set).context("reading the deployed lists")
+}
+
 fn explain(hit: &Hit) -> String {
     let mut out = format!(
         "{} {:.3}  {} `{}` ({}; {})\n  matched {}{}\n",
@@ -54,7 +69,12 @@ fn explain(hit: &Hit) -> String {
 }
 
 /// `preclear screen party --name NAME [--country CC]`. Exit status 1 when a hit is a match.
-pub(crate) fn party(name: &str, country: Option<&str>, format: Format) -> anyhow::Result<ExitCode> {
+pub(crate) fn party(
+    name: &str,
+    country: Option<&str>,
+    format: Format,
+    deployed: Option<&crate::service::DbArgs>,
+) -> anyhow::Result<ExitCode> {
     let country_name = match country {
         Some(code) => Some(
             preclear_domain::Country::parse(code.trim())
@@ -64,7 +84,7 @@ pub(crate) fn party(name: &str, country: Option<&str>, format: Format) -> anyhow
         ),
         None => None,
     };
-    let lists = bundled()?;
+    let lists = lists(deployed)?;
     let screener = &lists.screener;
     let hits = screener.screen(name, country_name.as_deref());
     let mut out = std::io::stdout().lock();
@@ -87,11 +107,12 @@ pub(crate) fn party(name: &str, country: Option<&str>, format: Format) -> anyhow
             for hit in &hits {
                 out.write_all(explain(hit).as_bytes())?;
             }
-            writeln!(
-                out,
-                "lists: {}; replace them with current lists before relying on a clear result",
-                lists.description
-            )?;
+            let advice = if deployed.is_none() {
+                "; replace them with current lists (lists update, then --deployed) before relying on a clear result"
+            } else {
+                ""
+            };
+            writeln!(out, "lists: {} ({}){advice}", lists.description, lists.version)?;
         }
     }
     let matched = hits.iter().any(|h| h.band == "match");
@@ -150,7 +171,11 @@ struct Party {
 
 /// `preclear screen batch FILE.csv`: every party screened, on every core, with progress on
 /// standard error. Every unreadable row is named (row and column) before anything is screened.
-pub(crate) fn batch(file: &std::path::Path, format: Format) -> anyhow::Result<ExitCode> {
+pub(crate) fn batch(
+    file: &std::path::Path,
+    format: Format,
+    deployed: Option<&crate::service::DbArgs>,
+) -> anyhow::Result<ExitCode> {
     let size =
         std::fs::metadata(file).with_context(|| format!("reading `{}`", file.display()))?.len();
     if size > MAX_BATCH_BYTES {
@@ -170,7 +195,7 @@ pub(crate) fn batch(file: &std::path::Path, format: Format) -> anyhow::Result<Ex
             return Ok(ExitCode::from(2));
         }
     };
-    let lists = bundled()?;
+    let lists = lists(deployed)?;
     let results = screen_all(&lists.screener, &parties);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {

@@ -465,6 +465,15 @@ fn lists_are_updated_from_their_files_and_versioned() {
     assert!(versions.contains("deploy") && versions.contains("(current)"), "{versions}");
     let again = run(&update);
     assert!(text(&again.stdout).contains("already current"), "{}", text(&again.stdout));
+    // The shell screens with the deployed lists when asked, else with the bundled snapshots.
+    let party = ["screen", "party", "--name", "Zedland Arms Export Corporation"];
+    let deployed = run(&[&party[..], &["--deployed"]].concat());
+    assert_eq!(deployed.status.code(), Some(1), "{}", text(&deployed.stderr));
+    assert!(text(&deployed.stdout).contains("`ZZe.001`"), "{}", text(&deployed.stdout));
+    assert!(!text(&deployed.stdout).contains("bundled snapshots"), "{}", text(&deployed.stdout));
+    let snapshots = preclear(&party);
+    assert_eq!(snapshots.status.code(), Some(0), "{}", text(&snapshots.stdout));
+    assert!(text(&snapshots.stdout).contains("bundled snapshots"));
 
     // Bad input is named by its flag.
     let bad = run(&["lists", "update", "--format", "un-json", "--published", "2026-12-06", file]);
