@@ -9,6 +9,7 @@
 mod output;
 
 mod assess;
+mod classify;
 mod docs;
 mod kb;
 mod kb_deploy;
@@ -83,6 +84,37 @@ enum Command {
         kb: Option<PathBuf>,
         #[command(flatten)]
         pricing: PricingFlags,
+    },
+    /// Propose the HS 2022 subheading of a description (or of every line of a CSV file), with
+    /// the words, rules, legal notes and sources behind each candidate; `--evaluate DIR` measures
+    /// the classifier against labelled rulings.
+    Classify {
+        /// The description, as on the invoice or packing list.
+        #[arg(required_unless_present_any = ["file", "evaluate"])]
+        description: Option<String>,
+        /// The line's hardware category (server, switch, …), when known.
+        #[arg(long)]
+        category: Option<String>,
+        /// The line's model, when known.
+        #[arg(long)]
+        model: Option<String>,
+        /// A CSV file of lines (a `description` column; `category` and `model` optional): one
+        /// row per line out, CSV (text format) or JSON.
+        #[arg(long, value_name = "LINES.csv", conflicts_with_all = ["description", "evaluate"])]
+        file: Option<PathBuf>,
+        /// A directory of labelled sets (`tests/classification`): top-1 and top-3 accuracy on
+        /// the held-out rulings and the tuning ones, by heading, with the confusions.
+        #[arg(long, value_name = "DIR", conflicts_with = "description")]
+        evaluate: Option<PathBuf>,
+        /// With `--evaluate`: also list the tuning part's misses (never the held-out part's).
+        #[arg(long, requires = "evaluate")]
+        misses: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A knowledge-base directory to use instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
     },
     /// The restricted-party lists the service screens with, as a dataset deployed to its
     /// database: update one list from its publisher's files, list the versions.
@@ -441,6 +473,22 @@ fn main() -> ExitCode {
         }
         Command::Screen { command: ScreenCommand::Match { name1, name2, format } } => {
             screen::compare(&name1, &name2, format)
+        }
+        Command::Classify { description, category, model, file, evaluate, misses, format, kb } => {
+            match (file, evaluate, description) {
+                (Some(file), ..) => classify::file(&file, format, kb.as_deref()),
+                (_, Some(dir), _) => classify::evaluate(&dir, format, misses, kb.as_deref()),
+                (_, _, Some(text)) => classify::one(
+                    &text,
+                    category.as_deref(),
+                    model.as_deref(),
+                    format,
+                    kb.as_deref(),
+                ),
+                (None, None, None) => {
+                    Err(anyhow::anyhow!("give a description, --file or --evaluate"))
+                }
+            }
         }
         Command::Import { file, kb, mapping, request } => {
             docs::import(&file, &mapping, &request, kb.as_deref())

@@ -126,6 +126,7 @@ closed_set! {
     /// Where a line's HS code comes from.
     HsBasis {
         Declared = "declared" => "The HS code the request declares.",
+        Classified = "classified" => "The classifier's confident reading of the description (the request declares none).",
         CategoryDefault = "category_default" => "The default code of the item's category (the request declares none).",
         None = "none" => "No code could be determined.",
     }

@@ -72,13 +72,44 @@ pub fn assess_screened(
     prices: Option<&preclear_pricing::PriceList>,
     screen: Option<screening::Screen<'_>>,
 ) -> Assessment {
+    let (mut assessment, differing) = assess_once(kb, shipment, as_of, prices, screen);
+    if !differing.is_empty() {
+        // What the classifier's codes would change: the same shipment assessed with them.
+        let other = classify::reclassified(shipment, &differing);
+        let (theirs, _) = assess_once(kb, &other, as_of, None, None);
+        if classify::cross_check(&mut assessment, &theirs, &differing) {
+            let findings = std::mem::take(&mut assessment.findings);
+            let (findings, verdict, summary) = judge(findings);
+            assessment.findings = findings;
+            assessment.verdict = verdict;
+            assessment.summary = summary;
+        }
+    }
+    assessment
+}
+
+/// One assessment, and the lines whose declared code differs from a confident classification:
+/// `(line, declared, classified)`.
+fn assess_once(
+    kb: &Kb,
+    shipment: &Shipment,
+    as_of: Date,
+    prices: Option<&preclear_pricing::PriceList>,
+    screen: Option<screening::Screen<'_>>,
+) -> (Assessment, Vec<(usize, preclear_domain::HsCode, preclear_domain::HsCode)>) {
     let mut findings = Findings::default();
     let screening = screen.map(|s| screening::screen(s, shipment, as_of, &mut findings));
+    let mut memo = classify::Memo::default();
     let classes: Vec<classify::LineClass> = shipment
         .items
         .iter()
         .enumerate()
-        .map(|(idx, item)| classify::classify(kb, item, idx, &mut findings))
+        .map(|(idx, item)| classify::classify(kb, item, idx, &mut memo, &mut findings))
+        .collect();
+    let differing: Vec<(usize, preclear_domain::HsCode, preclear_domain::HsCode)> = classes
+        .iter()
+        .enumerate()
+        .filter_map(|(idx, class)| Some((idx, class.hs.clone()?, class.differs.clone()?)))
         .collect();
     let codes: Vec<Option<&preclear_domain::HsCode>> =
         classes.iter().map(|class| class.hs.as_ref()).collect();
@@ -105,7 +136,7 @@ pub fn assess_screened(
         fx.absorb(&totals.fx.borrow());
         let rates = fx.finish(&mut findings);
         let extras = Extras { exchange_rates: rates, screening };
-        return uncovered(kb, shipment, as_of, findings, &classes, export, extras);
+        return (uncovered(kb, shipment, as_of, findings, &classes, export, extras), differing);
     };
 
     let mut fx = fx::Converter::new(kb.fx(), shipment, as_of);
@@ -278,7 +309,7 @@ pub fn assess_screened(
         })
         .collect();
 
-    finish(
+    let assessment = finish(
         kb,
         shipment,
         as_of,
@@ -295,7 +326,8 @@ pub fn assess_screened(
             service_charges,
             screening,
         },
-    )
+    );
+    (assessment, differing)
 }
 
 /// The parts of an assessment other than the verdict and findings.
@@ -412,6 +444,7 @@ fn line_result(
         description: item.description.clone(),
         hs_code: class.hs.clone(),
         hs_basis: class.basis,
+        classification: class.classification.clone(),
         hs_description: class
             .hs
             .as_ref()
@@ -435,11 +468,7 @@ fn finish(
 ) -> Assessment {
     let mut findings = findings.0;
     surface_weak_facts(&mut findings);
-    // Most severe first; within a severity, by first line, then code: a stable order.
-    findings.sort_by(|a, b| {
-        (a.severity, a.lines.first(), &a.code).cmp(&(b.severity, b.lines.first(), &b.code))
-    });
-    let (verdict, summary) = verdict(&findings);
+    let (findings, verdict, summary) = judge(findings);
     Assessment {
         verdict,
         summary,
@@ -460,6 +489,16 @@ fn finish(
         service_charges: parts.service_charges,
         screening: parts.screening,
     }
+}
+
+/// Orders the findings — most severe first; within a severity, by first line, then code: a
+/// stable order — and decides the verdict.
+fn judge(mut findings: Vec<Finding>) -> (Vec<Finding>, Verdict, String) {
+    findings.sort_by(|a, b| {
+        (a.severity, a.lines.first(), &a.code).cmp(&(b.severity, b.lines.first(), &b.code))
+    });
+    let (verdict, summary) = verdict(&findings);
+    (findings, verdict, summary)
 }
 
 /// Makes every weak fact the assessment relies on visible: a rule of low confidence gets one

@@ -442,6 +442,14 @@ pub struct VatRecoveryResult {
     pub confidence: Option<Confidence>,
 }
 
+/// The classifier's reading of a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineClassification {
+    /// Best first, at most three.
+    pub candidates: Vec<preclear_classify::Candidate>,
+}
+
 /// One line of the shipment. Values stay typed here and become strings only when serialised,
 /// so that assessing a large shipment does not format thousands of numbers nobody reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -454,8 +462,13 @@ pub struct LineResult {
     /// The HS code used; `null` when none could be determined.
     #[cfg_attr(feature = "openapi", schema(required = true))]
     pub hs_code: Option<HsCode>,
-    /// `declared`, `category_default` or `none`.
+    /// `declared`, `classified`, `category_default` or `none`.
     pub hs_basis: HsBasis,
+    /// The classifier's reading of the line (its first three candidates, each with the words,
+    /// rules, legal notes and sources behind it), where it matters: the line declares no code,
+    /// or declares one the classifier confidently disagrees with; else `null`.
+    #[cfg_attr(feature = "openapi", schema(required = true))]
+    pub classification: Option<LineClassification>,
     /// The HS 2022 description of the 6-digit subheading.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]
     #[serde(serialize_with = "opt_arc_str")]

@@ -76,6 +76,11 @@ impl Nomenclature {
         found
     }
 
+    /// Every entry: `(code, text)`, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(code, text)| (code.as_str(), &**text))
+    }
+
     /// The number of entries (chapters + headings + subheadings).
     pub fn len(&self) -> usize {
         self.entries.len()

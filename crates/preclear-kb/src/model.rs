@@ -45,6 +45,9 @@ pub struct Kb {
     pub(crate) vocabulary: std::sync::Arc<preclear_domain::CategoryVocabulary>,
     /// Each vocabulary entry's provenance, by entry id.
     pub(crate) vocabulary_provenance: BTreeMap<String, Provenance>,
+    /// The HS classifier, built from `hs/classification.toml`, the categories, the vocabulary
+    /// and the nomenclature.
+    pub(crate) classifier: std::sync::Arc<preclear_classify::Classifier>,
     pub(crate) shared_documents: Vec<DocumentRule>,
     pub(crate) nomenclature: Nomenclature,
     /// The exchange rates the KB carries (`fx/`): deployed, versioned and replayed with it.
@@ -117,6 +120,11 @@ impl Kb {
     /// `[[vocabulary]]`): what the import and the document audit infer categories with.
     pub fn category_vocabulary(&self) -> &std::sync::Arc<preclear_domain::CategoryVocabulary> {
         &self.vocabulary
+    }
+
+    /// The HS classifier (`hs/classification.toml` with the categories and the nomenclature).
+    pub fn classifier(&self) -> &std::sync::Arc<preclear_classify::Classifier> {
+        &self.classifier
     }
 
     /// The provenance of a vocabulary entry.

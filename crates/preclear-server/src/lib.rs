@@ -21,6 +21,7 @@ mod admin_api;
 mod assessments;
 pub mod audit_api;
 mod body;
+mod classification_api;
 mod connections;
 mod documents;
 mod kb_api;
@@ -109,6 +110,7 @@ pub fn app(state: AppState) -> Router {
         .merge(documents::routes())
         .merge(programs_api::routes())
         .merge(price_lists_api::routes())
+        .merge(classification_api::routes())
         .merge(screening_api::routes())
         .layer(DefaultBodyLimit::max(state.max_body_bytes));
     Router::new()

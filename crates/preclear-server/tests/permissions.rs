@@ -193,6 +193,10 @@ fn call_for(
             "/api/v1/price-lists/default".into(),
             json_body(&json!({ "text": PRICE_LIST })).map(|(t, b)| (t.to_owned(), b)),
         ),
+        Op::Classify => post(
+            "/api/v1/classifications".into(),
+            json!({ "lines": [{ "description": "SFP-10G-SR transceiver" }] }),
+        ),
         Op::ScreenParty => get("/api/v1/screening/check?name=Nordwind+Systems&country=DE".into()),
         Op::ScreeningQueue => get("/api/v1/screening/queue".into()),
         // A format that does not exist: an admin is told so (422), nothing is deployed.

@@ -394,6 +394,19 @@ async fn web_story(url: String) {
     // The HS lookup.
     let hs = lena.get("/hs?q=8471.50").await;
     assert!(hs.text.contains("847150"));
+    // Words read as a packing-list line: the classifier's suggestion first, with its reasons.
+    let hs = lena.get("/hs?q=Rail+kit+for+PowerEdge+R740").await;
+    assert!(
+        hs.text.contains("The classifier&#x27;s reading")
+            || hs.text.contains("The classifier's reading"),
+        "{}",
+        hs.text
+    );
+    assert!(hs.text.contains("847330") && hs.text.contains("cue.mounting-parts"), "{}", hs.text);
+    let hs = lena.get("/hs.json?q=QSFP28%20DAC%203m").await;
+    let hits: Value = serde_json::from_str(&hs.text).unwrap();
+    assert_eq!(hits[0]["code"], "851762", "{}", hs.text);
+    assert!(hits[0]["why"].as_str().unwrap().contains("'dac'"), "{}", hs.text);
     let hs = lena.get("/hs.json?q=portable%20data").await;
     assert!(
         serde_json::from_str::<Value>(&hs.text).unwrap()[0]["code"]

@@ -31,6 +31,7 @@ pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod classification;
 pub mod clock;
 pub mod comparisons;
 pub mod config;

@@ -8,6 +8,7 @@
     reason = "tests fail loudly on broken fixtures"
 )]
 
+mod classification;
 mod contract;
 mod probe;
 mod scenarios;

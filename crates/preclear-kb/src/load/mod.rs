@@ -103,6 +103,8 @@ fn load_as(files: &[SourceFile], version: KbVersion, fx_check: Fx) -> Result<Kb,
         regimes: Vec::new(),
         categories: BTreeMap::new(),
         vocabulary: Vec::new(),
+        cues: Vec::new(),
+        legal_notes: Vec::new(),
         shared_documents: Vec::new(),
     };
     for file in files.iter().filter(|file| file.path.ends_with(".toml")) {
@@ -153,6 +155,8 @@ fn load_as(files: &[SourceFile], version: KbVersion, fx_check: Fx) -> Result<Kb,
         regimes,
         categories,
         vocabulary,
+        cues,
+        legal_notes,
         shared_documents,
         ..
     } = loader;
@@ -166,6 +170,22 @@ fn load_as(files: &[SourceFile], version: KbVersion, fx_check: Fx) -> Result<Kb,
     for agreement in &agreements {
         agreements::derive(agreement, &mut markets);
     }
+    let classifier =
+        std::sync::Arc::new(preclear_classify::Classifier::new(preclear_classify::Knowledge {
+            cues,
+            notes: legal_notes,
+            nomenclature: nomenclature.entries().collect(),
+            categories: categories
+                .values()
+                .map(|rule| preclear_classify::CategoryDefault {
+                    category: rule.category,
+                    hs: rule.default_hs.subheading().to_owned(),
+                    citations: shared::citations(&rule.provenance),
+                    confidence: rule.provenance.confidence,
+                })
+                .collect(),
+            vocabulary: vocabulary.clone(),
+        }));
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
@@ -182,6 +202,7 @@ fn load_as(files: &[SourceFile], version: KbVersion, fx_check: Fx) -> Result<Kb,
         categories,
         vocabulary,
         vocabulary_provenance,
+        classifier,
         shared_documents,
         nomenclature,
         fx,
@@ -219,6 +240,8 @@ struct Loader<'n> {
     regimes: Vec<ExportRegime>,
     categories: BTreeMap<Category, CategoryRule>,
     vocabulary: Vec<(preclear_domain::CategoryTerms, Provenance)>,
+    cues: Vec<preclear_classify::Cue>,
+    legal_notes: Vec<preclear_classify::LegalNote>,
     shared_documents: Vec<DocumentRule>,
 }
 
@@ -371,6 +394,8 @@ impl<'n> Loader<'n> {
             reader.kb_manifest(table, span);
         } else if path == "hs/categories.toml" {
             reader.categories_file(table, span);
+        } else if path == "hs/classification.toml" {
+            reader.classification_file(table, span);
         } else if path == "shared/documents.toml" {
             reader.documents_file(table, span);
         } else if let Some(name) =
@@ -388,7 +413,7 @@ impl<'n> Loader<'n> {
         {
             reader.agreement_file(name, table, span);
         } else {
-            reader.ctx.error(&(0..0), "unexpected TOML file: the KB has kb.toml, hs/categories.toml, shared/documents.toml, unions/<ID>.toml, markets/<CC>.toml, export-controls/<id>.toml and agreements/<id>.toml");
+            reader.ctx.error(&(0..0), "unexpected TOML file: the KB has kb.toml, hs/categories.toml, hs/classification.toml, shared/documents.toml, unions/<ID>.toml, markets/<CC>.toml, export-controls/<id>.toml and agreements/<id>.toml");
         }
         let FileReader { mut ctx, declared, cited, .. } = reader;
         for (id, span) in declared {

@@ -59,6 +59,118 @@ impl FileReader<'_, '_, '_> {
         }
     }
 
+    /// `hs/classification.toml`: the classifier's cues and the legal notes they rest on.
+    pub(super) fn classification_file(&mut self, root: &DeTable<'_>, span: Range<usize>) {
+        let table = TableReader::new(
+            &mut self.ctx,
+            root,
+            span,
+            "hs/classification.toml",
+            &[&["sources", "legal_note", "cue"]],
+        );
+        self.sources(&table);
+        let notes = self.each(
+            &table,
+            "legal_note",
+            &[&["id", "title", "text"], FACT_KEYS],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let title = rule.str(&mut this.ctx, "title");
+                let text = rule.str(&mut this.ctx, "text");
+                let provenance = this.provenance(rule);
+                let (Some(id), Some(title), Some(text), Some(provenance)) =
+                    (id, title, text, provenance)
+                else {
+                    return None;
+                };
+                Some(preclear_classify::LegalNote {
+                    id: id.to_string(),
+                    title: title.to_owned(),
+                    text: text.to_owned(),
+                    sources: citations(&provenance),
+                })
+            },
+        );
+        let nomenclature = self.loader.nomenclature;
+        let known_notes: Vec<String> = notes.iter().map(|n| n.id.clone()).collect();
+        let cues = self.each(
+            &table,
+            "cue",
+            &[
+                &["id", "hs", "weight", "terms", "with", "host", "unless", "notes", "says"],
+                FACT_KEYS,
+            ],
+            |this, rule| {
+                let id = this.rule_id(rule);
+                let hs = rule.parsed(&mut this.ctx, "hs", |text| {
+                    let code = HsCode::parse(text).map_err(|err| err.to_string())?;
+                    if code.as_str().len() != 6 {
+                        return Err(format!("`{text}` is not a 6-digit HS subheading"));
+                    }
+                    if !nomenclature.is_empty() && !nomenclature.contains(&code) {
+                        return Err(format!("`{text}` does not exist in the HS 2022 nomenclature"));
+                    }
+                    Ok(code.as_str().to_owned())
+                });
+                let weight = rule.uint(&mut this.ctx, "weight").and_then(|w| {
+                    if (1..=10).contains(&w) {
+                        Some(w)
+                    } else {
+                        this.ctx.error(&rule.span, format!("`weight` is {w}; it must be 1 to 10"));
+                        None
+                    }
+                });
+                let term = |text: &str| {
+                    preclear_classify::Term::parse(text)
+                        .ok_or_else(|| format!("`{text}` has no letters or digits to match"))
+                };
+                let terms = rule.list(&mut this.ctx, "terms", term);
+                let with = rule.opt_list(&mut this.ctx, "with", term);
+                let host = rule.opt_list(&mut this.ctx, "host", term);
+                let unless = rule.opt_list(&mut this.ctx, "unless", term);
+                let notes = rule.opt_list(&mut this.ctx, "notes", |text| {
+                    if known_notes.iter().any(|n| n == text) {
+                        Ok(text.to_owned())
+                    } else {
+                        Err(format!("legal note `{text}` is not defined in this file"))
+                    }
+                });
+                let says = rule.str(&mut this.ctx, "says");
+                let provenance = this.provenance(rule);
+                let (
+                    Some(id),
+                    Some(hs),
+                    Some(weight),
+                    Some(terms),
+                    Some(with),
+                    Some(host),
+                    Some(unless),
+                    Some(notes),
+                    Some(says),
+                    Some(provenance),
+                ) = (id, hs, weight, terms, with, host, unless, notes, says, provenance)
+                else {
+                    return None;
+                };
+                Some(preclear_classify::Cue {
+                    id: id.to_string(),
+                    hs,
+                    terms,
+                    with: with.unwrap_or_default(),
+                    host: host.unwrap_or_default(),
+                    unless: unless.unwrap_or_default(),
+                    weight,
+                    notes: notes.unwrap_or_default(),
+                    citations: citations(&provenance),
+                    confidence: provenance.confidence,
+                    says: says.to_owned(),
+                })
+            },
+        );
+        self.loader.legal_notes.extend(notes);
+        self.loader.cues.extend(cues);
+    }
+
     /// `[[vocabulary]]`: the words that name a category in descriptions, tried in order.
     fn vocabulary(&mut self, table: &TableReader<'_, '_>) {
         let entries = self.each(
@@ -149,4 +261,16 @@ impl FileReader<'_, '_, '_> {
             },
         )
     }
+}
+
+/// A fact's sources as the classifier cites them.
+pub(super) fn citations(provenance: &Provenance) -> Vec<preclear_classify::Citation> {
+    provenance
+        .sources
+        .iter()
+        .map(|source| preclear_classify::Citation {
+            title: source.title.clone(),
+            url: source.url.clone(),
+        })
+        .collect()
 }

@@ -1069,11 +1069,16 @@ pub(crate) struct HsQuery {
     q: Option<String>,
 }
 
-/// One nomenclature entry found.
+/// One nomenclature entry found, or the classifier's suggestion for the words searched.
 #[derive(Debug, serde::Serialize)]
 pub(crate) struct HsHit {
     pub code: String,
     pub description: String,
+    /// For a suggestion: the classifier's confidence and why (the words, rules, legal notes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 #[derive(Debug, askama::Template)]
@@ -1081,7 +1086,38 @@ pub(crate) struct HsHit {
 pub(crate) struct HsPage {
     nav: Nav,
     q: String,
+    suggestions: Vec<HsHit>,
     hits: Vec<HsHit>,
+}
+
+/// Words read as a packing-list line: the classifier's candidates (the operation
+/// `classifications.create`, as the API's), those a cue or the vocabulary speaks for.
+fn hs_suggest(state: &AppState, user: &WebUser, q: &str) -> Vec<HsHit> {
+    if !q.chars().any(char::is_alphabetic) {
+        return Vec::new();
+    }
+    let line = preclear_service::classification::LineToClassify {
+        description: q.to_owned(),
+        category: None,
+        model: None,
+    };
+    let Ok(classified) =
+        preclear_service::classification::classify(state, &user.principal, &[line])
+    else {
+        return Vec::new();
+    };
+    classified
+        .lines
+        .into_iter()
+        .flat_map(|line| line.candidates)
+        .filter(|c| c.reasons.iter().any(|r| r.rule != "hs2022.text"))
+        .map(|c| HsHit {
+            why: Some(c.explain()),
+            confidence: Some(c.confidence.to_string()),
+            code: c.hs,
+            description: c.text,
+        })
+        .collect()
 }
 
 fn hs_search(state: &AppState, q: &str, limit: usize) -> Vec<HsHit> {
@@ -1093,6 +1129,8 @@ fn hs_search(state: &AppState, q: &str, limit: usize) -> Vec<HsHit> {
         .map(|(code, description)| HsHit {
             code: code.to_owned(),
             description: description.to_owned(),
+            confidence: None,
+            why: None,
         })
         .collect()
 }
@@ -1103,16 +1141,29 @@ pub(crate) async fn hs_lookup(
     Query(query): Query<HsQuery>,
 ) -> Result<Response, WebError> {
     let q = query.q.unwrap_or_default();
-    let hits = if q.trim().is_empty() { vec![] } else { hs_search(&state, &q, 100) };
-    render(&HsPage { nav: Nav::new(&user, "new", &state), q, hits })
+    let (suggestions, hits) = if q.trim().is_empty() {
+        (vec![], vec![])
+    } else {
+        (hs_suggest(&state, &user, &q), hs_search(&state, &q, 100))
+    };
+    render(&HsPage { nav: Nav::new(&user, "new", &state), q, suggestions, hits })
 }
 
+/// Suggestions for a code field: the classifier's candidates for the words typed, then the
+/// nomenclature's entries that hold them (or start with the digits typed).
 pub(crate) async fn hs_json(
     State(state): State<AppState>,
-    _user: WebUser,
+    user: WebUser,
     Query(query): Query<HsQuery>,
 ) -> Result<Response, WebError> {
-    let hits = hs_search(&state, query.q.as_deref().unwrap_or_default(), 20);
+    let q = query.q.as_deref().unwrap_or_default();
+    let mut hits = hs_suggest(&state, &user, q);
+    for hit in hs_search(&state, q, 20) {
+        if !hits.iter().any(|h| h.code == hit.code) {
+            hits.push(hit);
+        }
+    }
+    hits.truncate(20);
     Ok(crate::body::json_response(StatusCode::OK, &hits)?)
 }
 
