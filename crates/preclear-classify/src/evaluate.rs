@@ -97,7 +97,7 @@ pub struct Figures {
     pub top1: usize,
     /// One of the first three right.
     pub top3: usize,
-    /// The first candidate confident (high or medium).
+    /// The first candidate confident (`high`: what the engine would use).
     pub confident: usize,
     /// Confident and right.
     pub confident_right: usize,

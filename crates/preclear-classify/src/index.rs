@@ -4,57 +4,15 @@
 
 use std::collections::HashMap;
 
-use crate::text::stem;
+use crate::text::stem_str;
 use preclear_domain::text::fold_text;
 
-/// Words that say nothing about what goods are.
+/// Words that say nothing about what goods are, sorted (searched by bisection).
 const STOPWORDS: &[&str] = &[
-    "a",
-    "an",
-    "and",
-    "are",
-    "as",
-    "at",
-    "be",
-    "by",
-    "excluding",
-    "for",
-    "from",
-    "having",
-    "in",
-    "including",
-    "it",
-    "its",
-    "kind",
-    "kinds",
-    "n",
-    "nes",
-    "not",
-    "of",
-    "on",
-    "or",
-    "other",
-    "such",
-    "than",
-    "that",
-    "the",
-    "their",
-    "thereof",
-    "this",
-    "to",
-    "type",
-    "used",
-    "whether",
-    "which",
-    "with",
-    "without",
-    "e",
-    "g",
-    "i",
-    "heading",
-    "headings",
-    "subheading",
-    "c",
+    "a", "an", "and", "are", "as", "at", "be", "by", "c", "e", "excluding", "for", "from", "g",
+    "having", "heading", "headings", "i", "in", "including", "it", "its", "kind", "kinds", "n",
+    "nes", "not", "of", "on", "or", "other", "subheading", "such", "than", "that", "the", "their",
+    "thereof", "this", "to", "type", "used", "whether", "which", "with", "without",
 ];
 
 /// A subheading's entry.
@@ -73,7 +31,9 @@ pub(crate) struct Index {
 
 /// Whether a stem is worth indexing or searching.
 pub(crate) fn content(stem: &str) -> bool {
-    stem.len() > 1 && !STOPWORDS.contains(&stem) && !stem.bytes().all(|b| b.is_ascii_digit())
+    stem.len() > 1
+        && STOPWORDS.binary_search(&stem).is_err()
+        && !stem.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Index {
@@ -88,16 +48,19 @@ impl Index {
         let mut index = Index::default();
         for (idx, (code, text)) in subheadings.iter().enumerate() {
             let heading = code.get(..4).and_then(|h| headings.get(h)).copied().unwrap_or("");
-            let mut stems: Vec<String> = fold_text(&format!("{text} {heading}"))
-                .split(' ')
-                .map(stem)
-                .filter(|s| content(s))
-                .collect();
+            let folded = fold_text(&format!("{text} {heading}"));
+            let mut stems: Vec<&str> =
+                folded.split(' ').map(stem_str).filter(|s| content(s)).collect();
             stems.sort();
             stems.dedup();
             let idx = u32::try_from(idx).unwrap_or(u32::MAX);
             for s in stems {
-                index.postings.entry(s).or_default().1.push(idx);
+                match index.postings.get_mut(s) {
+                    Some(slot) => slot.1.push(idx),
+                    None => {
+                        index.postings.insert(s.to_owned(), (0, vec![idx]));
+                    }
+                }
             }
             index.entries.push(Entry { code: (*code).to_owned() });
         }

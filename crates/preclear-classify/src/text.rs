@@ -104,18 +104,24 @@ const COMPONENT_MARKERS: &[&str] = &[
 /// The stem a word is compared by: folded, with an English or Romance plural `s`/`es` taken
 /// off (`servers` → `server`, `switches` → `switch`); words with digits and short words kept.
 pub fn stem(word: &str) -> String {
+    stem_str(word).to_owned()
+}
+
+/// [`stem`] without an allocation: every stem is a prefix of its word.
+pub fn stem_str(word: &str) -> &str {
     if word.len() <= 3 || word.bytes().any(|b| b.is_ascii_digit()) {
-        return word.to_owned();
+        return word;
     }
     for suffix in ["ches", "shes", "xes", "sses"] {
-        if let Some(root) = word.strip_suffix(suffix) {
-            return format!("{root}{}", &suffix[..suffix.len() - 2]);
+        if word.ends_with(suffix) {
+            // `switches` → `switch`, `boxes` → `box`, `classes` → `class`: the `es` goes.
+            return &word[..word.len() - 2];
         }
     }
     if word.ends_with('s') && !word.ends_with("ss") && !word.ends_with("us") {
-        return word[..word.len() - 1].to_owned();
+        return &word[..word.len() - 1];
     }
-    word.to_owned()
+    word
 }
 
 /// The words of a description (and the line's model, when given), with their segments; roles

@@ -33,26 +33,81 @@ pub(crate) struct Memo<'a> {
     seen: HashMap<(&'a str, Category, Option<&'a str>), std::rc::Rc<Classification>>,
 }
 
+fn line_of(item: &Item) -> Line<'_> {
+    Line {
+        description: &item.description,
+        category: Some(item.category),
+        model: item.model.as_deref(),
+        battery: item.battery.as_ref(),
+    }
+}
+
 impl<'a> Memo<'a> {
     fn classify(&mut self, classifier: &Classifier, item: &'a Item) -> std::rc::Rc<Classification> {
         let key = (item.description.as_str(), item.category, item.model.as_deref());
         self.seen
             .entry(key)
-            .or_insert_with(|| {
-                std::rc::Rc::new(classifier.classify(&Line {
-                    description: &item.description,
-                    category: Some(item.category),
-                    model: item.model.as_deref(),
-                    battery: item.battery.as_ref(),
-                }))
-            })
+            .or_insert_with(|| std::rc::Rc::new(classifier.classify(&line_of(item))))
             .clone()
+    }
+
+    /// The classification of a line with a declared code, only where it can be confident:
+    /// a line whose words no cue and no vocabulary entry knows ("Line 17") is not classified.
+    fn check(
+        &mut self,
+        classifier: &Classifier,
+        item: &'a Item,
+    ) -> Option<std::rc::Rc<Classification>> {
+        let key = (item.description.as_str(), item.category, item.model.as_deref());
+        if let Some(known) = self.seen.get(&key) {
+            return Some(known.clone());
+        }
+        if !classifier.names_goods(&line_of(item)) {
+            return None;
+        }
+        Some(self.classify(classifier, item))
     }
 }
 
 /// The part of a classification an assessment keeps: the first three candidates.
 fn kept(classification: &Classification) -> LineClassification {
-    LineClassification { candidates: classification.candidates.iter().take(3).cloned().collect() }
+    LineClassification {
+        candidates: classification.candidates.iter().take(3).cloned().collect(),
+        national_lines: Vec::new(),
+    }
+}
+
+/// The destination's national lines under a subheading: every rate of a levy in force on
+/// `as_of` whose HS prefix is longer than six digits and falls under it.
+pub(crate) fn national_lines(
+    market: &preclear_kb::Market,
+    hs6: &str,
+    as_of: preclear_domain::Date,
+) -> Vec<crate::NationalLine> {
+    let mut lines: Vec<crate::NationalLine> = Vec::new();
+    for levy in &market.levies {
+        for rate in &levy.rates {
+            let Some(prefix) = &rate.hs else { continue };
+            let code = prefix.as_str();
+            if code.len() <= 6 || !code.starts_with(hs6) || !rate.provenance.in_force(as_of) {
+                continue;
+            }
+            let value = match &rate.value {
+                preclear_kb::RateValue::Percent(percent) => format!("{percent}%"),
+                _ => "see the levy".to_owned(),
+            };
+            let line = crate::NationalLine {
+                code: code.to_owned(),
+                levy: levy.id.to_string(),
+                rate: value,
+            };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    lines.sort_by(|a, b| (&a.code, &a.levy).cmp(&(&b.code, &b.levy)));
+    lines
 }
 
 /// A finding on the classifier's first candidate: its first reason is the rule, its sources
@@ -180,7 +235,9 @@ pub(crate) fn classify<'a>(
             vec![line],
         );
     }
-    let classification = memo.classify(classifier, item);
+    let Some(classification) = memo.check(classifier, item) else {
+        return declared_only(None, None);
+    };
     let Some(top) = classification.confident().filter(|top| top.hs != declared.subheading()) else {
         return declared_only(None, None);
     };

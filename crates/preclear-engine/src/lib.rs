@@ -305,6 +305,11 @@ fn assess_once(
             line.requirements =
                 line_requirements.get_mut(idx).map(std::mem::take).unwrap_or_default();
             line.eccn = export.line_eccns.get_mut(idx).map(std::mem::take).unwrap_or_default();
+            if let Some(classification) = &mut line.classification
+                && let Some(first) = classification.candidates.first()
+            {
+                classification.national_lines = classify::national_lines(market, &first.hs, as_of);
+            }
             line
         })
         .collect();

@@ -448,6 +448,22 @@ pub struct VatRecoveryResult {
 pub struct LineClassification {
     /// Best first, at most three.
     pub candidates: Vec<preclear_classify::Candidate>,
+    /// The destination's national tariff lines under the first candidate's subheading that the
+    /// KB distinguishes (each with a rate of its own), in force on the assessment's date: the
+    /// line to declare is one of them. Empty when the KB has none.
+    pub national_lines: Vec<NationalLine>,
+}
+
+/// A national tariff line of the destination under a subheading, as a levy's rate names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NationalLine {
+    /// The national code (more than six digits).
+    pub code: String,
+    /// The levy whose rate is set for it.
+    pub levy: String,
+    /// The rate (`12%`), or `see the levy` for a rate that is not a percentage.
+    pub rate: String,
 }
 
 /// One line of the shipment. Values stay typed here and become strings only when serialised,

@@ -38,8 +38,8 @@ pub struct Classified {
     /// Its candidates, best first, each with `hs`, `text`, `points`, `confidence`, `reasons`
     /// and `notes` (empty when nothing in the line points anywhere).
     pub candidates: Vec<preclear_classify::Candidate>,
-    /// The first candidate's subheading when the classifier is confident of it (high or
-    /// medium), else `null`: what an assessment would use for a line without a code.
+    /// The first candidate's subheading when the classifier is confident of it (`high`), else
+    /// `null`: what an assessment would use for a line without a code.
     pub confident: Option<String>,
 }
 
