@@ -8,6 +8,7 @@ use crate::text::stem_str;
 use preclear_domain::text::fold_text;
 
 /// Words that say nothing about what goods are, sorted (searched by bisection).
+#[rustfmt::skip]
 const STOPWORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "c", "e", "excluding", "for", "from", "g",
     "having", "heading", "headings", "i", "in", "including", "it", "its", "kind", "kinds", "n",

@@ -355,7 +355,9 @@ impl Classifier {
 
     fn index(&self) -> &index::Index {
         self.index.get_or_init(|| {
-            index::Index::build(self.texts.iter().map(|(code, text)| (code.as_str(), text.as_str())))
+            index::Index::build(
+                self.texts.iter().map(|(code, text)| (code.as_str(), text.as_str())),
+            )
         })
     }
 

@@ -96,7 +96,8 @@ fn the_held_out_rulings_are_classified_at_least_as_well_as_recorded() {
     for example in &examples {
         let line = Line { description: &example.description, ..Line::default() };
         assert!(
-            kb.classifier().names_goods(&line) || kb.classifier().classify(&line).confident().is_none(),
+            kb.classifier().names_goods(&line)
+                || kb.classifier().classify(&line).confident().is_none(),
             "{}: {}",
             example.id,
             example.description
