@@ -104,8 +104,11 @@ pub struct Cue {
     pub terms: Vec<Term>,
     /// When not empty, one of these must also occur in the line.
     pub with: Vec<Term>,
-    /// None of these may occur in the line.
+    /// None of these may occur among the words naming the goods (the head and the model).
     pub unless: Vec<Term>,
+    /// None of these may occur anywhere in the line, attributes included ("1000 ft reel" makes
+    /// a cable bulk cable wherever it is said).
+    pub unless_line: Vec<Term>,
     /// When not empty, one of these must name the machine the goods are for (anywhere in the
     /// line: a parts cue).
     pub host: Vec<Term>,
@@ -478,6 +481,7 @@ impl Classifier {
         let (points, role, found) = best?;
         let anywhere = |terms: &[Term]| terms.iter().any(|t| t.occurs(words));
         if cue.unless.iter().any(|t| t.occurs(named))
+            || anywhere(&cue.unless_line)
             || (!cue.with.is_empty() && !anywhere(&cue.with))
             || (!cue.host.is_empty() && !anywhere(&cue.host))
         {
@@ -709,6 +713,7 @@ mod tests {
             with: Vec::new(),
             host: terms_of(host),
             unless: terms_of(unless),
+            unless_line: Vec::new(),
             weight,
             notes: vec!["note.x".to_owned()],
             citations: vec![Citation { title: "ruling".to_owned(), url: None }],

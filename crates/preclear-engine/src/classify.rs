@@ -168,9 +168,14 @@ pub(crate) fn classify<'a>(
                 differs: None,
             };
         }
-        let guess = classification
+        // A reading worth naming has words of the description behind it (a cue or the
+        // vocabulary), not only the line's category or the HS texts' words: with a KB that has
+        // no cues, a line reads exactly as it did before the classifier.
+        let worded = classification
             .candidates
             .first()
+            .filter(|c| c.reasons.iter().any(|r| r.role != "field" && r.rule != "hs2022.text"));
+        let guess = worded
             .map(|c| {
                 format!(
                     " The classifier's best reading, {} ({} points), is not sure enough to use.",
@@ -179,6 +184,7 @@ pub(crate) fn classify<'a>(
                 )
             })
             .unwrap_or_default();
+        let kept_reading = worded.map(|_| kept(&classification));
         return match rule {
             Some(rule) => {
                 findings.push_rule(
@@ -192,7 +198,7 @@ pub(crate) fn classify<'a>(
                 LineClass {
                     hs: Some(rule.default_hs.clone()),
                     basis: crate::HsBasis::CategoryDefault,
-                    classification: Some(kept(&classification)),
+                    classification: kept_reading,
                     differs: None,
                 }
             }
@@ -201,7 +207,7 @@ pub(crate) fn classify<'a>(
                 LineClass {
                     hs: None,
                     basis: crate::HsBasis::None,
-                    classification: Some(kept(&classification)),
+                    classification: kept_reading,
                     differs: None,
                 }
             }

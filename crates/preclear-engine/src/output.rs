@@ -481,9 +481,11 @@ pub struct LineResult {
     /// `declared`, `classified`, `category_default` or `none`.
     pub hs_basis: HsBasis,
     /// The classifier's reading of the line (its first three candidates, each with the words,
-    /// rules, legal notes and sources behind it), where it matters: the line declares no code,
-    /// or declares one the classifier confidently disagrees with; else `null`.
-    #[cfg_attr(feature = "openapi", schema(required = true))]
+    /// rules, legal notes and sources behind it), where it matters: the line declares no code
+    /// and words of its description point somewhere, or it declares one the classifier
+    /// confidently disagrees with. Absent otherwise, so that an assessment stored before the
+    /// classifier existed replays byte for byte.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<LineClassification>,
     /// The HS 2022 description of the 6-digit subheading.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, required = true))]

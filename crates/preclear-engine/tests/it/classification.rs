@@ -71,6 +71,9 @@ fn a_part_is_not_the_machine_it_is_for() {
         "the parts listed after the server do not outweigh it"
     );
     assert_eq!(first(&kb, "Fan tray for Catalyst 9500 switch").hs, "851779");
+    // Bulk packaging said anywhere in the line makes a cable one without connectors.
+    assert_eq!(first(&kb, "Cat6 U/UTP cable 23AWG, 1000ft reel").hs, "854449");
+    assert_eq!(first(&kb, "Cat6 patch cable, RJ45, 3m").hs, "854442");
 }
 
 #[test]

@@ -538,6 +538,12 @@ as_of = 2026-01-01
         (Some("847150"), "category_default")
     );
     assert!(codes(&assessment).contains(&"hs.defaulted:category.server".to_owned()));
+    // A KB without classifier cues (every KB stored before them) reads a line as before: no
+    // classification in the line, no word of the classifier in the message, so an assessment
+    // stored then replays byte for byte.
+    let json = serde_json::to_string(&assessment).unwrap();
+    assert!(!json.contains("\"classification\""), "{json}");
+    assert!(!json.contains("classifier"), "{json}");
 
     let mismatch = assess(&kb, &request(json!({}), json!({ "hs_code": "851762" })), "2026-06-01");
     assert!(codes(&mismatch).contains(&"hs.category_mismatch:category.server".to_owned()));

@@ -97,7 +97,18 @@ impl FileReader<'_, '_, '_> {
             &table,
             "cue",
             &[
-                &["id", "hs", "weight", "terms", "with", "host", "unless", "notes", "says"],
+                &[
+                    "id",
+                    "hs",
+                    "weight",
+                    "terms",
+                    "with",
+                    "host",
+                    "unless",
+                    "unless_line",
+                    "notes",
+                    "says",
+                ],
                 FACT_KEYS,
             ],
             |this, rule| {
@@ -128,6 +139,7 @@ impl FileReader<'_, '_, '_> {
                 let with = rule.opt_list(&mut this.ctx, "with", term);
                 let host = rule.opt_list(&mut this.ctx, "host", term);
                 let unless = rule.opt_list(&mut this.ctx, "unless", term);
+                let unless_line = rule.opt_list(&mut this.ctx, "unless_line", term);
                 let notes = rule.opt_list(&mut this.ctx, "notes", |text| {
                     if known_notes.iter().any(|n| n == text) {
                         Ok(text.to_owned())
@@ -145,10 +157,23 @@ impl FileReader<'_, '_, '_> {
                     Some(with),
                     Some(host),
                     Some(unless),
+                    Some(unless_line),
                     Some(notes),
                     Some(says),
                     Some(provenance),
-                ) = (id, hs, weight, terms, with, host, unless, notes, says, provenance)
+                ) = (
+                    id,
+                    hs,
+                    weight,
+                    terms,
+                    with,
+                    host,
+                    unless,
+                    unless_line,
+                    notes,
+                    says,
+                    provenance,
+                )
                 else {
                     return None;
                 };
@@ -159,6 +184,7 @@ impl FileReader<'_, '_, '_> {
                     with: with.unwrap_or_default(),
                     host: host.unwrap_or_default(),
                     unless: unless.unwrap_or_default(),
+                    unless_line: unless_line.unwrap_or_default(),
                     weight,
                     notes: notes.unwrap_or_default(),
                     citations: citations(&provenance),
