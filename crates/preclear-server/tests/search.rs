@@ -5,6 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
+/// `POST /api/v1/classifications` (issue 21), in this binary to spare CI a link.
+#[path = "lookups/classification.rs"]
+mod classification;
 #[path = "support/common.rs"]
 mod common;
 #[path = "support/session.rs"]

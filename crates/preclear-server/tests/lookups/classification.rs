@@ -1,14 +1,10 @@
 //! `POST /api/v1/classifications` and the HS lookup page (issue 21): a batch of packing-list
 //! lines gets each line's candidates with their reasons; a bad batch is refused with every
-//! problem named by its field. (The HS lookup page's suggestions: tests/web.rs.)
+//! problem named by its field. (The HS lookup page's suggestions: tests/web.rs.) A module of
+//! the `search` test binary: one binary, one link, for the lookups.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
-
-#[path = "support/common.rs"]
-mod common;
-
+use super::common::{self, call_json, sqlite_url};
 use axum::http::StatusCode;
-use common::{call_json, sqlite_url};
 use preclear_store::Role;
 use serde_json::json;
 
