@@ -269,6 +269,17 @@ impl Classification {
 }
 
 impl Candidate {
+    /// The candidate for a message: "8517.62 (its text, confidence high): the reasons".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} ({}, confidence {}): {}",
+            dotted(&self.hs),
+            self.text,
+            self.confidence,
+            self.explain()
+        )
+    }
+
     /// The reasons in a sentence for a person: "the words 'sfp', 'transceiver' (cue.transceiver:
     /// …); Section XVI, Note 2".
     pub fn explain(&self) -> String {

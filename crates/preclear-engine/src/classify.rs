@@ -152,11 +152,8 @@ pub(crate) fn classify<'a>(
                 Severity::Warning,
                 "hs.classified",
                 format!(
-                    "No HS code declared; the description classifies as {} ({}, confidence {}): {}. Confirm the classification before filing.",
-                    dotted(&top.hs),
-                    top.text,
-                    top.confidence,
-                    top.explain()
+                    "No HS code declared; the description classifies as {}. Confirm the classification before filing.",
+                    top.summary()
                 ),
                 top,
                 line,
@@ -261,13 +258,10 @@ pub(crate) fn classify<'a>(
         Severity::Warning,
         "hs.classification_differs",
         format!(
-            "Declared HS code {} ({}) differs from the classification of the description, {} ({}, confidence {}): {}. For the declared code, {declared_reading}. Review the classification.",
+            "Declared HS code {} ({}) differs from the classification of the description, {}. For the declared code, {declared_reading}. Review the classification.",
             dotted(declared.subheading()),
             classifier.text(declared.subheading()).unwrap_or("not in HS 2022"),
-            dotted(&top.hs),
-            top.text,
-            top.confidence,
-            top.explain()
+            top.summary()
         ),
         top,
         line,
