@@ -70,6 +70,7 @@ fn load(base: &str, key: &str, seconds: u64) -> LoadConfig {
         body: shipment_request(20),
         connections: 8,
         duration: Duration::from_secs(seconds),
+        progress: Default::default(),
     }
 }
 
@@ -81,12 +82,21 @@ async fn a_killed_server_loses_no_acknowledged_assessment() {
     let db = ["--data-dir", data.as_str()];
     let mut server = start(&db).await;
     let key = server.key.clone().expect("a first start prints an API key");
-    let running = tokio::spawn(run(load(&server.base, &key, 4)));
-    tokio::time::sleep(Duration::from_millis(2000)).await;
+    // Killed once 30 writes are acknowledged, not at a fixed time: on a loaded machine the
+    // first seconds may acknowledge only a few (CI once saw 18 in 2 s).
+    let config = load(&server.base, &key, 120);
+    let progress = config.progress.clone();
+    let running = tokio::spawn(run(config));
+    let waited = std::time::Instant::now();
+    while progress.acknowledged() < 30 && waited.elapsed() < Duration::from_secs(90) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     server.child.start_kill().unwrap(); // SIGKILL
     server.child.wait().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    progress.stop();
     let report = running.await.unwrap();
-    assert!(report.acknowledged > 20, "the load ran before the kill: {report:?}");
+    assert!(report.acknowledged >= 30, "the load ran before the kill: {report:?}");
     assert!(report.errors > 0, "the kill interrupted the load");
 
     let restarted = start(&db).await;

@@ -3,6 +3,8 @@
 //! shipment request for a duration, and reports throughput, latency percentiles and the id of
 //! every acknowledged (201) assessment.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -123,8 +125,34 @@ pub struct LoadConfig {
     pub body: String,
     /// Concurrent connections.
     pub connections: usize,
-    /// How long to run.
+    /// How long to run at most.
     pub duration: Duration,
+    /// Shared with the caller while the load runs: it counts acknowledgements and can stop the
+    /// run early (a test that kills the server after a number of acknowledged writes).
+    pub progress: Arc<Progress>,
+}
+
+/// A running load's count of acknowledged requests and its stop signal.
+#[derive(Debug, Default)]
+pub struct Progress {
+    acknowledged: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl Progress {
+    /// Requests answered 201 so far.
+    pub fn acknowledged(&self) -> u64 {
+        self.acknowledged.load(Ordering::Relaxed)
+    }
+
+    /// Asks every connection to stop after its request in flight.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+    }
 }
 
 /// What happened.
@@ -163,7 +191,7 @@ impl LoadReport {
     }
 }
 
-/// Runs the load until `duration` passes (or `stop` resolves).
+/// Runs the load until `duration` passes or `config.progress` is stopped.
 pub async fn run(config: LoadConfig) -> LoadReport {
     let client = Client::new();
     let body = Bytes::from(config.body.clone());
@@ -171,15 +199,21 @@ pub async fn run(config: LoadConfig) -> LoadReport {
     let deadline = started + config.duration;
     let mut tasks = Vec::new();
     for _ in 0..config.connections.max(1) {
-        let (client, body, url, key) =
-            (client.clone(), body.clone(), config.url.clone(), config.key.clone());
+        let (client, body, url, key, progress) = (
+            client.clone(),
+            body.clone(),
+            config.url.clone(),
+            config.key.clone(),
+            config.progress.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut report = LoadReport::default();
-            while Instant::now() < deadline {
+            while Instant::now() < deadline && !progress.stopped() {
                 let sent = Instant::now();
                 match client.post(&url, &key, body.clone()).await {
                     Ok(reply) if reply.status == 201 => {
                         report.acknowledged += 1;
+                        progress.acknowledged.fetch_add(1, Ordering::Relaxed);
                         report
                             .latencies_us
                             .push(u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX));

@@ -53,11 +53,17 @@ async fn main() -> anyhow::Result<()> {
         body,
         connections: args.connections,
         duration: Duration::from_secs(args.warmup),
+        progress: Default::default(),
     };
     if args.warmup > 0 {
         run(config.clone()).await;
     }
-    let report = run(LoadConfig { duration: Duration::from_secs(args.seconds), ..config }).await;
+    let report = run(LoadConfig {
+        duration: Duration::from_secs(args.seconds),
+        progress: Default::default(),
+        ..config
+    })
+    .await;
     let ms = |us: u64| format!("{}.{:03} ms", us / 1000, us % 1000);
     println!("connections      {}", args.connections);
     println!("duration         {:?}", report.elapsed);
