@@ -18,6 +18,7 @@ mod kb_pages;
 mod lists;
 mod pretty;
 mod program;
+mod route;
 mod screen;
 mod service;
 
@@ -115,6 +116,27 @@ enum Command {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
+    },
+    /// Route a consignment on the bundled networks: sea lanes between ports (UN/LOCODE) with
+    /// closable passages, air between airports (IATA), road; legs, km, days, passages, CO2e.
+    Route {
+        /// Where the cargo starts: a port's UN/LOCODE (NLRTM) or an airport's IATA code (AMS).
+        from: String,
+        /// Where it goes, likewise.
+        to: String,
+        /// The main leg's mode: sea, air or road.
+        #[arg(long, default_value = "sea")]
+        mode: String,
+        /// Closed passages (suez, babalmandab, hormuz, panama, malacca…) and ports (UN/LOCODE),
+        /// comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        closed: Vec<String>,
+        /// The cargo's gross weight in kg, for its emissions.
+        #[arg(long, value_name = "KG")]
+        weight_kg: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// The restricted-party lists the service screens with, as a dataset deployed to its
     /// database: update one list from its publisher's files, list the versions.
@@ -489,6 +511,9 @@ fn main() -> ExitCode {
                     Err(anyhow::anyhow!("give a description, --file or --evaluate"))
                 }
             }
+        }
+        Command::Route { from, to, mode, closed, weight_kg, format } => {
+            route::run(&from, &to, &mode, &closed, weight_kg.as_deref(), format)
         }
         Command::Import { file, kb, mapping, request } => {
             docs::import(&file, &mapping, &request, kb.as_deref())

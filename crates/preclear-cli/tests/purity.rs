@@ -1,13 +1,16 @@
-//! The pure crates stay pure (ARCHITECTURE.md): domain, kb, engine, program, import, pdf and docs
-//! do no IO, read no clock and know no runtime, database or HTTP. A tidy test over their
-//! manifests and sources, so that a change that breaks the rule fails here, with the line.
+//! The pure crates stay pure (ARCHITECTURE.md): domain, fx, pricing, kb, engine, program, import,
+//! pdf, docs, classify, screening and route do no IO, read no clock and know no runtime, database
+//! or HTTP. A tidy test over their manifests and sources, so that a change that breaks the rule
+//! fails here, with the line.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
 use std::path::{Path, PathBuf};
 
-const PURE: [&str; 9] =
-    ["domain", "fx", "pricing", "kb", "engine", "program", "import", "pdf", "docs"];
+const PURE: [&str; 12] = [
+    "domain", "fx", "pricing", "kb", "engine", "program", "import", "pdf", "docs", "classify",
+    "screening", "route",
+];
 
 /// Dependencies a pure crate may not have.
 const FORBIDDEN_DEPENDENCIES: [&str; 10] = [

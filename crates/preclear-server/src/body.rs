@@ -74,16 +74,20 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
         let JsonText(text) = JsonText::from_request(request, state).await?;
         let value: serde_json::Value = preclear_domain::json::parse(&text)
             .map_err(|e| ApiError::bad_field("", preclear_domain::json::error_sentence(&e)))?;
-        serde_json::from_value(value).map(Json).map_err(|e| {
-            let message = e.to_string();
-            let field = message
-                .split('`')
-                .nth(1)
-                .filter(|_| {
-                    message.starts_with("missing field") || message.starts_with("unknown field")
-                })
-                .unwrap_or_default()
-                .to_owned();
+        serde_path_to_error::deserialize(value).map(Json).map_err(|e| {
+            // The path of the value that did not fit (`items[0].unit_value`, `mode`); for a
+            // missing or unknown field, the field itself below that path.
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            let message = e.inner().to_string();
+            let named = message.split('`').nth(1).filter(|_| {
+                message.starts_with("missing field") || message.starts_with("unknown field")
+            });
+            let field = match named {
+                Some(name) if path.is_empty() => name.to_owned(),
+                Some(name) => format!("{path}.{name}"),
+                None => path,
+            };
             ApiError::Invalid(vec![crate::error::FieldError { field, message }])
         })
     }

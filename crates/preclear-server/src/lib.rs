@@ -28,6 +28,7 @@ mod kb_api;
 pub mod openapi;
 mod price_lists_api;
 mod programs_api;
+mod routes_api;
 mod screening_api;
 mod web;
 
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .merge(programs_api::routes())
         .merge(price_lists_api::routes())
         .merge(classification_api::routes())
+        .merge(routes_api::routes())
         .merge(screening_api::routes())
         .layer(DefaultBodyLimit::max(state.max_body_bytes));
     Router::new()

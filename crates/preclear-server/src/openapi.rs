@@ -67,6 +67,7 @@ use crate::AppState;
         crate::price_lists_api::publish,
         crate::price_lists_api::withdraw,
         crate::classification_api::create,
+        crate::routes_api::create,
         crate::screening_api::check,
         crate::screening_api::queue,
         crate::screening_api::decisions,
@@ -83,6 +84,7 @@ use crate::AppState;
         (name = "programs", description = "IOR entity registry, programs, import positions, consignments, rollout view, KB-change impact"),
         (name = "price lists", description = "The provider's price lists: the IOR fee and service charges every assessment is priced with"),
         (name = "classification", description = "HS classification of free text, explained"),
+        (name = "routing", description = "Routes on the sea, air and road networks, with closures and emissions"),
         (name = "screening", description = "Restricted-party hits awaiting an operator's decision, and the decisions"),
     )
 )]

@@ -197,6 +197,10 @@ fn call_for(
             "/api/v1/classifications".into(),
             json!({ "lines": [{ "description": "SFP-10G-SR transceiver" }] }),
         ),
+        Op::PlanRoute => post(
+            "/api/v1/routes".into(),
+            json!({ "from": "NLRTM", "to": "SGSIN", "mode": "sea", "closed": ["suez"] }),
+        ),
         Op::ScreenParty => get("/api/v1/screening/check?name=Nordwind+Systems&country=DE".into()),
         Op::ScreeningQueue => get("/api/v1/screening/queue".into()),
         // A format that does not exist: an admin is told so (422), nothing is deployed.

@@ -5,11 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
 
-/// `POST /api/v1/classifications` (issue 21), in this binary to spare CI a link.
+/// `POST /api/v1/classifications` (issue 21) and `POST /api/v1/routes` (issue 22), in this
+/// binary to spare CI a link.
 #[path = "lookups/classification.rs"]
 mod classification;
 #[path = "support/common.rs"]
 mod common;
+#[path = "lookups/routes.rs"]
+mod routes;
 #[path = "support/session.rs"]
 mod session;
 

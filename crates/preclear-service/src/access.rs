@@ -119,6 +119,7 @@ operations! {
     ReadPriceLists = "price_lists.read", "read the price lists", OPERATORS, Provider;
     PublishPriceList = "price_lists.publish", "publish and withdraw price lists", ADMINS, Provider;
     Classify = "classifications.create", "classify descriptions into HS codes", ALL_ROLES, Any;
+    PlanRoute = "routes.plan", "plan routes on the sea, air and road networks", ALL_ROLES, Any;
     ScreenParty = "screening.check", "screen a party against the restricted-party lists", ALL_ROLES, Any;
     ScreeningQueue = "screening.queue", "see screening hits and decisions", OPERATORS, Provider;
     DecideScreening = "screening.decide", "decide screening hits", OPERATORS, Provider;

@@ -44,6 +44,7 @@ pub mod kb_views;
 pub mod ops;
 pub mod price_lists;
 pub mod programs;
+pub mod routes;
 pub mod screening;
 pub mod search;
 pub mod throttle;
