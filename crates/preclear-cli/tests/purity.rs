@@ -8,8 +8,18 @@
 use std::path::{Path, PathBuf};
 
 const PURE: [&str; 12] = [
-    "domain", "fx", "pricing", "kb", "engine", "program", "import", "pdf", "docs", "classify",
-    "screening", "route",
+    "domain",
+    "fx",
+    "pricing",
+    "kb",
+    "engine",
+    "program",
+    "import",
+    "pdf",
+    "docs",
+    "classify",
+    "screening",
+    "route",
 ];
 
 /// Dependencies a pure crate may not have.

@@ -13,7 +13,8 @@
 //! - `sla` — the clearance clock and the deployment-window forecast;
 //! - `rollout` — the program view and its critical path;
 //! - `impact` — what a KB change does to an assessment and to a position's needs;
-//! - `consignee` — the consignee's checks (tax identifier forms per destination).
+//! - `consignee` — the consignee's checks (tax identifier forms per destination);
+//! - `routing` — destinations' lanes and planned routes, disruptions and what they change.
 
 pub mod consignee;
 pub mod impact;
@@ -21,6 +22,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod position;
 pub mod rollout;
+pub mod routing;
 pub mod sla;
 
 pub use crate::lifecycle::State;

@@ -130,6 +130,12 @@ impl State {
         )
     }
 
+    /// Whether it has reached the destination (arrived, in clearance, held or later): past
+    /// every closure on its way.
+    pub fn has_arrived(self) -> bool {
+        self.has_moved() && !matches!(self, State::ReleasedAtOrigin | State::InTransit)
+    }
+
     /// Whether nothing more is expected of it in the program (delivered or finished).
     pub fn is_done(self) -> bool {
         matches!(self, State::Delivered | State::Closed | State::Returned | State::ReExported)

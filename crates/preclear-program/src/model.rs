@@ -160,6 +160,9 @@ pub struct Program {
     pub name: String,
     /// The destinations, each with its import position.
     pub positions: Vec<Position>,
+    /// Disruptions recorded on its routes, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disruptions: Vec<crate::routing::Disruption>,
     /// When it was created.
     pub created_at: Micros,
     /// When it last changed.
@@ -199,6 +202,9 @@ pub struct Position {
     pub consignee: Option<Consignee>,
     /// Approvals and specification-list confirmations recorded, by item key.
     pub records: Vec<ApprovalRecord>,
+    /// Its lane and planned route, once set (`transit_days` then follows the route).
+    #[serde(default, skip_serializing_if = "crate::routing::Routing::is_empty")]
+    pub routing: crate::routing::Routing,
 }
 
 impl Position {

@@ -259,6 +259,7 @@ mod tests {
             entity: None,
             consignee: None,
             records: Vec::new(),
+            routing: crate::routing::Routing::default(),
         }
     }
 

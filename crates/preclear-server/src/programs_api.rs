@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::programs::{
     self, NewApproval, NewConsignee, NewCredential, NewEntity, NewProgram, NewTransition,
 };
+use preclear_service::program_routes::{self, DisruptionReport, NewDisruption, NewLane};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -33,6 +34,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs/{id}/positions/{destination}/entity", post(assign_entity))
         .route("/programs/{id}/positions/{destination}/consignee", post(set_consignee))
         .route("/programs/{id}/positions/{destination}/approvals", post(record_approval))
+        .route("/programs/{id}/positions/{destination}/route", post(set_route))
+        .route("/programs/{id}/disruptions", post(record_disruption))
+        .route("/programs/{id}/disruptions/{disruption}/lift", post(lift_disruption))
         .route("/programs/{id}/consignments", get(list_consignments).post(create_consignment))
         .route("/programs/{id}/kb-impact", get(impact))
         .route("/programs/{id}/export/{file}", get(export))
@@ -263,6 +267,56 @@ pub(crate) async fn set_consignee(
     let program =
         programs::set_consignee(&state, &principal, id, &destination, &new, now_micros()).await?;
     json(StatusCode::OK, &program)
+}
+
+#[utoipa::path(post, path = "/api/v1/programs/{id}/positions/{destination}/route", tag = "programs",
+    params(("id" = Uuid, Path, description = "The program"), ("destination" = String, Path, description = "The destination")),
+    request_body = NewLane,
+    responses((status = 200, description = "The lane set and its route planned with the program's active disruptions; the destination's transit days now follow the route; the program", body = Object),
+        (status = 422, description = "An unknown port or airport, an arrival outside the destination, no open route: named by its field", body = crate::error::Problem, content_type = PROBLEM)),
+    security(("api_key" = [])))]
+pub(crate) async fn set_route(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, destination)): Path<(Uuid, String)>,
+    Json(lane): Json<NewLane>,
+) -> Result<Response, ApiError> {
+    let program =
+        program_routes::set_route(&state, &principal, id, &destination, &lane, now_micros())
+            .await?;
+    json(StatusCode::OK, &program)
+}
+
+#[utoipa::path(post, path = "/api/v1/programs/{id}/disruptions", tag = "programs",
+    params(("id" = Uuid, Path, description = "The program")),
+    request_body = NewDisruption,
+    responses((status = 201, description = "Recorded and audited; every destination whose route it touches is planned again: the routes before and after, the days and emissions added, each consignment's window risk before and after, whether the import position holds, what to decide", body = DisruptionReport),
+        (status = 422, description = "A closure that is neither a passage nor a port, a bad date, no source: named by its field", body = crate::error::Problem, content_type = PROBLEM)),
+    security(("api_key" = [])))]
+pub(crate) async fn record_disruption(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<Uuid>,
+    Json(new): Json<NewDisruption>,
+) -> Result<Response, ApiError> {
+    let report =
+        program_routes::record_disruption(&state, &principal, id, &new, now_micros()).await?;
+    json(StatusCode::CREATED, &report)
+}
+
+#[utoipa::path(post, path = "/api/v1/programs/{id}/disruptions/{disruption}/lift", tag = "programs",
+    params(("id" = Uuid, Path, description = "The program"), ("disruption" = Uuid, Path, description = "The disruption")),
+    responses((status = 200, description = "Lifted and audited; the destinations it had re-routed planned again with what is still closed", body = DisruptionReport),
+        (status = 409, description = "Already lifted", body = crate::error::Problem, content_type = PROBLEM)),
+    security(("api_key" = [])))]
+pub(crate) async fn lift_disruption(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, disruption)): Path<(Uuid, Uuid)>,
+) -> Result<Response, ApiError> {
+    let report =
+        program_routes::lift_disruption(&state, &principal, id, disruption, now_micros()).await?;
+    json(StatusCode::OK, &report)
 }
 
 #[utoipa::path(post, path = "/api/v1/programs/{id}/positions/{destination}/approvals", tag = "programs",

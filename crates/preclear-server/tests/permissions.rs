@@ -171,6 +171,14 @@ fn call_for(
             json!({ "item": "tr.unknown-item", "status": "granted", "reference": "x",
                     "evidence": { "reference": "file:x" } }),
         ),
+        Op::SetRoute => post(
+            format!("{program}/positions/TR/route"),
+            json!({ "from": "NLRTM", "to": "TRMER", "mode": "sea" }),
+        ),
+        Op::RecordDisruption => post(
+            format!("{program}/disruptions"),
+            json!({ "closed": ["suez"], "from": "2026-12-01", "source": "carrier advisory" }),
+        ),
         Op::ListConsignments => get(format!("{program}/consignments")),
         Op::CreateConsignment => {
             let mut request: Value = serde_json::from_str(EXAMPLE).unwrap();
@@ -232,6 +240,7 @@ fn on_own_clients_object(op: Op) -> bool {
             | Op::ReadProgram
             | Op::ProgramImpact
             | Op::SetConsignee
+            | Op::SetRoute
             | Op::RecordApproval
             | Op::ListConsignments
             | Op::CreateConsignment

@@ -10,6 +10,8 @@
 
 #[path = "support/common.rs"]
 mod common;
+#[path = "support/session.rs"]
+mod session;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -520,4 +522,189 @@ async fn program_story_on_postgres() {
         return;
     };
     program_story(postgres_url(&base, "programs").await).await;
+}
+
+/// Issue 22: a program from Rotterdam to Singapore, Jakarta, Ho Chi Minh City and Santos, its
+/// lanes routed; Suez and Bab-el-Mandeb close: the three Asian destinations are planned again
+/// round the Cape with their added days and emissions and each consignment's window risk,
+/// Santos is untouched, the import positions hold; the closure is lifted and the original
+/// routes come back; every step is audited.
+async fn disruption_story(url: String) {
+    let setup = common::TwoClients::open(url).await;
+    let store = setup.store.clone();
+    let shell = Actor("shell:test".into());
+    let (_, operator_key) =
+        ops::create_key(&store, &shell, &setup.provider, Role::Operator, "ops", 2).await.unwrap();
+    let (_, client_key) =
+        ops::create_key(&store, &shell, &setup.nordwind, Role::ClientSubmitter, "nordwind", 2)
+            .await
+            .unwrap();
+    let app = setup.app();
+    let ops = Api { app: &app, auth: format!("Bearer {operator_key}") };
+    let client = Api { app: &app, auth: format!("Bearer {client_key}") };
+    let today = date_of(now_micros());
+    let day = |n: i64| today.checked_add(jiff::Span::new().days(n)).unwrap().to_string();
+    let lanes = [("SG", "SGSIN"), ("ID", "IDJKT"), ("VN", "VNSGN"), ("BR", "BRSSZ")];
+    let destinations: Vec<Value> = lanes
+        .iter()
+        .map(|(cc, _)| json!({ "country": cc, "window_start": day(-10), "window_end": day(40) }))
+        .collect();
+    let program = client
+        .ok(
+            "/api/v1/programs",
+            &json!({ "reference": "ASIA-2027", "name": "Asia and Brazil build-out",
+                     "destinations": destinations }),
+        )
+        .await;
+    let base = format!("/api/v1/programs/{}", program["id"].as_str().unwrap());
+
+    // Lanes: the route sets the transit the forecast counts (Rotterdam-Singapore: 26 days).
+    let wrong = client
+        .post(
+            &format!("{base}/positions/SG/route"),
+            &json!({ "from": "NLRTM", "to": "IDJKT", "mode": "sea" }),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", wrong.text);
+    assert!(wrong.text.contains("\"to\"") && wrong.text.contains("not in the destination SG"));
+    let mut routed = Value::Null;
+    for (cc, port) in lanes {
+        routed = client
+            .ok(
+                &format!("{base}/positions/{cc}/route"),
+                &json!({ "from": "NLRTM", "to": port, "mode": "sea" }),
+            )
+            .await;
+    }
+    let position = |program: &Value, cc: &str| -> Value {
+        program["positions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["destination"] == cc)
+            .unwrap()
+            .clone()
+    };
+    let sg = position(&routed, "SG");
+    assert_eq!(sg["transit_days"], 26, "{sg}");
+    assert!(sg["routing"]["route"]["passages"].as_array().unwrap().contains(&json!("suez")));
+
+    // One consignment per destination, not yet moved: each is before any closure on its way.
+    for (cc, _) in lanes {
+        let mut request: Value =
+            serde_json::from_str(include_str!("../../../examples/product-example.json")).unwrap();
+        request["reference"] = json!(format!("AS-{cc}-1"));
+        request["destination"] = json!(cc);
+        request["consignee"]["country"] = json!(cc);
+        client
+            .ok(
+                &format!("{base}/consignments"),
+                &json!({ "request": request, "as_of": "2026-11-21" }),
+            )
+            .await;
+    }
+
+    // The closure, recorded by the provider's operator (a client may not).
+    let closure = json!({ "closed": ["suez", "Bab-el-Mandeb"], "from": day(0),
+                          "source": "carrier advisory: Red Sea transits suspended" });
+    assert_eq!(
+        client.post(&format!("{base}/disruptions"), &closure).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = ops
+        .post(
+            &format!("{base}/disruptions"),
+            &json!({ "closed": ["atlantis"], "from": day(5), "until": day(1), "source": "x" }),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("closed[0]") && bad.text.contains("\"until\""), "{}", bad.text);
+    let report = ops.post(&format!("{base}/disruptions"), &closure).await;
+    assert_eq!(report.status, StatusCode::CREATED, "{}", report.text);
+    let report = report.json();
+    assert_eq!(report["unaffected"], json!(["BR"]), "Santos does not pass Suez");
+    let changes = report["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 3);
+    for change in changes {
+        let cc = change["destination"].as_str().unwrap();
+        let after = &change["after"];
+        assert!(
+            after["passages"].as_array().unwrap().contains(&json!("south_africa")),
+            "{cc}: {change}"
+        );
+        let added: f64 = change["added_days"].as_str().unwrap().parse().unwrap();
+        assert!(added > 4.0 && added < 15.0, "{cc}: {added} days");
+        let co2e: f64 = change["added_co2e_kg_per_tonne"].as_str().unwrap().parse().unwrap();
+        assert!(co2e > 0.0, "{cc}");
+        assert!(change["import_position"].as_str().unwrap().starts_with("holds"), "{cc}");
+        let consignment = &change["consignments"][0];
+        assert_eq!(consignment["reference"], format!("AS-{cc}-1"));
+        assert!(consignment["risk_after"].is_string() && consignment["risk_before"].is_string());
+        assert!(change["decisions"].as_array().unwrap().len() >= 2);
+    }
+    let disrupted = client.get(&base).await;
+    assert_eq!(disrupted.status, StatusCode::OK, "{}", disrupted.text);
+
+    // The program page shows each destination's route, the disruption, and the route without it.
+    ops::create_user(
+        &store,
+        &shell,
+        &setup.provider,
+        "olga",
+        Some(common::PASSWORD),
+        Role::Operator,
+        1,
+    )
+    .await
+    .unwrap();
+    let mut olga = session::Browser { app: &app, jar: session::Jar::default() };
+    assert_eq!(olga.sign_in("olga", common::PASSWORD).await.status, StatusCode::SEE_OTHER);
+    let page = olga.get(&base.replace("/api/v1", "")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("Route disruptions"), "the disruptions are listed");
+    assert!(page.text.contains("babalmandab, suez closed from"), "{}", page.text);
+    let sg_route =
+        page.text.split("id=\"route-SG\">").nth(1).unwrap().split("</dd>").next().unwrap();
+    assert!(
+        sg_route.contains("sea NLRTM → SGSIN") && sg_route.contains("via Cape of Good Hope"),
+        "{sg_route}"
+    );
+    assert!(
+        sg_route.contains("Without the disruption") && sg_route.contains("Suez Canal"),
+        "{sg_route}"
+    );
+
+    // Lifted: the original routes come back.
+    let id = report["disruption"]["id"].as_str().unwrap();
+    let lifted = ops.ok(&format!("{base}/disruptions/{id}/lift"), &json!({})).await;
+    assert_eq!(lifted["changes"].as_array().unwrap().len(), 3);
+    for change in lifted["changes"].as_array().unwrap() {
+        let saved: f64 = change["added_days"].as_str().unwrap().parse().unwrap();
+        assert!(saved < -4.0, "{change}");
+        assert!(change["after"]["passages"].as_array().unwrap().contains(&json!("suez")));
+    }
+    let again = ops.post(&format!("{base}/disruptions/{id}/lift"), &json!({})).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+
+    // Every step is in the audit trail, which verifies.
+    let events = store
+        .audit_events(
+            System::Audit,
+            setup.nordwind.id,
+            &preclear_store::EventFilter::default(),
+            0,
+            5000,
+        )
+        .await
+        .unwrap();
+    let count = |action: &str| events.iter().filter(|e| e.event.action == action).count();
+    assert_eq!(count("position.route_set"), 4);
+    assert_eq!(count("program.disruption_recorded"), 1);
+    assert_eq!(count("program.disruption_lifted"), 1);
+    assert!(store.verify_audit(System::Audit).await.unwrap().ok());
+}
+
+#[tokio::test]
+async fn a_closure_reroutes_a_program_on_sqlite() {
+    disruption_story(sqlite_url("disruptions")).await;
 }

@@ -110,6 +110,8 @@ operations! {
     AssignEntity = "positions.assign_entity", "assign IOR entities", OPERATORS, Provider;
     SetConsignee = "positions.set_consignee", "record consignees", SUBMITTERS, Any;
     RecordApproval = "positions.record_approval", "record approvals", SUBMITTERS, Any;
+    SetRoute = "positions.set_route", "set a destination's lane and planned route", SUBMITTERS, Any;
+    RecordDisruption = "programs.disruptions", "record and lift route disruptions", OPERATORS, Provider;
     ListConsignments = "consignments.list", "list a program's consignments", ALL_ROLES, Any;
     CreateConsignment = "consignments.create", "create consignments", SUBMITTERS, Any;
     ReadConsignment = "consignments.read", "read a consignment", ALL_ROLES, Any;

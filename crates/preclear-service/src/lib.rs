@@ -43,6 +43,7 @@ pub mod kb_deploy;
 pub mod kb_views;
 pub mod ops;
 pub mod price_lists;
+pub mod program_routes;
 pub mod programs;
 pub mod routes;
 pub mod screening;

@@ -102,7 +102,7 @@ fn from_record<T: for<'de> Deserialize<'de>>(record: &ProgramRecord) -> Result<T
     })
 }
 
-fn with_country(mut event: NewEvent, country: &str) -> NewEvent {
+pub(crate) fn with_country(mut event: NewEvent, country: &str) -> NewEvent {
     event.country = Some(country.to_owned());
     event
 }
@@ -524,6 +524,7 @@ fn destination(p: &mut Problems, field: &str, d: &NewDestination) -> Position {
         entity: None,
         consignee: None,
         records: vec![],
+        routing: preclear_program::routing::Routing::default(),
     }
 }
 
@@ -570,6 +571,7 @@ pub async fn create_program(
         reference,
         name,
         positions,
+        disruptions: Vec::new(),
         created_at: now,
         updated_at: now,
     };
@@ -595,7 +597,7 @@ pub async fn create_program(
     Ok(program)
 }
 
-async fn put_program(
+pub(crate) async fn put_program(
     state: &Service,
     program: &Program,
     version: i64,
@@ -678,7 +680,7 @@ pub(crate) async fn provider_of(state: &Service, program: &Program) -> Result<Uu
     Ok(org.provider_id.unwrap_or(org.id))
 }
 
-fn position_index(program: &Program, destination: &str) -> Result<usize, ServiceError> {
+pub(crate) fn position_index(program: &Program, destination: &str) -> Result<usize, ServiceError> {
     program.positions.iter().position(|p| p.destination == destination).ok_or_else(|| {
         ServiceError::NotFound(format!(
             "program {} has no destination {destination}",

@@ -518,8 +518,42 @@ pub(crate) struct DestinationSection {
     sla: Vec<Count>,
     window_risk: &'static str,
     last_delivery: String,
+    /// The lane and the route in force, in words; empty without a lane.
+    route: String,
+    /// The same route without disruptions, when the route in force differs from it.
+    undisrupted: String,
     alerts: Vec<AlertRow>,
     fb: Feedback,
+}
+
+/// A planned route in words: lane, km, days, passages, CO2e per tonne.
+fn route_words(route: &preclear_program::routing::PlannedRoute) -> String {
+    let lane = route
+        .legs
+        .iter()
+        .map(|l| format!("{} {} → {}", l.mode.as_str(), l.from, l.to))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let via = if route.passages.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = route
+            .passages
+            .iter()
+            .map(|p| {
+                preclear_route::Passage::parse(p).map_or_else(|| p.clone(), |x| x.name().to_owned())
+            })
+            .collect();
+        format!(", via {}", names.join(", "))
+    };
+    let co2e =
+        route.co2e_kg_per_tonne.map(|kg| format!("; {kg} kg CO2e per tonne")).unwrap_or_default();
+    let closed = if route.closed.is_empty() {
+        String::new()
+    } else {
+        format!(" (planned with {} closed)", route.closed.join(", "))
+    };
+    format!("{lane}: {} km, {} days{via}{co2e}{closed}", route.distance_km, route.transit_days)
 }
 
 #[derive(Debug)]
@@ -627,6 +661,8 @@ fn impact_view(impact: Impact) -> ImpactView {
 #[template(path = "program.html")]
 pub(crate) struct ProgramPage {
     nav: Nav,
+    /// The program's disruptions, newest first, in words.
+    disruptions: Vec<String>,
     id: Uuid,
     reference: String,
     name: String,
@@ -714,6 +750,15 @@ async fn program_page(
             window: format!("{} – {}", d.window.start, d.window.end),
             clearance_target_hours: d.clearance_target_hours,
             transit_days: position.map_or(0, |p| p.transit_days),
+            route: position
+                .and_then(|p| p.routing.route.as_ref())
+                .map(route_words)
+                .unwrap_or_default(),
+            undisrupted: position
+                .filter(|p| p.routing.route != p.routing.undisrupted)
+                .and_then(|p| p.routing.undisrupted.as_ref())
+                .map(route_words)
+                .unwrap_or_default(),
             entity: d
                 .entity
                 .as_ref()
@@ -864,8 +909,27 @@ async fn program_page(
         Vec::new()
     };
     let page_fb = if fb.form.contains('@') { Feedback::default() } else { fb };
+    let disruptions = ctx
+        .program
+        .disruptions
+        .iter()
+        .rev()
+        .map(|d| {
+            let until =
+                d.until.map_or_else(|| "until further notice".to_owned(), |u| format!("until {u}"));
+            let state = if d.lifted_at.is_some() { " — lifted" } else { "" };
+            format!(
+                "{} closed from {} {until} ({}; recorded by {}){state}",
+                d.closed.join(", "),
+                d.from,
+                d.source,
+                d.recorded_by
+            )
+        })
+        .collect();
     Ok(ProgramPage {
         nav: Nav::new(user, "programs", state),
+        disruptions,
         id: ctx.program.id,
         reference: view.reference.clone(),
         name: view.name.clone(),

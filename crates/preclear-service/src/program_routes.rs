@@ -1,0 +1,278 @@
+//! Routes in programs (issue 22): a destination's lane and planned route (the window forecast
+//! then counts the route's days), disruptions recorded on a program (which re-plan every
+//! destination whose route they touch and say what each consignment loses), and their lifting.
+//! Every change is audited with the routes before and after.
+
+use preclear_program::routing::{self, Disruption, Lane, RouteChange};
+use preclear_program::{Consignment, Program};
+use preclear_route::{Mode, Network};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::Service;
+use crate::access::Op;
+use crate::auth::Principal;
+use crate::clock::date_of;
+use crate::error::{FieldError, ServiceError};
+use crate::ops::event;
+use crate::programs::{PositionContext, Problems, position_index, put_program, with_country};
+
+/// The most closures one disruption names.
+pub const MAX_CLOSED: usize = 16;
+
+/// A lane as given.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewLane {
+    /// Port UN/LOCODE (or airport IATA code) of departure.
+    pub from: String,
+    /// Port UN/LOCODE (or airport IATA code) of arrival.
+    pub to: String,
+    /// `sea`, `air` or `road`.
+    pub mode: Mode,
+}
+
+/// A disruption as given.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDisruption {
+    /// Passages (`suez`, `babalmandab`, `hormuz`, `panama`, `malacca`…) and ports (UN/LOCODE)
+    /// that close.
+    pub closed: Vec<String>,
+    /// From this day (YYYY-MM-DD).
+    pub from: String,
+    /// Until this day (YYYY-MM-DD, inclusive); open-ended when absent.
+    #[serde(default)]
+    pub until: Option<String>,
+    /// Where the news comes from (a carrier's advisory, an authority's notice).
+    pub source: String,
+}
+
+/// What a disruption (or its lifting) did to a program.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DisruptionReport {
+    /// The disruption.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub disruption: Disruption,
+    /// Each destination whose route changed: the routes before and after, the days and
+    /// emissions added, each consignment's window risk before and after, whether the import
+    /// position holds, what to decide.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub changes: Vec<RouteChange>,
+    /// Destinations with a route the disruption does not touch.
+    pub unaffected: Vec<String>,
+    /// Destinations without a lane (nothing to re-plan: set one to see the effect).
+    pub without_route: Vec<String>,
+}
+
+/// Sets a destination's lane, plans its route with the program's disruptions active today, and
+/// makes the window forecast count the route's days.
+pub async fn set_route(
+    state: &Service,
+    principal: &Principal,
+    program_id: Uuid,
+    destination: &str,
+    lane: &NewLane,
+    now: i64,
+) -> Result<Program, ServiceError> {
+    principal.may(Op::SetRoute)?;
+    let mut ctx = PositionContext::load(state, principal, program_id, Some(destination)).await?;
+    let index = position_index(&ctx.program, destination)?;
+    let network = Network::bundled();
+    let lane = Lane {
+        from: lane.from.trim().to_ascii_uppercase(),
+        to: lane.to.trim().to_ascii_uppercase(),
+        mode: lane.mode,
+    };
+    let arrival_country = network
+        .port(&lane.to)
+        .map(|p| p.country.clone())
+        .or_else(|| network.airport(&lane.to).map(|a| a.country.clone()));
+    if arrival_country.as_deref().is_some_and(|c| c != destination) {
+        return Err(ServiceError::invalid_field(
+            "to",
+            format!(
+                "`{}` is in {}, not in the destination {destination}",
+                lane.to,
+                arrival_country.unwrap_or_default()
+            ),
+        ));
+    }
+    let field_error = |e: preclear_route::RouteError| {
+        ServiceError::Invalid(vec![FieldError { field: e.field, message: e.message }])
+    };
+    let undisrupted = routing::plan(network, &lane, &[]).map_err(field_error)?;
+    let closed = routing::closed_on(&ctx.program.disruptions, date_of(now));
+    let route = routing::plan(network, &lane, &closed).map_err(field_error)?;
+    let position = &mut ctx.program.positions[index];
+    let before = json!({ "destination": destination, "lane": position.routing.lane,
+        "transit_days": position.transit_days });
+    position.transit_days = route.transit_whole_days;
+    position.routing = routing::Routing {
+        lane: Some(lane.clone()),
+        route: Some(route.clone()),
+        undisrupted: Some(undisrupted),
+    };
+    ctx.program.updated_at = now;
+    let audit = event(
+        ctx.program.org_id,
+        &principal.actor,
+        now,
+        "position.route_set",
+        ("program", ctx.program.id.to_string()),
+        Some(before),
+        Some(json!({ "destination": destination, "lane": lane, "route": route,
+            "transit_days": route.transit_whole_days })),
+    );
+    put_program(state, &ctx.program, ctx.version + 1, with_country(audit, destination)).await?;
+    Ok(ctx.program)
+}
+
+/// Records a disruption and re-plans every destination whose route it touches.
+pub async fn record_disruption(
+    state: &Service,
+    principal: &Principal,
+    program_id: Uuid,
+    new: &NewDisruption,
+    now: i64,
+) -> Result<DisruptionReport, ServiceError> {
+    principal.may(Op::RecordDisruption)?;
+    let network = Network::bundled();
+    let mut p = Problems::default();
+    if new.closed.is_empty() || new.closed.len() > MAX_CLOSED {
+        p.push("closed", format!("name 1 to {MAX_CLOSED} passages or ports"));
+    }
+    let closed: Vec<String> = new.closed.iter().map(|c| routing::normalise(c)).collect();
+    if let Err(e) = preclear_route::closures(network, &new.closed) {
+        p.push(e.field, e.message);
+    }
+    let from = p.date("from", Some(&new.from));
+    if new.from.trim().is_empty() {
+        p.push("from", "give the day the closure starts (YYYY-MM-DD)");
+    }
+    let until = p.date("until", new.until.as_deref());
+    if let (Some(from), Some(until)) = (from, until)
+        && until < from
+    {
+        p.push("until", "must not be before `from`");
+    }
+    let source = p.text("source", &new.source);
+    p.done()?;
+    let from = from.ok_or_else(|| ServiceError::invalid_field("from", "is required"))?;
+    let mut ctx = PositionContext::load(state, principal, program_id, None).await?;
+    let mut closed_sorted = closed;
+    closed_sorted.sort();
+    closed_sorted.dedup();
+    let disruption = Disruption {
+        id: Uuid::now_v7(),
+        closed: closed_sorted,
+        from,
+        until,
+        source,
+        recorded_by: principal.actor.0.clone(),
+        recorded_at: now,
+        lifted_at: None,
+    };
+    ctx.program.disruptions.push(disruption.clone());
+    let on = from.max(date_of(now));
+    let report = replan(&mut ctx, &disruption, on, now, |route| route.touches(&disruption.closed))?;
+    let audit = event(
+        ctx.program.org_id,
+        &principal.actor,
+        now,
+        "program.disruption_recorded",
+        ("program", ctx.program.id.to_string()),
+        None,
+        Some(json!({ "disruption": disruption, "changes": report.changes })),
+    );
+    ctx.program.updated_at = now;
+    put_program(state, &ctx.program, ctx.version + 1, audit).await?;
+    Ok(report)
+}
+
+/// Lifts a disruption: every destination whose route it had changed is planned again with what
+/// is still closed (the original route, when nothing else is).
+pub async fn lift_disruption(
+    state: &Service,
+    principal: &Principal,
+    program_id: Uuid,
+    disruption_id: Uuid,
+    now: i64,
+) -> Result<DisruptionReport, ServiceError> {
+    principal.may(Op::RecordDisruption)?;
+    let mut ctx = PositionContext::load(state, principal, program_id, None).await?;
+    let Some(found) = ctx.program.disruptions.iter_mut().find(|d| d.id == disruption_id) else {
+        return Err(ServiceError::NotFound(format!(
+            "program {} has no disruption {disruption_id}",
+            ctx.program.reference
+        )));
+    };
+    if found.lifted_at.is_some() {
+        return Err(ServiceError::Conflict(format!(
+            "disruption {disruption_id} is already lifted"
+        )));
+    }
+    found.lifted_at = Some(now);
+    let disruption = found.clone();
+    let report = replan(&mut ctx, &disruption, date_of(now), now, |route| {
+        route.closed.iter().any(|c| disruption.closed.contains(c))
+    })?;
+    let audit = event(
+        ctx.program.org_id,
+        &principal.actor,
+        now,
+        "program.disruption_lifted",
+        ("program", ctx.program.id.to_string()),
+        None,
+        Some(json!({ "disruption": disruption, "changes": report.changes })),
+    );
+    ctx.program.updated_at = now;
+    put_program(state, &ctx.program, ctx.version + 1, audit).await?;
+    Ok(report)
+}
+
+/// Plans again every destination whose route in force `affected` says is touched, with what the
+/// program's disruptions close on `on`; records the new routes on the program and reports.
+fn replan(
+    ctx: &mut PositionContext,
+    disruption: &Disruption,
+    on: jiff::civil::Date,
+    now: i64,
+    affected: impl Fn(&routing::PlannedRoute) -> bool,
+) -> Result<DisruptionReport, ServiceError> {
+    let network = Network::bundled();
+    let closed = routing::closed_on(&ctx.program.disruptions, on);
+    let mut changes = Vec::new();
+    let (mut unaffected, mut without_route) = (Vec::new(), Vec::new());
+    for index in 0..ctx.program.positions.len() {
+        let position = &ctx.program.positions[index];
+        let destination = position.destination.clone();
+        let (Some(lane), Some(route)) = (&position.routing.lane, &position.routing.route) else {
+            without_route.push(destination);
+            continue;
+        };
+        if !affected(route) {
+            unaffected.push(destination);
+            continue;
+        }
+        let after = routing::plan(network, lane, &closed).map_err(|e| e.message);
+        let (_, standing) = ctx.standing(&destination, date_of(now))?;
+        let list: Vec<&Consignment> =
+            ctx.consignments.iter().filter(|c| c.destination == destination).collect();
+        if let Some(change) =
+            routing::change(position, after.clone(), &list, &standing.remaining, now)
+        {
+            changes.push(change);
+        }
+        if let Ok(route) = after {
+            let position = &mut ctx.program.positions[index];
+            position.transit_days = route.transit_whole_days;
+            position.routing.route = Some(route);
+        }
+    }
+    Ok(DisruptionReport { disruption: disruption.clone(), changes, unaffected, without_route })
+}
