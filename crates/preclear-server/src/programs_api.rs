@@ -19,7 +19,9 @@ use crate::error::ApiError;
 use crate::programs::{
     self, NewApproval, NewConsignee, NewCredential, NewEntity, NewProgram, NewTransition,
 };
-use preclear_service::program_routes::{self, DisruptionReport, NewDisruption, NewLane};
+use preclear_service::program_routes::{
+    self, DisruptionReport, ModeSwitch, NewDisruption, NewLane, NewMode,
+};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -42,6 +44,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs/{id}/export/{file}", get(export))
         .route("/consignments/{id}", get(fetch_consignment))
         .route("/consignments/{id}/transitions", post(transition))
+        .route("/consignments/{id}/mode", post(switch_mode))
 }
 
 fn created(body: &impl serde::Serialize) -> Result<Response, ApiError> {
@@ -317,6 +320,23 @@ pub(crate) async fn lift_disruption(
     let report =
         program_routes::lift_disruption(&state, &principal, id, disruption, now_micros()).await?;
     json(StatusCode::OK, &report)
+}
+
+#[utoipa::path(post, path = "/api/v1/consignments/{id}/mode", tag = "programs",
+    params(("id" = Uuid, Path, description = "The consignment")),
+    request_body = NewMode,
+    responses((status = 200, description = "Re-assessed with the new mode (and Incoterm); the new assessment replaces the old; the documents added and dropped (an air waybill for a bill of lading); audited", body = ModeSwitch),
+        (status = 409, description = "Already released at origin", body = crate::error::Problem, content_type = PROBLEM),
+        (status = 422, description = "The request is invalid with the new mode: an Incoterm for sea only (FOB, FAS, CFR, CIF) with air, named `incoterm`", body = crate::error::Problem, content_type = PROBLEM)),
+    security(("api_key" = [])))]
+pub(crate) async fn switch_mode(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<Uuid>,
+    Json(new): Json<NewMode>,
+) -> Result<Response, ApiError> {
+    let switched = program_routes::switch_mode(&state, &principal, id, &new, now_micros()).await?;
+    json(StatusCode::OK, &switched)
 }
 
 #[utoipa::path(post, path = "/api/v1/programs/{id}/positions/{destination}/approvals", tag = "programs",

@@ -179,6 +179,10 @@ fn call_for(
             format!("{program}/disruptions"),
             json!({ "closed": ["suez"], "from": "2026-12-01", "source": "carrier advisory" }),
         ),
+        Op::SwitchMode => post(
+            format!("{consignment}/mode"),
+            json!({ "transport_mode": "air", "incoterm": "DAP" }),
+        ),
         Op::ListConsignments => get(format!("{program}/consignments")),
         Op::CreateConsignment => {
             let mut request: Value = serde_json::from_str(EXAMPLE).unwrap();
@@ -241,6 +245,7 @@ fn on_own_clients_object(op: Op) -> bool {
             | Op::ProgramImpact
             | Op::SetConsignee
             | Op::SetRoute
+            | Op::SwitchMode
             | Op::RecordApproval
             | Op::ListConsignments
             | Op::CreateConsignment

@@ -589,19 +589,24 @@ async fn disruption_story(url: String) {
     assert_eq!(sg["transit_days"], 26, "{sg}");
     assert!(sg["routing"]["route"]["passages"].as_array().unwrap().contains(&json!("suez")));
 
-    // One consignment per destination, not yet moved: each is before any closure on its way.
+    // One consignment per destination by sea on CIF terms, not yet moved: each is before any
+    // closure on its way.
+    let mut consignment_ids = std::collections::BTreeMap::new();
     for (cc, _) in lanes {
         let mut request: Value =
             serde_json::from_str(include_str!("../../../examples/product-example.json")).unwrap();
         request["reference"] = json!(format!("AS-{cc}-1"));
         request["destination"] = json!(cc);
         request["consignee"]["country"] = json!(cc);
-        client
+        request["transport_mode"] = json!("sea");
+        request["incoterm"] = json!("CIF");
+        let created = client
             .ok(
                 &format!("{base}/consignments"),
                 &json!({ "request": request, "as_of": "2026-11-21" }),
             )
             .await;
+        consignment_ids.insert(cc, created["id"].as_str().unwrap().to_owned());
     }
 
     // The closure, recorded by the provider's operator (a client may not).
@@ -644,6 +649,23 @@ async fn disruption_story(url: String) {
     }
     let disrupted = client.get(&base).await;
     assert_eq!(disrupted.status, StatusCode::OK, "{}", disrupted.text);
+
+    // Singapore cannot wait ten more days: its consignment switches to air. CIF is for sea only:
+    // the switch is refused naming the Incoterm until one for air is given; then the new
+    // assessment asks for an air waybill instead of a bill of lading.
+    let mode = format!("/api/v1/consignments/{}/mode", consignment_ids["SG"]);
+    let refused = client.post(&mode, &json!({ "transport_mode": "air" })).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(
+        refused.text.contains("\"incoterm\"") && refused.text.contains("`CIF` is for sea"),
+        "{}",
+        refused.text
+    );
+    let switched = client.ok(&mode, &json!({ "transport_mode": "air", "incoterm": "CIP" })).await;
+    assert_eq!(switched["before"], json!(["sea", "CIF"]));
+    assert_eq!(switched["after"], json!(["air", "CIP"]));
+    assert_eq!(switched["documents_added"], json!(["Air waybill"]), "{switched}");
+    assert_eq!(switched["documents_dropped"], json!(["Bill of lading"]), "{switched}");
 
     // The program page shows each destination's route, the disruption, and the route without it.
     ops::create_user(
@@ -701,6 +723,7 @@ async fn disruption_story(url: String) {
     assert_eq!(count("position.route_set"), 4);
     assert_eq!(count("program.disruption_recorded"), 1);
     assert_eq!(count("program.disruption_lifted"), 1);
+    assert_eq!(count("consignment.mode_switched"), 1);
     assert!(store.verify_audit(System::Audit).await.unwrap().ok());
 }
 

@@ -112,6 +112,7 @@ operations! {
     RecordApproval = "positions.record_approval", "record approvals", SUBMITTERS, Any;
     SetRoute = "positions.set_route", "set a destination's lane and planned route", SUBMITTERS, Any;
     RecordDisruption = "programs.disruptions", "record and lift route disruptions", OPERATORS, Provider;
+    SwitchMode = "consignments.switch_mode", "switch a consignment's transport mode and re-assess it", SUBMITTERS, Any;
     ListConsignments = "consignments.list", "list a program's consignments", ALL_ROLES, Any;
     CreateConsignment = "consignments.create", "create consignments", SUBMITTERS, Any;
     ReadConsignment = "consignments.read", "read a consignment", ALL_ROLES, Any;

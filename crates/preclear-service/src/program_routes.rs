@@ -276,3 +276,170 @@ fn replan(
     }
     Ok(DisruptionReport { disruption: disruption.clone(), changes, unaffected, without_route })
 }
+
+/// A change of transport mode for a consignment not yet released at origin.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewMode {
+    /// `air`, `sea`, `road`, `rail` or `courier`, as a shipment request's `transport_mode`.
+    pub transport_mode: String,
+    /// A new Incoterm, when the current one does not suit the new mode (FOB, FAS, CFR and CIF
+    /// are for sea only).
+    #[serde(default)]
+    pub incoterm: Option<String>,
+    /// The assessment date (YYYY-MM-DD); today when absent.
+    #[serde(default)]
+    pub as_of: Option<String>,
+}
+
+/// What a mode switch did.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ModeSwitch {
+    /// The consignment, with its new assessment.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub consignment: Consignment,
+    /// The mode and Incoterm before.
+    pub before: (String, String),
+    /// The mode and Incoterm after.
+    pub after: (String, String),
+    /// Documents the new assessment asks for that the old did not (an air waybill for a bill
+    /// of lading).
+    pub documents_added: Vec<String>,
+    /// Documents the old assessment asked for that the new does not.
+    pub documents_dropped: Vec<String>,
+    /// The verdict before and after.
+    pub verdict: (String, String),
+}
+
+/// Switches a consignment not yet released at origin to another transport mode (a disruption's
+/// "switch to air"): its request is assessed again with the new mode (and Incoterm), and the new
+/// assessment replaces the old on the consignment. An Incoterm for sea only with a mode that is
+/// not sea is refused, naming `incoterm`.
+pub async fn switch_mode(
+    state: &Service,
+    principal: &Principal,
+    consignment_id: Uuid,
+    new: &NewMode,
+    now: i64,
+) -> Result<ModeSwitch, ServiceError> {
+    principal.may(Op::SwitchMode)?;
+    let mut p = Problems::default();
+    let as_of = p.date("as_of", new.as_of.as_deref());
+    p.done()?;
+    let (mut consignment, version) =
+        crate::programs::consignment(state, principal, consignment_id).await?;
+    if consignment.state.has_moved() {
+        return Err(ServiceError::Conflict(format!(
+            "consignment {} is already {}: its mode can no longer change",
+            consignment.reference,
+            consignment.state.label()
+        )));
+    }
+    let (program, _) = crate::programs::program(state, principal, consignment.program_id).await?;
+    let record =
+        crate::assessments::load(state, principal, &consignment.assessment.id.to_string()).await?;
+    let mut request: serde_json::Value =
+        serde_json::from_str(&record.request).map_err(ServiceError::internal)?;
+    let text = |v: &serde_json::Value, key: &str| {
+        v.get(key).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned()
+    };
+    let before = (text(&request, "transport_mode"), text(&request, "incoterm"));
+    request["transport_mode"] = json!(new.transport_mode.trim());
+    if let Some(incoterm) = new.incoterm.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        request["incoterm"] = json!(incoterm);
+    }
+    let after = (text(&request, "transport_mode"), text(&request, "incoterm"));
+    let org = crate::programs::org_of(state, &program).await?;
+    // The position's importer-of-record entity is screened with the parties, as on creation.
+    let others: Vec<preclear_engine::screening::OtherParty> = program
+        .position(&consignment.destination)
+        .and_then(|p| p.entity.as_ref())
+        .zip(preclear_domain::Country::parse(&consignment.destination).ok())
+        .map(|(entity, country)| preclear_engine::screening::OtherParty {
+            role: "ior_entity".to_owned(),
+            name: entity.name.clone(),
+            country,
+        })
+        .into_iter()
+        .collect();
+    let prepared = crate::assessments::prepare(
+        state,
+        principal,
+        &org,
+        as_of,
+        &request,
+        request.to_string(),
+        now,
+        &others,
+    )
+    .await?;
+    let old: serde_json::Value =
+        serde_json::from_str(&record.result).map_err(ServiceError::internal)?;
+    let names = |documents: &serde_json::Value| -> Vec<String> {
+        documents
+            .as_array()
+            .map(|list| list.iter().filter_map(|d| d["name"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let old_documents = names(&old["documents"]);
+    let new_documents: Vec<String> =
+        prepared.assessment.documents.iter().map(|d| d.name.clone()).collect();
+    let summary = &prepared.stored.summary;
+    let verdict = (consignment.assessment.verdict.clone(), summary.verdict.clone());
+    let previous = consignment.assessment.id;
+    consignment.assessment = preclear_program::AssessedAs {
+        id: summary.id,
+        verdict: summary.verdict.clone(),
+        kb_version: summary.kb_version.clone(),
+        as_of: prepared.assessment.as_of,
+        requirements: prepared
+            .assessment
+            .requirements
+            .iter()
+            .map(preclear_program::Required::from)
+            .collect(),
+    };
+    consignment.updated_at = now;
+    let switched = ModeSwitch {
+        documents_added: new_documents
+            .iter()
+            .filter(|d| !old_documents.contains(d))
+            .cloned()
+            .collect(),
+        documents_dropped: old_documents
+            .iter()
+            .filter(|d| !new_documents.contains(d))
+            .cloned()
+            .collect(),
+        consignment: consignment.clone(),
+        before,
+        after,
+        verdict,
+    };
+    let audit = event(
+        consignment.org_id,
+        &principal.actor,
+        now,
+        "consignment.mode_switched",
+        ("consignment", consignment.id.to_string()),
+        Some(json!({ "transport_mode": switched.before.0, "incoterm": switched.before.1,
+            "assessment": previous })),
+        Some(json!({ "transport_mode": switched.after.0, "incoterm": switched.after.1,
+            "assessment": summary.id, "verdict": summary.verdict,
+            "documents_added": switched.documents_added, "documents_dropped": switched.documents_dropped })),
+    );
+    let record = crate::programs::consignment_record(&consignment, version + 1)?;
+    state
+        .store
+        .commit(&[
+            prepared.change,
+            preclear_store::Change {
+                mutation: preclear_store::Mutation::PutRecord(Box::new(record)),
+                event: with_country(audit, &consignment.destination),
+            },
+        ])
+        .await?;
+    Ok(switched)
+}

@@ -1096,13 +1096,16 @@ pub async fn create_consignment(
     Ok(consignment)
 }
 
-async fn org_of(state: &Service, program: &Program) -> Result<Org, ServiceError> {
+pub(crate) async fn org_of(state: &Service, program: &Program) -> Result<Org, ServiceError> {
     state.store.org(program.org_id, Visibility::Own(program.org_id)).await?.ok_or_else(|| {
         ServiceError::internal(format!("program {} has no organisation", program.id))
     })
 }
 
-fn consignment_record(c: &Consignment, version: i64) -> Result<ProgramRecord, ServiceError> {
+pub(crate) fn consignment_record(
+    c: &Consignment,
+    version: i64,
+) -> Result<ProgramRecord, ServiceError> {
     Ok(ProgramRecord {
         kind: RecordKind::Consignment,
         id: c.id,
