@@ -327,6 +327,13 @@ pub struct AssessedAs {
     pub as_of: Date,
     /// The requirements it found.
     pub requirements: Vec<crate::Required>,
+    /// The shipment's gross weight in kg (every line's unit weight × quantity), when every line
+    /// gives one: what its emissions are counted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gross_weight_kg: Option<rust_decimal::Decimal>,
+    /// The request's transport mode (`sea`, `air`…), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport_mode: Option<String>,
 }
 
 /// One step of a consignment's lifecycle.

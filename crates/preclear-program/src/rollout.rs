@@ -34,6 +34,10 @@ pub struct Rollout {
     pub destinations: Vec<DestinationView>,
     /// The chain of remaining steps that sets the last delivery.
     pub critical_path: Option<CriticalPath>,
+    /// Emissions on the routes in force, per routed destination (kg CO2e, tank-to-wheel).
+    pub emissions: Vec<crate::routing::DestinationEmissions>,
+    /// Their total, kg CO2e.
+    pub emissions_total_kg: rust_decimal::Decimal,
 }
 
 /// Counts over the whole program.
@@ -261,6 +265,7 @@ pub fn rollout(
             now,
         )
     });
+    let (emissions, emissions_total_kg) = crate::routing::emissions(program, consignments);
     Rollout {
         program_id: program.id,
         reference: program.reference.clone(),
@@ -270,6 +275,8 @@ pub fn rollout(
         totals,
         destinations,
         critical_path,
+        emissions,
+        emissions_total_kg,
     }
 }
 

@@ -306,15 +306,66 @@ pub fn change(
     })
 }
 
-/// Program-level emissions: per destination, kg CO2e per tonne on the route in force.
-pub fn emissions_per_tonne(program: &Program) -> Vec<(String, Option<Decimal>)> {
-    program
-        .positions
-        .iter()
-        .filter_map(|p| {
-            p.routing.route.as_ref().map(|r| (p.destination.clone(), r.co2e_kg_per_tonne))
-        })
-        .collect()
+/// A destination's emissions on its route in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DestinationEmissions {
+    /// The destination.
+    pub destination: String,
+    /// kg CO2e per tonne on the route in force.
+    pub kg_per_tonne: Option<Decimal>,
+    /// kg CO2e of its consignments (not withdrawn) with a known weight, to a tenth.
+    pub kg: Decimal,
+    /// Consignments counted.
+    pub consignments: usize,
+    /// Consignments left out: no gross weight on their request.
+    pub without_weight: usize,
+    /// Consignments left out: switched to another mode than the lane's (their own route is
+    /// not planned).
+    pub other_mode: usize,
+}
+
+/// The program's emissions: per routed destination, and their total (kg CO2e, tank-to-wheel,
+/// docs/routing.md), counting each consignment's gross weight on its destination's route.
+pub fn emissions(
+    program: &Program,
+    consignments: &[Consignment],
+) -> (Vec<DestinationEmissions>, Decimal) {
+    let mut rows = Vec::new();
+    for position in &program.positions {
+        let Some(route) = &position.routing.route else { continue };
+        let mut row = DestinationEmissions {
+            destination: position.destination.clone(),
+            kg_per_tonne: route.co2e_kg_per_tonne,
+            kg: Decimal::ZERO,
+            consignments: 0,
+            without_weight: 0,
+            other_mode: 0,
+        };
+        let lane_mode = position.routing.lane.as_ref().map(|l| l.mode.as_str());
+        for c in consignments.iter().filter(|c| c.destination == position.destination) {
+            if matches!(c.state, crate::State::Returned | crate::State::ReExported) {
+                continue;
+            }
+            if c.assessment.transport_mode.is_some()
+                && c.assessment.transport_mode.as_deref() != lane_mode
+            {
+                row.other_mode += 1;
+                continue;
+            }
+            match (c.assessment.gross_weight_kg, route.co2e_kg_per_tonne) {
+                (Some(kg), Some(per_tonne)) => {
+                    row.kg += kg / Decimal::from(1000) * per_tonne;
+                    row.consignments += 1;
+                }
+                _ => row.without_weight += 1,
+            }
+        }
+        row.kg =
+            row.kg.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        rows.push(row);
+    }
+    let total = rows.iter().map(|r| r.kg).sum();
+    (rows, total)
 }
 
 #[cfg(test)]

@@ -278,6 +278,8 @@ mod tests {
                 kb_version: "sha256:0".to_owned(),
                 as_of: date,
                 requirements: Vec::new(),
+                gross_weight_kg: None,
+                transport_mode: None,
             },
             declaration_reference: None,
             events: vec![Transition {

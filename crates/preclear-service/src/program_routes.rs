@@ -351,6 +351,7 @@ pub async fn switch_mode(
         request["incoterm"] = json!(incoterm);
     }
     let after = (text(&request, "transport_mode"), text(&request, "incoterm"));
+    let switched_mode = after.0.clone();
     let org = crate::programs::org_of(state, &program).await?;
     // The position's importer-of-record entity is screened with the parties, as on creation.
     let others: Vec<preclear_engine::screening::OtherParty> = program
@@ -400,6 +401,8 @@ pub async fn switch_mode(
             .iter()
             .map(preclear_program::Required::from)
             .collect(),
+        gross_weight_kg: gross_weight_kg(&request),
+        transport_mode: Some(switched_mode.clone()),
     };
     consignment.updated_at = now;
     let switched = ModeSwitch {
@@ -442,4 +445,23 @@ pub async fn switch_mode(
         ])
         .await?;
     Ok(switched)
+}
+
+/// A request's gross weight in kg: every item's `unit_weight_kg` times its `quantity`; `None`
+/// when an item gives no weight (its emissions are then not counted, and said so).
+pub(crate) fn gross_weight_kg(request: &serde_json::Value) -> Option<rust_decimal::Decimal> {
+    let items = request.get("items")?.as_array()?;
+    let mut total = rust_decimal::Decimal::ZERO;
+    for item in items {
+        let weight = match item.get("unit_weight_kg")? {
+            serde_json::Value::String(text) => text.trim().parse::<rust_decimal::Decimal>().ok()?,
+            serde_json::Value::Number(number) => {
+                number.to_string().parse::<rust_decimal::Decimal>().ok()?
+            }
+            _ => return None,
+        };
+        let quantity = item.get("quantity")?.as_u64()?;
+        total += weight * rust_decimal::Decimal::from(quantity);
+    }
+    Some(total)
 }

@@ -1060,6 +1060,11 @@ pub async fn create_consignment(
             kb_version: summary.kb_version.clone(),
             as_of: prepared.assessment.as_of,
             requirements: prepared.assessment.requirements.iter().map(Required::from).collect(),
+            gross_weight_kg: crate::program_routes::gross_weight_kg(request),
+            transport_mode: request
+                .get("transport_mode")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         },
         declaration_reference: None,
         events: vec![Transition {

@@ -676,6 +676,9 @@ pub(crate) struct ProgramPage {
     window_late: usize,
     last_delivery: String,
     critical: Option<CriticalView>,
+    /// Emissions on the routes in force, one line per routed destination, and the total.
+    emissions: Vec<String>,
+    emissions_total: String,
     destinations: Vec<DestinationSection>,
     consignments: Vec<ConsignmentRow>,
     /// The provider's operators: assign entities.
@@ -927,9 +930,35 @@ async fn program_page(
             )
         })
         .collect();
+    let emissions = view
+        .emissions
+        .iter()
+        .map(|e| {
+            let per_tonne =
+                e.kg_per_tonne.map(|kg| format!(" ({kg} kg per tonne)")).unwrap_or_default();
+            let mut left_out = String::new();
+            if e.without_weight > 0 {
+                left_out.push_str(&format!(
+                    "; {} without a gross weight not counted",
+                    e.without_weight
+                ));
+            }
+            if e.other_mode > 0 {
+                left_out
+                    .push_str(&format!("; {} switched to another mode not counted", e.other_mode));
+            }
+            format!(
+                "{}: {} kg CO2e{per_tonne}, {} consignments{left_out}",
+                e.destination, e.kg, e.consignments
+            )
+        })
+        .collect();
+    let emissions_total = format!("{} kg CO2e", view.emissions_total_kg);
     Ok(ProgramPage {
         nav: Nav::new(user, "programs", state),
         disruptions,
+        emissions,
+        emissions_total,
         id: ctx.program.id,
         reference: view.reference.clone(),
         name: view.name.clone(),
