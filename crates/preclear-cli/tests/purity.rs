@@ -1,5 +1,5 @@
 //! The pure crates stay pure (ARCHITECTURE.md): domain, fx, pricing, kb, engine, program, import,
-//! pdf, docs, classify, screening and route do no IO, read no clock and know no runtime, database
+//! pdf, docs, classify, screening, route and assets do no IO, read no clock and know no runtime, database
 //! or HTTP. A tidy test over their manifests and sources, so that a change that breaks the rule
 //! fails here, with the line.
 
