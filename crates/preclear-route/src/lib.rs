@@ -76,8 +76,27 @@ pub struct RouteRequest {
     #[serde(default)]
     pub closed: Vec<String>,
     /// The cargo's gross weight in kg, for emissions; without it emissions are per tonne only.
-    #[serde(default)]
+    /// A decimal as a string (`"1200.5"`) or a number.
+    #[serde(default, deserialize_with = "decimal_or_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub weight_kg: Option<Decimal>,
+}
+
+/// A decimal given as a string or as a JSON number (read from its text, never through a float).
+fn decimal_or_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Decimal>, D::Error> {
+    use std::str::FromStr as _;
+    let value = Option::<serde_json::Value>::deserialize(deserializer)?;
+    let text = match &value {
+        None | Some(serde_json::Value::Null) => return Ok(None),
+        Some(serde_json::Value::String(text)) => text.trim().to_owned(),
+        Some(serde_json::Value::Number(number)) => number.to_string(),
+        Some(_) => String::new(),
+    };
+    Decimal::from_str(&text).map(Some).map_err(|_| {
+        serde::de::Error::custom("a decimal number of kg, as a string (\"1200.5\") or a number")
+    })
 }
 
 /// What is closed: passages and ports. The Northwest Passage is always closed (ice; not a

@@ -194,3 +194,19 @@ fn planning_many_plans_each_lane_once_and_answers_like_one_by_one() {
     }
     assert_eq!(many[4].as_ref().unwrap_err().field, "to");
 }
+
+#[test]
+fn a_request_reads_its_weight_as_a_decimal_string_or_a_number() {
+    for body in [
+        r#"{"from": "NLRTM", "to": "SGSIN", "mode": "sea", "weight_kg": "1200.5"}"#,
+        r#"{"from": "NLRTM", "to": "SGSIN", "mode": "sea", "weight_kg": 1200.5}"#,
+    ] {
+        let request: RouteRequest =
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("{body}: {e}"));
+        assert_eq!(request.weight_kg, Some(dec("1200.5")), "{body}");
+    }
+    let unknown = serde_json::from_str::<RouteRequest>(
+        r#"{"from": "A", "to": "B", "mode": "sea", "via": "x"}"#,
+    );
+    assert!(unknown.unwrap_err().to_string().contains("unknown field `via`"));
+}
