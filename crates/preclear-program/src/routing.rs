@@ -145,6 +145,57 @@ pub struct Disruption {
     pub recorded_at: Micros,
     /// When it was lifted, if it was.
     pub lifted_at: Option<Micros>,
+    /// The operator's decisions for the destinations it re-routed, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<Decision>,
+}
+
+/// What the operator decides for a destination a disruption re-routed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    /// Accept the new route (the forecast already counts it).
+    Accept,
+    /// Switch the consignments the window cannot wait for to another mode (each re-assessed).
+    SwitchMode,
+    /// Hold the cargo at origin until the closure lifts.
+    Hold,
+}
+
+impl DecisionKind {
+    /// Parses `accept`, `switch_mode` or `hold`.
+    pub fn parse(text: &str) -> Option<DecisionKind> {
+        match text.trim() {
+            "accept" => Some(DecisionKind::Accept),
+            "switch_mode" => Some(DecisionKind::SwitchMode),
+            "hold" => Some(DecisionKind::Hold),
+            _ => None,
+        }
+    }
+
+    /// In words.
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionKind::Accept => "accept the new route",
+            DecisionKind::SwitchMode => "switch mode",
+            DecisionKind::Hold => "hold at origin",
+        }
+    }
+}
+
+/// A decision recorded on a disruption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The destination it is for.
+    pub destination: String,
+    /// What was decided.
+    pub decision: DecisionKind,
+    /// Why, or what follows (the consignments switched).
+    pub note: Option<String>,
+    /// Who decided.
+    pub by: String,
+    /// When.
+    pub at: Micros,
 }
 
 impl Disruption {
@@ -388,6 +439,7 @@ mod tests {
             recorded_by: "test".into(),
             recorded_at: 0,
             lifted_at: None,
+            decisions: Vec::new(),
         }
     }
 

@@ -59,6 +59,7 @@ use crate::AppState;
         crate::programs_api::set_route,
         crate::programs_api::record_disruption,
         crate::programs_api::lift_disruption,
+        crate::programs_api::decide_disruption,
         crate::programs_api::switch_mode,
         crate::programs_api::list_consignments,
         crate::programs_api::create_consignment,

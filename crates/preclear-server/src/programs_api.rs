@@ -20,7 +20,7 @@ use crate::programs::{
     self, NewApproval, NewConsignee, NewCredential, NewEntity, NewProgram, NewTransition,
 };
 use preclear_service::program_routes::{
-    self, DisruptionReport, ModeSwitch, NewDisruption, NewLane, NewMode,
+    self, DisruptionReport, ModeSwitch, NewDecision, NewDisruption, NewLane, NewMode,
 };
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -39,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs/{id}/positions/{destination}/route", post(set_route))
         .route("/programs/{id}/disruptions", post(record_disruption))
         .route("/programs/{id}/disruptions/{disruption}/lift", post(lift_disruption))
+        .route("/programs/{id}/disruptions/{disruption}/decisions", post(decide_disruption))
         .route("/programs/{id}/consignments", get(list_consignments).post(create_consignment))
         .route("/programs/{id}/kb-impact", get(impact))
         .route("/programs/{id}/export/{file}", get(export))
@@ -320,6 +321,24 @@ pub(crate) async fn lift_disruption(
     let report =
         program_routes::lift_disruption(&state, &principal, id, disruption, now_micros()).await?;
     json(StatusCode::OK, &report)
+}
+
+#[utoipa::path(post, path = "/api/v1/programs/{id}/disruptions/{disruption}/decisions", tag = "programs",
+    params(("id" = Uuid, Path, description = "The program"), ("disruption" = Uuid, Path, description = "The disruption")),
+    request_body = NewDecision,
+    responses((status = 200, description = "Recorded on the disruption and audited; the disruption with its decisions", body = Object),
+        (status = 409, description = "The disruption is lifted", body = crate::error::Problem, content_type = PROBLEM),
+        (status = 422, description = "Not a decision, not a destination of the program, or a destination without a lane: named by its field", body = crate::error::Problem, content_type = PROBLEM)),
+    security(("api_key" = [])))]
+pub(crate) async fn decide_disruption(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((id, disruption)): Path<(Uuid, Uuid)>,
+    Json(new): Json<NewDecision>,
+) -> Result<Response, ApiError> {
+    let recorded =
+        program_routes::decide(&state, &principal, id, disruption, &new, now_micros()).await?;
+    json(StatusCode::OK, &recorded)
 }
 
 #[utoipa::path(post, path = "/api/v1/consignments/{id}/mode", tag = "programs",

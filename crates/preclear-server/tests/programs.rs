@@ -667,6 +667,23 @@ async fn disruption_story(url: String) {
     assert_eq!(switched["documents_added"], json!(["Air waybill"]), "{switched}");
     assert_eq!(switched["documents_dropped"], json!(["Bill of lading"]), "{switched}");
 
+    // The operator's decisions are recorded on the disruption: accept for Jakarta, hold for Ho
+    // Chi Minh City, switch mode for Singapore (done above); nonsense is refused by field.
+    let disruption_id = report["disruption"]["id"].as_str().unwrap().to_owned();
+    let decisions = format!("{base}/disruptions/{disruption_id}/decisions");
+    let bad = ops.post(&decisions, &json!({ "destination": "BR", "decision": "pray" })).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("\"decision\""), "{}", bad.text);
+    let unknown = ops.post(&decisions, &json!({ "destination": "FR", "decision": "hold" })).await;
+    assert!(unknown.text.contains("\"destination\""), "{}", unknown.text);
+    for (cc, decision, note) in [
+        ("ID", "accept", "ten more days fit the window"),
+        ("VN", "hold", "site not ready before February"),
+        ("SG", "switch_mode", "AS-SG-1 by air, CIP"),
+    ] {
+        ops.ok(&decisions, &json!({ "destination": cc, "decision": decision, "note": note })).await;
+    }
+
     // The program page shows each destination's route, the disruption, and the route without it.
     ops::create_user(
         &store,
@@ -685,6 +702,10 @@ async fn disruption_story(url: String) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(page.text.contains("Route disruptions"), "the disruptions are listed");
     assert!(page.text.contains("babalmandab, suez closed from"), "{}", page.text);
+    assert!(
+        page.text.contains("VN: hold at origin (site not ready before February)"),
+        "the decisions"
+    );
     let sg_route =
         page.text.split("id=\"route-SG\">").nth(1).unwrap().split("</dd>").next().unwrap();
     assert!(
@@ -724,6 +745,7 @@ async fn disruption_story(url: String) {
     assert_eq!(count("program.disruption_recorded"), 1);
     assert_eq!(count("program.disruption_lifted"), 1);
     assert_eq!(count("consignment.mode_switched"), 1);
+    assert_eq!(count("program.disruption_decision"), 3);
     assert!(store.verify_audit(System::Audit).await.unwrap().ok());
 }
 

@@ -111,7 +111,7 @@ operations! {
     SetConsignee = "positions.set_consignee", "record consignees", SUBMITTERS, Any;
     RecordApproval = "positions.record_approval", "record approvals", SUBMITTERS, Any;
     SetRoute = "positions.set_route", "set a destination's lane and planned route", SUBMITTERS, Any;
-    RecordDisruption = "programs.disruptions", "record and lift route disruptions", OPERATORS, Provider;
+    RecordDisruption = "programs.disruptions", "record, decide and lift route disruptions", OPERATORS, Provider;
     SwitchMode = "consignments.switch_mode", "switch a consignment's transport mode and re-assess it", SUBMITTERS, Any;
     ListConsignments = "consignments.list", "list a program's consignments", ALL_ROLES, Any;
     CreateConsignment = "consignments.create", "create consignments", SUBMITTERS, Any;

@@ -176,6 +176,7 @@ pub async fn record_disruption(
         recorded_by: principal.actor.0.clone(),
         recorded_at: now,
         lifted_at: None,
+        decisions: Vec::new(),
     };
     ctx.program.disruptions.push(disruption.clone());
     let on = from.max(date_of(now));
@@ -192,6 +193,91 @@ pub async fn record_disruption(
     ctx.program.updated_at = now;
     put_program(state, &ctx.program, ctx.version + 1, audit).await?;
     Ok(report)
+}
+
+/// A decision as given.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDecision {
+    /// The destination (ISO 3166 alpha-2) the decision is for.
+    pub destination: String,
+    /// `accept`, `switch_mode` or `hold`.
+    pub decision: String,
+    /// Why, or what follows.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Records the operator's decision for a destination a disruption re-routed: accept the new
+/// route, switch mode, or hold at origin. Audited; kept on the disruption.
+pub async fn decide(
+    state: &Service,
+    principal: &Principal,
+    program_id: Uuid,
+    disruption_id: Uuid,
+    new: &NewDecision,
+    now: i64,
+) -> Result<Disruption, ServiceError> {
+    principal.may(Op::RecordDisruption)?;
+    let mut p = Problems::default();
+    let kind = routing::DecisionKind::parse(&new.decision);
+    if kind.is_none() {
+        p.push(
+            "decision",
+            format!("`{}` is not a decision: accept, switch_mode or hold", new.decision.trim()),
+        );
+    }
+    let note = p.opt_text("note", new.note.as_deref());
+    p.done()?;
+    let (mut program, version) = crate::programs::program(state, principal, program_id).await?;
+    let destination = new.destination.trim().to_ascii_uppercase();
+    let index = position_index(&program, &destination).map_err(|_| {
+        ServiceError::invalid_field(
+            "destination",
+            format!("`{destination}` is not a destination of program {}", program.reference),
+        )
+    })?;
+    if program.positions[index].routing.lane.is_none() {
+        return Err(ServiceError::invalid_field(
+            "destination",
+            format!("{destination} has no lane: a disruption does not re-route it"),
+        ));
+    }
+    let Some(disruption) = program.disruptions.iter_mut().find(|d| d.id == disruption_id) else {
+        return Err(ServiceError::NotFound(format!(
+            "program {} has no disruption {disruption_id}",
+            program.reference
+        )));
+    };
+    if disruption.lifted_at.is_some() {
+        return Err(ServiceError::Conflict(format!(
+            "disruption {disruption_id} is lifted: nothing to decide"
+        )));
+    }
+    let decision = routing::Decision {
+        destination: destination.clone(),
+        decision: kind.unwrap_or(routing::DecisionKind::Accept),
+        note,
+        by: principal.actor.0.clone(),
+        at: now,
+    };
+    disruption.decisions.push(decision.clone());
+    let recorded = disruption.clone();
+    program.updated_at = now;
+    let audit = event(
+        program.org_id,
+        &principal.actor,
+        now,
+        "program.disruption_decision",
+        ("program", program.id.to_string()),
+        None,
+        Some(
+            json!({ "disruption": disruption_id, "closed": recorded.closed, "decision": decision }),
+        ),
+    );
+    put_program(state, &program, version + 1, with_country(audit, &destination)).await?;
+    Ok(recorded)
 }
 
 /// Lifts a disruption: every destination whose route it had changed is planned again with what

@@ -920,7 +920,20 @@ async fn program_page(
         .map(|d| {
             let until =
                 d.until.map_or_else(|| "until further notice".to_owned(), |u| format!("until {u}"));
-            let state = if d.lifted_at.is_some() { " — lifted" } else { "" };
+            let mut state = String::new();
+            for decision in &d.decisions {
+                state.push_str(&format!(
+                    "; {}: {}",
+                    decision.destination,
+                    decision.decision.label()
+                ));
+                if let Some(note) = &decision.note {
+                    state.push_str(&format!(" ({note})"));
+                }
+            }
+            if d.lifted_at.is_some() {
+                state.push_str(" — lifted");
+            }
             format!(
                 "{} closed from {} {until} ({}; recorded by {}){state}",
                 d.closed.join(", "),
