@@ -9,6 +9,7 @@
 mod output;
 
 mod assess;
+mod assets;
 mod classify;
 mod docs;
 mod kb;
@@ -116,6 +117,12 @@ enum Command {
         /// A knowledge-base directory to use instead of the bundled one.
         #[arg(long, value_name = "DIR")]
         kb: Option<PathBuf>,
+    },
+    /// Reverse logistics by serial: value an asset by a stated method, and see where a list of
+    /// refurbished, valued assets may be redeployed from the hub.
+    Assets {
+        #[command(subcommand)]
+        command: AssetsCommand,
     },
     /// Route a consignment on the bundled networks: sea lanes between ports (UN/LOCODE) with
     /// closable passages, air between airports (IATA), road; legs, km, days, passages, CO2e.
@@ -448,6 +455,72 @@ enum ScreenCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum AssetsCommand {
+    /// Value an asset of a model in a grade by a stated method (straight-line depreciation with
+    /// a floor, or a residual percentage of the purchase value), with its basis.
+    Value {
+        /// The model (`R740`).
+        #[arg(long)]
+        model: String,
+        /// A, B, C or scrap.
+        #[arg(long)]
+        grade: String,
+        /// straight-line or residual.
+        #[arg(long, default_value = "straight-line")]
+        method: String,
+        /// What it was bought for.
+        #[arg(long, value_name = "AMOUNT", requires = "purchased")]
+        purchase_value: Option<String>,
+        /// The purchase currency (ISO 4217).
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// When it was bought (YYYY-MM-DD).
+        #[arg(long, value_name = "YYYY-MM-DD", requires = "purchase_value")]
+        purchased: Option<String>,
+        /// straight-line: years to depreciate over.
+        #[arg(long, default_value_t = 5)]
+        years: u32,
+        /// straight-line: the floor, percent of the purchase value; residual: the percentage.
+        #[arg(long, default_value = "10")]
+        percent: String,
+        /// The day of the valuation (today when absent).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Where refurbished, valued assets may be redeployed: a CSV of assets (`serial,
+    /// manufacturer,model,category,hs_code,eccn,country_of_origin,grade,value,currency`), each
+    /// group assessed as a refurbished shipment from the hub to each destination.
+    Redeploy {
+        /// The CSV of assets.
+        file: PathBuf,
+        /// The hub's country (the origin).
+        #[arg(long)]
+        hub: String,
+        /// The destinations, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true)]
+        to: Vec<String>,
+        /// The client who owns the assets.
+        #[arg(long, default_value = "Asset owner")]
+        client: String,
+        /// The client's country.
+        #[arg(long, default_value = "DE")]
+        client_country: String,
+        /// The day of the assessments (today when absent).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A knowledge-base directory to use instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+    },
+}
+
 /// How to print an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Format {
@@ -512,6 +585,33 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Assets {
+            command:
+                AssetsCommand::Value {
+                    model,
+                    grade,
+                    method,
+                    purchase_value,
+                    currency,
+                    purchased,
+                    years,
+                    percent,
+                    as_of,
+                    format,
+                },
+        } => as_of_or_today(as_of.as_deref()).and_then(|on| {
+            let purchase = purchase_value
+                .as_deref()
+                .zip(purchased.as_deref())
+                .map(|(value, date)| (value, currency.as_str(), date));
+            assets::value(&model, &grade, &method, purchase, years, &percent, on, format)
+        }),
+        Command::Assets {
+            command:
+                AssetsCommand::Redeploy { file, hub, to, client, client_country, as_of, format, kb },
+        } => as_of_or_today(as_of.as_deref()).and_then(|on| {
+            assets::redeploy(&file, &hub, &to, &client, &client_country, on, format, kb.as_deref())
+        }),
         Command::Route { from, to, mode, closed, weight_kg, format } => {
             route::run(&from, &to, &mode, &closed, weight_kg.as_deref(), format)
         }

@@ -509,3 +509,88 @@ fn lists_are_updated_from_their_files_and_versioned() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn routes_and_assets_answer_from_the_command_line() {
+    // A route with Suez closed goes round the Cape; an unknown passage names the flag.
+    let route =
+        preclear(&["route", "NLRTM", "SGSIN", "--closed", "suez,babalmandab", "--format", "json"]);
+    assert_eq!(route.status.code(), Some(0), "{}", text(&route.stderr));
+    let route: serde_json::Value = serde_json::from_str(&text(&route.stdout)).unwrap();
+    assert!(route["passages"].as_array().unwrap().iter().any(|p| p["id"] == "south_africa"));
+    let bad = preclear(&["route", "NLRTM", "SGSIN", "--closed", "atlantis"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("--closed: `atlantis` is neither a passage"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    // A valuation names its method and basis.
+    let valued = preclear(&[
+        "assets",
+        "value",
+        "--model",
+        "R740",
+        "--grade",
+        "B",
+        "--purchase-value",
+        "12000",
+        "--purchased",
+        "2022-06-15",
+        "--as-of",
+        "2026-12-08",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(valued.status.code(), Some(0), "{}", text(&valued.stderr));
+    let valued: serde_json::Value = serde_json::from_str(&text(&valued.stdout)).unwrap();
+    assert_eq!(valued["value"], "1190.00");
+    assert!(
+        valued["method"].as_str().unwrap().starts_with("straight-line depreciation over 5 years")
+    );
+    let bad = preclear(&["assets", "value", "--model", "R740", "--grade", "Q"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--grade `Q`"), "{}", text(&bad.stderr));
+
+    // Refurbished servers from a hub in the Netherlands: Viet Nam refuses them, Brazil may take them.
+    let dir = temp_dir("assets");
+    let file = dir.join("assets.csv");
+    std::fs::write(
+        &file,
+        "serial,manufacturer,model,category,hs_code,eccn,country_of_origin,grade,value,currency\n\
+         SN-1,Dell,R740,server,847150,5A992.c,US,A,2500,USD\nSN-2,Dell,R740,server,847150,5A992.c,US,B,2100,USD\n",
+    )
+    .unwrap();
+    let offers = preclear(&[
+        "assets",
+        "redeploy",
+        file.to_str().unwrap(),
+        "--hub",
+        "NL",
+        "--to",
+        "BR,VN",
+        "--as-of",
+        "2026-12-08",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(offers.status.code(), Some(0), "{}", text(&offers.stderr));
+    let offers: serde_json::Value = serde_json::from_str(&text(&offers.stdout)).unwrap();
+    let offer = |cc: &str| {
+        offers.as_array().unwrap().iter().find(|o| o["destination"] == cc).unwrap().clone()
+    };
+    assert_eq!(offer("BR")["allowed"], true, "{offers}");
+    assert_eq!(offer("VN")["allowed"], false);
+    assert!(offer("VN")["reason"].as_str().unwrap().contains("banned"));
+    assert_eq!(offer("VN")["serials"], serde_json::json!(["SN-1", "SN-2"]));
+    std::fs::write(&file, "serial,model\nSN-1,R740\n").unwrap();
+    let missing =
+        preclear(&["assets", "redeploy", file.to_str().unwrap(), "--hub", "NL", "--to", "BR"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).contains("lacks the column(s) manufacturer"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
