@@ -162,3 +162,85 @@ fn assess(
         Err(errors) => ("invalid".to_owned(), errors.to_string()),
     }
 }
+
+/// A recovery order's return shipment: the selected assets, grouped, as one request from the
+/// country they are deployed in to the hub, for repair (`return_for_repair`), declared used, at
+/// their valuation (else `unvalued_unit_value`, which the caller states). The engine then
+/// assesses it in reverse: the deployed country is the origin (its export controls, and a
+/// re-export under a regime that follows the goods' origin, such as the EAR), the hub's country
+/// the destination.
+pub fn return_request(
+    assets: &[&Asset],
+    setup: &Setup,
+    reference: &str,
+    unvalued_unit_value: Decimal,
+) -> Result<serde_json::Value, String> {
+    let Some(first) = assets.first() else {
+        return Err("select at least one asset".to_owned());
+    };
+    let from = first.country.clone();
+    if let Some(other) = assets.iter().find(|a| a.country != from) {
+        return Err(format!(
+            "asset {} is in {}, not {from}: a return consignment leaves one country",
+            other.serial, other.country
+        ));
+    }
+    if from == setup.hub_country {
+        return Err(format!("the assets are already in the hub's country {from}"));
+    }
+    let mut lines: BTreeMap<Group, Vec<&Asset>> = BTreeMap::new();
+    for asset in assets {
+        let group = Group {
+            manufacturer: asset.manufacturer.clone(),
+            model: asset.model.clone(),
+            category: asset.category.clone(),
+            hs_code: asset.hs_code.clone().unwrap_or_default(),
+            eccn: asset.eccn.clone().unwrap_or_default(),
+            country_of_origin: asset.country_of_origin.clone(),
+        };
+        lines.entry(group).or_default().push(asset);
+    }
+    let items: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|(group, members)| {
+            let values: Vec<Decimal> =
+                members.iter().filter_map(|a| a.valuation.as_ref().map(|v| v.value)).collect();
+            let unit_value = if values.len() == members.len() && !values.is_empty() {
+                (values.iter().sum::<Decimal>() / Decimal::from(values.len()))
+                    .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            } else {
+                unvalued_unit_value
+            };
+            json!({
+                "description": format!("Used {} {} {} returned for refurbishment", group.manufacturer, group.model, group.category),
+                "category": group.category,
+                "hs_code": group.hs_code,
+                "manufacturer": group.manufacturer,
+                "model": group.model,
+                "country_of_origin": group.country_of_origin,
+                "condition": "used",
+                "quantity": members.len(),
+                "unit_value": unit_value.to_string(),
+                "radio": [],
+                "encryption": "mass_market",
+                "eccn": if group.eccn.is_empty() { serde_json::Value::Null } else { json!(group.eccn) },
+                "battery": null,
+                "gpu": null,
+                "serials": members.iter().map(|a| a.serial.clone()).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    Ok(json!({
+        "reference": reference,
+        "client": { "name": setup.client_name, "country": setup.client_country,
+                    "local_entity_in_destination": false },
+        "origin": from,
+        "destination": setup.hub_country,
+        "transport_mode": "sea",
+        "incoterm": "DAP",
+        "currency": setup.currency,
+        "purpose": "return_for_repair",
+        "consignee": { "name": "Refurbishment hub", "country": setup.hub_country, "address": "Hub" },
+        "items": items
+    }))
+}

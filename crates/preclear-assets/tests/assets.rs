@@ -147,3 +147,50 @@ fn the_redeployment_view_asks_each_destination_with_its_used_goods_rules() {
     assert!(vietnam.reason.contains("banned"), "{}", vietnam.reason);
     assert_eq!(offer("NL").verdict, "not_applicable");
 }
+
+#[test]
+fn a_recovery_order_is_assessed_in_reverse_from_the_deployed_country_to_the_hub() {
+    let kb = preclear_kb_bundle::load().unwrap();
+    let assets = delivered(); // three R740s deployed in Brazil, made in the US, not yet valued
+    let selected: Vec<&Asset> = assets.iter().collect();
+    let setup = Setup {
+        client_name: "Nordwind Systems GmbH".into(),
+        client_country: "DE".into(),
+        hub_country: "NL".into(),
+        currency: "USD".into(),
+        as_of: "2026-12-08".parse().unwrap(),
+    };
+    let request = preclear_assets::redeploy::return_request(
+        &selected,
+        &setup,
+        "RET-BR-1",
+        Decimal::from(800),
+    )
+    .unwrap();
+    assert_eq!(
+        (request["origin"].as_str(), request["destination"].as_str()),
+        (Some("BR"), Some("NL"))
+    );
+    assert_eq!(request["purpose"], "return_for_repair");
+    assert_eq!(request["items"][0]["condition"], "used");
+    assert_eq!(request["items"][0]["quantity"], 3);
+    assert_eq!(request["items"][0]["unit_value"], "800", "unvalued assets take the stated value");
+    assert_eq!(request["items"][0]["serials"], json!(["SN-1", "SN-2", "SN-3"]));
+    let shipment = preclear_domain::request::parse_shipment_request(&request.to_string()).unwrap();
+    let assessment = preclear_engine::assess(&kb, &shipment, setup.as_of);
+    // In reverse: the export side is Brazil's (the KB has no Brazilian export regime, and says
+    // so rather than staying silent); the import side is the hub's, where used equipment must be
+    // shown to travel for re-use, not as waste.
+    let text = serde_json::to_string(&assessment).unwrap();
+    assert!(text.contains("no export-control regime for shipments leaving Brazil"), "{text}");
+    assert!(text.contains("re-use and is not waste"), "the WEEE Annex VI evidence");
+    // Assets in two countries cannot share a return consignment.
+    let mut moved = assets.clone();
+    moved[1].country = "MX".into();
+    let mixed: Vec<&Asset> = moved.iter().collect();
+    assert!(
+        preclear_assets::redeploy::return_request(&mixed, &setup, "RET", Decimal::ONE)
+            .unwrap_err()
+            .contains("leaves one country")
+    );
+}

@@ -90,83 +90,7 @@ pub(crate) fn redeploy(
     format: Format,
     kb_dir: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .with_context(|| format!("reading the header of {}", file.display()))?
-        .clone();
-    let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-    let required =
-        ["serial", "manufacturer", "model", "category", "hs_code", "grade", "value", "currency"];
-    let missing: Vec<&str> = required.iter().copied().filter(|c| find(c).is_none()).collect();
-    if !missing.is_empty() {
-        bail!(
-            "{} lacks the column(s) {} (its columns: {})",
-            file.display(),
-            missing.join(", "),
-            headers.iter().collect::<Vec<_>>().join(", ")
-        );
-    }
-    let mut assets = Vec::new();
-    let mut currency = String::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 2;
-        let record = record.with_context(|| format!("{} row {row}", file.display()))?;
-        if assets.len() == MAX_ASSETS {
-            bail!("{} has more than {MAX_ASSETS} assets: split it", file.display());
-        }
-        let cell = |name: &str| {
-            find(name).and_then(|i| record.get(i)).unwrap_or_default().trim().to_owned()
-        };
-        let at = |what: &str| format!("{} row {row}, {what}", file.display());
-        let grade = grade(&at("grade"), &cell("grade"))?;
-        let value = decimal(&at("value"), &cell("value"))?;
-        let row_currency = cell("currency").to_ascii_uppercase();
-        if currency.is_empty() {
-            currency = row_currency.clone();
-        } else if currency != row_currency {
-            bail!(
-                "{}: every asset must be valued in one currency ({currency} above)",
-                at("currency")
-            );
-        }
-        let serial = cell("serial");
-        if serial.is_empty() {
-            bail!("{}: the serial is empty", at("serial"));
-        }
-        let optional = |name: &str| Some(cell(name)).filter(|t| !t.is_empty());
-        assets.push(Asset {
-            id: preclear_assets::asset_id(uuid::Uuid::nil(), &serial),
-            serial,
-            manufacturer: cell("manufacturer"),
-            model: cell("model"),
-            category: cell("category"),
-            hs_code: optional("hs_code"),
-            eccn: optional("eccn"),
-            country_of_origin: optional("country_of_origin").unwrap_or_else(|| "CN".to_owned()),
-            owner_org: uuid::Uuid::nil(),
-            country: hub.to_owned(),
-            site: None,
-            delivered_by: None,
-            purchase: None,
-            state: AssetState::ReadyForRedeployment,
-            grade: Some(grade),
-            valuation: Some(Valuation {
-                value,
-                currency: row_currency,
-                grade,
-                method: "as given in the file".to_owned(),
-                basis: file.display().to_string(),
-                on,
-            }),
-            events: Vec::new(),
-        });
-    }
-    if assets.is_empty() {
-        bail!("{} has no asset rows", file.display());
-    }
+    let (assets, currency) = read_assets(file, Some(hub), on)?;
     let kb = match crate::assess::load_kb(kb_dir)? {
         Ok(kb) => kb,
         Err(code) => return Ok(code),
@@ -201,6 +125,183 @@ pub(crate) fn redeploy(
                 );
             }
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a CSV of assets: `serial,manufacturer,model,category,hs_code` always; `eccn`,
+/// `country_of_origin` optional; `grade,value,currency` for valued assets (required when
+/// `at_hub` is given: they are ready at the hub); `country` (where each is deployed) otherwise.
+fn read_assets(
+    file: &Path,
+    at_hub: Option<&str>,
+    on: Date,
+) -> anyhow::Result<(Vec<Asset>, String)> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .with_context(|| format!("reading the header of {}", file.display()))?
+        .clone();
+    let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let mut required = vec!["serial", "manufacturer", "model", "category", "hs_code"];
+    match at_hub {
+        Some(_) => required.extend(["grade", "value", "currency"]),
+        None => required.push("country"),
+    }
+    let missing: Vec<&str> = required.iter().copied().filter(|c| find(c).is_none()).collect();
+    if !missing.is_empty() {
+        bail!(
+            "{} lacks the column(s) {} (its columns: {})",
+            file.display(),
+            missing.join(", "),
+            headers.iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut assets = Vec::new();
+    let mut currency = String::new();
+    for (index, record) in reader.records().enumerate() {
+        let row = index + 2;
+        let record = record.with_context(|| format!("{} row {row}", file.display()))?;
+        if assets.len() == MAX_ASSETS {
+            bail!("{} has more than {MAX_ASSETS} assets: split it", file.display());
+        }
+        let cell = |name: &str| {
+            find(name).and_then(|i| record.get(i)).unwrap_or_default().trim().to_owned()
+        };
+        let at = |what: &str| format!("{} row {row}, {what}", file.display());
+        let optional = |name: &str| Some(cell(name)).filter(|t| !t.is_empty());
+        let serial = cell("serial");
+        if serial.is_empty() {
+            bail!("{}: the serial is empty", at("serial"));
+        }
+        let grade = optional("grade").map(|g| grade(&at("grade"), &g)).transpose()?;
+        let valuation = match optional("value") {
+            None => None,
+            Some(text) => {
+                let value = decimal(&at("value"), &text)?;
+                let row_currency = cell("currency").to_ascii_uppercase();
+                if row_currency.len() != 3 {
+                    bail!("{}: give the ISO 4217 code of the value's currency", at("currency"));
+                }
+                if currency.is_empty() {
+                    currency = row_currency.clone();
+                } else if currency != row_currency {
+                    bail!(
+                        "{}: every asset must be valued in one currency ({currency} above)",
+                        at("currency")
+                    );
+                }
+                Some(Valuation {
+                    value,
+                    currency: row_currency,
+                    grade: grade.unwrap_or(Grade::C),
+                    method: "as given in the file".to_owned(),
+                    basis: file.display().to_string(),
+                    on,
+                })
+            }
+        };
+        let country = match at_hub {
+            Some(hub) => hub.to_owned(),
+            None => {
+                let country = cell("country").to_ascii_uppercase();
+                preclear_domain::Country::parse(&country)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", at("country")))?;
+                country
+            }
+        };
+        assets.push(Asset {
+            id: preclear_assets::asset_id(uuid::Uuid::nil(), &serial),
+            serial,
+            manufacturer: cell("manufacturer"),
+            model: cell("model"),
+            category: cell("category"),
+            hs_code: optional("hs_code"),
+            eccn: optional("eccn"),
+            country_of_origin: optional("country_of_origin").unwrap_or_else(|| "CN".to_owned()),
+            owner_org: uuid::Uuid::nil(),
+            country,
+            site: None,
+            delivered_by: None,
+            purchase: None,
+            state: if at_hub.is_some() {
+                AssetState::ReadyForRedeployment
+            } else {
+                AssetState::AwaitingRecovery
+            },
+            grade,
+            valuation,
+            events: Vec::new(),
+        });
+    }
+    if assets.is_empty() {
+        bail!("{} has no asset rows", file.display());
+    }
+    if currency.is_empty() {
+        currency = "USD".to_owned();
+    }
+    Ok((assets, currency))
+}
+
+/// `preclear assets recover FILE --hub CC`: one return consignment per deployed country to the
+/// hub, each assessed in reverse (the deployed country the origin, the hub the destination,
+/// purpose `return_for_repair`, the goods used); `--out DIR` also writes each request.
+#[allow(clippy::too_many_arguments, reason = "one flag each, as the command line gives them")]
+pub(crate) fn recover(
+    file: &Path,
+    hub: &str,
+    unvalued: &str,
+    client: &str,
+    client_country: &str,
+    on: Date,
+    out_dir: Option<&Path>,
+    format: Format,
+    kb_dir: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    preclear_domain::Country::parse(hub).map_err(|e| anyhow::anyhow!("--hub `{hub}`: {e}"))?;
+    let unvalued = decimal("--value-if-unvalued", unvalued)?;
+    let (assets, currency) = read_assets(file, None, on)?;
+    let kb = match crate::assess::load_kb(kb_dir)? {
+        Ok(kb) => kb,
+        Err(code) => return Ok(code),
+    };
+    let setup = Setup {
+        client_name: client.to_owned(),
+        client_country: client_country.to_owned(),
+        hub_country: hub.to_owned(),
+        currency,
+        as_of: on,
+    };
+    let mut by_country: std::collections::BTreeMap<&str, Vec<&Asset>> =
+        std::collections::BTreeMap::new();
+    for asset in &assets {
+        by_country.entry(asset.country.as_str()).or_default().push(asset);
+    }
+    let mut reports = Vec::new();
+    let mut text = String::new();
+    for (country, selected) in by_country {
+        let reference = format!("RETURN-{country}");
+        let request =
+            preclear_assets::redeploy::return_request(&selected, &setup, &reference, unvalued)
+                .map_err(|e| anyhow::anyhow!("{country}: {e}"))?;
+        if let Some(dir) = out_dir {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            let path = dir.join(format!("return-{}.json", country.to_ascii_lowercase()));
+            std::fs::write(&path, serde_json::to_string_pretty(&request)? + "\n")
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        let shipment = preclear_domain::request::parse_shipment_request(&request.to_string())
+            .map_err(|e| anyhow::anyhow!("{country}: the return request does not read: {e}"))?;
+        let assessment = preclear_engine::assess(&kb, &shipment, on);
+        text.push_str(&preclear_engine::render_text(&assessment));
+        text.push('\n');
+        reports.push(assessment);
+    }
+    match format {
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&reports)?),
+        Format::Text => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -491,6 +491,37 @@ enum AssetsCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Recover deployed assets to a refurbishment hub: one return consignment per country they
+    /// are deployed in (a CSV with `serial,manufacturer,model,category,hs_code,country`, and
+    /// optionally `eccn,country_of_origin,value,currency`), each assessed in reverse.
+    Recover {
+        /// The CSV of deployed assets.
+        file: PathBuf,
+        /// The hub's country (the destination).
+        #[arg(long)]
+        hub: String,
+        /// The unit value declared for assets the file gives no value for.
+        #[arg(long, value_name = "AMOUNT")]
+        value_if_unvalued: String,
+        /// The client who owns the assets.
+        #[arg(long, default_value = "Asset owner")]
+        client: String,
+        /// The client's country.
+        #[arg(long, default_value = "DE")]
+        client_country: String,
+        /// The day of the assessments (today when absent).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Also write each return consignment's request here (`return-br.json`…).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A knowledge-base directory to use instead of the bundled one.
+        #[arg(long, value_name = "DIR")]
+        kb: Option<PathBuf>,
+    },
     /// Where refurbished, valued assets may be redeployed: a CSV of assets (`serial,
     /// manufacturer,model,category,hs_code,eccn,country_of_origin,grade,value,currency`), each
     /// group assessed as a refurbished shipment from the hub to each destination.
@@ -611,6 +642,32 @@ fn main() -> ExitCode {
                 AssetsCommand::Redeploy { file, hub, to, client, client_country, as_of, format, kb },
         } => as_of_or_today(as_of.as_deref()).and_then(|on| {
             assets::redeploy(&file, &hub, &to, &client, &client_country, on, format, kb.as_deref())
+        }),
+        Command::Assets {
+            command:
+                AssetsCommand::Recover {
+                    file,
+                    hub,
+                    value_if_unvalued,
+                    client,
+                    client_country,
+                    as_of,
+                    out,
+                    format,
+                    kb,
+                },
+        } => as_of_or_today(as_of.as_deref()).and_then(|on| {
+            assets::recover(
+                &file,
+                &hub,
+                &value_if_unvalued,
+                &client,
+                &client_country,
+                on,
+                out.as_deref(),
+                format,
+                kb.as_deref(),
+            )
         }),
         Command::Route { from, to, mode, closed, weight_kg, format } => {
             route::run(&from, &to, &mode, &closed, weight_kg.as_deref(), format)

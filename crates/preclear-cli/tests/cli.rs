@@ -584,6 +584,40 @@ fn routes_and_assets_answer_from_the_command_line() {
     assert_eq!(offer("VN")["allowed"], false);
     assert!(offer("VN")["reason"].as_str().unwrap().contains("banned"));
     assert_eq!(offer("VN")["serials"], serde_json::json!(["SN-1", "SN-2"]));
+    // Recovery: one return consignment per deployed country, assessed in reverse.
+    let deployed = dir.join("deployed.csv");
+    std::fs::write(
+        &deployed,
+        "serial,manufacturer,model,category,hs_code,eccn,country_of_origin,country\n\
+         SN-1,Dell,R740,server,847150,5A992.c,US,BR\nSN-2,Dell,R740,server,847150,5A992.c,US,BR\n\
+         SN-3,Dell,R740,server,847150,5A992.c,US,VN\n",
+    )
+    .unwrap();
+    let out = dir.join("returns");
+    let recovered = preclear(&[
+        "assets",
+        "recover",
+        deployed.to_str().unwrap(),
+        "--hub",
+        "NL",
+        "--value-if-unvalued",
+        "800",
+        "--as-of",
+        "2026-12-08",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(recovered.status.code(), Some(0), "{}", text(&recovered.stderr));
+    let report = text(&recovered.stdout);
+    assert!(
+        report.contains("RETURN-BR  BR → NL") && report.contains("RETURN-VN  VN → NL"),
+        "{report}"
+    );
+    let brazil: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("return-br.json")).unwrap())
+            .unwrap();
+    assert_eq!(brazil["purpose"], "return_for_repair");
+    assert_eq!(brazil["items"][0]["serials"], serde_json::json!(["SN-1", "SN-2"]));
     std::fs::write(&file, "serial,model\nSN-1,R740\n").unwrap();
     let missing =
         preclear(&["assets", "redeploy", file.to_str().unwrap(), "--hub", "NL", "--to", "BR"]);
