@@ -717,6 +717,81 @@ async fn disruption_story(url: String) {
         "{sg_route}"
     );
 
+    assert!(page.text.contains("Emissions on the planned routes"), "the program's emissions");
+    // Each consignment is 10 × 18.2 kg = 182 kg; its emissions are that × its route's per tonne.
+    // Singapore's was switched to air: left out of its lane's figure, and counted as such.
+    let rollout_view = client.get(&base).await.json();
+    let emissions = rollout_view["rollout"]["emissions"].as_array().unwrap();
+    assert_eq!(emissions.len(), 4, "{rollout_view}");
+    let dec = |v: &Value| v.as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap();
+    let mut total = rust_decimal::Decimal::ZERO;
+    for e in emissions {
+        if e["destination"] == "SG" {
+            assert_eq!(
+                (e["consignments"].clone(), e["other_mode"].clone()),
+                (json!(0), json!(1)),
+                "{e}"
+            );
+            continue;
+        }
+        assert_eq!(e["consignments"], 1, "{e}");
+        let expected = dec(&e["kg_per_tonne"]) * rust_decimal::Decimal::new(182, 3);
+        assert!((dec(&e["kg"]) - expected).abs() < rust_decimal::Decimal::new(1, 1), "{e}");
+        total += dec(&e["kg"]);
+    }
+    assert_eq!(dec(&rollout_view["rollout"]["emissions_total_kg"]), total);
+
+    // The forms: a lane and a disruption from the page, refused by field in the page's words.
+    let token = session::csrf(&page.text);
+    let web = base.replace("/api/v1", "");
+    let refused = olga
+        .post(
+            &format!("{web}/disruptions"),
+            &session::pairs(&[
+                ("_csrf", &token),
+                ("closed", "atlantis"),
+                ("from", &day(0)),
+                ("source", "x"),
+            ]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(
+        refused.text.contains("id=\"disruption-errors\"") && refused.text.contains("closed[0]"),
+        "{}",
+        refused.text
+    );
+    let lane = olga
+        .post(
+            &format!("{web}/positions/BR/route"),
+            &session::pairs(&[
+                ("_csrf", &token),
+                ("from", "NLRTM"),
+                ("to", "SGSIN"),
+                ("mode", "sea"),
+            ]),
+        )
+        .await;
+    assert_eq!(lane.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", lane.text);
+    assert!(
+        lane.text.contains("id=\"route-errors-BR\"")
+            && lane.text.contains("not in the destination BR"),
+        "{}",
+        lane.text
+    );
+    let lane = olga
+        .post(
+            &format!("{web}/positions/BR/route"),
+            &session::pairs(&[
+                ("_csrf", &token),
+                ("from", "NLRTM"),
+                ("to", "BRSSZ"),
+                ("mode", "sea"),
+            ]),
+        )
+        .await;
+    assert_eq!(lane.status, StatusCode::SEE_OTHER, "{}", lane.text);
+
     // Lifted: the original routes come back.
     let id = report["disruption"]["id"].as_str().unwrap();
     let lifted = ops.ok(&format!("{base}/disruptions/{id}/lift"), &json!({})).await;
@@ -741,7 +816,7 @@ async fn disruption_story(url: String) {
         .await
         .unwrap();
     let count = |action: &str| events.iter().filter(|e| e.event.action == action).count();
-    assert_eq!(count("position.route_set"), 4);
+    assert_eq!(count("position.route_set"), 5, "four by the API, one from the page");
     assert_eq!(count("program.disruption_recorded"), 1);
     assert_eq!(count("program.disruption_lifted"), 1);
     assert_eq!(count("consignment.mode_switched"), 1);

@@ -346,6 +346,17 @@ fn replan(
             continue;
         }
         let after = routing::plan(network, lane, &closed).map_err(|e| e.message);
+        // Planned again to the same legs (a route set while the closure was already in force):
+        // nothing changes for it but the record of what was closed.
+        if let Ok(same) = &after
+            && same.legs == route.legs
+            && same.passages == route.passages
+        {
+            let same = same.clone();
+            ctx.program.positions[index].routing.route = Some(same);
+            unaffected.push(destination);
+            continue;
+        }
         let (_, standing) = ctx.standing(&destination, date_of(now))?;
         let list: Vec<&Consignment> =
             ctx.consignments.iter().filter(|c| c.destination == destination).collect();

@@ -85,6 +85,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/programs/{id}/export/{file}", get(programs::export))
         .route("/programs/{id}/positions/{destination}/entity", post(programs::assign_entity))
         .route("/programs/{id}/positions/{destination}/consignee", post(programs::set_consignee))
+        .route("/programs/{id}/positions/{destination}/route", post(programs::set_route))
+        .route("/programs/{id}/disruptions", post(programs::record_disruption))
         .route("/programs/{id}/positions/{destination}/approvals", post(programs::record_approval))
         .route("/programs/{id}/consignments", post(programs::create_consignment))
         .route("/programs/{id}/consignments/transitions", post(programs::bulk_transition))

@@ -1098,6 +1098,92 @@ pub(crate) async fn set_consignee(
     after_position_form(&state, &user, id, "consignee", &destination, fields, outcome).await
 }
 
+/// `POST /programs/{id}/positions/{cc}/route`: the destination's lane, planned on the networks.
+pub(crate) async fn set_route(
+    State(state): State<AppState>,
+    Path((id, destination)): Path<(String, String)>,
+    CsrfForm { user, pairs }: CsrfForm,
+) -> Result<Response, WebError> {
+    let id = path_id(&id, "program")?;
+    let fields = form_map(pairs);
+    let outcome = match preclear_route::Mode::parse(&text(&fields, "mode")) {
+        None => Err(ApiError::invalid_field("mode", "choose sea, air or road")),
+        Some(mode) => {
+            let lane = preclear_service::program_routes::NewLane {
+                from: text(&fields, "from"),
+                to: text(&fields, "to"),
+                mode,
+            };
+            preclear_service::program_routes::set_route(
+                &state,
+                &user.principal,
+                id,
+                &destination,
+                &lane,
+                now_micros(),
+            )
+            .await
+            .map(|_| ())
+            .map_err(ApiError::from)
+        }
+    };
+    after_position_form(&state, &user, id, "route", &destination, fields, outcome).await
+}
+
+/// `POST /programs/{id}/disruptions`: passages or ports closed; the routes they touch are
+/// planned again and the page shows the effect.
+pub(crate) async fn record_disruption(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { user, pairs }: CsrfForm,
+) -> Result<Response, WebError> {
+    let id = path_id(&id, "program")?;
+    let fields = form_map(pairs);
+    let closed: Vec<String> = text(&fields, "closed")
+        .split(',')
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let new = preclear_service::program_routes::NewDisruption {
+        closed,
+        from: text(&fields, "from"),
+        until: given(&fields, "until"),
+        source: text(&fields, "source"),
+    };
+    match preclear_service::program_routes::record_disruption(
+        &state,
+        &user.principal,
+        id,
+        &new,
+        now_micros(),
+    )
+    .await
+    {
+        Ok(report) => {
+            let notice = format!(
+                "Disruption recorded: {} re-routed ({}); {} unaffected",
+                report.changes.len(),
+                report
+                    .changes
+                    .iter()
+                    .map(|c| match &c.added_days {
+                        Some(days) => format!("{} {:+} days", c.destination, days),
+                        None => format!("{}: no open route", c.destination),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                report.unaffected.len()
+            );
+            render(&program_page(&state, &user, id, Feedback::default(), None, Some(notice)).await?)
+        }
+        Err(e) => {
+            let (status, errors) = refusal(ApiError::from(e))?;
+            let fb = Feedback::new("disruption", fields, errors);
+            render_status(status, &program_page(&state, &user, id, fb, None, None).await?)
+        }
+    }
+}
+
 /// `POST /programs/{id}/positions/{cc}/approvals` (multipart: the evidence file is optional).
 pub(crate) async fn record_approval(
     State(state): State<AppState>,

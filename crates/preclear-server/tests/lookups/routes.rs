@@ -36,9 +36,18 @@ async fn a_closure_reroutes_round_the_cape_and_bad_requests_are_named_by_field()
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let closed = reply.json();
     assert!(ids(&closed).contains(&"south_africa".to_owned()), "{:?}", ids(&closed));
-    let days = |r: &serde_json::Value| r["transit_days"].as_str().unwrap().parse::<f64>().unwrap();
-    assert!(days(&closed) > days(&open) + 8.0, "{} vs {}", days(&closed), days(&open));
-    let kg = |r: &serde_json::Value| r["co2e_kg"].as_str().unwrap().parse::<f64>().unwrap();
+    let days = |r: &serde_json::Value| {
+        r["transit_days"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()
+    };
+    assert!(
+        days(&closed) > days(&open) + rust_decimal::Decimal::from(8),
+        "{} vs {}",
+        days(&closed),
+        days(&open)
+    );
+    let kg = |r: &serde_json::Value| {
+        r["co2e_kg"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()
+    };
     assert!(kg(&closed) > kg(&open));
 
     for (body, field) in [
