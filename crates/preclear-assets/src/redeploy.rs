@@ -47,6 +47,31 @@ pub struct Group {
     pub country_of_origin: String,
 }
 
+impl Group {
+    /// The group an asset belongs to.
+    pub fn of(asset: &Asset) -> Group {
+        Group {
+            manufacturer: asset.manufacturer.clone(),
+            model: asset.model.clone(),
+            category: asset.category.clone(),
+            hs_code: asset.hs_code.clone().unwrap_or_default(),
+            eccn: asset.eccn.clone().unwrap_or_default(),
+            country_of_origin: asset.country_of_origin.clone(),
+        }
+    }
+}
+
+/// The mean of the assets' valuations, to the cent; `None` unless every one is valued.
+fn mean_value(assets: &[&Asset]) -> Option<Decimal> {
+    let values: Option<Vec<Decimal>> =
+        assets.iter().map(|a| a.valuation.as_ref().map(|v| v.value)).collect();
+    let values = values.filter(|v| !v.is_empty())?;
+    Some(
+        (values.iter().sum::<Decimal>() / Decimal::from(values.len()))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+    )
+}
+
 /// One group's answer for one destination.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Offer {
@@ -68,15 +93,7 @@ pub struct Offer {
 pub fn groups(assets: &[Asset]) -> BTreeMap<Group, Vec<&Asset>> {
     let mut groups: BTreeMap<Group, Vec<&Asset>> = BTreeMap::new();
     for asset in assets.iter().filter(|a| a.state == AssetState::ReadyForRedeployment) {
-        let group = Group {
-            manufacturer: asset.manufacturer.clone(),
-            model: asset.model.clone(),
-            category: asset.category.clone(),
-            hs_code: asset.hs_code.clone().unwrap_or_default(),
-            eccn: asset.eccn.clone().unwrap_or_default(),
-            country_of_origin: asset.country_of_origin.clone(),
-        };
-        groups.entry(group).or_default().push(asset);
+        groups.entry(Group::of(asset)).or_default().push(asset);
     }
     groups
 }
@@ -85,15 +102,9 @@ pub fn groups(assets: &[Asset]) -> BTreeMap<Group, Vec<&Asset>> {
 pub fn view(kb: &Kb, assets: &[Asset], destinations: &[&str], setup: &Setup) -> Vec<Offer> {
     let mut offers = Vec::new();
     for (group, members) in groups(assets) {
-        // The group's unit value: the mean of its valuations (each names its method).
-        let values: Vec<Decimal> =
-            members.iter().filter_map(|a| a.valuation.as_ref().map(|v| v.value)).collect();
-        let unit_value = if values.is_empty() {
-            Decimal::ZERO
-        } else {
-            (values.iter().sum::<Decimal>() / Decimal::from(values.len()))
-                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-        };
+        // The group's unit value: the mean of its valuations (each names its method); ready
+        // assets are valued (the lifecycle's guard), so zero only for hand-built lists.
+        let unit_value = mean_value(&members).unwrap_or(Decimal::ZERO);
         let serials: Vec<String> = members.iter().map(|a| a.serial.clone()).collect();
         for destination in destinations {
             let (verdict, reason) =
@@ -190,27 +201,12 @@ pub fn return_request(
     }
     let mut lines: BTreeMap<Group, Vec<&Asset>> = BTreeMap::new();
     for asset in assets {
-        let group = Group {
-            manufacturer: asset.manufacturer.clone(),
-            model: asset.model.clone(),
-            category: asset.category.clone(),
-            hs_code: asset.hs_code.clone().unwrap_or_default(),
-            eccn: asset.eccn.clone().unwrap_or_default(),
-            country_of_origin: asset.country_of_origin.clone(),
-        };
-        lines.entry(group).or_default().push(asset);
+        lines.entry(Group::of(asset)).or_default().push(asset);
     }
     let items: Vec<serde_json::Value> = lines
         .iter()
         .map(|(group, members)| {
-            let values: Vec<Decimal> =
-                members.iter().filter_map(|a| a.valuation.as_ref().map(|v| v.value)).collect();
-            let unit_value = if values.len() == members.len() && !values.is_empty() {
-                (values.iter().sum::<Decimal>() / Decimal::from(values.len()))
-                    .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-            } else {
-                unvalued_unit_value
-            };
+            let unit_value = mean_value(members).unwrap_or(unvalued_unit_value);
             json!({
                 "description": format!("Used {} {} {} returned for refurbishment", group.manufacturer, group.model, group.category),
                 "category": group.category,

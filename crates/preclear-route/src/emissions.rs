@@ -45,15 +45,28 @@ upstream-transportation factor of the mode (CO2, CH4 and N2O per short-ton-mile;
 100-year GWPs: CH4 28, N2O 265); excludes fuel production, empty returns and terminal \
 handling; an estimate within about 30%";
 
-/// The intensity of each mode from the EPA file. `None` when the file lacks a mode or a
-/// number does not parse (the crate's tests check the bundled file has all).
+/// The intensity of each mode from the EPA file, read once per process. `None` when the file
+/// lacks a mode or a number does not parse (the crate's tests check the bundled file has all).
 pub fn intensity(mode: Mode) -> Option<Intensity> {
+    static INTENSITIES: std::sync::OnceLock<[Option<Intensity>; 3]> = std::sync::OnceLock::new();
+    let all = INTENSITIES.get_or_init(|| {
+        [Mode::Sea, Mode::Air, Mode::Road].map(|mode| read_intensity(EPA_FACTORS, mode))
+    });
+    let index = match mode {
+        Mode::Sea => 0,
+        Mode::Air => 1,
+        Mode::Road => 2,
+    };
+    all[index].clone()
+}
+
+fn read_intensity(file: &str, mode: Mode) -> Option<Intensity> {
     let category = match mode {
         Mode::Sea => "waterborneCraft",
         Mode::Air => "aircraft",
         Mode::Road => "mediumAndHeavyDutyTruck",
     };
-    let factors: serde_json::Value = serde_json::from_str(EPA_FACTORS).ok()?;
+    let factors: serde_json::Value = serde_json::from_str(file).ok()?;
     let per = &factors[category]["ton-mile"];
     let number = |gas: &str| -> Option<Decimal> {
         let value = &per[gas];

@@ -509,7 +509,6 @@ impl Network {
                 passages.push(passage);
             }
         }
-        passages.dedup();
         Some(SeaPath { nodes, metres: distance[to_i], passages })
     }
 }

@@ -450,18 +450,7 @@ pub async fn switch_mode(
     let after = (text(&request, "transport_mode"), text(&request, "incoterm"));
     let switched_mode = after.0.clone();
     let org = crate::programs::org_of(state, &program).await?;
-    // The position's importer-of-record entity is screened with the parties, as on creation.
-    let others: Vec<preclear_engine::screening::OtherParty> = program
-        .position(&consignment.destination)
-        .and_then(|p| p.entity.as_ref())
-        .zip(preclear_domain::Country::parse(&consignment.destination).ok())
-        .map(|(entity, country)| preclear_engine::screening::OtherParty {
-            role: "ior_entity".to_owned(),
-            name: entity.name.clone(),
-            country,
-        })
-        .into_iter()
-        .collect();
+    let others = crate::programs::ior_entity_party(&program, &consignment.destination);
     let prepared = crate::assessments::prepare(
         state,
         principal,

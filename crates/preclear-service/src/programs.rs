@@ -1008,18 +1008,7 @@ pub async fn create_consignment(
         ));
     }
     let org = org_of(state, &program).await?;
-    // The position's importer-of-record entity, when assigned, is screened with the parties.
-    let others: Vec<preclear_engine::screening::OtherParty> = program
-        .position(destination)
-        .and_then(|p| p.entity.as_ref())
-        .zip(preclear_domain::Country::parse(destination).ok())
-        .map(|(entity, country)| preclear_engine::screening::OtherParty {
-            role: "ior_entity".to_owned(),
-            name: entity.name.clone(),
-            country,
-        })
-        .into_iter()
-        .collect();
+    let others = ior_entity_party(&program, destination);
     let prepared =
         prepare(state, principal, &org, as_of, request, request.to_string(), now, &others)
             .await
@@ -1099,6 +1088,25 @@ pub async fn create_consignment(
         ])
         .await?;
     Ok(consignment)
+}
+
+/// The position's importer-of-record entity, when assigned, as a party screened with the
+/// request's own (on creation and on every re-assessment of a consignment).
+pub(crate) fn ior_entity_party(
+    program: &Program,
+    destination: &str,
+) -> Vec<preclear_engine::screening::OtherParty> {
+    program
+        .position(destination)
+        .and_then(|p| p.entity.as_ref())
+        .zip(preclear_domain::Country::parse(destination).ok())
+        .map(|(entity, country)| preclear_engine::screening::OtherParty {
+            role: "ior_entity".to_owned(),
+            name: entity.name.clone(),
+            country,
+        })
+        .into_iter()
+        .collect()
 }
 
 pub(crate) async fn org_of(state: &Service, program: &Program) -> Result<Org, ServiceError> {
